@@ -1,0 +1,49 @@
+/**
+ * Runtime configuration for the Lambda handlers and the local runtime, parsed once from the
+ * environment by a schema that throws on what is missing (house style §4): no silent defaults
+ * for anything that must be set.
+ */
+import * as z from 'zod/mini';
+import { ConfigError } from './core/errors';
+
+const NonEmpty = z.string().check(z.minLength(1));
+const PositiveInt = z.pipe(z.string(), z.transform((s, ctx) => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n <= 0) {
+    ctx.issues.push({ code: 'custom', message: 'phải là số nguyên dương', input: s });
+    return z.NEVER;
+  }
+  return n;
+}));
+
+export const RuntimeConfigSchema = z.object({
+  TONGHOP_TABLE: NonEmpty,
+  TONGHOP_BUCKET: NonEmpty,
+  /** Public origin of the portal, used to build unit links (e.g. https://baocao.example.vn). */
+  TONGHOP_PORTAL_URL: z.url(),
+  /** Sender address (SES verified identity in AWS). */
+  TONGHOP_MAIL_FROM: z.optional(NonEmpty),
+  /** Link-signing secret: the value itself (local) … */
+  TONGHOP_LINK_SECRET: z.optional(z.string().check(z.minLength(32))),
+  /** … or the Secrets Manager secret holding it (AWS). */
+  TONGHOP_LINK_SECRET_ARN: z.optional(NonEmpty),
+  /** Upload size limit in bytes (default 5 MB). */
+  TONGHOP_MAX_UPLOAD_BYTES: z._default(PositiveInt, 5 * 1024 * 1024),
+  /** Where form definitions live (default: `templates/` beside the code or bundle). */
+  TONGHOP_TEMPLATES_DIR: z.optional(NonEmpty),
+  AWS_REGION: z._default(NonEmpty, 'ap-southeast-1'),
+});
+export type RuntimeConfig = z.output<typeof RuntimeConfigSchema>;
+
+/** Parses the environment once; throws `ConfigError` naming every bad or missing variable. */
+export function loadRuntimeConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
+  const result = RuntimeConfigSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(`Invalid configuration:\n${z.prettifyError(result.error)}`, result.error);
+  }
+  const cfg = result.data;
+  if (!cfg.TONGHOP_LINK_SECRET && !cfg.TONGHOP_LINK_SECRET_ARN) {
+    throw new ConfigError('Invalid configuration: set TONGHOP_LINK_SECRET or TONGHOP_LINK_SECRET_ARN');
+  }
+  return cfg;
+}

@@ -1,0 +1,213 @@
+/**
+ * The form definition schema. A form (biểu mẫu) is data: a JSON file under `templates/`
+ * validated by `FormDefinitionSchema`. Adding a form is adding a file; no code change.
+ *
+ * Field keys are `<mã số>.<column>` for rows (e.g. `01.truoc`) and `header.<key>` for header
+ * fields (e.g. `header.nguoi_lap`). Repeating tables (form 2) are keyed by table key.
+ *
+ * zod/mini keeps the Lambda bundles small (classic zod adds ~450 KB).
+ */
+import * as z from 'zod/mini';
+import { UNIT_TYPES } from '../model';
+
+const Key = z.string().check(z.regex(/^[a-z0-9_]+$/, 'khóa chỉ gồm a-z, 0-9, _'));
+const UnitTypeSchema = z.enum(UNIT_TYPES);
+const IsoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+const HhMm = z.string().check(z.regex(/^\d{2}:\d{2}$/));
+
+/** whole = whole number; decimal; money = whole đồng (may be billions); text; date; choice = one of `choices`. */
+export const FieldTypeSchema = z.enum(['whole', 'decimal', 'money', 'text', 'date', 'choice']);
+export type FieldType = z.infer<typeof FieldTypeSchema>;
+
+export const ColumnSchema = z.object({
+  key: Key,
+  label: z.string(),
+  type: FieldTypeSchema,
+  /** Lower bound for numbers (default 0 for whole and money). */
+  min: z.optional(z.number()),
+  max: z.optional(z.number()),
+  maxLength: z.optional(z.int()),
+  choices: z.optional(z.array(z.string())),
+  /** How consolidation treats the column: sum numbers, compile text per unit, or ignore. */
+  consolidate: z.optional(z.enum(['sum', 'text', 'none'])),
+  /** Column width in Excel characters (generator hint). */
+  width: z.optional(z.number()),
+});
+export type Column = z.infer<typeof ColumnSchema>;
+
+/** A computed, never-typed column: `add` minus `sub` over the same row (e.g. giảm = truoc − hien_tai). */
+export const ComputedColumnSchema = z.object({
+  key: Key,
+  label: z.string(),
+  add: z.array(Key),
+  sub: z._default(z.array(Key), []),
+});
+export type ComputedColumn = z.infer<typeof ComputedColumnSchema>;
+
+export const RowSchema = z.object({
+  /** Official row code (Mã số), e.g. "01". */
+  code: z.string().check(z.regex(/^[0-9A-Za-z]+$/)),
+  label: z.string(),
+  /** Keys of the section's columns this row has. */
+  columns: z.array(Key),
+  /** Required unless false. Numeric fields of applicable rows are required by default. */
+  required: z._default(z.boolean(), true),
+  /** Rows only some unit types fill; default: the section's. */
+  unitTypes: z.optional(z.array(UnitTypeSchema)),
+  /** Indentation level in the Chỉ tiêu column (0 = top). */
+  indent: z._default(z.int(), 0),
+  /** Extra hint shown in the input message. */
+  note: z.optional(z.string()),
+});
+export type Row = z.infer<typeof RowSchema>;
+
+export const SectionSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  columns: z.array(ColumnSchema),
+  computed: z._default(z.array(ComputedColumnSchema), []),
+  rows: z.array(RowSchema),
+  /** Only these unit types get this section; default: all. */
+  unitTypes: z.optional(z.array(UnitTypeSchema)),
+});
+export type Section = z.infer<typeof SectionSchema>;
+
+/** Header fields: người lập biểu, phone, date, thủ trưởng đơn vị … (keys become `header.<key>`). */
+export const HeaderFieldSchema = z.object({
+  key: Key,
+  label: z.string(),
+  type: FieldTypeSchema,
+  required: z._default(z.boolean(), false),
+  maxLength: z.optional(z.int()),
+});
+export type HeaderField = z.infer<typeof HeaderFieldSchema>;
+
+export const TableColumnSchema = z.extend(ColumnSchema, {
+  required: z._default(z.boolean(), true),
+  /** Values must differ between rows of one file (case and spaces ignored). */
+  unique: z._default(z.boolean(), false),
+});
+export type TableColumn = z.infer<typeof TableColumnSchema>;
+
+/** A within-row rule for tables: `left op right` on column keys, e.g. co_mat <= duoc_giao. */
+export const TableRowRuleSchema = z.object({
+  id: z.string(),
+  severity: z.enum(['error', 'warning']),
+  left: z.array(Key),
+  op: z.enum(['eq', 'lte', 'gte', 'lt', 'gt']),
+  right: z.array(Key),
+  message: z.string(),
+});
+
+export const TableSchema = z.object({
+  key: Key,
+  label: z.string(),
+  columns: z.array(TableColumnSchema),
+  minRows: z._default(z.int(), 1),
+  maxRows: z.int(),
+  /** Columns with a totals row that the system recomputes and checks. */
+  totals: z._default(z.array(Key), []),
+  rules: z._default(z.array(TableRowRuleSchema), []),
+});
+export type Table = z.infer<typeof TableSchema>;
+
+/**
+ * A cross-field rule. `left` and `right` are sums of field keys; the rule holds when
+ * `sum(left) op sum(right)`. Placeholders `{row}` and `{col}` expand over `rows` × `columns`.
+ * It is checked only when every referenced field applies to the unit and has a value
+ * (a missing required value is reported on its own). `message` may use {left}, {right},
+ * {leftValue}, {rightValue}, {row}, {col}; it is Vietnamese.
+ */
+export const CompareRuleSchema = z.object({
+  id: z.string(),
+  kind: z.literal('compare'),
+  severity: z.enum(['error', 'warning']),
+  left: z.array(z.string()),
+  op: z.enum(['eq', 'lte', 'gte', 'lt', 'gt']),
+  right: z.array(z.string()),
+  rows: z.optional(z.array(z.string())),
+  columns: z.optional(z.array(Key)),
+  message: z.string(),
+});
+
+/** Cross-period: each field should equal the unit's previous accepted period's value (baseline must not move). */
+export const BaselineRuleSchema = z.object({
+  id: z.string(),
+  kind: z.literal('baseline'),
+  severity: z.enum(['error', 'warning']),
+  fields: z.array(z.string()),
+  rows: z.optional(z.array(z.string())),
+  columns: z.optional(z.array(Key)),
+  message: z.string(),
+});
+export const RuleSchema = z.discriminatedUnion('kind', [CompareRuleSchema, BaselineRuleSchema]);
+export type Rule = z.infer<typeof RuleSchema>;
+export type CompareRule = z.infer<typeof CompareRuleSchema>;
+export type BaselineRule = z.infer<typeof BaselineRuleSchema>;
+
+/** A ratio recomputed from consolidated sums, never averaged: (sum(add) − sum(sub)) / sum(denominator). */
+export const RatioSchema = z.object({
+  key: Key,
+  label: z.string(),
+  numerator: z.object({ add: z.array(z.string()), sub: z._default(z.array(z.string()), []) }),
+  denominator: z.array(z.string()),
+  /** Target the ratio should reach (e.g. 0.1 = at least 10%), shown beside it. */
+  targetMin: z.optional(z.number()),
+  targetLabel: z.optional(z.string()),
+});
+export type Ratio = z.infer<typeof RatioSchema>;
+
+/** A deadline: day of the period's last month and time, Asia/Ho_Chi_Minh; moves to the next working day. */
+export const DeadlineSchema = z.object({ day: z.int().check(z.gte(1), z.lte(31)), time: z._default(HhMm, '17:00') });
+
+export const FormDefinitionSchema = z.object({
+  id: z.string().check(z.regex(/^[a-z0-9-]+$/)),
+  version: z.int().check(z.gte(1)),
+  /** Short name for lists and email subjects. */
+  name: z.string(),
+  /** The official title printed on the form. */
+  title: z.string(),
+  subtitle: z.optional(z.string()),
+  periodType: z.enum(['month', 'quarter', 'half', 'year']),
+  /** Header block text (left: issuing body; right: ĐẢNG CỘNG SẢN VIỆT NAM), place for the date line. */
+  issuer: z._default(z.string(), 'TỈNH ỦY'),
+  place: z._default(z.string(), ''),
+  header: z._default(z.array(HeaderFieldSchema), []),
+  sections: z._default(z.array(SectionSchema), []),
+  tables: z._default(z.array(TableSchema), []),
+  rules: z._default(z.array(RuleSchema), []),
+  ratios: z._default(z.array(RatioSchema), []),
+  deadlines: z.object({
+    default: DeadlineSchema,
+    byUnitType: z._default(z.partialRecord(UnitTypeSchema, DeadlineSchema), {}),
+  }),
+  /** When consolidation runs and is emailed: day of the period's last month + time (moves to next working day). */
+  consolidation: z.object({ day: z.int().check(z.gte(1), z.lte(31)), time: HhMm }),
+  reminders: z._default(
+    z.object({
+      workingDaysBefore: z._default(z.array(z.int()), [3, 1]),
+      workingDaysAfter: z._default(z.array(z.int()), [1]),
+      time: z._default(HhMm, '08:00'),
+    }),
+    { workingDaysBefore: [3, 1], workingDaysAfter: [1], time: '08:00' },
+  ),
+  /** Holidays (yyyy-mm-dd) on which deadlines do not fall, e.g. Tết. */
+  holidays: z._default(z.array(IsoDate), []),
+  recipients: z.object({
+    leadership: z.array(z.string()),
+    /** Ban Tổ chức: receives the late-unit digest. */
+    organisationCommittee: z._default(z.array(z.string()), []),
+  }),
+  /** Earlier versions this definition can still read (their structure fingerprints are recorded in the file). */
+  supersedes: z._default(z.array(z.int()), []),
+});
+export type FormDefinition = z.infer<typeof FormDefinitionSchema>;
+
+/** Parses and checks a definition; throws with a readable message naming the file. */
+export function parseFormDefinition(raw: unknown, source = 'definition'): FormDefinition {
+  const result = FormDefinitionSchema.safeParse(raw);
+  if (!result.success) {
+    throw new Error(`Form definition ${source} is invalid:\n${z.prettifyError(result.error)}`, { cause: result.error });
+  }
+  return result.data;
+}

@@ -1,0 +1,132 @@
+/**
+ * Ports: what the use cases need from the outside world. The forms engine and use cases
+ * depend only on these interfaces; `functions/adapters/` implements them on the AWS SDK
+ * (pointed at AWS, or at the embedded emulators locally). Nothing here imports `@aws-sdk/*`.
+ */
+import type { FormValues, Submission, Unit, ValidationIssue } from './model';
+
+/** Object storage (S3). Keys are bucket-relative. */
+export interface FileStore {
+  put(key: string, body: Buffer | Uint8Array | string, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<{ versionId?: string; etag?: string }>;
+  /** Reads a whole object; rejects with `TooLargeError` when it exceeds `maxBytes`. Undefined when absent. */
+  get(key: string, options?: { maxBytes?: number; versionId?: string }): Promise<Buffer | undefined>;
+  head(key: string): Promise<StoredObjectInfo | undefined>;
+  list(prefix: string): Promise<StoredObjectInfo[]>;
+  /** A browser-usable presigned POST bound to exactly `key`, with a size range and expiry. */
+  createUploadPost(input: { key: string; maxBytes: number; expiresInSeconds: number; metadata?: Record<string, string> }): Promise<{ url: string; fields: Record<string, string> }>;
+  /** A time-limited GET link, optionally forcing a download file name. */
+  createDownloadUrl(key: string, options: { expiresInSeconds: number; fileName?: string }): Promise<string>;
+}
+
+export interface StoredObjectInfo {
+  key: string;
+  size: number;
+  etag?: string;
+  versionId?: string;
+  lastModified?: Date;
+  metadata?: Record<string, string>;
+}
+
+/** The unit registry (đơn vị báo cáo). */
+export interface UnitRepository {
+  list(options?: { includeInactive?: boolean }): Promise<Unit[]>;
+  get(code: string): Promise<Unit | undefined>;
+  /** Writes every unit or throws before writing any invalid one (callers validate first). */
+  putMany(units: Unit[]): Promise<void>;
+  /** Increments the unit's key version, revoking its links; returns the new version. */
+  bumpKeyVersion(code: string): Promise<number>;
+}
+
+/** An accepted submission's values, as consolidation reads them. */
+export interface AcceptedValues {
+  unitCode: string;
+  uploadId: string;
+  receivedAt: string;
+  late: boolean;
+  version?: number;
+  values: FormValues;
+  warnings: ValidationIssue[];
+}
+
+/** Province totals for one (form, period), recomputed from the latest accepted values. */
+export interface Aggregate {
+  formId: string;
+  period: string;
+  unitsReported: number;
+  totals: Record<string, number>;
+  updatedAt: string;
+}
+
+/** Submissions, their values, the latest-accepted pointers and the (form, period) aggregate. */
+export interface SubmissionRepository {
+  /**
+   * Creates the submission record if `uploadId` is new; returns the stored record and whether
+   * this call created it (idempotency for redelivered events).
+   */
+  createIfAbsent(submission: Submission): Promise<{ created: boolean; submission: Submission }>;
+  /** Replaces a submission's outcome (status, errors, warnings, feedback key, processedAt, …). */
+  update(submission: Submission): Promise<void>;
+  get(uploadId: string): Promise<Submission | undefined>;
+  /** Every submission for a form and period (all units, all versions, any status), versions numbered. */
+  listByFormPeriod(formId: string, period: string): Promise<Submission[]>;
+  /** A unit's submissions, newest first, optionally for one form. */
+  listByUnit(unitCode: string, options?: { formId?: string; period?: string }): Promise<Submission[]>;
+  /** Stores the normalised values of an accepted submission. */
+  putValues(uploadId: string, values: FormValues): Promise<void>;
+  getValues(uploadId: string): Promise<FormValues | undefined>;
+  /**
+   * Points (unit, form, period) at this accepted submission unless a later upload already
+   * holds the pointer (ordered by `receivedAt`, then `uploadId`). Returns whether it moved.
+   */
+  advanceLatestAccepted(submission: Submission): Promise<boolean>;
+  /** The latest accepted submission of every unit that has one, with its values. */
+  listLatestAccepted(formId: string, period: string): Promise<AcceptedValues[]>;
+  /** Recomputes and stores the aggregate from the latest accepted values. */
+  refreshAggregate(formId: string, period: string, compute: (latest: AcceptedValues[]) => Record<string, number>): Promise<Aggregate>;
+  getAggregate(formId: string, period: string): Promise<Aggregate | undefined>;
+}
+
+/** Remembers that something was done once (emails sent, reminders), by key. */
+export interface OnceLedger {
+  /** True if this call claimed `key` (first time); false if it was already claimed. */
+  claim(key: string, attributes?: Record<string, string | number>): Promise<boolean>;
+  /** Releases a claim whose work failed, so a retry can do it. */
+  release(key: string): Promise<void>;
+  /** The most recent claims whose key starts with `prefix`, newest first. */
+  list(prefix: string): Promise<Array<{ key: string; claimedAt: string; attributes: Record<string, string | number> }>>;
+}
+
+export interface EmailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
+export interface OutgoingEmail {
+  from: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: EmailAttachment[];
+  /** Extra headers, e.g. an idempotency key for tracing. */
+  headers?: Record<string, string>;
+}
+
+/** Sends email: SESv2 in AWS, `.eml` files in the outbox locally — the same MIME either way. */
+export interface Mailer {
+  send(message: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** Time, injectable for tests. */
+export interface Clock {
+  now(): Date;
+}
+
+/** The secret that signs upload links (Secrets Manager in AWS, config locally). */
+export interface SecretSource {
+  getLinkSecret(): Promise<string>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
