@@ -1,0 +1,48 @@
+/**
+ * `tonghop` CLI entry. Each command lives in `infra/cli/commands/<name>.ts` and exports
+ * `command: CliCommand`. Exit codes: 0 success, 1 a refused or failed operation, 2 usage or I/O error.
+ */
+import type { CliCommand } from './command';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: CliCommand }> }> = {
+  start: { summary: 'Chạy toàn bộ hệ thống trên máy này (DynamoDB, S3, cổng nộp báo cáo, lịch, hộp thư đi)', load: () => import('./commands/start') },
+  units: { summary: 'Danh sách và nhập đơn vị báo cáo (units list | units import <file>)', load: () => import('./commands/units') },
+  links: { summary: 'Đường dẫn nộp báo cáo của từng đơn vị (links --period <kỳ>)', load: () => import('./commands/links') },
+  template: { summary: 'Tạo biểu mẫu Excel điền sẵn, hoặc mô tả vị trí các ô (--describe)', load: () => import('./commands/template') },
+  validate: { summary: 'Kiểm tra một tệp báo cáo (validate <file> [--json] [--feedback out.xlsx])', load: () => import('./commands/validate') },
+  submissions: { summary: 'Các lần nộp báo cáo (submissions list | submissions show <uploadId>)', load: () => import('./commands/submissions') },
+  consolidate: { summary: 'Tổng hợp báo cáo toàn tỉnh và gửi email (consolidate --form <id> --period <kỳ> [--send])', load: () => import('./commands/consolidate') },
+  reports: { summary: 'Các báo cáo tổng hợp đã tạo (reports list | reports get)', load: () => import('./commands/reports') },
+  remind: { summary: 'Gửi nhắc nộp báo cáo cho đơn vị chưa nộp (remind --form <id> [--period <kỳ>])', load: () => import('./commands/remind') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    'Cách dùng: npx tonghop <lệnh> [tùy chọn]   (usage: npx tonghop <command> [options])',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Mỗi lệnh có --help. Dữ liệu: TONGHOP_DATA_DIR (mặc định .local). Exit: 0 thành công, 1 bị từ chối/thất bại, 2 sai cú pháp hoặc lỗi đọc/ghi.',
+  ].join('\n');
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`Lệnh không tồn tại: ${name}\n\n${usage()}\n`);
+    return 2;
+  }
+  const { command } = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help.trimEnd() + '\n');
+    return 0;
+  }
+  return command.run(rest);
+}

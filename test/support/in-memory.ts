@@ -1,0 +1,179 @@
+/**
+ * In-memory implementations of the ports, for use-case tests (house style §10). They mirror
+ * the adapters' contracts (idempotent create, ordered latest pointer, numbered versions) so a
+ * use case tested here behaves the same on DynamoDB and S3.
+ */
+import type {
+  AcceptedValues, Aggregate, Clock, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource,
+  StoredObjectInfo, SubmissionRepository, UnitRepository,
+} from '../../functions/core/ports';
+import type { FormValues, Submission, Unit } from '../../functions/core/model';
+import { TooLargeError } from '../../functions/core/errors';
+
+export class InMemoryFileStore implements FileStore {
+  readonly objects = new Map<string, { body: Buffer; contentType?: string; metadata?: Record<string, string>; lastModified: Date }>();
+  async put(key: string, body: Buffer | Uint8Array | string, options: { contentType?: string; metadata?: Record<string, string> } = {}) {
+    this.objects.set(key, { body: Buffer.from(body), ...options, lastModified: new Date() });
+    return { etag: `"${key.length}-${this.objects.size}"` };
+  }
+  async get(key: string, options: { maxBytes?: number } = {}) {
+    const o = this.objects.get(key);
+    if (o && options.maxBytes !== undefined && o.body.length > options.maxBytes) throw new TooLargeError('FILE_TOO_LARGE', 'Tệp quá lớn.');
+    return o?.body;
+  }
+  async head(key: string): Promise<StoredObjectInfo | undefined> {
+    const o = this.objects.get(key);
+    return o && { key, size: o.body.length, lastModified: o.lastModified, metadata: o.metadata };
+  }
+  async list(prefix: string) {
+    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort().map((k) => ({ key: k, size: this.objects.get(k)!.body.length }));
+  }
+  async createUploadPost(input: { key: string; maxBytes: number; expiresInSeconds: number }) {
+    return { url: 'http://files.test/upload', fields: { key: input.key, 'x-max-bytes': String(input.maxBytes) } };
+  }
+  async createDownloadUrl(key: string) {
+    return `http://files.test/${encodeURIComponent(key)}`;
+  }
+}
+
+export class InMemoryUnitRepository implements UnitRepository {
+  readonly units = new Map<string, Unit>();
+  constructor(initial: Unit[] = []) {
+    for (const u of initial) this.units.set(u.code, { ...u });
+  }
+  async list(options: { includeInactive?: boolean } = {}) {
+    return [...this.units.values()].filter((u) => options.includeInactive || u.active).sort((a, b) => a.code.localeCompare(b.code));
+  }
+  async get(code: string) {
+    return this.units.get(code);
+  }
+  async putMany(units: Unit[]) {
+    for (const u of units) this.units.set(u.code, { ...u });
+  }
+  async bumpKeyVersion(code: string) {
+    const u = this.units.get(code);
+    if (!u) throw new Error(`no unit ${code}`);
+    u.keyVersion += 1;
+    return u.keyVersion;
+  }
+}
+
+const orderKey = (s: Pick<Submission, 'receivedAt' | 'uploadId'>) => `${s.receivedAt}#${s.uploadId}`;
+
+export class InMemorySubmissionRepository implements SubmissionRepository {
+  readonly submissions = new Map<string, Submission>();
+  readonly values = new Map<string, FormValues>();
+  readonly latest = new Map<string, Submission>();
+  readonly aggregates = new Map<string, Aggregate>();
+  constructor(private readonly clock: Clock = { now: () => new Date() }) {}
+
+  async createIfAbsent(submission: Submission) {
+    const existing = this.submissions.get(submission.uploadId);
+    if (existing) return { created: false, submission: { ...existing } };
+    this.submissions.set(submission.uploadId, { ...submission });
+    return { created: true, submission: { ...submission } };
+  }
+  async update(submission: Submission) {
+    this.submissions.set(submission.uploadId, { ...submission });
+  }
+  async get(uploadId: string) {
+    const s = this.submissions.get(uploadId);
+    return s && this.numbered([...this.submissions.values()]).find((x) => x.uploadId === uploadId);
+  }
+  private numbered(all: Submission[]): Submission[] {
+    const counters = new Map<string, number>();
+    return [...all]
+      .sort((a, b) => orderKey(a).localeCompare(orderKey(b)))
+      .map((s) => {
+        const k = `${s.unitCode}#${s.formId}#${s.period}`;
+        const n = (counters.get(k) ?? 0) + 1;
+        counters.set(k, n);
+        return { ...s, version: n };
+      });
+  }
+  async listByFormPeriod(formId: string, period: string) {
+    return this.numbered([...this.submissions.values()]).filter((s) => s.formId === formId && s.period === period);
+  }
+  async listByUnit(unitCode: string, options: { formId?: string; period?: string } = {}) {
+    return this.numbered([...this.submissions.values()])
+      .filter((s) => s.unitCode === unitCode && (!options.formId || s.formId === options.formId) && (!options.period || s.period === options.period))
+      .reverse();
+  }
+  async putValues(uploadId: string, values: FormValues) {
+    this.values.set(uploadId, structuredClone(values));
+  }
+  async getValues(uploadId: string) {
+    return this.values.get(uploadId);
+  }
+  async advanceLatestAccepted(submission: Submission) {
+    const k = `${submission.formId}#${submission.period}#${submission.unitCode}`;
+    const cur = this.latest.get(k);
+    if (cur && orderKey(cur) >= orderKey(submission)) return false;
+    this.latest.set(k, { ...submission });
+    return true;
+  }
+  async listLatestAccepted(formId: string, period: string): Promise<AcceptedValues[]> {
+    const out: AcceptedValues[] = [];
+    for (const s of this.latest.values()) {
+      if (s.formId !== formId || s.period !== period) continue;
+      const numbered = (await this.get(s.uploadId)) ?? s;
+      out.push({
+        unitCode: s.unitCode, uploadId: s.uploadId, receivedAt: s.receivedAt, late: s.late ?? false,
+        version: numbered.version, values: this.values.get(s.uploadId) ?? { fields: {}, tables: {} }, warnings: s.warnings,
+      });
+    }
+    return out.sort((a, b) => a.unitCode.localeCompare(b.unitCode));
+  }
+  async refreshAggregate(formId: string, period: string, compute: (latest: AcceptedValues[]) => Record<string, number>) {
+    const latest = await this.listLatestAccepted(formId, period);
+    const agg: Aggregate = { formId, period, unitsReported: latest.length, totals: compute(latest), updatedAt: this.clock.now().toISOString() };
+    this.aggregates.set(`${formId}#${period}`, agg);
+    return agg;
+  }
+  async getAggregate(formId: string, period: string) {
+    return this.aggregates.get(`${formId}#${period}`);
+  }
+}
+
+export class InMemoryOnceLedger implements OnceLedger {
+  readonly claims = new Map<string, { claimedAt: string; attributes: Record<string, string | number> }>();
+  constructor(private readonly clock: Clock = { now: () => new Date() }) {}
+  async claim(key: string, attributes: Record<string, string | number> = {}) {
+    if (this.claims.has(key)) return false;
+    this.claims.set(key, { claimedAt: this.clock.now().toISOString(), attributes });
+    return true;
+  }
+  async release(key: string) {
+    this.claims.delete(key);
+  }
+  async list(prefix: string) {
+    return [...this.claims.entries()]
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([key, v]) => ({ key, ...v }))
+      .sort((a, b) => b.claimedAt.localeCompare(a.claimedAt));
+  }
+}
+
+export class RecordingMailer implements Mailer {
+  readonly sent: OutgoingEmail[] = [];
+  async send(message: OutgoingEmail) {
+    this.sent.push(message);
+    return { messageId: `<${this.sent.length}@test>` };
+  }
+}
+
+export const fixedSecret = (secret = 'test-secret-test-secret-test-secret-0123'): SecretSource => ({ getLinkSecret: async () => secret });
+
+/** A clock tests can move. */
+export class FakeClock implements Clock {
+  constructor(private current: Date) {}
+  now() {
+    return new Date(this.current);
+  }
+  set(d: Date | string) {
+    this.current = new Date(d);
+  }
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
