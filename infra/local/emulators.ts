@@ -1,0 +1,132 @@
+/**
+ * The embedded AWS-compatible services: dynalite (DynamoDB API) and s3rver (S3 API), each on a
+ * free loopback port, persisted under `dataDir` (or in memory / a temp folder when omitted).
+ * Creates the table and bucket on first start. The rest of the system talks to them through
+ * the ordinary AWS SDK clients with only the endpoint changed.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { createTableInput } from '../../functions/adapters/table-schema';
+
+// Neither package ships types; the surface used here is small.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite') as (opts: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => import('node:net').Server;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => S3rverInstance;
+
+interface S3rverInstance {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+  on(event: 'event', listener: (event: S3EventNotification) => void): void;
+  off(event: 'event', listener: (event: S3EventNotification) => void): void;
+}
+
+/** The S3 event notification shape s3rver emits (the same JSON as AWS's). */
+export interface S3EventNotification {
+  Records: Array<{
+    eventName: string;
+    eventTime: string;
+    s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer?: string } };
+  }>;
+}
+
+export interface EmulatorOptions {
+  /** Persist under this folder (`<dataDir>/dynamodb`, `<dataDir>/s3`); omitted: throwaway storage. */
+  dataDir?: string;
+  tableName?: string;
+  bucketName?: string;
+  /** Origins allowed to POST uploads from a browser (CORS on the bucket). */
+  corsOrigins?: string[];
+}
+
+export interface Emulators {
+  endpoints: { dynamodb: string; s3: string };
+  tableName: string;
+  bucketName: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Subscribe to object-created events (S3 notification JSON). Returns an unsubscribe function. */
+  onObjectCreated(listener: (event: S3EventNotification) => void): () => void;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_REGION = 'ap-southeast-1';
+/** s3rver accepts these fixed credentials; dynalite accepts any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+function corsXml(origins: string[]): string {
+  const rules = origins
+    .map(
+      (o) => `<CORSRule><AllowedOrigin>${o}</AllowedOrigin><AllowedMethod>POST</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedMethod>PUT</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule>`,
+    )
+    .join('');
+  return `<CORSConfiguration>${rules}</CORSConfiguration>`;
+}
+
+/** Starts dynalite and s3rver on free loopback ports and provisions the table and bucket. */
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const tableName = options.tableName ?? 'tonghop';
+  const bucketName = options.bucketName ?? 'tonghop-local';
+  const temp = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'tonghop-s3-'));
+  const s3Dir = options.dataDir ? join(options.dataDir, 's3') : temp!;
+  mkdirSync(s3Dir, { recursive: true });
+  const dynamoDir = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
+  if (dynamoDir) mkdirSync(dynamoDir, { recursive: true });
+
+  const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once('error', reject);
+    dynamo.listen(0, '127.0.0.1', () => resolve());
+  });
+  const dynamoPort = (dynamo.address() as AddressInfo).port;
+
+  const s3 = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    directory: s3Dir,
+    silent: true,
+    configureBuckets: [{ name: bucketName, configs: [corsXml(options.corsOrigins ?? ['*'])] }],
+  });
+  const s3Address = await s3.run();
+
+  const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, s3: `http://127.0.0.1:${s3Address.port}` };
+  await ensureTable(endpoints.dynamodb, tableName);
+
+  let stopped = false;
+  return {
+    endpoints,
+    tableName,
+    bucketName,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    onObjectCreated(listener) {
+      const filtered = (event: S3EventNotification) => {
+        if (event.Records.some((r) => r.eventName.startsWith('ObjectCreated'))) listener(event);
+      };
+      s3.on('event', filtered);
+      return () => s3.off('event', filtered);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await s3.close();
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      if (temp) rmSync(temp, { recursive: true, force: true });
+    },
+  };
+}
+
+async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } finally {
+    client.destroy();
+  }
+}
