@@ -6,7 +6,8 @@
 const transform = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
 };
-const base = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+// @middy/* ships ESM only; jest's module system needs it transpiled to CommonJS like our own code.
+const base = { transform, transformIgnorePatterns: ['/node_modules/(?!@middy/)'], testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
