@@ -1,0 +1,139 @@
+/**
+ * `UnitRepository` on DynamoDB: the unit registry (đơn vị báo cáo) in the single table.
+ *
+ * Item: pk `UNIT`, sk `UNIT#<code>`, plus code, name, type, emails, active, keyVersion.
+ * One partition holds the whole registry (~50 items, a few KB), so `list` is a single Query
+ * in code order and never a Scan. `putMany` batches 25 puts per BatchWriteItem and retries
+ * unprocessed items with backoff; `bumpKeyVersion` is an atomic `ADD`, so two revocations
+ * never collapse into one.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { InvalidInputError, NotFoundError } from '../core/errors';
+import { UNIT_TYPES, type Unit } from '../core/model';
+import type { UnitRepository } from '../core/ports';
+
+export interface DynamoUnitRepositoryOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Retries of unprocessed batch items before giving up (default 8). */
+  maxBatchRetries?: number;
+  /** Backoff base in ms (default 50; doubled per retry). */
+  backoffMs?: number;
+}
+
+const UNIT_PK = 'UNIT';
+const unitKey = (code: string) => ({ pk: UNIT_PK, sk: `UNIT#${code}` });
+const BATCH_SIZE = 25;
+
+interface UnitItem extends Unit {
+  pk: string;
+  sk: string;
+}
+
+function toUnit(item: Record<string, unknown>): Unit {
+  const i = item as Partial<UnitItem>;
+  return {
+    code: String(i.code),
+    name: String(i.name),
+    type: i.type as Unit['type'],
+    emails: Array.isArray(i.emails) ? i.emails.map(String) : [],
+    active: i.active !== false,
+    keyVersion: typeof i.keyVersion === 'number' ? i.keyVersion : 1,
+  };
+}
+
+/** Refuses a structurally broken unit before anything is written (callers validate user input first). */
+function assertStorable(unit: Unit): void {
+  const ok =
+    typeof unit.code === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(unit.code) &&
+    typeof unit.name === 'string' && unit.name.trim() !== '' &&
+    (UNIT_TYPES as readonly string[]).includes(unit.type) &&
+    Array.isArray(unit.emails) && Number.isInteger(unit.keyVersion) && unit.keyVersion >= 1;
+  if (!ok) throw new InvalidInputError('UNIT_INVALID', `Đơn vị "${String(unit.code)}" không hợp lệ, không ghi đơn vị nào.`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class DynamoUnitRepository implements UnitRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly maxBatchRetries: number;
+  private readonly backoffMs: number;
+
+  constructor(options: DynamoUnitRepositoryOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.maxBatchRetries = options.maxBatchRetries ?? 8;
+    this.backoffMs = options.backoffMs ?? 50;
+  }
+
+  async list(options: { includeInactive?: boolean } = {}): Promise<Unit[]> {
+    const units: Unit[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': UNIT_PK, ':prefix': 'UNIT#' },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of out.Items ?? []) units.push(toUnit(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return options.includeInactive ? units : units.filter((u) => u.active);
+  }
+
+  async get(code: string): Promise<Unit | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: unitKey(code), ConsistentRead: true }));
+    return out.Item ? toUnit(out.Item) : undefined;
+  }
+
+  async putMany(units: Unit[]): Promise<void> {
+    units.forEach(assertStorable);
+    for (let i = 0; i < units.length; i += BATCH_SIZE) {
+      const requests = units.slice(i, i + BATCH_SIZE).map((u) => ({
+        PutRequest: {
+          Item: { ...unitKey(u.code), code: u.code, name: u.name, type: u.type, emails: u.emails, active: u.active, keyVersion: u.keyVersion },
+        },
+      }));
+      await this.writeBatch(requests);
+    }
+  }
+
+  private async writeBatch(requests: Array<{ PutRequest: { Item: Record<string, unknown> } }>): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > this.maxBatchRetries) {
+        throw new Error(`BatchWriteItem left ${pending.length} unit(s) unprocessed after ${this.maxBatchRetries} retries`);
+      }
+      if (attempt > 0) await sleep(this.backoffMs * 2 ** (attempt - 1));
+      const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+      pending = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+    }
+  }
+
+  async bumpKeyVersion(code: string): Promise<number> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: unitKey(code),
+          UpdateExpression: 'ADD keyVersion :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.keyVersion);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException') {
+        throw new NotFoundError('UNIT_NOT_FOUND', `Không có đơn vị mã "${code}".`, err);
+      }
+      throw err;
+    }
+  }
+}
