@@ -27,7 +27,8 @@ export function summedFieldKeys(form: FormDefinition): string[] {
   return keys;
 }
 
-function isSummed(type: string, consolidate: string | undefined): boolean {
+/** Whether a column consolidates by sum: `consolidate: "sum"`, or a numeric type by default. */
+export function isSummed(type: string, consolidate: string | undefined): boolean {
   if (consolidate) return consolidate === 'sum';
   return type === 'whole' || type === 'decimal' || type === 'money';
 }
