@@ -1,0 +1,321 @@
+/**
+ * `SubmissionRepository` on the single DynamoDB table, with conditional writes only — no
+ * TransactWriteItems — so the same code runs on real DynamoDB and on dynalite. Item types and
+ * access patterns are documented in functions/adapters/README.md; in short:
+ *
+ * | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
+ * |---|---|---|---|---|
+ * | submission | `SUB#<uploadId>` | `SUB` | `FP#<formId>#<period>` / `<unitCode>#<receivedAt>#<uploadId>` | `UNIT#<unitCode>` / `<receivedAt>#<uploadId>` |
+ * | values | `SUB#<uploadId>` | `VALUES` | | |
+ * | latest pointer | `LATEST#<formId>#<period>` | `UNIT#<unitCode>` | | |
+ * | pointer-set revision | `LATEST#<formId>#<period>` | `#META` | | |
+ * | aggregate | `AGG#<formId>#<period>` | `AGG` | | |
+ *
+ * Why the aggregate stays equal to the sum of the latest accepted values under concurrent
+ * ingests (without transactions):
+ * 1. Moving a pointer is a conditional put (`attribute_not_exists(pk) OR orderKey < :new`),
+ *    FOLLOWED by an atomic `ADD rev 1` on the partition's `#META` item. So every move whose
+ *    increment is visible has its pointer already written.
+ * 2. `refreshAggregate` reads `rev` (R) first, then Queries the pointers (strongly consistent),
+ *    computes, and writes the aggregate with `attribute_not_exists(rev) OR rev < :R`. The
+ *    snapshot therefore contains every move counted in R. A move that happens after the read
+ *    bumps the revision past R, and its own refresh (which runs after its bump) writes a newer
+ *    snapshot; a refresher that loses the condition knows a snapshot at least as new is stored.
+ * 3. A crash between the pointer put and the increment is repaired by the retry: when the
+ *    pointer already holds this very upload, `advanceLatestAccepted` bumps the revision again
+ *    (revisions only need to grow), and the retry's refresh then writes a complete snapshot.
+ *
+ * Versions are not stored: they are numbered on read by upload order (receivedAt, uploadId)
+ * within (unit, form, period), so two workers can never hand out the same number. GSI reads
+ * are eventually consistent on real DynamoDB: a listing taken milliseconds after an upload may
+ * not show it yet; `get` numbers the record itself correctly even then.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { FormValues, Submission, ValidationIssue } from '../core/model';
+import type { AcceptedValues, Aggregate, Clock, SubmissionRepository } from '../core/ports';
+import { systemClock } from '../core/ports';
+import { TABLE_KEYS } from './table-schema';
+
+export interface DynamoSubmissionRepositoryOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  clock?: Clock;
+}
+
+/** Keys of every item type, exported for the adapter tests and the table documentation. */
+export const submissionKeys = {
+  submission: (uploadId: string) => ({ pk: `SUB#${uploadId}`, sk: 'SUB' }),
+  values: (uploadId: string) => ({ pk: `SUB#${uploadId}`, sk: 'VALUES' }),
+  latestPartition: (formId: string, period: string) => `LATEST#${formId}#${period}`,
+  latest: (formId: string, period: string, unitCode: string) => ({ pk: `LATEST#${formId}#${period}`, sk: `UNIT#${unitCode}` }),
+  latestMeta: (formId: string, period: string) => ({ pk: `LATEST#${formId}#${period}`, sk: '#META' }),
+  aggregate: (formId: string, period: string) => ({ pk: `AGG#${formId}#${period}`, sk: 'AGG' }),
+  formPeriod: (formId: string, period: string) => `FP#${formId}#${period}`,
+  unit: (unitCode: string) => `UNIT#${unitCode}`,
+};
+
+/** Upload order: the greatest (receivedAt, uploadId) is the latest. ISO times sort as strings. */
+export const orderKey = (s: Pick<Submission, 'receivedAt' | 'uploadId'>): string => `${s.receivedAt}#${s.uploadId}`;
+
+const SUBMISSION_FIELDS = [
+  'uploadId', 'unitCode', 'formId', 'period', 'status', 's3Key', 's3VersionId', 'etag', 'sha256', 'size', 'fileName',
+  'receivedAt', 'processedAt', 'deadline', 'late', 'linkId', 'formVersion', 'errors', 'warnings', 'feedbackKey',
+] as const satisfies ReadonlyArray<keyof Submission>;
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+}
+
+/** The stored submission without index attributes (and never a stored version). */
+function toSubmission(item: Record<string, unknown>): Submission {
+  const s: Record<string, unknown> = {};
+  for (const f of SUBMISSION_FIELDS) if (item[f] !== undefined) s[f] = item[f];
+  const sub = s as unknown as Submission;
+  sub.errors = (item.errors as ValidationIssue[] | undefined) ?? [];
+  sub.warnings = (item.warnings as ValidationIssue[] | undefined) ?? [];
+  return sub;
+}
+
+/** Numbers versions 1, 2, … per (unit, form, period) by upload order; input in any order. */
+function numberVersions(all: Submission[]): Submission[] {
+  const counters = new Map<string, number>();
+  return [...all]
+    .sort((a, b) => orderKey(a).localeCompare(orderKey(b)))
+    .map((s) => {
+      const k = `${s.unitCode}#${s.formId}#${s.period}`;
+      const n = (counters.get(k) ?? 0) + 1;
+      counters.set(k, n);
+      return { ...s, version: n };
+    });
+}
+
+/** Submissions, values, latest-accepted pointers and aggregates on DynamoDB (or dynalite). */
+export class DynamoSubmissionRepository implements SubmissionRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly clock: Clock;
+
+  constructor(options: DynamoSubmissionRepositoryOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  private submissionItem(submission: Submission): Record<string, unknown> {
+    const item: Record<string, unknown> = {
+      ...submissionKeys.submission(submission.uploadId),
+      type: 'submission',
+      gsi1pk: submissionKeys.formPeriod(submission.formId, submission.period),
+      gsi1sk: `${submission.unitCode}#${orderKey(submission)}`,
+      gsi2pk: submissionKeys.unit(submission.unitCode),
+      gsi2sk: orderKey(submission),
+    };
+    for (const f of SUBMISSION_FIELDS) item[f] = submission[f];
+    return item;
+  }
+
+  /** Conditional put on the upload id: one record per upload, however often the event arrives. */
+  async createIfAbsent(submission: Submission): Promise<{ created: boolean; submission: Submission }> {
+    try {
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: this.submissionItem(submission), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      const { version: _ignored, ...stored } = submission;
+      return { created: true, submission: stored };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const existing = await this.getStored(submission.uploadId);
+      if (!existing) throw err;
+      return { created: false, submission: existing };
+    }
+  }
+
+  /** Overwrites the record's outcome; keys and index attributes are derived from it again. */
+  async update(submission: Submission): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.submissionItem(submission) }));
+  }
+
+  private async getStored(uploadId: string): Promise<Submission | undefined> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tableName, Key: submissionKeys.submission(uploadId), ConsistentRead: true }));
+    return res.Item ? toSubmission(res.Item) : undefined;
+  }
+
+  /** One submission with its version (its rank among the same unit's uploads for the form and period). */
+  async get(uploadId: string): Promise<Submission | undefined> {
+    const stored = await this.getStored(uploadId);
+    if (!stored) return undefined;
+    const siblings = await this.queryAll({
+      IndexName: TABLE_KEYS.gsi1.name,
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :unit)',
+      ExpressionAttributeValues: { ':pk': submissionKeys.formPeriod(stored.formId, stored.period), ':unit': `${stored.unitCode}#` },
+      ProjectionExpression: 'uploadId, receivedAt',
+    });
+    // Counted rather than looked up, so a record the index has not caught up with is still right.
+    const own = orderKey(stored);
+    const earlier = siblings.filter((s) => s.uploadId !== stored.uploadId && orderKey(s as Submission) < own).length;
+    return { ...stored, version: earlier + 1 };
+  }
+
+  async listByFormPeriod(formId: string, period: string): Promise<Submission[]> {
+    const items = await this.queryAll({
+      IndexName: TABLE_KEYS.gsi1.name,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': submissionKeys.formPeriod(formId, period) },
+    });
+    return numberVersions(items.map(toSubmission));
+  }
+
+  async listByUnit(unitCode: string, options: { formId?: string; period?: string } = {}): Promise<Submission[]> {
+    const { formId, period } = options;
+    const items =
+      formId && period
+        ? await this.queryAll({
+            IndexName: TABLE_KEYS.gsi1.name,
+            KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :unit)',
+            ExpressionAttributeValues: { ':pk': submissionKeys.formPeriod(formId, period), ':unit': `${unitCode}#` },
+          })
+        : await this.queryAll({
+            IndexName: TABLE_KEYS.gsi2.name,
+            KeyConditionExpression: 'gsi2pk = :pk',
+            ...(formId
+              ? { FilterExpression: 'formId = :f', ExpressionAttributeValues: { ':pk': submissionKeys.unit(unitCode), ':f': formId } }
+              : { ExpressionAttributeValues: { ':pk': submissionKeys.unit(unitCode) } }),
+          });
+    const own = items.map(toSubmission).filter((s) => !period || s.period === period);
+    return numberVersions(own).reverse();
+  }
+
+  async putValues(uploadId: string, values: FormValues): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...submissionKeys.values(uploadId), type: 'values', uploadId, values } }),
+    );
+  }
+
+  async getValues(uploadId: string): Promise<FormValues | undefined> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tableName, Key: submissionKeys.values(uploadId), ConsistentRead: true }));
+    return res.Item?.values as FormValues | undefined;
+  }
+
+  /**
+   * Points (unit, form, period) at `submission` unless a later upload holds the pointer. The
+   * pointer carries a copy of the values (stored first with `putValues`), so consolidation
+   * reads every unit in one paginated Query. Returns whether this call moved the pointer.
+   */
+  async advanceLatestAccepted(submission: Submission): Promise<boolean> {
+    const values = await this.getValues(submission.uploadId);
+    if (!values) throw new Error(`advanceLatestAccepted: no values stored for upload ${submission.uploadId}; call putValues first`);
+    const key = submissionKeys.latest(submission.formId, submission.period, submission.unitCode);
+    const newOrder = orderKey(submission);
+    let moved: boolean;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            type: 'latest',
+            orderKey: newOrder,
+            uploadId: submission.uploadId,
+            unitCode: submission.unitCode,
+            formId: submission.formId,
+            period: submission.period,
+            receivedAt: submission.receivedAt,
+            late: submission.late ?? false,
+            formVersion: submission.formVersion,
+            warnings: submission.warnings,
+            values,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR orderKey < :new',
+          ExpressionAttributeValues: { ':new': newOrder },
+        }),
+      );
+      moved = true;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: 'uploadId' }));
+      // A retry of our own earlier move: the increment may not have happened before the crash.
+      if (current.Item?.uploadId !== submission.uploadId) return false;
+      moved = false;
+    }
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: submissionKeys.latestMeta(submission.formId, submission.period),
+        UpdateExpression: 'ADD rev :one SET #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':type': 'latest-meta' },
+      }),
+    );
+    return moved;
+  }
+
+  async listLatestAccepted(formId: string, period: string): Promise<AcceptedValues[]> {
+    const [pointers, all] = await Promise.all([this.queryPointers(formId, period), this.listByFormPeriod(formId, period)]);
+    const versions = new Map(all.map((s) => [s.uploadId, s.version]));
+    return pointers
+      .map((p) => ({ ...p, version: versions.get(p.uploadId) }))
+      .sort((a, b) => a.unitCode.localeCompare(b.unitCode));
+  }
+
+  private async queryPointers(formId: string, period: string): Promise<AcceptedValues[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :unit)',
+      ExpressionAttributeValues: { ':pk': submissionKeys.latestPartition(formId, period), ':unit': 'UNIT#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => ({
+      unitCode: String(i.unitCode),
+      uploadId: String(i.uploadId),
+      receivedAt: String(i.receivedAt),
+      late: Boolean(i.late),
+      values: (i.values as FormValues | undefined) ?? { fields: {}, tables: {} },
+      warnings: (i.warnings as ValidationIssue[] | undefined) ?? [],
+    }));
+  }
+
+  /**
+   * Recomputes the aggregate from a consistent snapshot of the pointers and stores it unless a
+   * snapshot at least as recent is already stored (see the module comment); returns the stored one.
+   */
+  async refreshAggregate(formId: string, period: string, compute: (latest: AcceptedValues[]) => Record<string, number>): Promise<Aggregate> {
+    const meta = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: submissionKeys.latestMeta(formId, period), ConsistentRead: true }),
+    );
+    const rev = typeof meta.Item?.rev === 'number' ? meta.Item.rev : 0;
+    const latest = await this.queryPointers(formId, period);
+    const aggregate: Aggregate = { formId, period, unitsReported: latest.length, totals: compute(latest), updatedAt: this.clock.now().toISOString() };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...submissionKeys.aggregate(formId, period), type: 'aggregate', rev, ...aggregate },
+          ConditionExpression: 'attribute_not_exists(rev) OR rev < :rev',
+          ExpressionAttributeValues: { ':rev': rev },
+        }),
+      );
+      return aggregate;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      return (await this.getAggregate(formId, period)) ?? aggregate;
+    }
+  }
+
+  async getAggregate(formId: string, period: string): Promise<Aggregate | undefined> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tableName, Key: submissionKeys.aggregate(formId, period), ConsistentRead: true }));
+    if (!res.Item) return undefined;
+    const { formId: f, period: p, unitsReported, totals, updatedAt } = res.Item as unknown as Aggregate;
+    return { formId: f, period: p, unitsReported, totals, updatedAt };
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      out.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+}

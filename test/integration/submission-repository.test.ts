@@ -1,0 +1,128 @@
+/**
+ * DynamoSubmissionRepository against dynalite (real DynamoDB wire protocol): idempotent create,
+ * numbered versions, the ordered latest pointer, and an aggregate that equals the sum of the
+ * latest accepted values even when many units are accepted at the same time.
+ */
+import { createDynamoDocumentClient } from '../../functions/adapters/aws-clients';
+import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
+import type { FormValues, Submission } from '../../functions/core/model';
+import type { AcceptedValues } from '../../functions/core/ports';
+import { newUploadId, uploadKey } from '../../functions/core/upload-id';
+import { startEmulators, type Emulators } from '../../infra/local/emulators';
+
+const FORM = 'sap-xep-bo-may';
+
+function submission(unitCode: string, receivedAt: string, period = '2026-Q1', overrides: Partial<Submission> = {}): Submission {
+  const uploadId = newUploadId(new Date(receivedAt));
+  return {
+    uploadId, unitCode, formId: FORM, period, status: 'pending',
+    s3Key: uploadKey({ formId: FORM, period, unitCode, uploadId }), receivedAt, errors: [], warnings: [], ...overrides,
+  };
+}
+
+const values = (n: number): FormValues => ({ fields: { '01.truoc': n, '17.so_tien': n * 1_000_000_007, '25.noi_dung': `Kết quả ${n}` }, tables: {} });
+const sumField = (latest: AcceptedValues[]) => ({
+  '01.truoc': latest.reduce((s, l) => s + Number(l.values.fields['01.truoc'] ?? 0), 0),
+  '17.so_tien': latest.reduce((s, l) => s + Number(l.values.fields['17.so_tien'] ?? 0), 0),
+});
+
+describe('DynamoSubmissionRepository', () => {
+  let emulators: Emulators;
+  let repo: DynamoSubmissionRepository;
+
+  beforeAll(async () => {
+    emulators = await startEmulators();
+    const client = createDynamoDocumentClient({ region: emulators.region, endpoints: emulators.endpoints, credentials: emulators.credentials });
+    repo = new DynamoSubmissionRepository({ client, tableName: emulators.tableName });
+  });
+  afterAll(async () => {
+    await emulators?.stop();
+  });
+
+  describe('createIfAbsent', () => {
+    it('keeps one record when the same upload is created concurrently', async () => {
+      const s = submission('HU-01', '2026-03-10T02:00:00.000Z');
+      const results = await Promise.all([repo.createIfAbsent(s), repo.createIfAbsent({ ...s, status: 'failed' }), repo.createIfAbsent(s)]);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const listed = (await repo.listByFormPeriod(FORM, '2026-Q1')).filter((x) => x.unitCode === 'HU-01');
+      expect(listed).toHaveLength(1);
+      expect(results.every((r) => r.submission.uploadId === s.uploadId)).toBe(true);
+    });
+  });
+
+  describe('versions', () => {
+    it('numbers a unit’s uploads by upload time, whatever order they were stored in', async () => {
+      const first = submission('SO-02', '2026-03-10T01:00:00.000Z');
+      const second = submission('SO-02', '2026-03-11T01:00:00.000Z');
+      await repo.createIfAbsent(second);
+      await repo.createIfAbsent(first);
+
+      expect((await repo.get(first.uploadId))?.version).toBe(1);
+      expect((await repo.get(second.uploadId))?.version).toBe(2);
+      const byUnit = await repo.listByUnit('SO-02', { formId: FORM });
+      expect(byUnit.map((s) => [s.uploadId, s.version])).toEqual([[second.uploadId, 2], [first.uploadId, 1]]);
+      const byUnitPeriod = await repo.listByUnit('SO-02', { formId: FORM, period: '2026-Q1' });
+      expect(byUnitPeriod.map((s) => s.version)).toEqual([2, 1]);
+    });
+
+    it('stores the outcome written by update', async () => {
+      const s = submission('SO-03', '2026-03-12T01:00:00.000Z');
+      await repo.createIfAbsent(s);
+      await repo.update({ ...s, status: 'rejected', errors: [{ code: 'SUM_MISMATCH', severity: 'error', message: 'Sai tổng', cell: 'D12' }], processedAt: '2026-03-12T01:00:05.000Z' });
+      const got = await repo.get(s.uploadId);
+      expect(got).toMatchObject({ status: 'rejected', version: 1, errors: [{ code: 'SUM_MISMATCH', cell: 'D12' }] });
+    });
+  });
+
+  describe('latest pointer', () => {
+    it('keeps the later upload when the earlier one is processed last', async () => {
+      const earlier = submission('HU-04', '2026-03-10T01:00:00.000Z', '2026-Q2');
+      const later = submission('HU-04', '2026-03-10T05:00:00.000Z', '2026-Q2');
+      for (const [s, n] of [[later, 2], [earlier, 1]] as const) {
+        await repo.createIfAbsent(s);
+        await repo.putValues(s.uploadId, values(n));
+      }
+
+      await expect(repo.advanceLatestAccepted(later)).resolves.toBe(true);
+      await expect(repo.advanceLatestAccepted(earlier)).resolves.toBe(false);
+
+      const latest = await repo.listLatestAccepted(FORM, '2026-Q2');
+      expect(latest).toHaveLength(1);
+      expect(latest[0]).toMatchObject({ unitCode: 'HU-04', uploadId: later.uploadId, version: 2, values: values(2) });
+    });
+
+    it('refuses to point at an upload whose values were not stored', async () => {
+      expect.assertions(1);
+      await expect(repo.advanceLatestAccepted(submission('HU-05', '2026-03-10T01:00:00.000Z', '2026-Q2'))).rejects.toThrow(/putValues/);
+    });
+  });
+
+  describe('aggregate', () => {
+    it('equals the sum of the latest accepted values after 50 concurrent acceptances', async () => {
+      const period = '2026-Q3';
+      const subs = Array.from({ length: 50 }, (_, i) => submission(`DV-${String(i).padStart(2, '0')}`, `2026-09-15T0${i % 10}:00:00.000Z`, period));
+      await Promise.all(
+        subs.map(async (s, i) => {
+          await repo.createIfAbsent(s);
+          await repo.putValues(s.uploadId, values(i + 1));
+          await repo.advanceLatestAccepted(s);
+          await repo.refreshAggregate(FORM, period, sumField);
+        }),
+      );
+
+      const agg = await repo.getAggregate(FORM, period);
+      const expectedCount = (50 * 51) / 2;
+      expect(agg).toMatchObject({ unitsReported: 50, totals: { '01.truoc': expectedCount, '17.so_tien': expectedCount * 1_000_000_007 } });
+    });
+
+    it('keeps whole-đồng amounts in the billions exact', async () => {
+      const s = submission('HU-06', '2026-12-01T01:00:00.000Z', '2026-Q4');
+      await repo.createIfAbsent(s);
+      await repo.putValues(s.uploadId, { fields: { '17.so_tien': 9_007_199_254_740_991 }, tables: {} });
+      await repo.advanceLatestAccepted(s);
+      const agg = await repo.refreshAggregate(FORM, '2026-Q4', sumField);
+      expect(agg.totals['17.so_tien']).toBe(9_007_199_254_740_991);
+      expect((await repo.getAggregate(FORM, '2026-Q4'))?.totals['17.so_tien']).toBe(9_007_199_254_740_991);
+    });
+  });
+});
