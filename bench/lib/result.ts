@@ -1,0 +1,75 @@
+/**
+ * The shape every measurement returns, and how a run is judged. A metric is measured next to
+ * its floor in the same run (these machines are noisy), so most budgets are ratios.
+ */
+
+/** A budget: either the metric divided by its floor, or the metric itself, must stay at or under `limit`. */
+export type Budget = { kind: 'ratio'; limit: number } | { kind: 'max'; limit: number; unit: string };
+
+/** The budgets of issue 8, by metric, with the floor each ratio is taken against. */
+export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
+  ingest_ms_p50: { budget: { kind: 'ratio', limit: 1.5 }, floor: 'exceljs_load_ms_p50' },
+  consolidate_1000_ms: { budget: { kind: 'ratio', limit: 2 }, floor: 'stream_write_ms' },
+  consolidate_1000_rss_mb: { budget: { kind: 'max', limit: 256, unit: 'MB' } },
+  generate_60_ms: { budget: { kind: 'max', limit: 3000, unit: 'ms' } },
+  ingest_bundle_bytes: { budget: { kind: 'max', limit: 2_000_000, unit: 'B' } },
+  ingest_init_ms: { budget: { kind: 'ratio', limit: 1.2 }, floor: 'floor_init_ms' },
+  concurrent_60_s: { budget: { kind: 'max', limit: 15, unit: 's' } },
+};
+
+export interface MetricRow {
+  metric: string;
+  /** Measured value, or undefined when not available (see `na`). */
+  value?: number;
+  unit: string;
+  /** The floor the metric is compared with, by name (also reported as its own metric). */
+  floor?: { metric: string; value?: number };
+  budget?: Budget;
+  /** Why the metric could not be measured yet ("n/a (reason)"). */
+  na?: string;
+  /** The measurement crashed: the run exits non-zero. */
+  error?: string;
+  /** Extra facts worth printing (sample count, spread, lost uploads …). */
+  note?: string;
+}
+
+export type Status = 'PASS' | 'FAIL' | 'n/a' | 'ERROR' | '';
+
+export function ratioOf(row: MetricRow): number | undefined {
+  if (row.value === undefined || row.floor?.value === undefined || row.floor.value <= 0) return undefined;
+  return row.value / row.floor.value;
+}
+
+/** PASS/FAIL against the budget; '' for informational metrics (floors). */
+export function statusOf(row: MetricRow): Status {
+  if (row.error) return 'ERROR';
+  if (row.na || row.value === undefined) return row.budget ? 'n/a' : '';
+  if (!row.budget) return '';
+  if (row.budget.kind === 'max') return row.value <= row.budget.limit ? 'PASS' : 'FAIL';
+  const ratio = ratioOf(row);
+  if (ratio === undefined) return 'n/a';
+  return ratio <= row.budget.limit ? 'PASS' : 'FAIL';
+}
+
+/** A group of metrics measured together (they share setup: emulators, a bundle, a file). */
+export interface MeasureGroup {
+  name: string;
+  /** Metric names this group produces, for `--only`. */
+  metrics: string[];
+  run(ctx: BenchContext): Promise<MetricRow[]>;
+}
+
+export interface BenchContext {
+  /** Scratch folder for this run (bundles, data dirs, reports), under bench/out/. */
+  outDir: string;
+  /** Progress lines go to stderr so `--json` keeps stdout clean. */
+  log(message: string): void;
+}
+
+/** Thrown by a measurement when the code it measures has not landed yet: printed as "n/a (reason)". */
+export class NotAvailableError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotAvailableError';
+  }
+}
