@@ -31,8 +31,10 @@ export async function buildUnitsTemplate(): Promise<Buffer> {
     header.getCell(i + 1).note = note;
   });
   // One range per column (per-cell validations write overlapping ranges: exceljs #2820).
-  sheet.dataValidations.add('C2:C1000', { type: 'list', allowBlank: false, formulae: [`"${UNIT_TYPES.join(',')}"`], showErrorMessage: true, errorTitle: 'Loại đơn vị', error: `Chọn một trong: ${UNIT_TYPES.join(', ')}` });
-  sheet.dataValidations.add('E2:E1000', { type: 'list', allowBlank: true, formulae: ['"có,không"'] });
+  // `dataValidations` exists at runtime but is missing from exceljs's type declarations.
+  const validations = (sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }).dataValidations;
+  validations.add('C2:C1000', { type: 'list', allowBlank: false, formulae: [`"${UNIT_TYPES.join(',')}"`], showErrorMessage: true, errorTitle: 'Loại đơn vị', error: `Chọn một trong: ${UNIT_TYPES.join(', ')}` });
+  validations.add('E2:E1000', { type: 'list', allowBlank: true, formulae: ['"có,không"'] });
 
   const help = wb.addWorksheet('Hướng dẫn');
   help.columns = [{ width: 22 }, { width: 90 }];

@@ -150,7 +150,7 @@ describe('importUnits', () => {
 
     it('ships a blank template whose filled-in copy imports', async () => {
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(await readFile(join(__dirname, '../../../templates/units-import.xlsx')));
+      await wb.xlsx.load((await readFile(join(__dirname, '../../../templates/units-import.xlsx'))) as unknown as ArrayBuffer);
       wb.worksheets[0]!.addRow(['VP-TU', 'Văn phòng Tỉnh ủy', 'ban-dang', 'vp@tinhuy.example.vn', 'có']);
       const units = new InMemoryUnitRepository();
 
