@@ -1,0 +1,272 @@
+/**
+ * The consolidated report (báo cáo tổng hợp) as data: every figure the workbook and the email
+ * show, computed once from the ports' data and nothing else, so the workbook, the email and the
+ * content hash cannot disagree. Everything is driven by the form definition (sections, rows,
+ * columns, computed columns, ratios, tables): there is no form-specific code here.
+ */
+import { createHash } from 'node:crypto';
+import type { Column, ComputedColumn, FormDefinition, Ratio, Section, Table } from '../forms/definition';
+import { UNIT_TYPES, UNIT_TYPE_LABELS, type FormValues, type Submission, type Unit, type UnitType } from '../model';
+import { deadlineFor, periodLabel, shiftPeriod } from '../periods';
+import type { AcceptedValues } from '../ports';
+import { computeRatio, computeTotals, isSummed, rowCountKey } from './totals';
+
+/** Where a unit stands for the period. */
+export type UnitReportStatus = 'accepted' | 'rejected' | 'pending' | 'missing';
+
+export const UNIT_STATUS_LABELS: Record<UnitReportStatus, string> = {
+  accepted: 'Đã báo cáo',
+  rejected: 'Chưa báo cáo (bản nộp bị từ chối)',
+  pending: 'Chưa báo cáo (đang xử lý bản nộp)',
+  missing: 'Chưa báo cáo',
+};
+
+/** The words the workbook and email use for a unit without an accepted report: never 0. */
+export const NOT_REPORTED = 'chưa báo cáo';
+export const LATE = 'nộp muộn';
+
+export interface UnitLine {
+  unit: Unit;
+  status: UnitReportStatus;
+  /** The unit's deadline for this form and period. */
+  deadline: Date;
+  /** The latest accepted submission and its values, when there is one. */
+  accepted?: AcceptedValues;
+  /** Submitted after the deadline (accepted), or past the deadline with no accepted report. */
+  late: boolean;
+  /** Every upload for the period, any status. */
+  uploads: number;
+  /** This unit's own sums (`01.truoc`, `don_vi.co_mat`, `don_vi.__rows` …); empty when not reported. */
+  totals: Record<string, number>;
+}
+
+export interface TypeTotals {
+  type: UnitType;
+  label: string;
+  unitsExpected: number;
+  unitsReported: number;
+  totals: Record<string, number>;
+}
+
+export interface RatioLine {
+  ratio: Ratio;
+  value?: number;
+  previous?: number;
+  /** True/false when the ratio has a target and a value; undefined otherwise. */
+  meetsTarget?: boolean;
+}
+
+export interface ConsolidatedReport {
+  form: FormDefinition;
+  period: string;
+  periodLabel: string;
+  previousPeriod: string;
+  previousPeriodLabel: string;
+  generatedAt: Date;
+  /** Units in display order: by unit type (domain order), then code. */
+  units: UnitLine[];
+  unitsExpected: number;
+  unitsReported: number;
+  previousUnitsReported: number;
+  totals: Record<string, number>;
+  /** Previous period's province totals (from its latest accepted values); empty when nobody reported. */
+  previousTotals: Record<string, number>;
+  byType: TypeTotals[];
+  ratios: RatioLine[];
+  /** sha256 over the figures and who reported them (not over when the report was made). */
+  contentHash: string;
+  /** Per reporting unit, a short hash of its values: lets an update email name what changed. */
+  unitDigests: Record<string, string>;
+}
+
+export interface BuildReportInput {
+  form: FormDefinition;
+  period: string;
+  /** The registry, inactive units included: inactive units appear only when they reported. */
+  units: readonly Unit[];
+  latest: readonly AcceptedValues[];
+  /** Every submission of the period (for "rejected"/"pending" and the upload count). */
+  submissions: readonly Submission[];
+  previousLatest: readonly AcceptedValues[];
+  now: Date;
+}
+
+/** Builds the consolidated report from the latest accepted values of every unit. */
+export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedReport {
+  const { form, period, now } = input;
+  const latestByUnit = new Map(input.latest.map((a) => [a.unitCode, a]));
+  const uploadsByUnit = new Map<string, Submission[]>();
+  for (const s of input.submissions) uploadsByUnit.set(s.unitCode, [...(uploadsByUnit.get(s.unitCode) ?? []), s]);
+
+  const included = input.units.filter((u) => u.active || latestByUnit.has(u.code));
+  const ordered = [...included].sort((a, b) => UNIT_TYPES.indexOf(a.type) - UNIT_TYPES.indexOf(b.type) || a.code.localeCompare(b.code));
+  const lines: UnitLine[] = ordered.map((unit) => {
+    const deadline = deadlineFor(form, unit.type, period);
+    const accepted = latestByUnit.get(unit.code);
+    const uploads = uploadsByUnit.get(unit.code) ?? [];
+    let status: UnitReportStatus = 'missing';
+    if (accepted) status = 'accepted';
+    else if (uploads.some((s) => s.status === 'pending')) status = 'pending';
+    else if (uploads.length > 0) status = 'rejected';
+    const late = accepted ? accepted.late || Date.parse(accepted.receivedAt) > deadline.getTime() : now.getTime() > deadline.getTime();
+    return { unit, status, deadline, accepted, late, uploads: uploads.length, totals: accepted ? computeTotals(form, [accepted.values]) : {} };
+  });
+
+  const reported = lines.filter((l) => l.accepted);
+  const totals = computeTotals(form, reported.map((l) => l.accepted!.values));
+  const previousTotals = computeTotals(form, input.previousLatest.map((a) => a.values));
+  const byType: TypeTotals[] = UNIT_TYPES.map((type) => {
+    const ofType = lines.filter((l) => l.unit.type === type);
+    return {
+      type,
+      label: UNIT_TYPE_LABELS[type],
+      unitsExpected: ofType.length,
+      unitsReported: ofType.filter((l) => l.accepted).length,
+      totals: computeTotals(form, ofType.filter((l) => l.accepted).map((l) => l.accepted!.values)),
+    };
+  }).filter((t) => t.unitsExpected > 0);
+
+  const ratios = form.ratios.map((ratio): RatioLine => {
+    const value = computeRatio(ratio, totals);
+    return {
+      ratio,
+      value,
+      previous: computeRatio(ratio, previousTotals),
+      meetsTarget: ratio.targetMin !== undefined && value !== undefined ? value >= ratio.targetMin : undefined,
+    };
+  });
+
+  const unitDigests: Record<string, string> = {};
+  for (const l of reported) unitDigests[l.unit.code] = sha256(canonicalJson(l.accepted!.values)).slice(0, 12);
+  const contentHash = sha256(
+    canonicalJson({
+      form: [form.id, form.version],
+      period,
+      expected: lines.map((l) => [l.unit.code, l.unit.name, l.unit.type]),
+      values: unitDigests,
+    }),
+  );
+
+  const previousPeriod = shiftPeriod(period, -1);
+  return {
+    form,
+    period,
+    periodLabel: periodLabel(period),
+    previousPeriod,
+    previousPeriodLabel: periodLabel(previousPeriod),
+    generatedAt: now,
+    units: lines,
+    unitsExpected: lines.length,
+    unitsReported: reported.length,
+    previousUnitsReported: input.previousLatest.length,
+    totals,
+    previousTotals,
+    byType,
+    ratios,
+    contentHash,
+    unitDigests,
+  };
+}
+
+// ---- form-driven layout helpers (shared by the workbook and the email) ----
+
+/** A column shown for a section: a field column or a computed one (giảm = trước − hiện tại). */
+export type SectionColumn = { kind: 'field'; column: Column } | { kind: 'computed'; column: ComputedColumn };
+
+/** Numeric sections (those with at least one summed column), in form order. */
+export function numericSections(form: FormDefinition): Section[] {
+  return form.sections.filter((s) => s.columns.some(isSummedColumn));
+}
+
+/** The columns a numeric section shows: its summed columns, then its computed columns. */
+export function sectionColumns(section: Section): SectionColumn[] {
+  return [
+    ...section.columns.filter(isSummedColumn).map((column): SectionColumn => ({ kind: 'field', column })),
+    ...section.computed.map((column): SectionColumn => ({ kind: 'computed', column })),
+  ];
+}
+
+export function isSummedColumn(col: Pick<Column, 'type' | 'consolidate'>): boolean {
+  return isSummed(col.type, col.consolidate);
+}
+
+/** Columns compiled as text per unit (consolidate "text", or text columns by default). */
+export function isTextColumn(col: Pick<Column, 'type' | 'consolidate'>): boolean {
+  if (col.consolidate) return col.consolidate === 'text';
+  return col.type === 'text';
+}
+
+/**
+ * The value of a section column for a row from totals: a field's sum, or a computed column
+ * over sums (only when every operand is present: a missing figure is not 0).
+ */
+export function sectionValue(rowCode: string, rowColumns: readonly string[], col: SectionColumn, totals: Record<string, number>): number | undefined {
+  if (!sectionColumnApplies(rowColumns, col)) return undefined;
+  if (col.kind === 'field') return totals[`${rowCode}.${col.column.key}`];
+  if (![...col.column.add, ...col.column.sub].every((k) => `${rowCode}.${k}` in totals)) return undefined;
+  const sum = (ks: readonly string[]) => ks.reduce((s, k) => s + (totals[`${rowCode}.${k}`] ?? 0), 0);
+  return sum(col.column.add) - sum(col.column.sub);
+}
+
+/** Whether a row has a section column: it has the field, or every operand of the computed column. */
+export function sectionColumnApplies(rowColumns: readonly string[], col: SectionColumn): boolean {
+  if (col.kind === 'field') return rowColumns.includes(col.column.key);
+  return [...col.column.add, ...col.column.sub].every((k) => rowColumns.includes(k));
+}
+
+/** Narrative fields (e.g. Mã số 25–27): key and label, in form order. */
+export function textFields(form: FormDefinition): Array<{ key: string; code: string; label: string }> {
+  const out: Array<{ key: string; code: string; label: string }> = [];
+  for (const section of form.sections) {
+    for (const row of section.rows) {
+      for (const colKey of row.columns) {
+        const col = section.columns.find((c) => c.key === colKey);
+        if (col && isTextColumn(col)) {
+          out.push({ key: `${row.code}.${colKey}`, code: row.code, label: section.columns.filter(isTextColumn).length > 1 ? `${row.label} — ${col.label}` : row.label });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The figures a table contributes to totals: its row count, then its summed columns. */
+export function tableFigures(table: Table): Array<{ key: string; label: string }> {
+  return [
+    { key: rowCountKey(table.key), label: `Số ${table.label.toLocaleLowerCase('vi')}` },
+    ...table.columns.filter(isSummedColumn).map((c) => ({ key: `${table.key}.${c.key}`, label: c.label })),
+  ];
+}
+
+/** Every per-unit figure key in display order (for "Chi tiết đơn vị" and "Dữ liệu"). */
+export function figureKeys(form: FormDefinition): Array<{ key: string; code: string; rowLabel: string; columnLabel: string }> {
+  const out: Array<{ key: string; code: string; rowLabel: string; columnLabel: string }> = [];
+  for (const section of numericSections(form)) {
+    for (const row of section.rows) {
+      for (const col of section.columns.filter(isSummedColumn)) {
+        if (row.columns.includes(col.key)) out.push({ key: `${row.code}.${col.key}`, code: row.code, rowLabel: row.label, columnLabel: col.label });
+      }
+    }
+  }
+  for (const table of form.tables) {
+    for (const f of tableFigures(table)) out.push({ key: f.key, code: table.key, rowLabel: table.label, columnLabel: f.label });
+  }
+  return out;
+}
+
+/** Text of a table cell / field for display (numbers as numbers, the rest as strings). */
+export function textOf(values: FormValues, key: string): string | undefined {
+  const v = values.fields[key];
+  return typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+/** JSON with object keys sorted, so equal content always hashes equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}

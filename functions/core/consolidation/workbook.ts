@@ -1,0 +1,504 @@
+/**
+ * The consolidated workbook (Vietnamese, styled, print-ready), written with exceljs's streaming
+ * writer: each row is committed as soon as it is built, so memory stays flat whether 50 or
+ * 1,000 units reported (the whole model is never held as an exceljs Workbook).
+ *
+ * Sheets: "Tổng hợp" (province totals, previous period beside them, ratios vs target),
+ * "Theo loại đơn vị", "Chi tiết đơn vị", one sheet per repeating table (every row with its
+ * parent unit), "Tình hình nộp", "Ý kiến" (narrative fields), "Cảnh báo", "Dữ liệu" (long
+ * format for PivotTables). Layout comes from the form definition only.
+ */
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Border, Fill, Font, Worksheet } from 'exceljs';
+import { UNIT_TYPE_LABELS } from '../model';
+import {
+  LATE, NOT_REPORTED, UNIT_STATUS_LABELS, figureKeys, numericSections, sectionColumnApplies, sectionColumns, sectionValue, tableFigures, textFields,
+  type ConsolidatedReport, type UnitLine,
+} from './report';
+import { computeRatio } from './totals';
+
+const NUM = '#,##0';
+const PCT = '0.0%';
+const DATE_TIME = 'dd/mm/yyyy hh:mm';
+const VN_OFFSET_MS = 7 * 3600_000;
+
+const thin: Partial<Border> = { style: 'thin', color: { argb: 'FF9E9E9E' } };
+const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
+const HEADER_FILL: Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+const SECTION_FILL: Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+const TOTAL_FILL: Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
+const MISSING_FONT: Partial<Font> = { italic: true, color: { argb: 'FF9C0006' } };
+
+type CellValue = string | number | Date | null | undefined;
+interface CellSpec {
+  value: CellValue;
+  numFmt?: string;
+  bold?: boolean;
+  italic?: boolean;
+  font?: Partial<Font>;
+  wrap?: boolean;
+  align?: 'left' | 'center' | 'right';
+  indent?: number;
+}
+type Cell = CellValue | CellSpec;
+interface RowStyle {
+  header?: boolean;
+  fill?: Fill;
+  bold?: boolean;
+  border?: boolean;
+  font?: Partial<Font>;
+  height?: number;
+}
+
+/**
+ * A worksheet that commits rows as it goes. The last row (or, inside `group`, every row of the
+ * group) stays open until the next row, so merges can still reach it: the streaming writer
+ * refuses to touch a committed row.
+ */
+class SheetWriter {
+  private rowNumber = 0;
+  private pending: ExcelJS.Row[] = [];
+  private holding = false;
+  constructor(readonly ws: Worksheet) {}
+
+  /** Keeps every row added by `fn` open until it returns (for merges spanning rows). */
+  group<T>(fn: () => T): T {
+    this.flush();
+    this.holding = true;
+    try {
+      return fn();
+    } finally {
+      this.holding = false;
+    }
+  }
+
+  private flush(): void {
+    for (const r of this.pending) r.commit();
+    this.pending = [];
+  }
+
+  /** Commits what is left and the worksheet. */
+  finish(): void {
+    this.flush();
+    this.ws.commit();
+  }
+
+  get lastRow(): number {
+    return this.rowNumber;
+  }
+
+  add(cells: Cell[], style: RowStyle = {}): number {
+    if (!this.holding) this.flush();
+    const row = this.ws.addRow(cells.map((c) => (isSpec(c) ? toValue(c.value) : toValue(c))));
+    this.rowNumber = row.number;
+    if (style.height) row.height = style.height;
+    cells.forEach((c, i) => {
+      const cell = row.getCell(i + 1);
+      const spec: CellSpec = isSpec(c) ? c : { value: c };
+      const bold = spec.bold ?? style.bold ?? style.header;
+      const font: Partial<Font> = { name: 'Times New Roman', size: 12, ...style.font, ...spec.font };
+      if (bold) font.bold = true;
+      if (spec.italic) font.italic = true;
+      cell.font = font;
+      if (spec.numFmt) cell.numFmt = spec.numFmt;
+      else if (typeof spec.value === 'number') cell.numFmt = NUM;
+      const fill = style.header ? HEADER_FILL : style.fill;
+      if (fill) cell.fill = fill;
+      if (style.border !== false) cell.border = BORDER;
+      cell.alignment = {
+        vertical: style.header ? 'middle' : 'top',
+        horizontal: spec.align ?? (style.header ? 'center' : undefined),
+        wrapText: spec.wrap ?? (style.header || typeof spec.value === 'string'),
+        indent: spec.indent,
+      };
+    });
+    this.pending.push(row);
+    return row.number;
+  }
+
+  /** A title line across `width` columns (merged, no border). */
+  title(text: string, width: number, font: Partial<Font> = { bold: true, size: 14 }): void {
+    const n = this.add([{ value: text, font, align: 'center', wrap: true }], { border: false, height: font.size && font.size > 12 ? 36 : undefined });
+    if (width > 1) this.ws.mergeCells(n, 1, n, width);
+  }
+
+  blank(): void {
+    this.add([], { border: false });
+  }
+
+  merge(row: number, from: number, to: number): void {
+    if (to > from) this.ws.mergeCells(row, from, row, to);
+  }
+}
+
+function isSpec(c: Cell): c is CellSpec {
+  return typeof c === 'object' && c !== null && !(c instanceof Date);
+}
+function toValue(v: CellValue): string | number | Date | null {
+  return v === undefined ? null : v;
+}
+
+/** A local (Asia/Ho_Chi_Minh) wall-clock Date for Excel, which has no time zones. */
+function excelLocal(d: Date): Date {
+  return new Date(d.getTime() + VN_OFFSET_MS);
+}
+
+function sheetOptions(frozenRows: number, frozenCols: number, tabColor?: string): Partial<ExcelJS.AddWorksheetOptions> {
+  return {
+    views: [{ state: 'frozen', xSplit: frozenCols, ySplit: frozenRows, topLeftCell: undefined, activeCell: undefined }],
+    properties: tabColor ? ({ tabColor: { argb: tabColor } } as ExcelJS.WorksheetProperties) : undefined,
+    pageSetup: {
+      paperSize: 9, // A4
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: '&L&8&A&R&8Trang &P/&N', differentFirst: false, differentOddEven: false },
+  };
+}
+
+const pct = (v: number | undefined): Cell => (v === undefined ? { value: '—', align: 'center' } : { value: v, numFmt: PCT });
+const num = (v: number | undefined): Cell => (v === undefined ? null : { value: v, numFmt: NUM });
+const diff = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a - b);
+const fmtDate = (d: Date) => {
+  const l = excelLocal(d);
+  return `${String(l.getUTCDate()).padStart(2, '0')}/${String(l.getUTCMonth() + 1).padStart(2, '0')}/${l.getUTCFullYear()}`;
+};
+const fmtDateTime = (d: Date) => {
+  const l = excelLocal(d);
+  return `${String(l.getUTCHours()).padStart(2, '0')}:${String(l.getUTCMinutes()).padStart(2, '0')} ngày ${fmtDate(d)}`;
+};
+
+/** Excel sheet names: ≤ 31 characters, none of []:*?/\, unique. */
+function sheetName(wanted: string, used: Set<string>): string {
+  const base = wanted.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31).trim() || 'Sheet';
+  let name = base;
+  for (let i = 2; used.has(name.toLowerCase()); i++) name = `${base.slice(0, 28)} (${i})`;
+  used.add(name.toLowerCase());
+  return name;
+}
+
+/** Writes the consolidated workbook; resolves to the .xlsx bytes. */
+export async function writeConsolidatedWorkbook(report: ConsolidatedReport): Promise<Buffer> {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  wb.creator = 'tonghop';
+  wb.created = report.generatedAt;
+  wb.modified = report.generatedAt;
+  const used = new Set<string>();
+
+  writeSummarySheet(wb, sheetName('Tổng hợp', used), report);
+  writeByTypeSheet(wb, sheetName('Theo loại đơn vị', used), report);
+  writeUnitDetailSheet(wb, sheetName('Chi tiết đơn vị', used), report);
+  for (const table of report.form.tables) writeTableRowsSheet(wb, sheetName(table.label, used), report, table.key);
+  writeStatusSheet(wb, sheetName('Tình hình nộp', used), report);
+  if (textFields(report.form).length > 0) writeOpinionsSheet(wb, sheetName('Ý kiến', used), report);
+  writeWarningsSheet(wb, sheetName('Cảnh báo', used), report);
+  writeDataSheet(wb, sheetName('Dữ liệu', used), report);
+
+  await wb.commit();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+type WB = ExcelJS.stream.xlsx.WorkbookWriter;
+
+function headerLines(s: SheetWriter, report: ConsolidatedReport, width: number, subtitle: string): void {
+  s.title(`BÁO CÁO TỔNG HỢP — ${report.form.title}`, width);
+  s.title(`${subtitle} — ${report.periodLabel}`, width, { bold: true, size: 12 });
+  s.title(
+    `Số đơn vị đã báo cáo: ${report.unitsReported}/${report.unitsExpected}. Số liệu tổng hợp lúc ${fmtDateTime(report.generatedAt)} (giờ Việt Nam).`,
+    width,
+    { italic: true, size: 11 },
+  );
+}
+
+function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): void {
+  const sections = numericSections(report.form);
+  const maxCols = Math.max(1, ...sections.map((sec) => sectionColumns(sec).length));
+  const width = 2 + 3 * maxCols;
+  const ws = wb.addWorksheet(name, sheetOptions(4, 2, 'FF1F4E79'));
+  ws.columns = [{ width: 8 }, { width: 48 }, ...Array.from({ length: 3 * maxCols }, () => ({ width: 14 }))];
+  const s = new SheetWriter(ws);
+  headerLines(s, report, width, 'Toàn tỉnh');
+  s.blank();
+
+  // Who reported, this period and the previous one.
+  const prevLabel = `Kỳ trước (${report.previousPeriodLabel})`;
+  s.add(['', 'Tình hình báo cáo', 'Kỳ này', prevLabel, 'Thay đổi'], { header: true, height: 32 });
+  s.add(['', 'Số đơn vị đã báo cáo', num(report.unitsReported), num(report.previousUnitsReported), num(report.unitsReported - report.previousUnitsReported)]);
+  s.add(['', 'Số đơn vị phải báo cáo', num(report.unitsExpected), null, null]);
+  s.add(['', 'Số đơn vị chưa báo cáo', num(report.unitsExpected - report.unitsReported), null, null]);
+
+  if (report.ratios.length > 0) {
+    s.blank();
+    s.add(['', 'Tỷ lệ (tính từ số tổng hợp)', 'Kỳ này', prevLabel, 'Thay đổi', 'Mục tiêu', 'Đánh giá'], { header: true, height: 32 });
+    for (const r of report.ratios) {
+      const verdict = r.meetsTarget === undefined ? '' : r.meetsTarget ? 'Đạt' : 'Chưa đạt';
+      s.add([
+        '',
+        { value: r.ratio.label, wrap: true },
+        pct(r.value),
+        pct(r.previous),
+        r.value === undefined || r.previous === undefined ? null : { value: r.value - r.previous, numFmt: '+0.0%;-0.0%;0.0%' },
+        r.ratio.targetMin === undefined ? null : { value: r.ratio.targetMin, numFmt: '"≥ "0%' },
+        { value: verdict, bold: true, font: r.meetsTarget === false ? { color: { argb: 'FF9C0006' } } : undefined, align: 'center' },
+      ]);
+      if (r.ratio.targetLabel) s.add(['', { value: r.ratio.targetLabel, italic: true, wrap: true }], { border: false, font: { size: 10 } });
+    }
+  }
+
+  for (const section of sections) {
+    const cols = sectionColumns(section);
+    s.blank();
+    s.group(() => {
+      const h1 = s.add(['Mã số', 'Chỉ tiêu', 'Kỳ này', ...pad(cols.length - 1), prevLabel, ...pad(cols.length - 1), 'Thay đổi', ...pad(cols.length - 1)], {
+        header: true,
+      });
+      const h2 = s.add(['', '', ...[0, 1, 2].flatMap(() => cols.map((c) => c.column.label))], { header: true, height: 45 });
+      s.merge(h1, 3, 2 + cols.length);
+      s.merge(h1, 3 + cols.length, 2 + 2 * cols.length);
+      s.merge(h1, 3 + 2 * cols.length, 2 + 3 * cols.length);
+      ws.mergeCells(h1, 1, h2, 1);
+      ws.mergeCells(h1, 2, h2, 2);
+    });
+    s.add(['', section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => UNIT_TYPE_LABELS[t]).join('; ')})` : '')], {
+      fill: SECTION_FILL,
+      bold: true,
+    });
+    for (const row of section.rows) {
+      const cur = cols.map((c) => sectionValue(row.code, row.columns, c, report.totals));
+      const prev = cols.map((c) => sectionValue(row.code, row.columns, c, report.previousTotals));
+      s.add([
+        { value: row.code, align: 'center' },
+        { value: row.label, indent: row.indent },
+        ...cur.map(num),
+        ...prev.map(num),
+        ...cur.map((v, i) => num(diff(v, prev[i]))),
+      ]);
+    }
+  }
+
+  for (const table of report.form.tables) {
+    s.blank();
+    s.add(['', table.label, 'Kỳ này', prevLabel, 'Thay đổi'], { header: true, height: 32 });
+    for (const f of tableFigures(table)) {
+      s.add(['', f.label, num(report.totals[f.key]), num(report.previousTotals[f.key]), num(diff(report.totals[f.key], report.previousTotals[f.key]))]);
+    }
+  }
+  s.finish();
+}
+
+function pad(n: number): string[] {
+  return Array.from({ length: Math.max(0, n) }, () => '');
+}
+
+function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+  const types = report.byType;
+  const width = 3 + types.length + 1;
+  const ws = wb.addWorksheet(name, sheetOptions(5, 3));
+  ws.columns = [{ width: 8 }, { width: 40 }, { width: 22 }, ...types.map(() => ({ width: 16 })), { width: 16 }];
+  const s = new SheetWriter(ws);
+  headerLines(s, report, width, 'Theo loại đơn vị');
+  s.add(['Mã số', 'Chỉ tiêu', 'Cột', ...types.map((t) => t.label), 'Toàn tỉnh'], { header: true, height: 48 });
+  s.add(['', 'Số đơn vị đã báo cáo', '', ...types.map((t) => `${t.unitsReported}/${t.unitsExpected}`), `${report.unitsReported}/${report.unitsExpected}`], {
+    bold: true,
+    fill: SECTION_FILL,
+  });
+  for (const r of report.ratios) {
+    s.add(['', { value: r.ratio.label, wrap: true }, 'Tỷ lệ', ...types.map((t) => pct(computeRatio(r.ratio, t.totals))), pct(r.value)]);
+  }
+  for (const section of numericSections(report.form)) {
+    const cols = sectionColumns(section);
+    s.add(['', section.label], { fill: SECTION_FILL, bold: true });
+    for (const row of section.rows) {
+      for (const c of cols) {
+        if (!sectionColumnApplies(row.columns, c)) continue;
+        s.add([
+          { value: row.code, align: 'center' },
+          { value: row.label, indent: row.indent },
+          c.column.label,
+          ...types.map((t) => num(sectionValue(row.code, row.columns, c, t.totals))),
+          num(sectionValue(row.code, row.columns, c, report.totals)),
+        ]);
+      }
+    }
+  }
+  for (const table of report.form.tables) {
+    s.add(['', table.label], { fill: SECTION_FILL, bold: true });
+    for (const f of tableFigures(table)) {
+      s.add(['', f.label, '', ...types.map((t) => num(t.totals[f.key])), num(report.totals[f.key])]);
+    }
+  }
+  s.finish();
+}
+
+function unitCells(i: number, l: UnitLine): Cell[] {
+  return [{ value: i + 1, numFmt: '0', align: 'center' }, l.unit.code, l.unit.name, UNIT_TYPE_LABELS[l.unit.type]];
+}
+
+function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+  const figures = figureKeys(report.form);
+  const ws = wb.addWorksheet(name, sheetOptions(5, 3));
+  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, { width: 16 }, ...figures.map(() => ({ width: 12 }))];
+  const s = new SheetWriter(ws);
+  headerLines(s, report, Math.min(5 + figures.length, 12), 'Chi tiết từng đơn vị');
+  // Header row 1: one merged cell per row code; row 2: the column labels.
+  const groups: Array<{ code: string; label: string; from: number; to: number }> = [];
+  figures.forEach((f, i) => {
+    const last = groups[groups.length - 1];
+    if (last && last.code === f.code) last.to = 6 + i;
+    else groups.push({ code: f.code, label: /^\d/.test(f.code) ? `${f.code}. ${f.rowLabel}` : f.rowLabel, from: 6 + i, to: 6 + i });
+  });
+  const top: Cell[] = ['STT', 'Mã đơn vị', 'Tên đơn vị', 'Loại đơn vị', 'Tình trạng', ...figures.map(() => '')];
+  for (const g of groups) top[g.from - 1] = g.label;
+  s.group(() => {
+    const h1 = s.add(top, { header: true, height: 60 });
+    const h2 = s.add(['', '', '', '', '', ...figures.map((f) => f.columnLabel)], { header: true, height: 45 });
+    for (let c = 1; c <= 5; c++) ws.mergeCells(h1, c, h2, c);
+    for (const g of groups) s.merge(h1, g.from, g.to);
+  });
+
+  report.units.forEach((l, i) => {
+    if (!l.accepted) {
+      s.add([...unitCells(i, l), { value: NOT_REPORTED, font: MISSING_FONT, align: 'center' }, ...figures.map(() => null)], { font: { color: { argb: 'FF595959' } } });
+      return;
+    }
+    s.add([...unitCells(i, l), { value: 'Đã báo cáo', align: 'center' }, ...figures.map((f) => num(l.totals[f.key]))]);
+  });
+  s.add(
+    ['', '', { value: `Tổng cộng (${report.unitsReported}/${report.unitsExpected} đơn vị)`, bold: true }, '', '', ...figures.map((f) => num(report.totals[f.key]))],
+    { fill: TOTAL_FILL, bold: true },
+  );
+  s.finish();
+}
+
+function writeTableRowsSheet(wb: WB, name: string, report: ConsolidatedReport, tableKey: string): void {
+  const table = report.form.tables.find((t) => t.key === tableKey)!;
+  const ws = wb.addWorksheet(name, sheetOptions(4, 0));
+  ws.columns = [{ width: 6 }, { width: 12 }, { width: 32 }, { width: 22 }, ...table.columns.map((c) => ({ width: c.width ?? (c.type === 'text' ? 30 : 14) }))];
+  const s = new SheetWriter(ws);
+  headerLines(s, report, 4 + table.columns.length, table.label);
+  s.add(['STT', 'Mã đơn vị', 'Đơn vị báo cáo', 'Loại đơn vị', ...table.columns.map((c) => c.label)], { header: true, height: 45 });
+  let n = 0;
+  for (const l of report.units) {
+    for (const row of l.accepted?.values.tables[tableKey] ?? []) {
+      n += 1;
+      s.add([
+        { value: n, numFmt: '0', align: 'center' },
+        l.unit.code,
+        l.unit.name,
+        UNIT_TYPE_LABELS[l.unit.type],
+        ...table.columns.map((c) => {
+          const v = row[c.key];
+          return typeof v === 'number' ? num(v) : v ?? null;
+        }),
+      ]);
+    }
+  }
+  s.add(
+    ['', '', { value: `Tổng cộng: ${n} ${table.label.toLocaleLowerCase('vi')}`, bold: true }, '', ...table.columns.map((c) => (c.type === 'text' ? null : num(report.totals[`${table.key}.${c.key}`])))],
+    { fill: TOTAL_FILL, bold: true },
+  );
+  s.finish();
+}
+
+function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+  const ws = wb.addWorksheet(name, sheetOptions(5, 3));
+  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 24 }, { width: 18 }, { width: 24 }, { width: 18 }, { width: 9 }, { width: 14 }, { width: 10 }, { width: 10 }];
+  const s = new SheetWriter(ws);
+  headerLines(s, report, 11, 'Tình hình nộp báo cáo');
+  s.add(
+    ['STT', 'Mã đơn vị', 'Tên đơn vị', 'Loại đơn vị', 'Hạn nộp', 'Tình trạng', 'Thời điểm nộp (giờ Việt Nam)', 'Lần nộp', 'Đúng hạn / nộp muộn', 'Số cảnh báo', 'Số lần tải lên'],
+    { header: true, height: 48 },
+  );
+  const now = report.generatedAt.getTime();
+  report.units.forEach((l, i) => {
+    const a = l.accepted;
+    const timing = a ? (l.late ? LATE : 'Đúng hạn') : now > l.deadline.getTime() ? `Quá hạn (${LATE})` : 'Chưa đến hạn';
+    s.add([
+      ...unitCells(i, l),
+      { value: excelLocal(l.deadline), numFmt: DATE_TIME, align: 'center' },
+      a ? UNIT_STATUS_LABELS[l.status] : { value: UNIT_STATUS_LABELS[l.status], font: MISSING_FONT },
+      a ? { value: excelLocal(new Date(a.receivedAt)), numFmt: DATE_TIME, align: 'center' } : null,
+      a?.version !== undefined ? { value: a.version, numFmt: '0', align: 'center' } : null,
+      { value: timing, align: 'center', font: l.late ? { color: { argb: 'FF9C0006' } } : undefined },
+      a ? { value: a.warnings.length, numFmt: '0', align: 'center' } : null,
+      { value: l.uploads, numFmt: '0', align: 'center' },
+    ]);
+  });
+  s.finish();
+}
+
+function writeOpinionsSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+  const fields = textFields(report.form);
+  const ws = wb.addWorksheet(name, { ...sheetOptions(4, 0), pageSetup: { ...sheetOptions(4, 0).pageSetup, orientation: 'portrait' } });
+  ws.columns = [{ width: 34 }, { width: 100 }];
+  const s = new SheetWriter(ws);
+  headerLines(s, report, 2, 'Ý kiến của các đơn vị');
+  s.add(['Nội dung', 'Ý kiến'], { header: true });
+  for (const l of report.units) {
+    if (!l.accepted) continue;
+    const n = s.add([{ value: `${l.unit.name} (${l.unit.code})`, bold: true }, ''], { fill: SECTION_FILL, bold: true });
+    s.merge(n, 1, 2);
+    const texts = fields.map((f) => ({ f, text: l.accepted!.values.fields[f.key] })).filter((x) => typeof x.text === 'string' && x.text.trim() !== '');
+    if (texts.length === 0) s.add([{ value: '(không có ý kiến)', italic: true }, '']);
+    for (const { f, text } of texts) s.add([`${f.code}. ${f.label}`, { value: String(text), wrap: true }]);
+  }
+  const missing = report.units.filter((l) => !l.accepted);
+  if (missing.length > 0) {
+    s.blank();
+    const n = s.add([{ value: `Đơn vị ${NOT_REPORTED} (${missing.length}): ${missing.map((l) => l.unit.name).join('; ')}`, italic: true, wrap: true }, ''], {
+      border: false,
+    });
+    s.merge(n, 1, 2);
+  }
+  s.finish();
+}
+
+function writeWarningsSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+  const ws = wb.addWorksheet(name, sheetOptions(5, 0));
+  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, { width: 10 }, { width: 90 }];
+  const s = new SheetWriter(ws);
+  headerLines(s, report, 6, 'Cảnh báo kèm theo báo cáo đã tiếp nhận');
+  s.add(['STT', 'Mã đơn vị', 'Tên đơn vị', 'Mã cảnh báo', 'Ô', 'Nội dung'], { header: true });
+  let n = 0;
+  for (const l of report.units) {
+    for (const w of l.accepted?.warnings ?? []) {
+      n += 1;
+      s.add([{ value: n, numFmt: '0', align: 'center' }, l.unit.code, l.unit.name, w.code, w.cell ? `${w.sheet ? `${w.sheet}!` : ''}${w.cell}` : '', { value: w.message, wrap: true }]);
+    }
+  }
+  if (n === 0) s.add(['', '', { value: 'Không có cảnh báo.', italic: true }], { border: false });
+  s.finish();
+}
+
+/** Long format, one row per (unit, figure): the header is fixed for PivotTables and scripts. */
+export const DATA_SHEET_HEADER = ['Mã đơn vị', 'Tên đơn vị', 'Loại đơn vị', 'Mã chỉ tiêu', 'Giá trị'] as const;
+
+function writeDataSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+  const figures = figureKeys(report.form);
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }], autoFilter: 'A1:E1' } as Partial<ExcelJS.AddWorksheetOptions>);
+  ws.columns = [{ width: 12 }, { width: 36 }, { width: 24 }, { width: 16 }, { width: 16 }];
+  const s = new SheetWriter(ws);
+  s.add([...DATA_SHEET_HEADER], { header: true });
+  for (const l of report.units) {
+    if (!l.accepted) continue;
+    const type = UNIT_TYPE_LABELS[l.unit.type];
+    for (const f of figures) {
+      const v = l.totals[f.key];
+      if (v !== undefined) s.add([l.unit.code, l.unit.name, type, f.key, { value: v, numFmt: NUM }], { border: false });
+    }
+  }
+  s.finish();
+}

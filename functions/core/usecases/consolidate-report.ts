@@ -1,0 +1,220 @@
+/**
+ * Consolidate a (form, period): build the province-wide workbook from the latest accepted
+ * submission of every unit, store it under `reports/…`, and (when asked) email it to the
+ * form's leadership recipients exactly once per content.
+ *
+ * Exactly once: the OnceLedger key is `consolidation#<form>#<period>#<content hash>`. It is
+ * claimed before sending and released if sending fails, so a retried or repeated run with the
+ * same figures sends nothing, and a crash before the send leaves nothing claimed. When late
+ * reports change the figures the hash changes and the next run sends a clearly marked update
+ * ("[Bản cập nhật]") naming the units that reported or changed since the previous email.
+ */
+import { ConfigError } from '../errors';
+import type { FormCatalog } from '../forms/catalog';
+import { composeConsolidationEmail, consolidationSubject, workbookFileName, type UpdateInfo } from '../consolidation/email';
+import { buildConsolidatedReport, type ConsolidatedReport } from '../consolidation/report';
+import { XLSX_CONTENT_TYPE, parseReportKey, reportKey, reportPrefix } from '../consolidation/report-key';
+import { writeConsolidatedWorkbook } from '../consolidation/workbook';
+import { base64MimeSize } from '../mail/compose';
+import { parsePeriod, periodConsolidatedOn, shiftPeriod } from '../periods';
+import type { Clock, FileStore, Mailer, OnceLedger, SubmissionRepository, UnitRepository } from '../ports';
+
+/** SES refuses raw messages over 40 MB; keep a margin for headers and bodies. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/** Presigned S3 links last at most 7 days (SigV4). */
+export const DOWNLOAD_LINK_TTL_SECONDS = 7 * 24 * 3600;
+/** Bumped when the workbook layout changes, so stored workbooks with the old layout are not reused. */
+const WORKBOOK_LAYOUT = 1;
+
+export interface ConsolidateDeps {
+  /** The forms catalog (only `require`: unknown forms throw FORM_NOT_FOUND). */
+  forms: Pick<FormCatalog, 'require'>;
+  units: UnitRepository;
+  submissions: SubmissionRepository;
+  files: FileStore;
+  ledger: OnceLedger;
+  mailer: Mailer;
+  clock: Clock;
+  mail: {
+    from: string;
+    /** Largest raw message to send with the workbook attached; above it, a download link. */
+    maxMessageBytes?: number;
+  };
+}
+
+export interface ConsolidateInput {
+  formId: string;
+  period: string;
+  /** Email the workbook to the form's recipients (once per content). */
+  send: boolean;
+}
+
+export type EmailOutcome =
+  | { status: 'not-requested' }
+  | { status: 'sent'; to: string[]; cc: string[]; subject: string; messageId: string; updated: boolean; delivery: 'attachment' | 'link' }
+  | { status: 'already-sent'; sentAt: string; subject: string };
+
+export interface ConsolidateResult {
+  formId: string;
+  period: string;
+  periodLabel: string;
+  /** S3 key of the workbook. */
+  key: string;
+  /** The same figures were already stored: the earlier workbook was reused. */
+  reused: boolean;
+  fileName: string;
+  workbook: Buffer;
+  contentHash: string;
+  unitsReported: number;
+  unitsExpected: number;
+  notReported: Array<{ code: string; name: string }>;
+  email: EmailOutcome;
+}
+
+const ledgerPrefix = (formId: string, period: string) => `consolidation#${formId}#${period}#`;
+
+/** Builds (or reuses), stores and optionally emails the consolidated workbook. */
+export async function consolidateReport(deps: ConsolidateDeps, input: ConsolidateInput): Promise<ConsolidateResult> {
+  const form = deps.forms.require(input.formId);
+  parsePeriod(input.period, form.periodType);
+  const now = deps.clock.now();
+  const previousPeriod = shiftPeriod(input.period, -1);
+  const [units, latest, submissions, previousLatest] = await Promise.all([
+    deps.units.list({ includeInactive: true }),
+    deps.submissions.listLatestAccepted(form.id, input.period),
+    deps.submissions.listByFormPeriod(form.id, input.period),
+    deps.submissions.listLatestAccepted(form.id, previousPeriod),
+  ]);
+  const report = buildConsolidatedReport({ form, period: input.period, units, latest, submissions, previousLatest, now });
+  const hash = `${WORKBOOK_LAYOUT}${report.contentHash}`.slice(0, 64);
+
+  const { key, workbook, reused } = await storeWorkbook(deps, report, hash);
+  const fileName = workbookFileName(report);
+  const base = {
+    formId: form.id,
+    period: input.period,
+    periodLabel: report.periodLabel,
+    key,
+    reused,
+    fileName,
+    workbook,
+    contentHash: hash,
+    unitsReported: report.unitsReported,
+    unitsExpected: report.unitsExpected,
+    notReported: report.units.filter((l) => !l.accepted).map((l) => ({ code: l.unit.code, name: l.unit.name })),
+  };
+  if (!input.send) return { ...base, email: { status: 'not-requested' } };
+  return { ...base, email: await sendOnce(deps, report, hash, key, workbook, fileName) };
+}
+
+async function storeWorkbook(deps: ConsolidateDeps, report: ConsolidatedReport, hash: string): Promise<{ key: string; workbook: Buffer; reused: boolean }> {
+  const prefix = reportPrefix(report.form.id, report.period);
+  const existing = (await deps.files.list(prefix)).filter((o) => parseReportKey(o.key)?.hash8 === hash.slice(0, 8)).sort((a, b) => b.key.localeCompare(a.key))[0];
+  if (existing) {
+    const body = await deps.files.get(existing.key);
+    if (body) return { key: existing.key, workbook: body, reused: true };
+  }
+  const workbook = await writeConsolidatedWorkbook(report);
+  const key = reportKey(report.form.id, report.period, report.generatedAt, hash);
+  await deps.files.put(key, workbook, {
+    contentType: XLSX_CONTENT_TYPE,
+    metadata: {
+      'content-hash': hash,
+      'units-reported': `${report.unitsReported}/${report.unitsExpected}`,
+      'file-name': encodeURIComponent(workbookFileName(report)),
+    },
+  });
+  return { key, workbook, reused: false };
+}
+
+async function sendOnce(deps: ConsolidateDeps, report: ConsolidatedReport, hash: string, key: string, workbook: Buffer, fileName: string): Promise<EmailOutcome> {
+  const { form } = report;
+  const to = form.recipients.leadership;
+  if (to.length === 0) throw new ConfigError(`Form ${form.id} has no leadership recipients (recipients.leadership is empty)`);
+  const cc = form.recipients.organisationCommittee.filter((a) => !to.includes(a));
+  const prefix = ledgerPrefix(form.id, report.period);
+  const idempotencyKey = `${prefix}${hash}`;
+  const earlier = await deps.ledger.list(prefix);
+  const same = earlier.find((e) => e.key === idempotencyKey);
+  if (same) return { status: 'already-sent', sentAt: same.claimedAt, subject: String(same.attributes.subject ?? '') };
+
+  const previous = earlier[0];
+  const update = previous ? updateInfo(report, previous) : undefined;
+  const subject = consolidationSubject(report, update !== undefined);
+  const claimed = await deps.ledger.claim(idempotencyKey, {
+    subject,
+    reportKey: key,
+    sentAt: deps.clock.now().toISOString(),
+    unitsReported: report.unitsReported,
+    unitsExpected: report.unitsExpected,
+    digests: Object.entries(report.unitDigests).map(([code, d]) => `${code}:${d}`).join(','),
+  });
+  if (!claimed) return { status: 'already-sent', sentAt: deps.clock.now().toISOString(), subject };
+
+  try {
+    const maxBytes = deps.mail.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    // Bodies and headers stay well under 1 MB even with 1,000 units listed.
+    const attach = base64MimeSize(workbook.length) + 1024 * 1024 <= maxBytes;
+    const delivery = attach
+      ? ({ kind: 'attachment', fileName } as const)
+      : ({
+          kind: 'link',
+          url: await deps.files.createDownloadUrl(key, { expiresInSeconds: DOWNLOAD_LINK_TTL_SECONDS, fileName }),
+          expiresAt: new Date(deps.clock.now().getTime() + DOWNLOAD_LINK_TTL_SECONDS * 1000),
+        } as const);
+    const body = composeConsolidationEmail({ report, update, delivery });
+    const { messageId } = await deps.mailer.send({
+      from: deps.mail.from,
+      to,
+      cc,
+      subject: body.subject,
+      text: body.text,
+      html: body.html,
+      attachments: attach ? [{ filename: fileName, content: workbook, contentType: XLSX_CONTENT_TYPE }] : [],
+      headers: { 'X-Tonghop-Idempotency-Key': idempotencyKey, 'X-Tonghop-Report-Key': key },
+    });
+    return { status: 'sent', to, cc, subject: body.subject, messageId, updated: update !== undefined, delivery: attach ? 'attachment' : 'link' };
+  } catch (err) {
+    await deps.ledger.release(idempotencyKey);
+    throw err;
+  }
+}
+
+function updateInfo(report: ConsolidatedReport, previous: { claimedAt: string; attributes: Record<string, string | number> }): UpdateInfo {
+  const before = new Map(
+    String(previous.attributes.digests ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => pair.split(':') as [string, string]),
+  );
+  const newlyReported: string[] = [];
+  const changed: string[] = [];
+  for (const l of report.units) {
+    const digest = report.unitDigests[l.unit.code];
+    if (!digest) continue;
+    const old = before.get(l.unit.code);
+    if (old === undefined) newlyReported.push(l.unit.name);
+    else if (old !== digest) changed.push(l.unit.name);
+  }
+  const sentAt = typeof previous.attributes.sentAt === 'string' ? previous.attributes.sentAt : previous.claimedAt;
+  return { previousSentAt: new Date(sentAt), newlyReported, changed };
+}
+
+export interface ScheduledConsolidationInput {
+  formId: string;
+  /** Omitted: the period whose consolidation day is today (Asia/Ho_Chi_Minh), if any. */
+  period?: string;
+  /** Default true: a scheduled run emails. */
+  send?: boolean;
+}
+
+export type ScheduledConsolidationResult = { status: 'not-due'; formId: string; date: string } | ({ status: 'done' } & ConsolidateResult);
+
+/** The daily scheduled run: consolidates and sends only on a period's consolidation day (or for the period named). */
+export async function consolidateScheduled(deps: ConsolidateDeps, input: ScheduledConsolidationInput): Promise<ScheduledConsolidationResult> {
+  const form = deps.forms.require(input.formId);
+  const now = deps.clock.now();
+  const period = input.period ?? periodConsolidatedOn(form, now);
+  if (!period) return { status: 'not-due', formId: form.id, date: now.toISOString() };
+  return { status: 'done', ...(await consolidateReport(deps, { formId: form.id, period, send: input.send ?? true })) };
+}

@@ -1,0 +1,60 @@
+/**
+ * Test fixtures for consolidation: the real form definitions, a seeded random unit registry and
+ * random valid-looking values (property-style tests run over many seeds).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFormDefinition, type FormDefinition } from '../../../functions/core/forms/definition';
+import { UNIT_TYPES, type FormValues, type Unit, type UnitType } from '../../../functions/core/model';
+import { isSummedColumn, isTextColumn } from '../../../functions/core/consolidation/report';
+
+export function loadForm(id: 'sap-xep-bo-may' | 'bien-che-thang'): FormDefinition {
+  const raw: unknown = JSON.parse(readFileSync(join(__dirname, '../../../templates', `${id}.v1.json`), 'utf8'));
+  return parseFormDefinition(raw, `${id}.v1.json`);
+}
+
+/** mulberry32: a small seeded PRNG so a failing seed can be replayed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const int = (r: () => number, max: number) => Math.floor(r() * (max + 1));
+
+export function makeUnits(count: number, r: () => number = rng(1)): Unit[] {
+  return Array.from({ length: count }, (_, i) => {
+    const type = UNIT_TYPES[int(r, UNIT_TYPES.length - 1)] as UnitType;
+    const code = `DV${String(i + 1).padStart(3, '0')}`;
+    return { code, name: `Đơn vị số ${i + 1} (${type})`, type, emails: [`dv${i + 1}@example.vn`], active: true, keyVersion: 1 };
+  });
+}
+
+/** Random values for every applicable field of the form (numbers 0–max, text for narrative rows, table rows). */
+export function randomValues(form: FormDefinition, unit: Unit, r: () => number, max = 500): FormValues {
+  const fields: FormValues['fields'] = { 'header.nguoi_lap': 'Nguyễn Văn A' };
+  for (const section of form.sections) {
+    if (section.unitTypes && !section.unitTypes.includes(unit.type)) continue;
+    for (const row of section.rows) {
+      for (const key of row.columns) {
+        const col = section.columns.find((c) => c.key === key)!;
+        if (isSummedColumn(col)) fields[`${row.code}.${key}`] = col.type === 'money' ? int(r, 5_000_000_000) : int(r, max);
+        else if (isTextColumn(col) && r() < 0.8) fields[`${row.code}.${key}`] = `Ý kiến ${row.code} của ${unit.name}: khó khăn về biên chế.`;
+      }
+    }
+  }
+  const tables: FormValues['tables'] = {};
+  for (const table of form.tables) {
+    tables[table.key] = Array.from({ length: 1 + int(r, 5) }, (_, i) => {
+      const row: Record<string, string | number | null> = {};
+      for (const c of table.columns) row[c.key] = c.type === 'text' ? (c.required ? `Phòng ${i + 1} — ${unit.code}` : null) : int(r, max);
+      return row;
+    });
+  }
+  return { fields, tables };
+}
