@@ -1,0 +1,27 @@
+/**
+ * What the portal use cases need from the forms catalog (`FormCatalog` of
+ * functions/core/forms): a structural subset, so the use cases can be tested with a plain
+ * object and do not depend on how definitions are loaded.
+ */
+import type { FormDefinition } from '../forms/definition';
+import type { Unit } from '../model';
+
+export interface FormLookup {
+  /** The forms in use (latest version of each; older versions are tolerated and ignored here). */
+  list(): FormDefinition[];
+  /** The latest version when `version` is omitted; undefined when unknown. */
+  get(formId: string, version?: number): FormDefinition | undefined;
+}
+
+/** `generateForm` of functions/core/forms: the pre-filled workbook for a unit and period. */
+export type GenerateForm = (input: { form: FormDefinition; unit: Unit; period: string; now?: Date }) => Promise<Buffer>;
+
+/** The latest version of each form, ordered by id (stable order on the page). */
+export function currentForms(catalog: FormLookup): FormDefinition[] {
+  const latest = new Map<string, FormDefinition>();
+  for (const form of catalog.list()) {
+    const seen = latest.get(form.id);
+    if (!seen || seen.version < form.version) latest.set(form.id, form);
+  }
+  return [...latest.values()].sort((a, b) => a.id.localeCompare(b.id));
+}

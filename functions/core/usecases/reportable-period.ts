@@ -1,0 +1,31 @@
+/**
+ * Which (form, period) pairs a unit may download or upload: a known form, and a period of the
+ * form's type that has started being reported (not after the currently open period). Older
+ * periods stay reportable: late reports are accepted (domain brief).
+ */
+import { NotFoundError } from '../errors';
+import type { FormDefinition } from '../forms/definition';
+import { openPeriod, parsePeriod } from '../periods';
+import type { FormLookup } from './form-lookup';
+
+const FIRST_YEAR = 2000;
+
+/** Throws `NotFoundError` FORM_NOT_FOUND or PERIOD_NOT_FOUND (404) with a Vietnamese message. */
+export function requireReportable(catalog: FormLookup, formId: string, period: string, now: Date): FormDefinition {
+  const form = catalog.get(formId);
+  if (!form) {
+    throw new NotFoundError('FORM_NOT_FOUND', `Không có biểu mẫu "${formId}".`);
+  }
+  let parsed;
+  try {
+    parsed = parsePeriod(period, form.periodType);
+  } catch (cause) {
+    throw new NotFoundError('PERIOD_NOT_FOUND', `Biểu mẫu "${form.name}" không có kỳ báo cáo "${period}".`, cause);
+  }
+  const open = parsePeriod(openPeriod(form, now), form.periodType);
+  const order = (p: { year: number; index: number }) => p.year * 100 + p.index;
+  if (parsed.year < FIRST_YEAR || order(parsed) > order(open)) {
+    throw new NotFoundError('PERIOD_NOT_FOUND', `Kỳ báo cáo "${period}" của biểu mẫu "${form.name}" chưa mở hoặc không tồn tại.`);
+  }
+  return form;
+}

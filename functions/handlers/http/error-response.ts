@@ -1,0 +1,51 @@
+/**
+ * The one place errors become HTTP responses (middy http-error-handler contract): an `AppError`
+ * with `expose` answers its status with `{ code, message }` (Vietnamese); anything else is a 500
+ * with a generic Vietnamese message and is logged, with the path's token replaced by its id.
+ * Never a stack trace in a response. Page routes (`/u/…`) get an HTML page instead of JSON.
+ */
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { AppError } from '../../core/errors';
+import { html, json, type HttpResponse } from './responses';
+import { safePath } from './safe-path';
+
+/** The slice of a Powertools `Logger` the API uses. */
+export interface ApiLogger {
+  info(message: string, ...extra: Array<Record<string, unknown>>): void;
+  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
+  error(message: string, ...extra: Array<Record<string, unknown>>): void;
+}
+
+export interface ErrorResponseOptions {
+  logger: ApiLogger;
+  /** Renders the HTML error page for browser routes. */
+  renderErrorPage(error: { statusCode: number; code: string; message: string }): string;
+}
+
+const INTERNAL_MESSAGE = 'Hệ thống đang gặp sự cố, vui lòng thử lại sau ít phút. Nếu vẫn không được, hãy liên hệ Ban Tổ chức Tỉnh ủy.';
+
+export function errorResponse(options: ErrorResponseOptions): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
+  return {
+    onError: (request) => {
+      const err = request.error;
+      const path = safePath(request.event.rawPath ?? '/');
+      const known = err instanceof AppError && err.expose;
+      const statusCode = known ? err.statusCode : 500;
+      const body = known ? { code: err.code, message: err.message } : { code: 'INTERNAL_ERROR', message: INTERNAL_MESSAGE };
+      if (known) {
+        options.logger.info('request refused', { path, statusCode, code: body.code });
+      } else {
+        options.logger.error('request failed', { path, error: describe(err) });
+      }
+      const page = request.event.rawPath?.startsWith('/u/') && request.event.requestContext?.http?.method !== 'POST';
+      request.response = page ? html(statusCode, options.renderErrorPage({ statusCode, ...body })) : json(statusCode, body);
+    },
+  };
+}
+
+/** Name, message and stack of an error for the log (never for the response). */
+function describe(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
+  return { value: String(err) };
+}

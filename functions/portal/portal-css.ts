@@ -1,0 +1,114 @@
+/**
+ * The portal stylesheet, served by the app as `/assets/portal.css` (no CDN: some offices have
+ * poor internet). A TypeScript module rather than a .css file so every bundler and runner
+ * (esbuild, tsx, jest) carries it without loader configuration. System fonts with full
+ * Vietnamese coverage; generous line height so stacked diacritics (ệ, ỗ, ữ) never touch.
+ */
+export const PORTAL_CSS = String.raw`
+:root {
+  --ink: #1c1917; --muted: #57534e; --line: #d6d3d1; --paper: #ffffff; --page: #f5f4f2;
+  --brand: #8f1d1d; --brand-dark: #6d1414; --gold: #c99a2e;
+  --ok: #166534; --ok-bg: #ecfdf3; --bad: #b42318; --bad-bg: #fef3f2; --warn: #8a5300; --warn-bg: #fffaeb;
+  --info: #1d4ed8; --info-bg: #eff4ff; --focus: #1d4ed8;
+}
+* { box-sizing: border-box; }
+html { font-size: 16px; }
+body {
+  margin: 0; background: var(--page); color: var(--ink);
+  font-family: "Segoe UI", "Noto Sans", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif;
+  line-height: 1.55; -webkit-text-size-adjust: 100%;
+}
+a { color: var(--info); }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem 1rem; z-index: 10; }
+.skip:focus { left: 1rem; }
+.wrap { max-width: 1180px; margin: 0 auto; padding: 0 1.5rem; }
+
+.masthead { background: var(--brand); color: #fff; border-bottom: 4px solid var(--gold); }
+.masthead .wrap { display: flex; align-items: center; justify-content: space-between; gap: 1.5rem; padding-top: 1rem; padding-bottom: 1rem; }
+.masthead .issuer { margin: 0; font-size: .8rem; letter-spacing: .08em; text-transform: uppercase; opacity: .85; }
+.masthead h1 { margin: .1rem 0 0; font-size: 1.6rem; line-height: 1.3; font-weight: 700; }
+.masthead .unit { text-align: right; margin: 0; }
+.masthead .unit-name { display: block; font-size: 1.15rem; font-weight: 600; }
+.masthead .unit-meta { display: block; font-size: .85rem; opacity: .85; }
+
+main { padding-top: 1.5rem; padding-bottom: 2.5rem; }
+h2 { font-size: 1.2rem; margin: 0 0 .75rem; }
+.intro { margin: 0 0 1.25rem; color: var(--muted); max-width: 62rem; }
+
+.reports { list-style: none; margin: 0 0 2rem; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 1rem; }
+.report { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 1.1rem 1.25rem 1.25rem; display: flex; flex-direction: column; gap: .7rem; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
+.report-head { display: flex; align-items: flex-start; justify-content: space-between; gap: 1rem; }
+.report h3 { margin: 0; font-size: 1.05rem; line-height: 1.4; }
+.report .period { display: block; font-size: 1.3rem; font-weight: 700; color: var(--brand-dark); margin-top: .1rem; }
+.deadline { margin: 0; color: var(--muted); }
+.deadline strong { color: var(--ink); }
+.deadline .overdue { color: var(--bad); font-weight: 600; }
+
+.badge { flex: none; display: inline-block; padding: .2rem .7rem; border-radius: 999px; font-size: .85rem; font-weight: 600; white-space: nowrap; border: 1px solid transparent; }
+.badge-not_submitted { background: #f5f5f4; color: #44403c; border-color: #d6d3d1; }
+.badge-processing { background: var(--info-bg); color: var(--info); border-color: #b2ccff; }
+.badge-accepted { background: var(--ok-bg); color: var(--ok); border-color: #a6f4c5; }
+.badge-rejected { background: var(--bad-bg); color: var(--bad); border-color: #fecdca; }
+.badge-late { background: var(--warn-bg); color: var(--warn); border-color: #fedf89; }
+.badge-pending { background: var(--info-bg); color: var(--info); border-color: #b2ccff; }
+.badge-failed { background: var(--bad-bg); color: var(--bad); border-color: #fecdca; }
+
+.button { display: inline-flex; align-items: center; gap: .5rem; font: inherit; font-weight: 600; text-decoration: none; border-radius: 6px; padding: .55rem 1rem; border: 1px solid var(--brand); background: #fff; color: var(--brand); cursor: pointer; }
+.button:hover { background: #fbf1f1; }
+.button svg { width: 1.1em; height: 1.1em; flex: none; }
+.steps { margin: 0; padding: 0; list-style: none; display: flex; flex-direction: column; gap: .6rem; }
+.step-label { font-size: .85rem; font-weight: 600; color: var(--muted); margin: 0 0 .3rem; }
+
+.dropzone { width: 100%; display: flex; flex-direction: column; align-items: center; gap: .15rem; padding: 1rem; font: inherit; color: var(--ink); background: #fafaf9; border: 2px dashed #a8a29e; border-radius: 8px; cursor: pointer; text-align: center; }
+.dropzone:hover, .dropzone.dragging { border-color: var(--brand); background: #fbf1f1; }
+.dropzone .dz-title { font-weight: 600; color: var(--brand-dark); }
+.dropzone .dz-sub { font-size: .9rem; color: var(--muted); }
+.dropzone[disabled] { cursor: progress; opacity: .7; }
+.hint { margin: .35rem 0 0; font-size: .85rem; color: var(--muted); }
+
+.progress { display: flex; align-items: center; gap: .75rem; font-size: .9rem; }
+.progress progress { flex: 1; height: .8rem; accent-color: var(--brand); }
+.progress[hidden] { display: none; }
+
+.result:empty { display: none; }
+.result { border-radius: 6px; padding: .8rem 1rem; border: 1px solid var(--line); }
+.result h4 { margin: 0 0 .3rem; font-size: 1rem; }
+.result p { margin: .2rem 0; }
+.result.ok { background: var(--ok-bg); border-color: #a6f4c5; }
+.result.ok h4 { color: var(--ok); }
+.result.bad { background: var(--bad-bg); border-color: #fecdca; }
+.result.bad h4 { color: var(--bad); }
+.result.wait { background: var(--info-bg); border-color: #b2ccff; }
+.result.wait h4 { color: var(--info); }
+.issues { width: 100%; border-collapse: collapse; margin: .5rem 0; font-size: .92rem; background: #fff; }
+.issues th, .issues td { text-align: left; vertical-align: top; padding: .35rem .55rem; border: 1px solid var(--line); }
+.issues th { background: #f5f5f4; font-weight: 600; }
+.issues td.cell { white-space: nowrap; font-family: Consolas, "DejaVu Sans Mono", monospace; font-weight: 600; }
+.issues.warnings th { background: var(--warn-bg); }
+
+.history { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
+.history table { width: 100%; border-collapse: collapse; font-size: .93rem; }
+.history th, .history td { padding: .55rem .8rem; text-align: left; border-bottom: 1px solid #e7e5e4; vertical-align: top; }
+.history th { background: #f5f5f4; font-weight: 600; color: #44403c; }
+.history tr:last-child td { border-bottom: 0; }
+.history .empty { padding: 1rem; margin: 0; color: var(--muted); }
+.history .file { color: var(--muted); word-break: break-all; }
+
+footer { border-top: 1px solid var(--line); color: var(--muted); font-size: .85rem; }
+footer .wrap { padding-top: 1rem; padding-bottom: 1.5rem; }
+footer p { margin: .2rem 0; }
+
+.message-page { max-width: 40rem; margin: 3rem auto; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1.5rem 2rem; }
+.message-page h2 { color: var(--brand-dark); font-size: 1.3rem; }
+.message-page .code { color: var(--muted); font-size: .85rem; }
+
+@media (max-width: 720px) {
+  .reports { grid-template-columns: 1fr; }
+  .masthead .wrap { flex-direction: column; align-items: flex-start; }
+  .masthead .unit { text-align: left; }
+  .history .col-file { display: none; }
+}
+@media print { .upload, .skip { display: none; } }
+`;
