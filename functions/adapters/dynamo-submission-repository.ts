@@ -153,7 +153,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     });
     // Counted rather than looked up, so a record the index has not caught up with is still right.
     const own = orderKey(stored);
-    const earlier = siblings.filter((s) => s.uploadId !== stored.uploadId && orderKey(s as Submission) < own).length;
+    const earlier = siblings.filter((s) => s.uploadId !== stored.uploadId && orderKey({ uploadId: String(s.uploadId), receivedAt: String(s.receivedAt) }) < own).length;
     return { ...stored, version: earlier + 1 };
   }
 

@@ -1,0 +1,95 @@
+/**
+ * The local SQS stand-in: redelivers failed messages with backoff up to three receives, then
+ * writes them to the dead-letter folder where the CLI lists them; never runs more than the
+ * configured number of messages at once.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SQSEvent } from 'aws-lambda';
+import { createLocalIngestQueue, listDeadLetters } from '../../../infra/local/ingest-queue';
+import type { S3EventNotification } from '../../../infra/local/emulators';
+
+const event = (key: string): S3EventNotification => ({
+  Records: [{ eventName: 'ObjectCreated:Post', eventTime: '2026-03-16T02:00:00.000Z', s3: { bucket: { name: 'b' }, object: { key, size: 10 } } }],
+});
+const keyOf = (e: SQSEvent) => (JSON.parse(e.Records[0]!.body) as S3EventNotification).Records[0]!.s3.object.key;
+
+describe('createLocalIngestQueue', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tonghop-queue-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  describe('retries', () => {
+    it('redelivers a message that failed once and does not dead-letter it', async () => {
+      const receives: string[] = [];
+      const queue = createLocalIngestQueue({
+        dataDir, backoffMs: 5,
+        handler: async (e) => {
+          const r = e.Records[0]!;
+          receives.push(r.attributes.ApproximateReceiveCount);
+          return { batchItemFailures: receives.length === 1 ? [{ itemIdentifier: r.messageId }] : [] };
+        },
+      });
+      queue.enqueue(event('uploads/f/2026-Q1/U1/a.xlsx'));
+      await queue.drain();
+      expect(receives).toEqual(['1', '2']);
+      expect(listDeadLetters(dataDir)).toEqual([]);
+    });
+
+    it('dead-letters a message after three failed receives, with its key and reason', async () => {
+      let calls = 0;
+      const queue = createLocalIngestQueue({
+        dataDir, backoffMs: 5,
+        handler: async () => {
+          calls += 1;
+          throw new Error('DynamoDB unreachable');
+        },
+      });
+      queue.enqueue(event('uploads/f/2026-Q1/U1/b.xlsx'));
+      await queue.drain();
+      expect(calls).toBe(3);
+      const dead = listDeadLetters(dataDir);
+      expect(dead).toHaveLength(1);
+      expect(dead[0]).toMatchObject({ receives: 3, keys: ['uploads/f/2026-Q1/U1/b.xlsx'], reason: expect.stringContaining('DynamoDB unreachable') });
+    });
+  });
+
+  describe('concurrency', () => {
+    it('runs at most the configured number of messages at once and delivers all', async () => {
+      let active = 0;
+      let peak = 0;
+      const seen: string[] = [];
+      const queue = createLocalIngestQueue({
+        dataDir, concurrency: 2,
+        handler: async (e) => {
+          active += 1;
+          peak = Math.max(peak, active);
+          await new Promise((r) => setTimeout(r, 5));
+          seen.push(keyOf(e));
+          active -= 1;
+          return { batchItemFailures: [] };
+        },
+      });
+      for (let i = 0; i < 7; i++) queue.enqueue(event(`k${i}`));
+      await queue.drain();
+      expect(peak).toBe(2);
+      expect(seen.sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6']);
+    });
+  });
+
+  describe('stop', () => {
+    it('dead-letters a message still waiting for its retry instead of losing it', async () => {
+      const queue = createLocalIngestQueue({
+        dataDir, backoffMs: 60_000,
+        handler: async (e) => ({ batchItemFailures: [{ itemIdentifier: e.Records[0]!.messageId }] }),
+      });
+      queue.enqueue(event('uploads/f/2026-Q1/U1/c.xlsx'));
+      await new Promise((r) => setTimeout(r, 20));
+      await queue.stop();
+      expect(listDeadLetters(dataDir).map((d) => d.keys)).toEqual([['uploads/f/2026-Q1/U1/c.xlsx']]);
+    });
+  });
+});
