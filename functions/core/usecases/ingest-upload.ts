@@ -1,0 +1,291 @@
+/**
+ * Ingest one uploaded object: from an S3 "object created" notification to a submission record
+ * with its outcome, the unit's values, the latest-accepted pointer, the (form, period)
+ * aggregate and the annotated feedback workbook.
+ *
+ * Every upload is accounted for: an object outside the key layout, a missing or oversized
+ * object, an unknown unit or form all end in a recorded submission (`failed` or `rejected`),
+ * never a silent drop.
+ *
+ * Every step is idempotent, and the submission's final status is written LAST: a crash
+ * part-way leaves it `pending`, the queue redelivers the event, and the retry redoes the
+ * remaining steps (the record is created once per upload id; values are overwritten with the
+ * same values; the pointer only moves forward by upload order; the aggregate is recomputed from
+ * the pointers; the feedback object is overwritten with the same bytes).
+ */
+import { createHash } from 'node:crypto';
+import { computeTotals } from '../consolidation/totals';
+import { TooLargeError } from '../errors';
+import { buildFeedbackWorkbook, validateUpload, type FormCatalog } from '../forms';
+import type { FormDefinition } from '../forms/definition';
+import type { FormValues, Submission, Unit, ValidationIssue, ValidationResult } from '../model';
+import { deadlineFor, parsePeriod, periodLabel, shiftPeriod } from '../periods';
+import type { Clock, FileStore, SubmissionRepository, UnitRepository } from '../ports';
+import { feedbackKey, isUploadId, parseUploadKey } from '../upload-id';
+
+/** The slice of a Powertools `Logger` ingest uses (structured attributes always given). */
+export interface IngestLog {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+}
+
+export interface IngestUploadDeps {
+  submissions: SubmissionRepository;
+  files: FileStore;
+  units: UnitRepository;
+  catalog: FormCatalog;
+  clock: Clock;
+  /** Upload size limit in bytes (TONGHOP_MAX_UPLOAD_BYTES). */
+  maxUploadBytes: number;
+  log?: IngestLog;
+}
+
+export interface IngestUploadInput {
+  /** The object key as it appears in the S3 event (already URL-decoded). */
+  bucketKey: string;
+  /** The S3 event's eventTime: the upload's place in the unit's order (receivedAt). */
+  eventTime: string;
+  size?: number;
+  etag?: string;
+  versionId?: string;
+}
+
+/** At most this many errors and warnings are kept on the record (DynamoDB items are ≤ 400 KB); the feedback workbook shows all. */
+export const MAX_STORED_ISSUES = 200;
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const FINAL: ReadonlySet<Submission['status']> = new Set(['accepted', 'rejected']);
+
+const issue = (code: string, message: string, extra: Partial<ValidationIssue> = {}): ValidationIssue => ({ code, severity: 'error', message, ...extra });
+
+/**
+ * Processes one uploaded object and returns its submission (with version). Throws only for
+ * infrastructure failures (storage unreachable, …), so the queue retries; bad files resolve
+ * to a `rejected` submission and odd objects to a `failed` one.
+ */
+export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadInput): Promise<Submission> {
+  const receivedAt = new Date(input.eventTime).toISOString();
+  const parts = parseUploadKey(input.bucketKey);
+  if (!parts) return recordUnreadableKey(deps, input, receivedAt);
+
+  const head = await deps.files.head(input.bucketKey);
+  const draft: Submission = {
+    ...parts,
+    status: 'pending',
+    s3Key: input.bucketKey,
+    s3VersionId: input.versionId ?? head?.versionId,
+    etag: input.etag ?? head?.etag,
+    size: head?.size ?? input.size,
+    fileName: decodeFileName(head?.metadata?.['file-name']),
+    linkId: head?.metadata?.['link-id'],
+    receivedAt,
+    errors: [],
+    warnings: [],
+  };
+  const { submission: stored } = await deps.submissions.createIfAbsent(draft);
+  if (FINAL.has(stored.status)) return (await deps.submissions.get(stored.uploadId)) ?? stored;
+  const submission: Submission = { ...draft, ...definedOnly(stored), status: 'pending' };
+
+  if (!head) return finish(deps, submission, 'failed', [issue('OBJECT_NOT_FOUND', 'Không tìm thấy tệp đã nộp trong kho lưu trữ. Vui lòng nộp lại.')]);
+  if (head.size > deps.maxUploadBytes) return finish(deps, submission, 'rejected', [tooLarge(deps.maxUploadBytes)]);
+
+  const unit = await deps.units.get(parts.unitCode);
+  if (!unit) return finish(deps, submission, 'rejected', [issue('UNIT_NOT_FOUND', `Không có đơn vị báo cáo mã "${parts.unitCode}".`)]);
+  const form = deps.catalog.get(parts.formId);
+  if (!form) return finish(deps, submission, 'rejected', [issue('FORM_NOT_FOUND', `Không có biểu mẫu "${parts.formId}".`)]);
+  let deadline: Date;
+  try {
+    parsePeriod(parts.period, form.periodType);
+    deadline = deadlineFor(form, unit.type, parts.period);
+  } catch (err) {
+    return finish(deps, submission, 'rejected', [issue((err as { code?: string }).code ?? 'PERIOD_INVALID', (err as Error).message)]);
+  }
+  submission.deadline = deadline.toISOString();
+  submission.late = new Date(receivedAt).getTime() > deadline.getTime();
+
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await deps.files.get(input.bucketKey, { maxBytes: deps.maxUploadBytes, versionId: submission.s3VersionId });
+  } catch (err) {
+    if (err instanceof TooLargeError) return finish(deps, submission, 'rejected', [tooLarge(deps.maxUploadBytes)]);
+    throw err;
+  }
+  if (!bytes) return finish(deps, submission, 'failed', [issue('OBJECT_NOT_FOUND', 'Không tìm thấy tệp đã nộp trong kho lưu trữ. Vui lòng nộp lại.')]);
+  submission.sha256 = createHash('sha256').update(bytes).digest('hex');
+  submission.size = bytes.length;
+
+  const validated = await validateUpload(bytes, {
+    catalog: deps.catalog,
+    maxBytes: deps.maxUploadBytes,
+    previousValues: (formId, unitCode, period) => previousAcceptedValues(deps.submissions, formId, unitCode, period),
+  });
+  const result = await checkIdentity(deps, validated, unit, parts);
+  submission.formVersion = result.version;
+  submission.warnings = result.warnings;
+
+  if (result.accepted) {
+    // Values first, then the pointer (it copies the values), then the aggregate (it sums the pointers).
+    await deps.submissions.putValues(submission.uploadId, result.values);
+    const accepted = { ...submission, status: 'accepted' as const, warnings: capIssues(result.warnings) };
+    await deps.submissions.advanceLatestAccepted(accepted);
+    await refreshAggregate(deps, form, parts.formId, parts.period);
+  }
+  if (!result.accepted || result.warnings.length > 0) submission.feedbackKey = await storeFeedback(deps, submission, bytes, result);
+  return finish(deps, submission, result.accepted ? 'accepted' : 'rejected', result.errors, result.warnings);
+}
+
+/**
+ * Marks a still-pending submission `failed` after its last delivery failed (the message goes to
+ * the dead-letter queue), so the uploader and `tonghop submissions list` see it instead of a
+ * submission that stays pending forever. A redrive from the dead-letter queue processes it again.
+ */
+export async function recordIngestFailure(deps: Pick<IngestUploadDeps, 'submissions' | 'clock'>, input: IngestUploadInput, cause: unknown): Promise<void> {
+  const parts = parseUploadKey(input.bucketKey);
+  if (!parts) return;
+  const current = await deps.submissions.get(parts.uploadId);
+  if (!current || FINAL.has(current.status)) return;
+  const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  await deps.submissions.update({
+    ...current,
+    status: 'failed',
+    processedAt: deps.clock.now().toISOString(),
+    errors: [issue('PROCESSING_FAILED', `Hệ thống chưa xử lý được tệp này do sự cố kỹ thuật (${detail.slice(0, 300)}). Tệp vẫn được lưu; quản trị viên có thể xử lý lại.`)],
+  });
+}
+
+/** The unit's latest accepted values for the period before `period` (the baseline rule). */
+export async function previousAcceptedValues(
+  submissions: SubmissionRepository, formId: string, unitCode: string, period: string,
+): Promise<FormValues | undefined> {
+  const previous = shiftPeriod(period, -1);
+  const history = await submissions.listByUnit(unitCode, { formId, period: previous });
+  const latest = history.find((s) => s.status === 'accepted');
+  return latest && submissions.getValues(latest.uploadId);
+}
+
+/**
+ * Refuses a workbook whose embedded unit, form or period is not the one its link was for
+ * (a unit uploading another unit's file, or last quarter's file), naming both.
+ */
+async function checkIdentity(
+  deps: IngestUploadDeps, result: ValidationResult, unit: Unit, parts: { formId: string; period: string; unitCode: string },
+): Promise<ValidationResult> {
+  const mismatches: ValidationIssue[] = [];
+  if (result.unit !== undefined && result.unit !== parts.unitCode) {
+    const other = await deps.units.get(result.unit);
+    mismatches.push(
+      issue('UNIT_MISMATCH', `Tệp này là báo cáo của đơn vị ${other?.name ?? result.unit}, không phải của đơn vị ${unit.name}. Vui lòng tải biểu mẫu của đơn vị mình từ đường dẫn được cấp và nộp lại.`),
+    );
+  }
+  if (result.formId !== undefined && result.formId !== parts.formId) {
+    const embedded = deps.catalog.get(result.formId)?.name ?? result.formId;
+    const expected = deps.catalog.get(parts.formId)?.name ?? parts.formId;
+    mismatches.push(issue('FORM_MISMATCH', `Tệp này là biểu mẫu "${embedded}", không phải biểu mẫu "${expected}" của đường dẫn nộp.`));
+  }
+  if (result.period !== undefined && result.period !== parts.period) {
+    mismatches.push(issue('PERIOD_MISMATCH', `Tệp này là báo cáo ${safeLabel(result.period)}, không phải ${safeLabel(parts.period)}. Vui lòng dùng biểu mẫu của kỳ đang nộp.`));
+  }
+  if (mismatches.length === 0) return result;
+  return { ...result, accepted: false, errors: [...mismatches, ...result.errors] };
+}
+
+async function refreshAggregate(deps: IngestUploadDeps, form: FormDefinition, formId: string, period: string): Promise<void> {
+  await deps.submissions.refreshAggregate(formId, period, (latest) => computeTotals(form, latest.map((l) => l.values)));
+}
+
+async function storeFeedback(deps: IngestUploadDeps, submission: Submission, bytes: Buffer, result: ValidationResult): Promise<string | undefined> {
+  let workbook: Buffer;
+  try {
+    workbook = await buildFeedbackWorkbook(bytes, result);
+  } catch (err) {
+    // A file that is not a workbook at all cannot be annotated; the errors on the record say why.
+    deps.log?.warn('feedback workbook not built', { uploadId: submission.uploadId, error: (err as Error).message });
+    return undefined;
+  }
+  const key = feedbackKey(submission.uploadId);
+  await deps.files.put(key, workbook, { contentType: XLSX_TYPE });
+  return key;
+}
+
+/** Writes the final outcome (the last step) and returns the record with its version. */
+async function finish(
+  deps: IngestUploadDeps, submission: Submission, status: Submission['status'], errors: ValidationIssue[], warnings: ValidationIssue[] = submission.warnings,
+): Promise<Submission> {
+  const final: Submission = { ...submission, status, errors: capIssues(errors), warnings: capIssues(warnings), processedAt: deps.clock.now().toISOString() };
+  await deps.submissions.update(final);
+  deps.log?.info('submission processed', {
+    uploadId: final.uploadId, unitCode: final.unitCode, formId: final.formId, period: final.period, status, errors: errors.length, warnings: warnings.length,
+  });
+  return (await deps.submissions.get(final.uploadId)) ?? final;
+}
+
+/** Keeps the first issues and says how many more the feedback workbook lists. */
+export function capIssues(issues: ValidationIssue[]): ValidationIssue[] {
+  if (issues.length <= MAX_STORED_ISSUES) return issues;
+  const rest = issues.length - (MAX_STORED_ISSUES - 1);
+  const first = issues[0]!;
+  return [
+    ...issues.slice(0, MAX_STORED_ISSUES - 1),
+    { code: 'MORE_ISSUES', severity: first.severity, message: `… và ${rest.toLocaleString('vi-VN')} mục khác; xem đầy đủ trong tệp phản hồi.` },
+  ];
+}
+
+/** An object outside `uploads/<form>/<period>/<unit>/<uploadId>.xlsx`: recorded as failed under a stable id. */
+async function recordUnreadableKey(deps: IngestUploadDeps, input: IngestUploadInput, receivedAt: string): Promise<Submission> {
+  const segments = input.bucketKey.split('/');
+  const last = (segments[segments.length - 1] ?? '').replace(/\.xlsx$/i, '');
+  const uploadId = isUploadId(last) ? last : syntheticUploadId(receivedAt, input.bucketKey);
+  const draft: Submission = {
+    uploadId,
+    formId: segments[1] || '-',
+    period: segments[2] || '-',
+    unitCode: segments[3] || '-',
+    status: 'pending',
+    s3Key: input.bucketKey,
+    s3VersionId: input.versionId,
+    etag: input.etag,
+    size: input.size,
+    receivedAt,
+    errors: [],
+    warnings: [],
+  };
+  const { submission } = await deps.submissions.createIfAbsent(draft);
+  deps.log?.warn('object outside the upload key layout', { key: input.bucketKey, uploadId });
+  return finish(deps, { ...draft, ...definedOnly(submission) }, 'failed', [
+    issue('UPLOAD_KEY_INVALID', `Tệp "${input.bucketKey}" không nằm đúng vị trí của một lần nộp báo cáo (uploads/<biểu mẫu>/<kỳ>/<đơn vị>/<mã nộp>.xlsx) nên không xử lý được.`),
+  ]);
+}
+
+/** A deterministic upload id for a key without one, so a redelivered event finds the same record. */
+function syntheticUploadId(receivedAt: string, key: string): string {
+  const time = new Date(receivedAt).getTime().toString(36).padStart(9, '0').slice(-9);
+  const digest = createHash('sha256').update(key).digest();
+  const random = [...digest.subarray(0, 10)].map((b) => (b % 36).toString(36)).join('');
+  return `${time}-${random}`;
+}
+
+function tooLarge(maxBytes: number): ValidationIssue {
+  const mb = (maxBytes / (1024 * 1024)).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+  return issue('FILE_TOO_LARGE', `Tệp vượt quá dung lượng cho phép (${mb} MB). Vui lòng nộp đúng tệp biểu mẫu đã tải về.`);
+}
+
+function decodeFileName(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function safeLabel(period: string): string {
+  try {
+    return periodLabel(period).replace(/^./, (c) => c.toLowerCase());
+  } catch {
+    return `kỳ ${period}`;
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
