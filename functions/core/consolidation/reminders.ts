@@ -1,0 +1,88 @@
+/**
+ * Reminder days and reminder emails. A unit without an accepted report is reminded on the
+ * configured working days before its deadline (default 3 and 1) and after it (default 1, when
+ * it is "nộp muộn"); weekends and the form's holidays are skipped by `addWorkingDays`.
+ */
+import type { FormDefinition } from '../forms/definition';
+import type { Unit } from '../model';
+import { addWorkingDays, deadlineFor, formatLocalDate, periodLabel, toLocalDate } from '../periods';
+import { LATE, NOT_REPORTED } from './report';
+import { formatLocalDateTime } from './email';
+
+export type ReminderKind = 'before' | 'after';
+
+/** The local dates (yyyy-mm-dd) on which a unit of this type is reminded for the period. */
+export function reminderDays(form: FormDefinition, unitType: Unit['type'], period: string): Array<{ date: string; kind: ReminderKind; workingDays: number }> {
+  const deadline = toLocalDate(deadlineFor(form, unitType, period));
+  return [
+    ...form.reminders.workingDaysBefore.map((n) => ({ date: formatLocalDate(addWorkingDays(deadline, -n, form.holidays)), kind: 'before' as const, workingDays: n })),
+    ...form.reminders.workingDaysAfter.map((n) => ({ date: formatLocalDate(addWorkingDays(deadline, n, form.holidays)), kind: 'after' as const, workingDays: n })),
+  ];
+}
+
+export interface ReminderEmailInput {
+  form: FormDefinition;
+  unit: Unit;
+  period: string;
+  deadline: Date;
+  kind: ReminderKind;
+  link: string;
+  linkExpiresAt: Date;
+  /** The unit's last upload was rejected: say so, it may think it is done. */
+  lastUploadRejected: boolean;
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Subject and bodies of a reminder to one unit. */
+export function composeReminderEmail(input: ReminderEmailInput): { subject: string; text: string; html: string } {
+  const { form, unit, period, deadline, kind, link } = input;
+  const label = periodLabel(period);
+  const due = formatLocalDateTime(deadline);
+  const subject =
+    kind === 'before'
+      ? `[Nhắc nộp báo cáo] ${form.name} — ${label} — hạn nộp ${due}`
+      : `[Quá hạn nộp báo cáo] ${form.name} — ${label} — ${unit.name} ${NOT_REPORTED}`;
+  const lines = [
+    `Kính gửi ${unit.name},`,
+    kind === 'before'
+      ? `Đơn vị chưa nộp báo cáo "${form.title}" — ${label}. Hạn nộp: ${due}.`
+      : `Đã quá hạn nộp báo cáo "${form.title}" — ${label} (hạn nộp: ${due}) nhưng đơn vị ${NOT_REPORTED}. Báo cáo nộp sau hạn vẫn được tiếp nhận và được ghi nhận là "${LATE}".`,
+    ...(input.lastUploadRejected ? ['Lưu ý: lần nộp gần nhất của đơn vị chưa hợp lệ nên chưa được tiếp nhận. Vui lòng mở đường dẫn dưới đây để xem lỗi và nộp lại.'] : []),
+    `Đường dẫn nộp báo cáo của đơn vị (tải biểu mẫu điền sẵn và nộp tệp): ${link}`,
+    `Đường dẫn dành riêng cho đơn vị, có hiệu lực đến ${formatLocalDateTime(input.linkExpiresAt)}; vui lòng không chuyển cho đơn vị khác.`,
+    'Nếu đơn vị đã nộp trong hôm nay, xin bỏ qua email này.',
+    '',
+    'Ban Tổ chức Tỉnh ủy (email gửi tự động)',
+  ];
+  const text = lines.join('\n');
+  const html = [
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body style="font-family:\'Times New Roman\',serif;font-size:14px">',
+    ...lines.filter((l) => l !== '').map((l) =>
+      l.startsWith('Đường dẫn nộp') ? `<p><a href="${esc(link)}" style="font-weight:bold">Mở trang nộp báo cáo của đơn vị</a><br><span style="font-size:12px">${esc(link)}</span></p>` : `<p>${esc(l)}</p>`,
+    ),
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+/** The late-unit digest to Ban Tổ chức. */
+export function composeLateDigestEmail(input: {
+  form: FormDefinition;
+  period: string;
+  now: Date;
+  late: Array<{ unit: Unit; deadline: Date; lastUploadRejected: boolean }>;
+  expected: number;
+}): { subject: string; text: string; html: string } {
+  const label = periodLabel(input.period);
+  const subject = `[Đơn vị ${LATE}] ${input.form.name} — ${label} — ${input.late.length}/${input.expected} đơn vị quá hạn ${NOT_REPORTED}`;
+  const rows = input.late.map((l) => `${l.unit.name} (${l.unit.code}) — hạn ${formatLocalDateTime(l.deadline)}${l.lastUploadRejected ? ' — bản nộp bị từ chối' : ''}${l.unit.emails.length ? ` — ${l.unit.emails.join(', ')}` : ' — chưa có email'}`);
+  const intro = `Đến ${formatLocalDateTime(input.now)}, ${input.late.length} đơn vị đã quá hạn nhưng ${NOT_REPORTED} "${input.form.title}" — ${label}. Các đơn vị này đã được gửi email nhắc.`;
+  const text = [intro, '', ...rows.map((r) => `  - ${r}`), '', 'Email gửi tự động từ hệ thống tổng hợp báo cáo.'].join('\n');
+  const html = [
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body style="font-family:\'Times New Roman\',serif;font-size:14px">',
+    `<p>${esc(intro)}</p><ol>${rows.map((r) => `<li>${esc(r)}</li>`).join('')}</ol>`,
+    '<p style="color:#666;font-size:12px">Email gửi tự động từ hệ thống tổng hợp báo cáo.</p></body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
