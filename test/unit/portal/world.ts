@@ -1,0 +1,58 @@
+/**
+ * A small province for the portal tests: two units of different types, the two real form
+ * definitions from templates/, in-memory ports and a clock set to 1 March 2019, 10:00 in
+ * Hà Nội (open periods: 2019-Q1 and 2019-03; previous: 2018-Q4 and 2019-02).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFormDefinition, type FormDefinition } from '../../../functions/core/forms/definition';
+import { signLinkToken } from '../../../functions/core/links';
+import type { Submission, Unit } from '../../../functions/core/model';
+import type { FormLookup } from '../../../functions/core/usecases/form-lookup';
+import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
+
+export const SECRET = 'portal-test-secret-portal-test-secret-0123';
+export const NOW = '2019-03-01T03:00:00Z';
+
+export const SO_NV: Unit = { code: 'SO-NV', name: 'Sở Nội vụ', type: 'so-nganh', emails: ['snv@example.vn'], active: true, keyVersion: 1 };
+export const HU_TH: Unit = { code: 'HU-TH', name: 'Huyện ủy Thạch Hà', type: 'huyen', emails: ['th@example.vn'], active: true, keyVersion: 1 };
+
+export function loadForms(): FormDefinition[] {
+  return ['sap-xep-bo-may.v1.json', 'bien-che-thang.v1.json'].map((f) =>
+    parseFormDefinition(JSON.parse(readFileSync(join(__dirname, '../../../templates', f), 'utf8')), f),
+  );
+}
+
+export function lookup(forms: FormDefinition[]): FormLookup {
+  return { list: () => forms, get: (id) => forms.filter((f) => f.id === id).sort((a, b) => b.version - a.version)[0] };
+}
+
+export function createWorld() {
+  const clock = new FakeClock(new Date(NOW));
+  const units = new InMemoryUnitRepository([SO_NV, HU_TH, { ...SO_NV, code: 'SO-CU', name: 'Sở Cũ', active: false }]);
+  const submissions = new InMemorySubmissionRepository(clock);
+  const files = new InMemoryFileStore();
+  const catalog = lookup(loadForms());
+  const secrets = { getLinkSecret: async () => SECRET };
+  const config = { maxUploadBytes: 5 * 1024 * 1024, portalUrl: 'https://baocao.example.vn' };
+  /** A link token for `unit`, valid for 30 days from the clock unless `exp` is given (epoch seconds). */
+  const tokenFor = (unit: Unit, options: { exp?: number; v?: number } = {}) =>
+    signLinkToken(SECRET, { u: unit.code, v: options.v ?? unit.keyVersion, exp: options.exp ?? Math.floor(clock.now().getTime() / 1000) + 30 * 86400 });
+  return { clock, units, submissions, files, catalog, secrets, config, tokenFor };
+}
+
+let counter = 0;
+/** A submission record as ingest would store it. */
+export function submission(overrides: Partial<Submission> & Pick<Submission, 'unitCode' | 'formId' | 'period'>): Submission {
+  counter += 1;
+  const uploadId = overrides.uploadId ?? `jsq0${String(counter).padStart(5, '0')}-abcdefghij`;
+  return {
+    uploadId,
+    status: 'accepted',
+    s3Key: `uploads/${overrides.formId}/${overrides.period}/${overrides.unitCode}/${uploadId}.xlsx`,
+    receivedAt: '2019-02-20T02:00:00.000Z',
+    errors: [],
+    warnings: [],
+    ...overrides,
+  };
+}
