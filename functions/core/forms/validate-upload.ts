@@ -1,0 +1,424 @@
+/**
+ * Reads and validates one uploaded workbook. Order: safety inspection (no parsing before it),
+ * one exceljs load, metadata (form, version, unit, period, structure), cells found through the
+ * recorded anchors (a renamed sheet, restyled cells or moved rows still read correctly), values
+ * parsed the Vietnamese way, then every rule recomputed. Never throws for a bad file: the result
+ * says `accepted: false` with coded, located, Vietnamese issues.
+ */
+import ExcelJS from 'exceljs';
+import type { Worksheet } from 'exceljs';
+import type { FieldValue, FormValues, TableRow, ValidationIssue, ValidationResult } from '../model';
+import { parsePeriod } from '../periods';
+import type { FormCatalog } from './catalog';
+import { readDate, readNumber, readText, toRawCell, normalizeText, type RawCell } from './cell-values';
+import type { FieldType, FormDefinition } from './definition';
+import { inspectFile, FILE_MESSAGES, type InspectLimits } from './inspect-file';
+import { a1, layoutForm, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
+import { readMetadata, type FormMetadata } from './metadata';
+import { compare, evaluateRules, formatNumberVi, ruleCode } from './rules';
+
+export interface ValidateUploadOptions {
+  catalog: FormCatalog;
+  /** Upload size limit in bytes (default 5 MB). */
+  maxBytes?: number;
+  /** Other safety caps (tests and tools). */
+  limits?: Partial<InspectLimits>;
+  /**
+   * Values of the unit's previous accepted report, for the baseline rule (`truoc` must not move).
+   * Called with the upload's form, unit and period; the caller decides which earlier report counts.
+   */
+  previousValues?: (formId: string, unitCode: string, period: string) => Promise<FormValues | undefined>;
+}
+
+/** The sheet name of the feedback workbook's issue list (skipped when a fixed file comes back). */
+export const FEEDBACK_SHEET = 'Lỗi cần sửa';
+
+/** Nodes the reader never needs: skipping them keeps exceljs fast and its memory small. */
+const IGNORED_NODES = ['dataValidations', 'conditionalFormatting', 'mergeCells', 'hyperlinks', 'drawing', 'legacyDrawing', 'picture', 'extLst', 'headerFooter', 'pageSetup', 'printOptions', 'pageMargins', 'rowBreaks', 'colBreaks', 'tableParts', 'autoFilter'];
+
+const empty = (): FormValues => ({ fields: {}, tables: {} });
+
+function refused(issue: ValidationIssue, extra: Partial<ValidationResult> = {}): ValidationResult {
+  return { accepted: false, values: empty(), errors: [issue], warnings: [], ...extra };
+}
+
+const fileError = (code: string, message: string): ValidationIssue => ({ code, severity: 'error', message });
+
+/** Validates an uploaded workbook. Never throws for bad input. */
+export async function validateUpload(bytes: Buffer, options: ValidateUploadOptions): Promise<ValidationResult> {
+  const inspection = await inspectFile(bytes, { ...options.limits, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
+  if (!inspection.ok) return refused(inspection.issue);
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer, { ignoreNodes: IGNORED_NODES } as Parameters<typeof wb.xlsx.load>[1]);
+  } catch {
+    return refused(fileError('FILE_CORRUPT', FILE_MESSAGES.FILE_CORRUPT));
+  }
+  return readWorkbook(wb, options);
+}
+
+/** Validates an already-loaded workbook (used after `validateUpload`'s safety checks). */
+export async function readWorkbook(wb: ExcelJS.Workbook, options: ValidateUploadOptions): Promise<ValidationResult> {
+  const metaRead = readMetadata(wb);
+  if (!metaRead.ok) {
+    if (metaRead.reason === 'missing') return refused(fileError('FILE_NOT_OUR_FORM', FILE_MESSAGES.FILE_NOT_OUR_FORM));
+    return refused(
+      fileError(
+        'FORM_METADATA_INVALID',
+        'Phần thông tin nhận dạng ẩn của biểu mẫu đã bị sửa hoặc hỏng, nên không xác định được biểu mẫu. Hãy tải lại biểu mẫu gốc từ đường dẫn nộp báo cáo, nhập lại số liệu và nộp.',
+      ),
+    );
+  }
+  const meta = metaRead.meta;
+  const ident = { formId: meta.formId, version: meta.version, unit: meta.unitCode, period: meta.period };
+  const form = options.catalog.get(meta.formId, meta.version);
+  if (!form) {
+    const known = options.catalog.get(meta.formId);
+    return refused(
+      known
+        ? fileError('FORM_VERSION_UNKNOWN', `Biểu mẫu "${known.name}" phiên bản ${meta.version} không còn được hỗ trợ. Hãy tải biểu mẫu mới từ đường dẫn nộp báo cáo.`)
+        : fileError('FORM_UNKNOWN', `Hệ thống không có biểu mẫu "${meta.formId}". Hãy tải biểu mẫu từ đường dẫn nộp báo cáo của đơn vị.`),
+      ident,
+    );
+  }
+  try {
+    parsePeriod(meta.period, form.periodType);
+  } catch {
+    return refused(fileError('FORM_METADATA_INVALID', `Kỳ báo cáo ghi trong biểu mẫu ("${meta.period}") không hợp lệ. Hãy tải lại biểu mẫu gốc.`), ident);
+  }
+  const layout = layoutForm(form, meta.unitType);
+  const mismatch = structureMismatch(layout, meta.structure);
+  if (mismatch) {
+    return refused(
+      fileError('FORM_STRUCTURE_MISMATCH', `Cấu trúc biểu mẫu trong tệp không khớp với biểu mẫu "${form.name}" phiên bản ${form.version} (${mismatch}). Hãy tải lại biểu mẫu từ đường dẫn nộp báo cáo.`),
+      ident,
+    );
+  }
+  const ws = findMainSheet(wb, meta.structure);
+  if (!ws) {
+    return refused(fileError('SHEET_NOT_FOUND', 'Không tìm thấy trang tính chứa bảng số liệu (có thể đã bị xóa). Hãy tải lại biểu mẫu gốc, nhập lại số liệu và nộp.'), ident);
+  }
+  const reader = new SheetReader(ws, form, layout, meta);
+  reader.readFields();
+  reader.readTables();
+  await reader.applyRules(options.previousValues);
+  const { errors, warnings, values } = reader;
+  return { accepted: errors.length === 0, ...ident, values, errors, warnings };
+}
+
+function structureMismatch(layout: FormLayout, s: FormStructure): string | undefined {
+  const expected = new Set(layout.fields.map((f) => f.key));
+  const recorded = Object.keys(s.fields);
+  const missing = [...expected].filter((k) => !(k in s.fields));
+  const extra = recorded.filter((k) => !expected.has(k));
+  if (missing.length) return `thiếu ô ${missing.slice(0, 3).join(', ')}`;
+  if (extra.length) return `thừa ô ${extra.slice(0, 3).join(', ')}`;
+  const tables = new Set(layout.tables.map((t) => t.key));
+  if (s.tables.length !== tables.size || s.tables.some((t) => !tables.has(t.key))) return 'bảng kê khác';
+  for (const key of recorded) if (!s.anchors[s.fields[key]![0]]) return `ô ${key} không có mốc`;
+  return undefined;
+}
+
+function cellText(ws: Worksheet, row: number, col: number): string {
+  const raw = toRawCell(ws.findCell(row, col)?.value);
+  return raw.kind === 'text' || raw.kind === 'number' ? normalizeText(String(raw.value)) : '';
+}
+
+/** The sheet by its recorded name, else the sheet where most Mã số anchors sit where recorded (renamed sheet). */
+function findMainSheet(wb: ExcelJS.Workbook, s: FormStructure): Worksheet | undefined {
+  const candidates = wb.worksheets.filter((w) => w.name !== META_SHEET && w.name !== FEEDBACK_SHEET);
+  const byName = candidates.find((w) => w.name === s.sheet);
+  if (byName) return byName;
+  let best: { ws: Worksheet; score: number } | undefined;
+  const probes = [...s.anchors, ...s.tables.map((t) => t.headerAnchor)];
+  for (const ws of candidates) {
+    const score = probes.filter(([c, r, text]) => cellText(ws, r, c) === text).length;
+    if (score > 0 && (!best || score > best.score)) best = { ws, score };
+  }
+  return best?.ws;
+}
+
+const TYPE_WORDS: Record<FieldType, string> = { whole: 'số nguyên', money: 'số tiền (đồng)', decimal: 'số', text: 'chữ', date: 'ngày', choice: 'một giá trị trong danh sách' };
+
+class SheetReader {
+  readonly errors: ValidationIssue[] = [];
+  readonly warnings: ValidationIssue[] = [];
+  readonly values: FormValues = { fields: {}, tables: {} };
+  /** Where each field was read from (A1), for rule findings. */
+  private readonly cells = new Map<string, string>();
+  private readonly anchorRows: Array<number | undefined>;
+  private readonly byKey: Map<string, FieldCell>;
+  private columnIndex = new Map<number, Map<string, number[]>>();
+
+  constructor(
+    private readonly ws: Worksheet,
+    private readonly form: FormDefinition,
+    private readonly layout: FormLayout,
+    private readonly meta: FormMetadata,
+  ) {
+    this.byKey = new Map(layout.fields.map((f) => [f.key, f]));
+    this.anchorRows = this.mapAnchors();
+  }
+
+  private issue(severity: 'error' | 'warning', code: string, message: string, cell?: string, field?: string) {
+    const item: ValidationIssue = { code, severity, message, sheet: this.ws.name, ...(cell ? { cell } : {}), ...(field ? { field } : {}) };
+    (severity === 'error' ? this.errors : this.warnings).push(item);
+  }
+
+  /** Rows (bounded scan) where a column holds a given text. */
+  private rowsWithText(col: number, text: string): number[] {
+    let index = this.columnIndex.get(col);
+    if (!index) {
+      index = new Map();
+      const last = Math.min(this.ws.rowCount, 5000);
+      for (let r = 1; r <= last; r++) {
+        const t = cellText(this.ws, r, col);
+        if (!t) continue;
+        const list = index.get(t) ?? [];
+        list.push(r);
+        index.set(t, list);
+      }
+      this.columnIndex.set(col, index);
+    }
+    return index.get(text) ?? [];
+  }
+
+  /** Each anchor's current row: where recorded, else where its text now is (rows inserted or deleted); undefined when it cannot be mapped. */
+  private mapAnchors(): Array<number | undefined> {
+    return this.meta.structure.anchors.map(([col, row, text]) => {
+      if (cellText(this.ws, row, col) === text) return row;
+      const found = this.rowsWithText(col, text);
+      return found.length === 1 ? found[0] : undefined;
+    });
+  }
+
+  private where(f: FieldCell, cell: string): string {
+    return f.rowCode ? `Ô ${cell} (mã số ${f.rowCode}, cột "${this.columnLabel(f)}")` : `Ô ${cell} (${f.label})`;
+  }
+
+  private columnLabel(f: FieldCell): string {
+    for (const s of this.layout.sections) {
+      const c = s.columns.find((x) => x.key === f.columnKey);
+      if (c && s.rows.some((r) => r.row.code === f.rowCode)) return c.label;
+    }
+    return f.columnKey ?? '';
+  }
+
+  readFields(): void {
+    const unmapped = new Set<number>();
+    for (const [key, [anchorIndex, col]] of Object.entries(this.meta.structure.fields)) {
+      const f = this.byKey.get(key)!;
+      const row = this.anchorRows[anchorIndex];
+      if (row === undefined) {
+        if (!unmapped.has(anchorIndex)) {
+          unmapped.add(anchorIndex);
+          const [acol, arow, text] = this.meta.structure.anchors[anchorIndex]!;
+          const count = this.rowsWithText(acol, text).length;
+          const what = f.rowCode ? `dòng có mã số ${text}` : `dòng "${text}"`;
+          const why = count > 1 ? `xuất hiện ${count} lần ở cột ${a1(arow, acol).replace(/\d+/, '')}, không biết dòng nào đúng` : `không còn ở cột ${a1(arow, acol).replace(/\d+/, '')} (trước đây ở dòng ${arow})`;
+          this.issue(
+            'error',
+            'STRUCTURE_ROW_NOT_FOUND',
+            `Không tìm thấy ${what}: ${why}. Có thể dòng đã bị xóa, chèn thêm hoặc mã số bị sửa. Hãy tải lại biểu mẫu gốc và nhập lại số liệu, không chèn hay xóa dòng.`,
+            a1(arow, acol),
+            key,
+          );
+        }
+        continue;
+      }
+      const cell = a1(row, col);
+      this.cells.set(key, cell);
+      const value = this.readValue(f, toRawCell(this.ws.findCell(row, col)?.value), cell, key, f.required, { type: f.type, min: f.min, max: f.max, maxLength: f.maxLength, choices: f.choices, describe: () => this.where(f, cell) });
+      if (value !== undefined) this.values.fields[key] = value;
+    }
+  }
+
+  /** Parses one cell by type; reports problems; returns the value or undefined (blank or invalid). */
+  private readValue(
+    _f: FieldCell | undefined,
+    raw: RawCell,
+    cell: string,
+    key: string,
+    required: boolean,
+    spec: { type: FieldType; min?: number; max?: number; maxLength?: number; choices?: string[]; describe: () => string },
+  ): FieldValue | undefined {
+    const err = (code: string, message: string) => this.issue('error', code, `${spec.describe()}: ${message}`, cell, key);
+    if (raw.kind === 'error') {
+      err('CELL_ERROR', `công thức bị lỗi (${raw.value}). Hãy nhập số liệu trực tiếp.`);
+      return undefined;
+    }
+    if (raw.kind === 'formula-no-value') {
+      err('FORMULA_NO_VALUE', 'có công thức nhưng tệp chưa lưu kết quả tính. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nộp, hoặc nhập số trực tiếp.');
+      return undefined;
+    }
+    const blank = () => {
+      if (required) err('REQUIRED', spec.type === 'text' ? 'chưa nhập nội dung (bắt buộc).' : `chưa nhập ${TYPE_WORDS[spec.type]}. Ô bắt buộc: nếu không có thì ghi 0, không để trống.`);
+      return undefined;
+    };
+    switch (spec.type) {
+      case 'whole':
+      case 'money':
+      case 'decimal': {
+        const parsed = readNumber(raw);
+        if (!parsed.ok) {
+          if (parsed.reason === 'blank') return blank();
+          const shown = raw.kind === 'text' ? raw.value.trim() : '';
+          if (parsed.reason === 'ambiguous') {
+            err('NUMBER_AMBIGUOUS', `"${shown}" không rõ là số nguyên có dấu phẩy ngăn cách hàng nghìn hay số thập phân. Hãy nhập số không có dấu ngăn cách (ví dụ 1234), hoặc dùng dấu chấm ngăn cách hàng nghìn (1.234).`);
+          } else err('NOT_A_NUMBER', `"${shown}" không phải là ${TYPE_WORDS[spec.type]}. Chỉ nhập chữ số, ví dụ 1.234 hoặc 1234.`);
+          return undefined;
+        }
+        const n = parsed.value;
+        if ((spec.type === 'whole' || spec.type === 'money') && !Number.isInteger(n)) {
+          err('NOT_WHOLE', `${formatNumberVi(n)} không phải số nguyên. Chỉ nhập số nguyên${spec.type === 'money' ? ' (đồng)' : ''}.`);
+          return undefined;
+        }
+        if (spec.min !== undefined && n < spec.min) {
+          err('BELOW_MIN', `${formatNumberVi(n)} nhỏ hơn ${formatNumberVi(spec.min)}. Số liệu không được âm.`);
+          return undefined;
+        }
+        if (spec.max !== undefined && n > spec.max) {
+          err('ABOVE_MAX', `${formatNumberVi(n)} lớn hơn mức tối đa ${formatNumberVi(spec.max)}.`);
+          return undefined;
+        }
+        if (!Number.isSafeInteger(Math.round(n))) {
+          err('NUMBER_TOO_LARGE', `${formatNumberVi(n)} quá lớn.`);
+          return undefined;
+        }
+        return n;
+      }
+      case 'text': {
+        const t = readText(raw);
+        if (t === undefined) return blank();
+        if (spec.maxLength !== undefined && t.length > spec.maxLength) {
+          err('TEXT_TOO_LONG', `nội dung dài ${t.length.toLocaleString('vi-VN')} ký tự, vượt giới hạn ${spec.maxLength.toLocaleString('vi-VN')} ký tự. Hãy rút gọn.`);
+          return undefined;
+        }
+        return t;
+      }
+      case 'date': {
+        const d = readDate(raw);
+        if (!d.ok) {
+          if (d.reason === 'blank') return blank();
+          err('NOT_A_DATE', 'không phải ngày hợp lệ. Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/2026.');
+          return undefined;
+        }
+        return d.value;
+      }
+      case 'choice': {
+        const t = readText(raw);
+        if (t === undefined) return blank();
+        const choice = (spec.choices ?? []).find((c) => c.toLocaleLowerCase('vi-VN') === t.toLocaleLowerCase('vi-VN'));
+        if (!choice) {
+          err('NOT_IN_LIST', `"${t}" không có trong danh sách (${(spec.choices ?? []).join(', ')}).`);
+          return undefined;
+        }
+        return choice;
+      }
+    }
+  }
+
+  readTables(): void {
+    for (const t of this.layout.tables) {
+      const recorded = this.meta.structure.tables.find((x) => x.key === t.key)!;
+      const [hc, hr, htext] = recorded.headerAnchor;
+      const [tc, tr, ttext] = recorded.totalsAnchor;
+      const headerRow = cellText(this.ws, hr, hc) === htext ? hr : this.rowsWithText(hc, htext)[0];
+      const totalsCandidates = cellText(this.ws, tr, tc) === ttext ? [tr] : this.rowsWithText(tc, ttext).filter((r) => headerRow !== undefined && r > headerRow);
+      const totalsRow = totalsCandidates[0];
+      if (headerRow === undefined || totalsRow === undefined) {
+        this.issue(
+          'error',
+          'STRUCTURE_ROW_NOT_FOUND',
+          `Không tìm thấy ${headerRow === undefined ? `dòng tiêu đề của bảng "${t.label}" (cột "${htext}", trước đây ở dòng ${hr})` : `dòng "${ttext}" của bảng "${t.label}" (trước đây ở dòng ${tr})`}. Có thể dòng đã bị xóa hoặc sửa. Hãy tải lại biểu mẫu gốc và nhập lại số liệu.`,
+          a1(headerRow === undefined ? hr : tr, headerRow === undefined ? hc : tc),
+          t.key,
+        );
+        continue;
+      }
+      const firstRow = headerRow + 1;
+      const available = totalsRow - firstRow;
+      const rows: TableRow[] = [];
+      const seen = new Map<string, string>();
+      const textSummed = new Set<string>();
+      let usedCount = 0;
+      for (let r = firstRow; r < totalsRow; r++) {
+        const raws = t.columns.map((c) => toRawCell(this.ws.findCell(r, recorded.columns[c.key] ?? c.col)?.value));
+        if (raws.every((x) => x.kind === 'blank')) continue;
+        usedCount++;
+        if (usedCount > t.maxRows) {
+          this.issue('error', 'TABLE_TOO_MANY_ROWS', `Bảng "${t.label}" có nhiều hơn ${t.maxRows} dòng (dòng ${r} trở đi). Mỗi báo cáo tối đa ${t.maxRows} đơn vị.`, a1(r, t.columns[0]!.col), t.key);
+          break;
+        }
+        const row: TableRow = {};
+        t.columns.forEach((c, i) => {
+          const col = recorded.columns[c.key] ?? c.col;
+          const cell = a1(r, col);
+          const raw = raws[i]!;
+          const value = this.readValue(undefined, raw, cell, `${t.key}.${c.key}`, c.required, {
+            type: c.type,
+            min: c.column.min ?? (c.type === 'whole' || c.type === 'money' ? 0 : undefined),
+            max: c.column.max,
+            maxLength: c.column.maxLength,
+            choices: c.column.choices,
+            describe: () => `Ô ${cell} (bảng "${t.label}", dòng ${r - firstRow + 1}, cột "${c.label}")`,
+          });
+          if (raw.kind === 'text' && typeof value === 'number') textSummed.add(c.key);
+          row[c.key] = value ?? null;
+          if (c.unique && typeof value === 'string') {
+            const norm = value.normalize('NFC').toLocaleLowerCase('vi-VN').replace(/\s+/g, ' ');
+            const first = seen.get(norm);
+            if (first) {
+              this.issue('error', 'TABLE_DUPLICATE', `Ô ${cell}: "${value}" trùng với ô ${first}. Mỗi ${c.label.toLocaleLowerCase('vi-VN')} chỉ ghi một dòng.`, cell, `${t.key}.${c.key}`);
+            } else seen.set(norm, cell);
+          }
+        });
+        for (const rule of t.table.rules) {
+          const vals = [...rule.left, ...rule.right].map((k) => row[k]);
+          if (!vals.every((v) => typeof v === 'number')) continue;
+          const l = rule.left.reduce((s, k) => s + (row[k] as number), 0);
+          const rr = rule.right.reduce((s, k) => s + (row[k] as number), 0);
+          if (compare(rule.op, l, rr)) continue;
+          const cell = a1(r, recorded.columns[rule.left[0]!] ?? 0);
+          const msg = rule.message.replace('{leftValue}', formatNumberVi(l)).replace('{rightValue}', formatNumberVi(rr));
+          this.issue(rule.severity, ruleCode(rule.id), `Ô ${cell} (dòng ${r - firstRow + 1}${typeof row[t.columns[0]!.key] === 'string' ? `, ${row[t.columns[0]!.key]}` : ''}): ${msg}`, cell, `${t.key}.${rule.left[0]}`);
+        }
+        rows.push(row);
+      }
+      if (usedCount < t.table.minRows) {
+        this.issue('error', 'TABLE_EMPTY', `Bảng "${t.label}" chưa có dòng nào. Cần ít nhất ${t.table.minRows} dòng.`, a1(firstRow, t.columns[0]!.col), t.key);
+      }
+      void available;
+      this.checkTotals(t, recorded.columns, totalsRow, rows, textSummed);
+      this.values.tables[t.key] = rows;
+    }
+  }
+
+  /** The totals row is recomputed; a number there that disagrees is an error, unless Excel's SUM merely skipped numbers typed as text. */
+  private checkTotals(t: FormLayout['tables'][number], columns: Record<string, number>, totalsRow: number, rows: TableRow[], textSummed: Set<string>) {
+    for (const key of t.table.totals) {
+      const col = columns[key];
+      if (col === undefined) continue;
+      const expected = rows.reduce((s, row) => s + (typeof row[key] === 'number' ? (row[key] as number) : 0), 0);
+      const cellValue = this.ws.findCell(totalsRow, col)?.value;
+      const raw = toRawCell(cellValue);
+      const n = readNumber(raw);
+      if (!n.ok) continue;
+      if (compare('eq', n.value, expected)) continue;
+      if (raw.kind === 'number' && raw.fromFormula && textSummed.has(key)) continue;
+      const label = t.columns.find((c) => c.key === key)?.label ?? key;
+      const cell = a1(totalsRow, col);
+      this.issue('error', 'TABLE_TOTAL_MISMATCH', `Ô ${cell} (dòng Tổng cộng, cột "${label}"): ghi ${formatNumberVi(n.value)} nhưng tổng các dòng là ${formatNumberVi(expected)}.`, cell, `${t.key}.${key}`);
+    }
+  }
+
+  async applyRules(previousValues: ValidateUploadOptions['previousValues']): Promise<void> {
+    const applicable = new Set(this.layout.fields.map((f) => f.key));
+    const hasBaseline = this.form.rules.some((r) => r.kind === 'baseline');
+    const previous = hasBaseline && previousValues ? await previousValues(this.form.id, this.meta.unitCode, this.meta.period) : undefined;
+    const labels = new Map<string, string>();
+    for (const s of this.form.sections) for (const c of s.columns) if (!labels.has(c.key)) labels.set(c.key, c.label);
+    const findings = evaluateRules({ form: this.form, applicable, values: this.values, previous, columnLabel: (k) => labels.get(k) ?? k });
+    for (const f of findings) this.issue(f.severity, ruleCode(f.ruleId), f.message, this.cells.get(f.field), f.field);
+  }
+}
