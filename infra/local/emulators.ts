@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../functions/adapters/table-schema';
+import { acquireDataDirLock } from './data-dir-lock';
 
 // Neither package ships types; the surface used here is small.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -75,25 +76,37 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   mkdirSync(s3Dir, { recursive: true });
   const dynamoDir = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
   if (dynamoDir) mkdirSync(dynamoDir, { recursive: true });
+  // A second dynalite on the same folder crashes the process: refuse it up front instead.
+  const releaseLock = options.dataDir ? acquireDataDirLock(options.dataDir) : () => undefined;
 
   const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    dynamo.once('error', reject);
-    dynamo.listen(0, '127.0.0.1', () => resolve());
-  });
-  const dynamoPort = (dynamo.address() as AddressInfo).port;
+  let s3: S3rverInstance | undefined;
+  let endpoints: { dynamodb: string; s3: string };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      dynamo.once('error', reject);
+      dynamo.listen(0, '127.0.0.1', () => resolve());
+    });
+    const dynamoPort = (dynamo.address() as AddressInfo).port;
 
-  const s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    directory: s3Dir,
-    silent: true,
-    configureBuckets: [{ name: bucketName, configs: [corsXml(options.corsOrigins ?? ['*'])] }],
-  });
-  const s3Address = await s3.run();
+    s3 = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      directory: s3Dir,
+      silent: true,
+      configureBuckets: [{ name: bucketName, configs: [corsXml(options.corsOrigins ?? ['*'])] }],
+    });
+    const s3Address = await s3.run();
 
-  const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, s3: `http://127.0.0.1:${s3Address.port}` };
-  await ensureTable(endpoints.dynamodb, tableName);
+    endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, s3: `http://127.0.0.1:${s3Address.port}` };
+    await ensureTable(endpoints.dynamodb, tableName);
+  } catch (err) {
+    await s3?.close().catch(() => undefined);
+    await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    releaseLock();
+    throw err;
+  }
+  const s3Server = s3;
 
   let stopped = false;
   return {
@@ -106,15 +119,19 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       const filtered = (event: S3EventNotification) => {
         if (event.Records.some((r) => r.eventName.startsWith('ObjectCreated'))) listener(event);
       };
-      s3.on('event', filtered);
-      return () => s3.off('event', filtered);
+      s3Server.on('event', filtered);
+      return () => s3Server.off('event', filtered);
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      await s3.close();
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
-      if (temp) rmSync(temp, { recursive: true, force: true });
+      try {
+        await s3Server.close();
+        await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      } finally {
+        releaseLock();
+        if (temp) rmSync(temp, { recursive: true, force: true });
+      }
     },
   };
 }

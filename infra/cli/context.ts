@@ -1,0 +1,114 @@
+/**
+ * Shared plumbing for CLI commands: local dependencies on the configured data dir, and the
+ * mapping of errors to exit codes (0 success, 1 refused or failed, 2 usage or I/O).
+ *
+ * `withLocalDeps` talks to a running `npm start` on the same data dir when there is one (via
+ * `<dataDir>/runtime.json`); otherwise it starts the emulators on the data dir itself for the
+ * duration of the command. Either way the command sees the same data `npm start` serves.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AppError, ConfigError } from '../../functions/core/errors';
+import { composeLocal, consoleLog, type LocalDeps, type LocalLog } from '../local/compose';
+import { loadLocalConfig, type LocalConfig } from '../local/config';
+import { DataDirBusyError } from '../local/data-dir-lock';
+import { LOCAL_CREDENTIALS, startEmulators } from '../local/emulators';
+import { readLiveRuntime } from '../local/runtime-file';
+import { UsageError } from './command';
+
+export interface CliContext {
+  config: LocalConfig;
+  /** True when a running `npm start` serves this data dir (its emulators are used). */
+  running: boolean;
+}
+
+export interface WithLocalDepsOptions {
+  env?: Record<string, string | undefined>;
+  log?: LocalLog;
+  /** How long to wait for another CLI command holding the data dir (default 20 s). */
+  waitMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function reachable(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1500) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `fn` with the local dependencies of the configured data dir (`TONGHOP_DATA_DIR`, `PORT`),
+ * then releases them. Throws `ConfigError` on bad configuration and `DataDirBusyError` when the
+ * data dir stays locked by another command.
+ */
+export async function withLocalDeps<T>(fn: (deps: LocalDeps, context: CliContext) => Promise<T>, options: WithLocalDepsOptions = {}): Promise<T> {
+  const config = loadLocalConfig(options.env ?? process.env);
+  const log = options.log ?? consoleLog();
+  const deadline = Date.now() + (options.waitMs ?? 20_000);
+  for (;;) {
+    const live = readLiveRuntime(config.dataDir);
+    if (live && (await reachable(live.endpoints.dynamodb))) {
+      const deps = composeLocal({
+        dataDir: config.dataDir,
+        portalUrl: live.portalUrl,
+        log,
+        emulators: { endpoints: live.endpoints, tableName: live.tableName, bucketName: live.bucketName, region: live.region, credentials: LOCAL_CREDENTIALS },
+      });
+      try {
+        return await fn(deps, { config, running: true });
+      } finally {
+        deps.close();
+      }
+    }
+    let emulators;
+    try {
+      emulators = await startEmulators({ dataDir: config.dataDir });
+    } catch (err) {
+      if (err instanceof DataDirBusyError && Date.now() < deadline) {
+        await sleep(250);
+        continue;
+      }
+      throw err;
+    }
+    const deps = composeLocal({ dataDir: config.dataDir, portalUrl: `http://localhost:${config.port}`, log, emulators });
+    try {
+      return await fn(deps, { config, running: false });
+    } finally {
+      deps.close();
+      await emulators.stop();
+    }
+  }
+}
+
+/** The exit code for an error: 2 for usage, configuration and I/O problems, 1 for refused operations. */
+export function exitCodeFor(err: unknown): 1 | 2 {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof DataDirBusyError) return 2;
+  if (err instanceof AppError) return err.statusCode < 500 ? 1 : 2;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return 2; // ENOENT, EACCES, ECONNREFUSED, …
+  return 1;
+}
+
+/** Prints an error the way users should see it (message, not a stack) and returns its exit code. */
+export function reportCliError(err: unknown, help?: string, stderr: NodeJS.WritableStream = process.stderr): 1 | 2 {
+  const message = err instanceof Error ? err.message : String(err);
+  stderr.write(`Lỗi: ${message}\n`);
+  if (err instanceof UsageError && help) stderr.write(`\n${help.trimEnd()}\n`);
+  if (process.env.TONGHOP_DEBUG && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
+  return exitCodeFor(err);
+}
+
+/**
+ * `node:util` parseArgs (strict) with errors turned into `UsageError` (exit 2) in Vietnamese.
+ * Example: `const { values, positionals } = parseCliArgs(args, { json: { type: 'boolean' } });`
+ */
+export function parseCliArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, allowPositionals = true) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError(`Tùy chọn không hợp lệ: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Local-mode configuration: `PORT` (default 3000) and `TONGHOP_DATA_DIR` (default `.local`),
+ * parsed once with zod. A bad value stops start-up with a message naming the variable. Every
+ * other port (DynamoDB, S3) is chosen free automatically, so two instances with different
+ * `PORT` and data dir run side by side.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../../functions/core/errors';
+
+export const LocalConfigSchema = z.object({
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: 'phải là số nguyên (cổng TCP) từ 1 đến 65535' })
+    .transform(Number)
+    .pipe(z.number().int().min(1, { message: 'phải từ 1 đến 65535' }).max(65535, { message: 'phải từ 1 đến 65535' }))
+    .default(3000),
+  TONGHOP_DATA_DIR: z.string().trim().min(1, { message: 'không được để trống' }).default('.local'),
+});
+
+export interface LocalConfig {
+  port: number;
+  /** Absolute path of the data dir. */
+  dataDir: string;
+}
+
+/** Parses the environment; throws `ConfigError` with a Vietnamese + English message naming each bad variable. */
+export function loadLocalConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): LocalConfig {
+  const result = LocalConfigSchema.safeParse({ PORT: env.PORT === '' ? undefined : env.PORT, TONGHOP_DATA_DIR: env.TONGHOP_DATA_DIR });
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ (invalid configuration):\n${lines.join('\n')}`, result.error);
+  }
+  return { port: result.data.PORT, dataDir: resolve(cwd, result.data.TONGHOP_DATA_DIR) };
+}
