@@ -31,6 +31,10 @@ export const RuntimeConfigSchema = z.object({
   TONGHOP_MAX_UPLOAD_BYTES: z._default(PositiveInt, 5 * 1024 * 1024),
   /** Where form definitions live (default: `templates/` beside the code or bundle). */
   TONGHOP_TEMPLATES_DIR: z.optional(NonEmpty),
+  /** Largest raw email (bytes) sent with the workbook attached; above it a download link (default 40 MB, SES's limit). */
+  TONGHOP_MAIL_MAX_BYTES: z._default(PositiveInt, 40 * 1024 * 1024),
+  /** SES configuration set for bounce/complaint events (optional). */
+  TONGHOP_SES_CONFIGURATION_SET: z.optional(NonEmpty),
   AWS_REGION: z._default(NonEmpty, 'ap-southeast-1'),
 });
 export type RuntimeConfig = z.output<typeof RuntimeConfigSchema>;
