@@ -1,0 +1,48 @@
+/**
+ * The portal and its JSON API behind API Gateway HTTP API (payload v2), and behind the local
+ * runtime which translates HTTP requests into the same events. Middleware first (security
+ * headers, one error mapper), then the route dispatch.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { generateForm as generateFormFromCatalog } from '../core/forms';
+import { renderMessagePage } from '../portal/render-unit-page';
+import { errorResponse, type ApiLogger } from './http/error-response';
+import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
+import type { HttpResponse } from './http/responses';
+import { dispatch } from './http/router';
+import { securityHeaders } from './http/security-headers';
+
+export interface ApiDeps extends Omit<PortalDeps, 'generateForm' | 'logger' | 'config' | 'catalog'> {
+  /** The form catalog, or its loading promise (a CommonJS Lambda bundle cannot await at module scope). */
+  catalog: PortalDeps['catalog'] | Promise<PortalDeps['catalog']>;
+  config: PortalDeps['config'] & {
+    /** Origin of the presigned POST target, allowed in the CSP (connect-src, form-action). */
+    uploadOrigin?: string;
+  };
+  /** Defaults to the forms engine's `generateForm`. */
+  generateForm?: PortalDeps['generateForm'];
+  /** Defaults to a Powertools logger (service `tonghop-api`). */
+  logger?: ApiLogger;
+}
+
+export type ApiHandler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<HttpResponse>;
+
+export function createApiHandler(deps: ApiDeps): ApiHandler {
+  const logger = deps.logger ?? new Logger({ serviceName: 'tonghop-api' });
+  const routes = Promise.resolve(deps.catalog).then((catalog) =>
+    createPortalRoutes({ ...deps, catalog, generateForm: deps.generateForm ?? generateFormFromCatalog, logger }),
+  );
+  // A catalog that fails to load fails each request (500, logged), not the process.
+  routes.catch(() => undefined);
+  const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(securityHeaders({ uploadOrigin: deps.config.uploadOrigin }))
+    .use(errorResponse({ logger, renderErrorPage: (e) => renderMessagePage({ title: errorPageTitle(e.statusCode), message: e.message, code: e.code }) }))
+    .handler(async (event) => {
+      const body = event.body !== undefined && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+      return dispatch(await routes, { method: event.requestContext.http.method.toUpperCase(), path: event.rawPath, headers: event.headers ?? {}, body });
+    });
+  // The local runtime may call without a Lambda context; middy needs an object.
+  return (event, context) => handler(event, context ?? ({} as Context));
+}
