@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { parseFormDefinition, type FormDefinition } from '../../../functions/core/forms/definition';
 import { UNIT_TYPES, type FormValues, type Unit, type UnitType } from '../../../functions/core/model';
 import { isSummedColumn, isTextColumn } from '../../../functions/core/consolidation/report';
+import { createFormCatalog } from '../../../functions/core/forms/catalog';
+import type { Submission, ValidationIssue } from '../../../functions/core/model';
+import {
+  FakeClock, InMemoryFileStore, InMemoryOnceLedger, InMemorySubmissionRepository, InMemoryUnitRepository, RecordingMailer, fixedSecret,
+} from '../../support/in-memory';
 
 export function loadForm(id: 'sap-xep-bo-may' | 'bien-che-thang'): FormDefinition {
   const raw: unknown = JSON.parse(readFileSync(join(__dirname, '../../../templates', `${id}.v1.json`), 'utf8'));
@@ -57,4 +62,43 @@ export function randomValues(form: FormDefinition, unit: Unit, r: () => number, 
     });
   }
   return { fields, tables };
+}
+
+// ---- in-memory deps for the use cases ----
+
+export function memoryDeps(units: Unit[], now: string) {
+  const clock = new FakeClock(new Date(now));
+  return {
+    forms: createFormCatalog([loadForm('sap-xep-bo-may'), loadForm('bien-che-thang')]),
+    units: new InMemoryUnitRepository(units),
+    submissions: new InMemorySubmissionRepository(clock),
+    files: new InMemoryFileStore(),
+    ledger: new InMemoryOnceLedger(clock),
+    mailer: new RecordingMailer(),
+    secrets: fixedSecret(),
+    portalUrl: 'https://baocao.example.vn',
+    clock,
+    mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>' },
+  };
+}
+
+let uploadSeq = 0;
+/** Stores an upload the way ingest does: the record, and for an accepted one its values and the latest pointer. */
+export async function submit(
+  repo: InMemorySubmissionRepository,
+  input: { unitCode: string; formId: string; period: string; receivedAt: string; values?: FormValues; status?: Submission['status']; late?: boolean; warnings?: ValidationIssue[] },
+): Promise<Submission> {
+  uploadSeq += 1;
+  const uploadId = `u${String(uploadSeq).padStart(6, '0')}`;
+  const submission: Submission = {
+    uploadId, unitCode: input.unitCode, formId: input.formId, period: input.period, status: input.status ?? 'accepted',
+    s3Key: `uploads/${input.formId}/${input.period}/${input.unitCode}/${uploadId}.xlsx`, receivedAt: input.receivedAt,
+    late: input.late ?? false, errors: [], warnings: input.warnings ?? [],
+  };
+  await repo.createIfAbsent(submission);
+  if (submission.status === 'accepted') {
+    await repo.putValues(uploadId, input.values ?? { fields: {}, tables: {} });
+    await repo.advanceLatestAccepted(submission);
+  }
+  return submission;
 }
