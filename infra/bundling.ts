@@ -11,6 +11,8 @@
  *   Node built-ins, which an ESM bundle would need a `createRequire` banner for.
  * - Minified with an external source map without `sourcesContent`: the map only has to turn
  *   stack traces back into file:line (`NODE_OPTIONS=--enable-source-maps`), not carry sources.
+ * - `mainFields: ['module', 'main']`: prefer the ES module builds that AWS SDK v3 (and smithy)
+ *   ship; esbuild tree-shakes those, not the CommonJS ones (ingest: 2.13 MB → 1.80 MB).
  * - `charset: utf8` keeps the Vietnamese messages as UTF-8 instead of `\uXXXX` escapes (smaller).
  * - Form definitions (`templates/*.json`) are copied beside the bundle; the code reads them from
  *   `TONGHOP_TEMPLATES_DIR=/var/task/templates` ({@link LAMBDA_TEMPLATES_DIR}).
@@ -40,6 +42,7 @@ export const ESBUILD_OPTIONS = {
   sourcesContent: false,
   charset: 'utf8',
   legalComments: 'none',
+  mainFields: ['module', 'main'],
   /** Nothing external: the pinned AWS SDK v3 goes into the bundle too. */
   external: [],
 } as const satisfies BuildOptions;
@@ -77,6 +80,7 @@ export function cdkBundlingOptions(): BundlingOptions {
     target: ESBUILD_OPTIONS.target,
     format: OutputFormat.CJS,
     charset: Charset.UTF8,
+    mainFields: [...ESBUILD_OPTIONS.mainFields],
     externalModules: [...ESBUILD_OPTIONS.external],
     esbuildArgs: { '--legal-comments': ESBUILD_OPTIONS.legalComments },
     commandHooks: COMMAND_HOOKS,
@@ -104,6 +108,7 @@ export async function bundleEntry(entry: string, outdir: string): Promise<Bundle
   const result = await build({
     ...ESBUILD_OPTIONS,
     external: [...ESBUILD_OPTIONS.external],
+    mainFields: [...ESBUILD_OPTIONS.mainFields],
     entryPoints: [absoluteEntry],
     outfile,
     absWorkingDir: PROJECT_ROOT,
