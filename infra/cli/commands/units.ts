@@ -1,0 +1,86 @@
+/**
+ * `tonghop units list [--json] [--all]` and `tonghop units import <file.csv|file.xlsx>`.
+ */
+import { readFile } from 'node:fs/promises';
+import { UNIT_TYPE_LABELS, type Unit } from '../../../functions/core/model';
+import { importUnits, UnitImportError } from '../../../functions/core/usecases/import-units';
+import { UsageError, type CliCommand } from '../command';
+import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
+
+const help = `Cách dùng:
+  npx tonghop units list [--json] [--all]
+  npx tonghop units import <tệp.csv|tệp.xlsx> [--json]
+
+Danh sách đơn vị báo cáo (list) và nhập danh sách đơn vị từ tệp CSV hoặc Excel (import).
+
+  list            In các đơn vị đang hoạt động (--all: cả đơn vị đã ngừng).
+                  --json: [{ "code", "name", "type", "emails": [] }]
+  import <tệp>    Cột: code, name, type, emails, active (mẫu trống: templates/units-import.csv,
+                  templates/units-import.xlsx). Tất cả hoặc không: có một dòng lỗi thì không ghi
+                  đơn vị nào và in từng dòng lỗi. Đơn vị đã có giữ nguyên khóa đường dẫn.
+
+Không cần chạy npm start: lệnh tự khởi động DynamoDB/S3 nhúng trên thư mục dữ liệu
+(TONGHOP_DATA_DIR, mặc định .local); nếu npm start đang chạy trên thư mục đó, lệnh dùng chính
+tiến trình đang chạy.
+Exit: 0 thành công, 1 tệp có dòng lỗi (không ghi gì), 2 sai cú pháp hoặc lỗi đọc tệp.`;
+
+function unitJson(u: Unit) {
+  return { code: u.code, name: u.name, type: u.type, emails: u.emails };
+}
+
+function printTable(units: Unit[], out: NodeJS.WritableStream): void {
+  const width = Math.max(4, ...units.map((u) => u.code.length));
+  out.write(`${'Mã'.padEnd(width)}  ${'Loại'.padEnd(19)}  Tên đơn vị — email\n`);
+  for (const u of units) {
+    const inactive = u.active ? '' : ' (ngừng)';
+    out.write(`${u.code.padEnd(width)}  ${u.type.padEnd(19)}  ${u.name}${inactive} — ${u.emails.join(', ') || '(chưa có email)'}\n`);
+  }
+  const byType = new Map<string, number>();
+  for (const u of units) byType.set(u.type, (byType.get(u.type) ?? 0) + 1);
+  out.write(`\n${units.length} đơn vị: ${[...byType].map(([t, n]) => `${n} ${UNIT_TYPE_LABELS[t as Unit['type']].toLowerCase()}`).join('; ')}\n`);
+}
+
+async function list(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { json: { type: 'boolean' }, all: { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError(`Thừa tham số: ${positionals.join(' ')}`);
+  const units = await withLocalDeps((deps) => deps.units.list({ includeInactive: values.all === true }));
+  if (values.json) process.stdout.write(JSON.stringify(units.map(unitJson), null, 2) + '\n');
+  else printTable(units, process.stdout);
+  return 0;
+}
+
+async function importFile(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { json: { type: 'boolean' } });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('Cần đúng một tệp: npx tonghop units import <tệp.csv|tệp.xlsx>');
+  const bytes = await readFile(file);
+  try {
+    const result = await withLocalDeps((deps) => importUnits(deps, { bytes, fileName: file }));
+    if (values.json) process.stdout.write(JSON.stringify({ ok: true, ...result }, null, 2) + '\n');
+    else {
+      process.stdout.write(`Đã nhập ${result.total} đơn vị: ${result.created.length} mới, ${result.updated.length} cập nhật, ${result.unchanged.length} không đổi.\n`);
+      if (result.created.length > 0) process.stdout.write(`Mới: ${result.created.join(', ')}\n`);
+      if (result.updated.length > 0) process.stdout.write(`Cập nhật: ${result.updated.join(', ')}\n`);
+    }
+    return 0;
+  } catch (err) {
+    if (!(err instanceof UnitImportError)) throw err;
+    if (values.json) process.stdout.write(JSON.stringify({ ok: false, code: err.code, issues: err.issues }, null, 2) + '\n');
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  }
+}
+
+export const command: CliCommand = {
+  help,
+  async run(args) {
+    const [sub, ...rest] = args;
+    try {
+      if (sub === 'list') return await list(rest);
+      if (sub === 'import') return await importFile(rest);
+      throw new UsageError(sub ? `Lệnh con không tồn tại: units ${sub}` : 'Thiếu lệnh con: list hoặc import');
+    } catch (err) {
+      return reportCliError(err, help);
+    }
+  },
+};
