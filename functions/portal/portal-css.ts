@@ -33,13 +33,16 @@ a { color: var(--info); }
 .masthead .unit-name { display: block; font-size: 1.15rem; font-weight: 600; }
 .masthead .unit-meta { display: block; font-size: .85rem; opacity: .85; }
 
-main { padding-top: 1.5rem; padding-bottom: 2.5rem; }
+main.wrap { padding-top: 1.4rem; padding-bottom: 2rem; }
+main:focus { outline: none; }
 h2 { font-size: 1.2rem; margin: 0 0 .75rem; }
 .intro { margin: 0 0 1.25rem; color: var(--muted); max-width: 62rem; }
 
-.reports { list-style: none; margin: 0 0 2rem; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 1rem; }
-.report { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 1.1rem 1.25rem 1.25rem; display: flex; flex-direction: column; gap: .7rem; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
-.report-head { display: flex; align-items: flex-start; justify-content: space-between; gap: 1rem; }
+.reports { list-style: none; margin: 0 0 1.75rem; padding: 0; display: flex; flex-direction: column; gap: .9rem; }
+.report { background: var(--paper); border: 1px solid var(--line); border-left: 4px solid var(--brand); border-radius: 8px; padding: 1rem 1.25rem; display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr); gap: .75rem 2rem; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
+.report-info { display: flex; flex-direction: column; align-items: flex-start; gap: .45rem; }
+.report .result { grid-column: 1 / -1; }
+.report-head { align-self: stretch; display: flex; align-items: flex-start; justify-content: space-between; gap: 1rem; }
 .report h3 { margin: 0; font-size: 1.05rem; line-height: 1.4; }
 .report .period { display: block; font-size: 1.3rem; font-weight: 700; color: var(--brand-dark); margin-top: .1rem; }
 .deadline { margin: 0; color: var(--muted); }
@@ -58,10 +61,10 @@ h2 { font-size: 1.2rem; margin: 0 0 .75rem; }
 .button { display: inline-flex; align-items: center; gap: .5rem; font: inherit; font-weight: 600; text-decoration: none; border-radius: 6px; padding: .55rem 1rem; border: 1px solid var(--brand); background: #fff; color: var(--brand); cursor: pointer; }
 .button:hover { background: #fbf1f1; }
 .button svg { width: 1.1em; height: 1.1em; flex: none; }
-.steps { margin: 0; padding: 0; list-style: none; display: flex; flex-direction: column; gap: .6rem; }
-.step-label { font-size: .85rem; font-weight: 600; color: var(--muted); margin: 0 0 .3rem; }
+.step-label { font-size: .85rem; font-weight: 600; color: var(--muted); margin: .2rem 0 0; }
+.upload { display: flex; flex-direction: column; gap: .45rem; }
 
-.dropzone { width: 100%; display: flex; flex-direction: column; align-items: center; gap: .15rem; padding: 1rem; font: inherit; color: var(--ink); background: #fafaf9; border: 2px dashed #a8a29e; border-radius: 8px; cursor: pointer; text-align: center; }
+.dropzone { width: 100%; flex: 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: .1rem; padding: .9rem 1rem; font: inherit; color: var(--ink); background: #fafaf9; border: 2px dashed #a8a29e; border-radius: 8px; cursor: pointer; text-align: center; }
 .dropzone:hover, .dropzone.dragging { border-color: var(--brand); background: #fbf1f1; }
 .dropzone .dz-title { font-weight: 600; color: var(--brand-dark); }
 .dropzone .dz-sub { font-size: .9rem; color: var(--muted); }
@@ -94,7 +97,10 @@ h2 { font-size: 1.2rem; margin: 0 0 .75rem; }
 .history th { background: #f5f5f4; font-weight: 600; color: #44403c; }
 .history tr:last-child td { border-bottom: 0; }
 .history .empty { padding: 1rem; margin: 0; color: var(--muted); }
-.history .file { color: var(--muted); word-break: break-all; }
+.history .file { color: var(--muted); overflow-wrap: anywhere; }
+.history .nowrap { white-space: nowrap; }
+.history .num { text-align: center; }
+.link-expiry { margin: .75rem 0 0; font-size: .85rem; color: var(--muted); }
 
 footer { border-top: 1px solid var(--line); color: var(--muted); font-size: .85rem; }
 footer .wrap { padding-top: 1rem; padding-bottom: 1.5rem; }
@@ -105,7 +111,7 @@ footer p { margin: .2rem 0; }
 .message-page .code { color: var(--muted); font-size: .85rem; }
 
 @media (max-width: 720px) {
-  .reports { grid-template-columns: 1fr; }
+  .report { grid-template-columns: 1fr; }
   .masthead .wrap { flex-direction: column; align-items: flex-start; }
   .masthead .unit { text-align: left; }
   .history .col-file { display: none; }

@@ -36,6 +36,7 @@ export function renderPageShell(input: { title: string; bodyAttrs?: string; mast
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <title>${e(input.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assetUrl(PORTAL_ASSETS.css)}">
 <script src="${assetUrl(PORTAL_ASSETS.js)}" defer></script>
 </head>
@@ -71,7 +72,7 @@ ${cards}
 <h2 id="history-heading">Lịch sử nộp báo cáo</h2>
 ${historyTable(input.history, base)}
 </section>
-<p class="hint">Đường dẫn có hiệu lực đến ${e(formatDateTime(input.linkExpiresAt.toISOString()))}.</p>`;
+<p class="link-expiry">Đường dẫn này có hiệu lực đến ${e(formatDateTime(input.linkExpiresAt.toISOString()))}.</p>`;
   return renderPageShell({
     title: `Nộp báo cáo – ${unit.name}`,
     bodyAttrs: ` data-max-bytes="${input.maxUploadBytes}"`,
@@ -87,24 +88,25 @@ function reportCard(r: UnitReport, base: string, maxMb: string): string {
     ? `<p class="deadline">Đã tiếp nhận lúc <strong>${e(formatDateTime(r.accepted.receivedAt))}</strong>${r.accepted.version ? ` (lần nộp thứ ${r.accepted.version})` : ''}. Nộp lại nếu cần sửa số liệu: bản mới nhất hợp lệ sẽ được dùng để tổng hợp.</p>`
     : '';
   return `<li class="report" id="report-${e(id)}" data-form-id="${e(r.formId)}" data-period="${e(r.period)}" data-form-name="${e(r.formName)}" data-period-label="${e(r.periodLabel)}">
+<div class="report-info">
 <div class="report-head">
 <h3>${e(r.formName)}<span class="period">${e(r.periodLabel)}</span></h3>
 <span class="badge badge-${e(r.status)}">${e(REPORT_STATUS_LABELS[r.status])}</span>
 </div>
 <p class="deadline">Hạn nộp: <strong><time datetime="${e(r.deadline)}">${e(formatDeadline(r.deadline))}</time></strong>${overdue}</p>
 ${accepted}
-<ol class="steps">
-<li><p class="step-label">Bước 1. Tải biểu mẫu</p>
-<a class="button" href="${base}/forms/${encodeURIComponent(r.formId)}/${encodeURIComponent(r.period)}" download data-role="download">${ICON_DOWNLOAD}Tải biểu mẫu điền sẵn (.xlsx)</a></li>
-<li class="upload"><p class="step-label">Bước 2. Nộp tệp đã điền</p>
+<p class="step-label">Bước 1. Tải biểu mẫu</p>
+<a class="button" href="${base}/forms/${encodeURIComponent(r.formId)}/${encodeURIComponent(r.period)}" download data-role="download">${ICON_DOWNLOAD}Tải biểu mẫu điền sẵn (.xlsx)</a>
+</div>
+<div class="upload">
+<p class="step-label">Bước 2. Nộp tệp đã điền</p>
 <label class="visually-hidden" for="file-${e(id)}">Chọn tệp báo cáo ${e(r.formName)} – ${e(r.periodLabel)}</label>
 <input class="visually-hidden" type="file" id="file-${e(id)}" tabindex="-1" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet">
-<button type="button" class="dropzone" aria-describedby="hint-${e(id)}">${ICON_UPLOAD}<span class="dz-title">Chọn tệp báo cáo đã điền</span><span class="dz-sub">hoặc kéo thả tệp .xlsx vào đây</span></button>
-<p class="hint" id="hint-${e(id)}">Tệp Excel .xlsx, tối đa ${e(maxMb)} MB.</p>
+<button type="button" class="dropzone" aria-describedby="hint-${e(id)}">${ICON_UPLOAD}<span class="dz-title">Chọn tệp báo cáo đã điền</span><span class="dz-sub">hoặc kéo thả tệp .xlsx vào đây · tối đa ${e(maxMb)} MB</span></button>
+<p class="visually-hidden" id="hint-${e(id)}">Chỉ nhận tệp Excel .xlsx, tối đa ${e(maxMb)} MB. Kết quả kiểm tra hiện ngay bên dưới.</p>
 <div class="progress" hidden><span>Đang tải lên</span><progress max="100" value="0" aria-label="Tiến độ tải lên"></progress><span class="progress-value">0%</span></div>
+</div>
 <div class="result" role="status" aria-live="polite" tabindex="-1"></div>
-</li>
-</ol>
 </li>`;
 }
 
@@ -113,14 +115,14 @@ function historyTable(history: SubmissionSummary[], base: string): string {
     .map((s) => {
       const feedback = s.hasFeedback ? `<a href="${base}/uploads/${encodeURIComponent(s.uploadId)}/feedback">Tệp kết quả kiểm tra</a>` : '';
       const outcome = s.status === 'rejected' ? ` <span class="hint">(${s.errorCount} lỗi)</span>` : s.warningCount ? ` <span class="hint">(${s.warningCount} cảnh báo)</span>` : '';
-      return `<tr><td>${e(formatDateTime(s.receivedAt))}</td><td>${e(s.formName)} – ${e(s.periodLabel)}</td><td>${s.version ?? ''}</td><td class="file col-file">${e(s.fileName ?? '')}</td><td><span class="badge badge-${e(s.status)}">${e(SUBMISSION_LABELS[s.status])}${s.late && s.status === 'accepted' ? ' (muộn)' : ''}</span>${outcome}</td><td>${feedback}</td></tr>`;
+      return `<tr><td class="nowrap">${e(formatDateTime(s.receivedAt))}</td><td>${e(s.formName)} – ${e(s.periodLabel)}</td><td class="num">${s.version ?? ''}</td><td class="file col-file">${e(s.fileName ?? '')}</td><td><span class="badge badge-${e(s.status)}">${e(SUBMISSION_LABELS[s.status])}${s.late && s.status === 'accepted' ? ' (muộn)' : ''}</span>${outcome}</td><td class="nowrap">${feedback}</td></tr>`;
     })
     .join('\n');
   return `<div class="history">
 <p class="empty"${history.length ? ' hidden' : ''}>Đơn vị chưa nộp báo cáo nào qua đường dẫn này.</p>
 <table${history.length ? '' : ' hidden'}>
 <caption class="visually-hidden">Các lần nộp báo cáo của đơn vị, mới nhất trước</caption>
-<thead><tr><th scope="col">Thời gian nộp</th><th scope="col">Báo cáo</th><th scope="col">Lần nộp</th><th scope="col" class="col-file">Tệp</th><th scope="col">Kết quả</th><th scope="col"><span class="visually-hidden">Tệp kết quả</span></th></tr></thead>
+<thead><tr><th scope="col">Thời gian nộp</th><th scope="col">Báo cáo</th><th scope="col" class="num">Lần</th><th scope="col" class="col-file">Tệp</th><th scope="col">Kết quả</th><th scope="col"><span class="visually-hidden">Tệp kết quả</span></th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
