@@ -9,7 +9,7 @@ const NOW = '2019-03-19T00:30:00Z'; // 07:30 on 19/03/2019 in Hà Nội, the Q1 
 
 async function openWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes);
+  await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   return wb;
 }
 

@@ -129,7 +129,7 @@ describe('consolidation email', () => {
       expect(att.filename).toBe('Tổng hợp - Sắp xếp tổ chức bộ máy, tinh giản biên chế - Quý I năm 2019.xlsx');
       expect(att.content.equals(result.workbook)).toBe(true);
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(att.content);
+      await wb.xlsx.load(att.content as unknown as ExcelJS.Buffer);
       expect(wb.worksheets.map((w) => w.name)).toEqual(['Tổng hợp', 'Theo loại đơn vị', 'Chi tiết đơn vị', 'Tình hình nộp', 'Ý kiến', 'Cảnh báo', 'Dữ liệu']);
       const summary = wb.getWorksheet('Tổng hợp')!;
       expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 4, xSplit: 2 });

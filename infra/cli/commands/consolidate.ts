@@ -1,0 +1,93 @@
+/**
+ * `npx tonghop consolidate --form <id> --period <kỳ> [--send] [--out <file.xlsx>] [--json]`:
+ * the same use case the scheduled Lambda runs, on the local data dir; email goes to the outbox
+ * (`<data dir>/outbox/*.eml`).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DEFAULT_TEMPLATES_DIR, loadFormCatalog } from '../../../functions/core/forms/catalog';
+import { consolidateReport, type ConsolidateDeps, type ConsolidateResult } from '../../../functions/core/usecases/consolidate-report';
+import type { Clock } from '../../../functions/core/ports';
+import type { LocalDeps } from '../../local/compose';
+import { createOutboxMailer } from '../../local/outbox-mailer';
+import { UsageError, type CliCommand } from '../command';
+import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
+
+const help = `Tổng hợp báo cáo toàn tỉnh cho một biểu mẫu và một kỳ; lưu bảng tổng hợp (S3 reports/…) và gửi email.
+
+Cách dùng:
+  npx tonghop consolidate --form <mã biểu mẫu> --period <kỳ> [--send] [--out <tệp.xlsx>] [--json]
+
+Tùy chọn:
+  --send          gửi email tới người nhận của biểu mẫu (recipients.leadership, cc Ban Tổ chức);
+                  mỗi nội dung chỉ gửi một lần; số liệu thay đổi thì gửi "[Bản cập nhật]"
+  --out <tệp>     ghi thêm bảng tổng hợp ra tệp này
+  --json          in kết quả dạng JSON
+  Kỳ: 2019-03 (tháng), 2019-Q1 (quý), 2019-H1 (6 tháng), 2019 (năm)
+
+Email được ghi vào hộp thư đi <thư mục dữ liệu>/outbox/*.eml (TONGHOP_DATA_DIR, mặc định .local).
+Exit: 0 thành công, 1 biểu mẫu/kỳ không hợp lệ hoặc thất bại, 2 sai cú pháp hoặc lỗi đọc/ghi.`;
+
+/** The consolidation/reminder dependencies over the local ones: form catalog, outbox mailer, sender. */
+export async function localConsolidationDeps(deps: LocalDeps, options: { clock?: Clock; onEmail?: (file: string) => void } = {}) {
+  const forms = await loadFormCatalog(process.env.TONGHOP_TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR);
+  const clock = options.clock ?? deps.clock;
+  const mailer = createOutboxMailer({ dir: join(deps.config.dataDir, 'outbox'), clock, onWritten: (file) => options.onEmail?.(file) });
+  const maxMessageBytes = process.env.TONGHOP_MAIL_MAX_BYTES ? Number(process.env.TONGHOP_MAIL_MAX_BYTES) : undefined;
+  return {
+    ...deps,
+    forms,
+    clock,
+    mailer,
+    portalUrl: deps.config.portalUrl,
+    mail: { from: deps.config.mailFrom, maxMessageBytes },
+  } satisfies ConsolidateDeps & Record<string, unknown>;
+}
+
+function describe(result: ConsolidateResult, bucket: string, out: string | undefined, emails: string[]): string {
+  const lines = [
+    `Đã tổng hợp ${result.periodLabel} (${result.formId}, ${result.period}): ${result.unitsReported}/${result.unitsExpected} đơn vị đã báo cáo.`,
+    `Bảng tổng hợp: s3://${bucket}/${result.key}${result.reused ? ' (số liệu không đổi: dùng lại bảng đã lưu)' : ''}`,
+  ];
+  if (out) lines.push(`Đã ghi tệp: ${out}`);
+  if (result.notReported.length > 0) lines.push(`Chưa báo cáo (${result.notReported.length}): ${result.notReported.map((u) => `${u.name} (${u.code})`).join('; ')}`);
+  const e = result.email;
+  if (e.status === 'not-requested') lines.push('Email: chưa gửi (thêm --send để gửi).');
+  else if (e.status === 'already-sent') lines.push(`Email: nội dung này đã được gửi lúc ${e.sentAt}; không gửi lại.`);
+  else {
+    lines.push(`Email${e.updated ? ' [Bản cập nhật]' : ''} đã gửi tới: ${e.to.join(', ')}${e.cc.length ? ` (cc: ${e.cc.join(', ')})` : ''}${e.delivery === 'link' ? ' — kèm đường dẫn tải (tệp quá lớn để đính kèm)' : ''}`);
+    for (const f of emails) lines.push(`Hộp thư đi: ${f}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const command: CliCommand = {
+  help,
+  async run(args) {
+    try {
+      const { values, positionals } = parseCliArgs(args, {
+        form: { type: 'string' },
+        period: { type: 'string' },
+        send: { type: 'boolean' },
+        out: { type: 'string', short: 'o' },
+        json: { type: 'boolean' },
+      });
+      if (positionals.length > 0) throw new UsageError(`Thừa tham số: ${positionals.join(' ')}`);
+      if (!values.form || !values.period) throw new UsageError('Cần --form <mã biểu mẫu> và --period <kỳ>.');
+      const emails: string[] = [];
+      const { result, bucket } = await withLocalDeps(async (local) => {
+        const deps = await localConsolidationDeps(local, { onEmail: (f) => emails.push(f) });
+        return { result: await consolidateReport(deps, { formId: values.form!, period: values.period!, send: values.send === true }), bucket: local.config.bucketName };
+      });
+      const out = values.out ? resolve(values.out) : undefined;
+      if (out) await writeFile(out, result.workbook);
+      if (values.json) {
+        const { workbook: _bytes, ...rest } = result;
+        process.stdout.write(JSON.stringify({ ...rest, bytes: result.workbook.length, out, outbox: emails }, null, 2) + '\n');
+      } else process.stdout.write(describe(result, bucket, out, emails));
+      return 0;
+    } catch (err) {
+      return reportCliError(err, help);
+    }
+  },
+};
