@@ -25,6 +25,8 @@ export interface LocalIngestQueueOptions {
   maxReceives?: number;
   /** Delay before the first redelivery; doubles each time (default 500 ms). */
   backoffMs?: number;
+  /** Only objects under this prefix are queued, as the S3 → SQS notification filter in AWS (default `uploads/`). */
+  prefix?: string;
 }
 
 export interface LocalIngestQueue {
@@ -64,6 +66,7 @@ export function createLocalIngestQueue(options: LocalIngestQueueOptions): LocalI
   const concurrency = options.concurrency ?? 4;
   const maxReceives = options.maxReceives ?? 3;
   const backoffMs = options.backoffMs ?? 500;
+  const prefix = options.prefix ?? 'uploads/';
   const ready: Message[] = [];
   const timers = new Map<NodeJS.Timeout, Message>();
   const running = new Set<Promise<void>>();
@@ -126,6 +129,10 @@ export function createLocalIngestQueue(options: LocalIngestQueueOptions): LocalI
   return {
     enqueue(event) {
       if (stopped) throw new Error('local ingest queue is stopped');
+      // Feedback and report objects are written to the same bucket; like S3's filter, skip them.
+      const records = event.Records.filter((r) => r.s3.object.key.startsWith(prefix));
+      if (records.length === 0) return;
+      event = { ...event, Records: records };
       ready.push({ id: randomUUID(), body: JSON.stringify(event), keys: event.Records.map((r) => r.s3.object.key), receives: 0, firstReceivedAt: Date.now() });
       pump();
     },

@@ -21,7 +21,7 @@ import type { FormDefinition } from '../forms/definition';
 import type { FormValues, Submission, Unit, ValidationIssue, ValidationResult } from '../model';
 import { deadlineFor, parsePeriod, periodLabel, shiftPeriod } from '../periods';
 import type { Clock, FileStore, SubmissionRepository, UnitRepository } from '../ports';
-import { feedbackKey, isUploadId, parseUploadKey } from '../upload-id';
+import { feedbackKey, parseUploadKey } from '../upload-id';
 
 /** The slice of a Powertools `Logger` ingest uses (structured attributes always given). */
 export interface IngestLog {
@@ -230,11 +230,11 @@ export function capIssues(issues: ValidationIssue[]): ValidationIssue[] {
   ];
 }
 
-/** An object outside `uploads/<form>/<period>/<unit>/<uploadId>.xlsx`: recorded as failed under a stable id. */
+/** An object outside `uploads/<form>/<period>/<unit>/<uploadId>.xlsx`: recorded as failed under an id derived from its key and time. */
 async function recordUnreadableKey(deps: IngestUploadDeps, input: IngestUploadInput, receivedAt: string): Promise<Submission> {
   const segments = input.bucketKey.split('/');
-  const last = (segments[segments.length - 1] ?? '').replace(/\.xlsx$/i, '');
-  const uploadId = isUploadId(last) ? last : syntheticUploadId(receivedAt, input.bucketKey);
+  // Never the id found in the key: `feedback/<uploadId>.xlsx` must not overwrite that upload's record.
+  const uploadId = syntheticUploadId(receivedAt, input.bucketKey);
   const draft: Submission = {
     uploadId,
     formId: segments[1] || '-',

@@ -73,10 +73,22 @@ describe('createLocalIngestQueue', () => {
           return { batchItemFailures: [] };
         },
       });
-      for (let i = 0; i < 7; i++) queue.enqueue(event(`k${i}`));
+      for (let i = 0; i < 7; i++) queue.enqueue(event(`uploads/k${i}`));
       await queue.drain();
       expect(peak).toBe(2);
-      expect(seen.sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6']);
+      expect(seen.sort()).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `uploads/k${i}`));
+    });
+  });
+
+  describe('filter', () => {
+    it('queues only uploads, not the feedback and report objects written to the same bucket', async () => {
+      const delivered: string[] = [];
+      const queue = createLocalIngestQueue({ dataDir, handler: async (e) => (delivered.push(keyOf(e)), { batchItemFailures: [] }) });
+      queue.enqueue(event('feedback/0mwzlpvv4-6v0f1wba39.xlsx'));
+      queue.enqueue(event('reports/f/2026-Q1/x.xlsx'));
+      queue.enqueue(event('uploads/f/2026-Q1/U1/d.xlsx'));
+      await queue.drain();
+      expect(delivered).toEqual(['uploads/f/2026-Q1/U1/d.xlsx']);
     });
   });
 

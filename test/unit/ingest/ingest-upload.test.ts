@@ -188,6 +188,20 @@ describe('ingestUpload', () => {
     });
   });
 
+  describe('objects that are not uploads', () => {
+    it('never overwrites an upload’s record from an object whose key merely contains its id', async () => {
+      const deps = setup();
+      const { bytes } = await workbookFor(soYTe, PERIOD, { change: (v) => void (v.fields['11.co_mat'] = Number(v.fields['11.duoc_giao']) + 5) });
+      const { input, uploadId } = await upload(deps, 'SO-YTE', bytes, '2026-03-10T02:00:00.000Z');
+      await ingestUpload(deps, input);
+
+      const stray = await ingestUpload(deps, { bucketKey: feedbackKey(uploadId), eventTime: '2026-03-10T02:00:01.000Z' });
+
+      expect(stray.uploadId).not.toBe(uploadId);
+      expect((await deps.submissions.get(uploadId))?.status).toBe('accepted');
+    });
+  });
+
   describe('a crash part-way', () => {
     it('leaves the submission pending and the aggregate untouched, and the retry completes it', async () => {
       const submissions = new InMemorySubmissionRepository();
