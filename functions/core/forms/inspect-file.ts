@@ -29,11 +29,12 @@ export interface InspectLimits {
 export const DEFAULT_LIMITS: InspectLimits = {
   maxBytes: 5 * 1024 * 1024,
   maxEntries: 500,
-  maxTotalInflated: 60 * 1024 * 1024,
-  maxEntryInflated: 40 * 1024 * 1024,
+  // A filled form inflates to well under 1 MB (form 2 with 500 rows: ~300 KB); 30× headroom.
+  maxTotalInflated: 32 * 1024 * 1024,
+  maxEntryInflated: 24 * 1024 * 1024,
   maxRatio: 200,
   maxSheets: 20,
-  maxCells: 200_000,
+  maxCells: 50_000,
   maxRangeCells: 200_000,
 };
 
