@@ -5,6 +5,9 @@
  *   npm run bench                      human table
  *   npm run bench -- --json            one JSON object on the last stdout line
  *   npm run bench -- --only ingest_ms_p50[,generate_60_ms]   one or more metrics (or group names)
+ *   npm run bench -- --profile         also write a CPU profile of every child process to
+ *                                      bench/out/<run>/profiles (for the in-process groups, run
+ *                                      `node --cpu-prof --import tsx bench/run.ts --only …`)
  *
  * Exit code 0 even when a budget fails (it is a report); 1 when a measurement crashes.
  * Only loopback traffic: every server it talks to is started here, on 127.0.0.1.
@@ -26,18 +29,20 @@ const GROUPS: MeasureGroup[] = [ingestGroup, consolidateGroup, generateGroup, bu
 
 interface Args {
   json: boolean;
+  profile: boolean;
   only?: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false };
+  const args: Args = { json: false, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') args.json = true;
+    else if (a === '--profile') args.profile = true;
     else if (a === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a.startsWith('--only=')) args.only = a.slice('--only='.length).split(',').filter(Boolean);
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(`usage: npm run bench [-- --json] [-- --only <metric|group>[,…]]\nmetrics: ${GROUPS.flatMap((g) => g.metrics).join(', ')}\ngroups: ${GROUPS.map((g) => g.name).join(', ')}\n`);
+      process.stdout.write(`usage: npm run bench [-- --json] [-- --profile] [-- --only <metric|group>[,…]]\nmetrics: ${GROUPS.flatMap((g) => g.metrics).join(', ')}\ngroups: ${GROUPS.map((g) => g.name).join(', ')}\n`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
@@ -58,6 +63,10 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const outDir = join(rootPath('bench', 'out'), startedAt.toISOString().replace(/[:.]/g, '-'));
   mkdirSync(outDir, { recursive: true });
+  if (args.profile) {
+    process.env.BENCH_CPU_PROF_DIR = join(outDir, 'profiles');
+    mkdirSync(process.env.BENCH_CPU_PROF_DIR, { recursive: true });
+  }
   const ctx: BenchContext = { outDir, log: (m) => process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${m}\n`) };
 
   const rows: MetricRow[] = [];

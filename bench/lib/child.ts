@@ -24,7 +24,8 @@ export function buildChild(name: string, outDir: string): Promise<string> {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
-      sourcemap: 'inline',
+      // No inline source map: parsing one would inflate the child's RSS, which is being measured.
+      sourcemap: false,
       logLevel: 'error',
       // The emulators are never started in a child; keep their CommonJS packages out if referenced.
       external: ['dynalite', 's3rver'],
@@ -45,7 +46,9 @@ export interface ChildResult<T> {
  */
 export function runNode<T>(file: string, input: unknown, options: { nodeArgs?: string[]; args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ChildResult<T>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), file, ...(options.args ?? [])], {
+    // `npm run bench -- --profile` writes a V8 CPU profile per child (bench/tools/top-profile.cjs reads them).
+    const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+    const child = spawn(process.execPath, [...profile, ...(options.nodeArgs ?? []), file, ...(options.args ?? [])], {
       env: { ...process.env, ...options.env, BENCH_INPUT: JSON.stringify(input) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

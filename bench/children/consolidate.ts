@@ -1,0 +1,58 @@
+/**
+ * One full consolidation in a fresh process (so its peak RSS is its own, not the seeding's):
+ * the real use case with the real adapters on the parent's emulators and the local outbox
+ * mailer — query every unit's latest values, build and store the workbook, email it to the
+ * outbox. Prints the time, the peak RSS and where the workbook went.
+ */
+import { performance } from 'node:perf_hooks';
+import { loadFormCatalog } from '../../functions/core/forms/index';
+import { consolidateReport } from '../../functions/core/usecases/consolidate-report';
+import { createOutboxMailer } from '../../infra/local/outbox-mailer';
+import { childInput, childOutput, peakRssMb } from '../lib/child';
+import type { LocalEndpoints } from '../../infra/local/compose';
+import { composeBench } from '../lib/stack';
+
+interface Input {
+  address: LocalEndpoints;
+  dataDir: string;
+  templatesDir: string;
+  outboxDir: string;
+  formId: string;
+  period: string;
+}
+
+async function main(): Promise<void> {
+  const input = childInput<Input>();
+  const local = composeBench(input.dataDir, input.address);
+  const catalog = await loadFormCatalog(input.templatesDir);
+  const deps = {
+    ...local,
+    forms: catalog,
+    mailer: createOutboxMailer({ dir: input.outboxDir }),
+    mail: { from: local.config.mailFrom },
+  };
+  const rssBefore = peakRssMb();
+  const start = performance.now();
+  const result = await consolidateReport(deps, { formId: input.formId, period: input.period, send: true });
+  const ms = performance.now() - start;
+  const rssMb = peakRssMb();
+  local.close();
+  childOutput({
+    ms,
+    rssMb,
+    rssBeforeMb: rssBefore,
+    key: result.key,
+    reused: result.reused,
+    contentHash: result.contentHash,
+    workbookBytes: result.workbook.length,
+    unitsReported: result.unitsReported,
+    unitsExpected: result.unitsExpected,
+    email: result.email.status,
+    delivery: result.email.status === 'sent' ? result.email.delivery : undefined,
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+/**
+ * The embedded stack as the benchmark uses it: the emulators (infra/local/emulators.ts) and the
+ * local composition root's dependencies over them — the same adapters as Lambda, other endpoints.
+ */
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { UNIT_TYPES, type Unit } from '../../functions/core/model';
+import { composeLocal, type LocalDeps, type LocalEndpoints } from '../../infra/local/compose';
+import { startEmulators, type Emulators } from '../../infra/local/emulators';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+
+/** The local composition root (infra/local/compose.ts) over emulators at `address`, quiet. */
+export function composeBench(dataDir: string, address: LocalEndpoints): LocalDeps {
+  return composeLocal({ dataDir, emulators: address, portalUrl: 'http://127.0.0.1:9', log: quiet });
+}
+
+/** Fresh emulators (throwaway storage) and the local dependencies over them. */
+export async function startStack(outDir: string): Promise<{ emulators: Emulators; address: LocalEndpoints; deps: LocalDeps; dataDir: string }> {
+  const dataDir = mkdtempSync(join(outDir, 'stack-'));
+  const emulators = await startEmulators();
+  const { endpoints, tableName, bucketName, region, credentials } = emulators;
+  const address: LocalEndpoints = { endpoints, tableName, bucketName, region, credentials };
+  return { emulators, address, deps: composeBench(dataDir, address), dataDir };
+}
+
+/** `count` synthetic units, spread over the five unit types (every fifth is a `huyen`, which fills section D). */
+export function syntheticUnits(count: number, prefix = 'BENCH'): Unit[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = String(i + 1).padStart(4, '0');
+    return {
+      code: `${prefix}${n}`,
+      name: `Đơn vị thử nghiệm số ${n}`,
+      type: UNIT_TYPES[i % UNIT_TYPES.length]!,
+      emails: [`${prefix.toLowerCase()}${n}@example.invalid`],
+      active: true,
+      keyVersion: 1,
+    };
+  });
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
