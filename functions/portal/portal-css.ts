@@ -88,7 +88,9 @@ h2 { font-size: 1.2rem; margin: 0 0 .75rem; }
 .issues { width: 100%; border-collapse: collapse; margin: .5rem 0; font-size: .92rem; background: #fff; }
 .issues th, .issues td { text-align: left; vertical-align: top; padding: .35rem .55rem; border: 1px solid var(--line); }
 .issues th { background: #f5f5f4; font-weight: 600; }
-.issues td.cell { white-space: nowrap; font-family: Consolas, "DejaVu Sans Mono", monospace; font-weight: 600; }
+.issues td.cell { white-space: nowrap; width: 1%; }
+.issues td.cell .ref { display: block; font-weight: 700; }
+.issues td.cell .sheet { display: block; font-size: .8rem; color: var(--muted); }
 .issues.warnings th { background: var(--warn-bg); }
 
 .history { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }

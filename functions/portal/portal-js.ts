@@ -149,8 +149,8 @@ export const PORTAL_JS = String.raw`
 
   function issueTable(issues, caption, extraClass) {
     var body = el('tbody', null, issues.map(function (i) {
-      var where = i.cell ? (i.sheet ? i.sheet + ' – ô ' + i.cell : 'ô ' + i.cell) : '—';
-      return el('tr', null, [el('td', { 'class': 'cell' }, [where]), el('td', null, [i.message])]);
+      var where = i.cell ? [el('span', { 'class': 'ref' }, ['Ô ' + i.cell])].concat(i.sheet ? [el('span', { 'class': 'sheet' }, [i.sheet])] : []) : ['—'];
+      return el('tr', null, [el('td', { 'class': 'cell' }, where), el('td', null, [i.message])]);
     }));
     return el('table', { 'class': 'issues' + (extraClass ? ' ' + extraClass : '') }, [
       el('caption', { 'class': 'visually-hidden' }, [caption]),

@@ -1,0 +1,147 @@
+/**
+ * The portal in a real browser: headless Debian chromium (/usr/bin/chromium, never downloaded)
+ * driven by playwright-core, against the whole local stack. A unit opens its link, downloads
+ * its pre-filled form, fills it, uploads it and sees it accepted; uploads a broken one by
+ * drag-and-drop, sees the Vietnamese errors per cell and downloads the annotated workbook.
+ * Screenshots go to test-artifacts/portal/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { FEEDBACK_SHEET } from '../../functions/core/forms';
+import type { Unit } from '../../functions/core/model';
+import { openPeriod, periodLabel } from '../../functions/core/periods';
+import { fillForm, sampleValues } from '../support/forms';
+import { startInterimStack } from './interim-stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '../../test-artifacts/portal');
+const UNIT: Unit = { code: 'SO-NV', name: 'Sở Nội vụ', type: 'so-nganh', emails: ['snv@example.vn'], active: true, keyVersion: 1 };
+
+jest.setTimeout(120_000);
+
+if (!existsSync(CHROMIUM)) {
+  throw new Error(`The browser suite needs Debian's chromium at ${CHROMIUM} (apt-get install chromium); it is never downloaded.`);
+}
+
+describe('portal in headless Chromium', () => {
+  let stack: Awaited<ReturnType<typeof startInterimStack>>;
+  let browser: Browser;
+  let page: Page;
+  let work: string;
+  let period: string;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    work = mkdtempSync(join(tmpdir(), 'tonghop-browser-'));
+    stack = await startInterimStack({ dataDir: join(work, 'data'), units: [UNIT] });
+    period = openPeriod(stack.catalog.require('sap-xep-bo-may'), new Date());
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: 'vi-VN' });
+    page = await context.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const card = () => page.locator(`.report[data-form-id="sap-xep-bo-may"][data-period="${period}"]`);
+
+  async function downloadForm(): Promise<Buffer> {
+    const [download] = await Promise.all([page.waitForEvent('download'), card().getByRole('link', { name: /Tải biểu mẫu điền sẵn/ }).click()]);
+    expect(download.suggestedFilename()).toBe(`Sắp xếp tổ chức bộ máy, tinh giản biên chế - ${periodLabel(period)} - Sở Nội vụ.xlsx`);
+    return readFileSync(await download.path());
+  }
+
+  it('shows the unit its reports, deadlines and statuses in Vietnamese', async () => {
+    await page.goto(stack.linkFor(UNIT.code));
+
+    expect(await page.locator('html').getAttribute('lang')).toBe('vi');
+    expect(await page.locator('.unit-name').textContent()).toBe('Sở Nội vụ');
+    expect(await card().locator('.period').textContent()).toBe(periodLabel(period));
+    expect(await card().locator('.report-head .badge').textContent()).toBe('chưa nộp');
+    expect(await card().locator('.deadline').textContent()).toMatch(/^Hạn nộp: 17:00 thứ .+, \d{2}\/\d{2}\/\d{4}/);
+    await page.screenshot({ path: join(ARTIFACTS, '1-unit-page.png') });
+  });
+
+  it('lets the unit reach the drop zone with the keyboard and open the file picker with Enter', async () => {
+    const zone = card().locator('.dropzone');
+    await zone.focus();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    expect(chooser.isMultiple()).toBe(false);
+    expect(await zone.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+  });
+
+  it('downloads the pre-filled form, uploads it filled and shows it accepted (đã nộp)', async () => {
+    const blank = await downloadForm();
+    const file = join(work, 'Báo cáo quý của Sở Nội vụ.xlsx');
+    writeFileSync(file, await fillForm(blank, sampleValues(stack.catalog.require('sap-xep-bo-may'), UNIT.type, 11)));
+
+    await card().locator('input[type=file]').setInputFiles(file);
+
+    expect(await textOf(card().locator('.result.ok h4'))).toBe('Đã nộp thành công');
+    expect(await textOf(card().locator('.report-head .badge'), /đã nộp/)).toBe('đã nộp');
+    expect(await textOf(page.locator('.history tbody tr').first())).toContain('Báo cáo quý của Sở Nội vụ.xlsx');
+    await page.screenshot({ path: join(ARTIFACTS, '2-accepted.png'), fullPage: true });
+  });
+
+  it('refuses a broken report dropped on the page, lists the errors by cell in Vietnamese and hands back the annotated workbook', async () => {
+    const values = sampleValues(stack.catalog.require('sap-xep-bo-may'), UNIT.type, 12);
+    values.fields['01.hien_tai'] = Number(values.fields['01.hien_tai']) + 3;
+    const broken = await fillForm(await downloadForm(), values);
+
+    await dropFile(page, card().locator('.dropzone'), broken, 'Báo cáo sai.xlsx');
+
+    const result = card().locator('.result.bad');
+    expect(await textOf(result.locator('h4'))).toBe('Báo cáo bị từ chối');
+    const firstError = result.locator('table.issues tbody tr').first();
+    expect(await textOf(firstError.locator('td.cell .ref'))).toMatch(/^Ô [A-Z]+\d+$/);
+    expect(await textOf(firstError.locator('td').nth(1))).toMatch(/[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệịỉọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/);
+    expect(await textOf(card().locator('.report-head .badge'))).toBe('đã nộp'); // the earlier accepted report still counts
+    await page.screenshot({ path: join(ARTIFACTS, '3-rejected.png'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), result.locator('a[data-role=feedback]').click()]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer);
+    expect(workbook.worksheets[0]?.name).toBe(FEEDBACK_SHEET);
+  });
+});
+
+/** The element's text once it is visible (and matches `pattern`, when given): results arrive asynchronously. */
+async function textOf(locator: ReturnType<Page['locator']>, pattern?: RegExp, timeout = 30_000): Promise<string> {
+  await locator.waitFor({ state: 'visible', timeout });
+  const deadline = Date.now() + timeout;
+  let text = (await locator.textContent()) ?? '';
+  while (pattern && !pattern.test(text) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    text = (await locator.textContent()) ?? '';
+  }
+  return text.trim();
+}
+
+/** Drops a file on an element the way a user dragging from the file manager does. */
+async function dropFile(page: Page, target: ReturnType<Page['locator']>, bytes: Buffer, name: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ({ base64, fileName }) => {
+      const binary = atob(base64);
+      const array = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i += 1) array[i] = binary.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([array], fileName, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+      return dt;
+    },
+    { base64: bytes.toString('base64'), fileName: name },
+  );
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await target.dispatchEvent('drop', { dataTransfer });
+}
