@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { formatLocalDateTime } from '../../../functions/core/consolidation/email';
 import { DEFAULT_TEMPLATES_DIR, loadFormCatalog } from '../../../functions/core/forms/catalog';
 import { consolidateReport, type ConsolidateDeps, type ConsolidateResult } from '../../../functions/core/usecases/consolidate-report';
 import type { Clock } from '../../../functions/core/ports';
@@ -53,7 +54,7 @@ function describe(result: ConsolidateResult, bucket: string, out: string | undef
   if (result.notReported.length > 0) lines.push(`Chưa báo cáo (${result.notReported.length}): ${result.notReported.map((u) => `${u.name} (${u.code})`).join('; ')}`);
   const e = result.email;
   if (e.status === 'not-requested') lines.push('Email: chưa gửi (thêm --send để gửi).');
-  else if (e.status === 'already-sent') lines.push(`Email: nội dung này đã được gửi lúc ${e.sentAt}; không gửi lại.`);
+  else if (e.status === 'already-sent') lines.push(`Email: nội dung này đã được gửi lúc ${formatLocalDateTime(new Date(e.sentAt))}; không gửi lại.`);
   else {
     lines.push(`Email${e.updated ? ' [Bản cập nhật]' : ''} đã gửi tới: ${e.to.join(', ')}${e.cc.length ? ` (cc: ${e.cc.join(', ')})` : ''}${e.delivery === 'link' ? ' — kèm đường dẫn tải (tệp quá lớn để đính kèm)' : ''}`);
     for (const f of emails) lines.push(`Hộp thư đi: ${f}`);
