@@ -1,0 +1,85 @@
+/**
+ * Deployment configuration: CDK context (`cdk.json` defaults, overridden with `-c key=value`),
+ * parsed once by a schema that names every bad key. `-c` values arrive as strings, so numbers
+ * and booleans are coerced here. Recipients are not here: they are per form, in templates/*.json.
+ */
+import * as z from 'zod';
+import type { Node } from 'constructs';
+
+const Bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const Int = (min: number) => z.coerce.number().int().min(min);
+const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'a plain e-mail address (no display name)');
+/** An origin: scheme + host (+ port), no path, no trailing slash (it is compared with the browser's Origin header). */
+const Origin = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/i, 'an https origin without path or trailing slash, e.g. https://baocao.example.vn');
+/** Values CloudWatch Logs accepts as retention. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const Optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const DeployConfigSchema = z
+  .object({
+    stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('Tonghop'),
+    /** Region the stack is synthesized for (set explicitly: no credentials or lookups at synth). */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('ap-southeast-1'),
+    /** Sender address of reports and reminders; must belong to `sesIdentity`. */
+    mailFrom: Email,
+    /** The verified SES identity (domain or address) sending is allowed from; default: the domain of `mailFrom`. */
+    sesIdentity: Optional(z.string().min(3)),
+    /** SES configuration set for bounce/complaint events (optional). */
+    sesConfigurationSet: Optional(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)),
+    /** Public origin of the portal when it is not the HTTP API's own URL (e.g. a CloudFront distribution). */
+    portalOrigin: Optional(Origin),
+    /** Custom domain for the HTTP API (with `certificateArn`, an ACM certificate in the same region). */
+    domainName: Optional(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)),
+    certificateArn: Optional(z.string().startsWith('arn:')),
+    /** How long raw uploads, feedback workbooks and consolidated reports are kept (0 = forever). */
+    retentionYears: Int(0).default(5),
+    /** Alarm notifications go here (SNS e-mail subscription, confirmed by the operator). */
+    operatorEmail: Optional(Email),
+    logRetentionDays: z.coerce
+      .number()
+      .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), `one of ${LOG_RETENTION_DAYS.join(', ')}`)
+      .default(365),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    maxUploadBytes: Int(1).default(5 * 1024 * 1024),
+    /** HTTP API steady-state requests per second and burst, for the whole stage. */
+    apiRateLimit: Int(1).default(50),
+    apiBurstLimit: Int(1).default(100),
+    /**
+     * Reserve Lambda concurrency (api 20, ingest 5, consolidate/remind one per form). A new AWS
+     * account's concurrency quota can be as low as 10, where any reservation fails the deploy:
+     * set false there until the quota is raised.
+     */
+    reservedConcurrency: Bool.default(true),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.domainName === undefined) !== (c.certificateArn === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['certificateArn'], message: 'domainName and certificateArn go together' });
+    }
+    if (c.domainName && c.portalOrigin) {
+      ctx.addIssue({ code: 'custom', path: ['portalOrigin'], message: 'set either domainName (the API serves the portal) or portalOrigin, not both' });
+    }
+  })
+  .transform((c) => ({ ...c, sesIdentity: c.sesIdentity ?? c.mailFrom.slice(c.mailFrom.indexOf('@') + 1) }));
+
+export type DeployConfig = z.output<typeof DeployConfigSchema>;
+export type DeployConfigInput = z.input<typeof DeployConfigSchema>;
+export const DEPLOY_CONFIG_KEYS = Object.keys(DeployConfigSchema.in.shape) as (keyof DeployConfigInput)[];
+
+/** Parses a plain object (tests, or context already collected). Throws naming each bad key. */
+export function parseDeployConfig(raw: Record<string, unknown>): DeployConfig {
+  const result = DeployConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new Error(`Invalid deployment configuration (CDK context, -c key=value):\n${z.prettifyError(result.error)}`, { cause: result.error });
+  }
+  return result.data;
+}
+
+/** Reads the configuration from CDK context (cdk.json "context", `-c key=value`). */
+export function readDeployConfig(node: Node): DeployConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of DEPLOY_CONFIG_KEYS) {
+    const value: unknown = node.tryGetContext(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  return parseDeployConfig(raw);
+}

@@ -1,0 +1,545 @@
+/**
+ * The whole AWS deployment in one stack: the same Lambda handlers the local runtime runs,
+ * wired to S3, SQS, DynamoDB, API Gateway (HTTP API), EventBridge Scheduler, SES and Secrets
+ * Manager. Every function gets its own role with only the table/bucket actions its adapters
+ * call (see `FUNCTION_ACCESS`); nothing grants a wildcard action.
+ *
+ * Synth needs no AWS credentials and no Docker: the region comes from configuration, the
+ * account stays a CloudFormation token, nothing is looked up, and bundling is local esbuild.
+ */
+import * as path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination as LambdaSqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SqsDestination as S3SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct, IConstruct } from 'constructs';
+import { TABLE_KEYS } from '../../functions/adapters/table-schema';
+import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR, cdkBundlingOptions } from '../bundling';
+import type { DeployConfig } from './config';
+import { readScheduledForms, type ScheduledForm } from './scheduled-forms';
+
+/** The Lambda functions, by name; each entry is `functions/lambda/<name>.ts` exporting `handler`. */
+export const FUNCTION_NAMES = ['ingest', 'api', 'consolidate', 'remind'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+export const LAMBDA_ENTRY_DIR = path.join(PROJECT_ROOT, 'functions', 'lambda');
+/** The exported name every entry must have (checked by test/infra). */
+export const HANDLER_EXPORT = 'handler';
+
+/** S3 key prefixes (functions/core/upload-id.ts, usecases/upload-intent.ts, consolidate-report.ts). */
+export const PREFIX = { uploads: 'uploads/', feedback: 'feedback/', reports: 'reports/', intents: 'intents/' } as const;
+
+/** DynamoDB item actions (on the table) and query (on the table and its indexes). */
+type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+type ObjectAction = 's3:GetObject' | 's3:GetObjectVersion' | 's3:PutObject';
+
+interface FunctionAccess {
+  table: TableAction[];
+  /** Object actions per key prefix. */
+  objects: { prefix: string; actions: ObjectAction[] }[];
+  /**
+   * `s3:ListBucket` on the bucket: needed to list a prefix, and so that reading a missing key
+   * answers 404 (which the file store turns into "absent") instead of 403.
+   */
+  listBucket: boolean;
+  readLinkSecret: boolean;
+  sendEmail: boolean;
+}
+
+/**
+ * What each function may do, derived from the adapters its Lambda entry composes:
+ * - ingest: submissions + units (get/put/update/query); reads the upload (by version), the
+ *   upload intent; writes the feedback workbook.
+ * - api: units + submissions; signs presigned POSTs for uploads (which needs s3:PutObject on
+ *   `uploads/`), writes and reads upload intents, presigns feedback downloads; reads the link secret.
+ * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
+ *   writes consolidated reports and presigns their download; sends email.
+ * - remind: units + submissions + once-ledger; signs unit links (link secret); sends email.
+ * BatchWriteItem (unit import) is not granted: the `units import` CLI runs with the operator's
+ * own credentials.
+ */
+export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
+  ingest: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    objects: [
+      { prefix: PREFIX.uploads, actions: ['s3:GetObject', 's3:GetObjectVersion'] },
+      { prefix: PREFIX.intents, actions: ['s3:GetObject'] },
+      { prefix: PREFIX.feedback, actions: ['s3:PutObject'] },
+    ],
+    listBucket: true,
+    readLinkSecret: false,
+    sendEmail: false,
+  },
+  api: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    objects: [
+      { prefix: PREFIX.uploads, actions: ['s3:PutObject'] },
+      { prefix: PREFIX.intents, actions: ['s3:GetObject', 's3:PutObject'] },
+      { prefix: PREFIX.feedback, actions: ['s3:GetObject'] },
+    ],
+    listBucket: true,
+    readLinkSecret: true,
+    sendEmail: false,
+  },
+  consolidate: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+    objects: [{ prefix: PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] }],
+    listBucket: true,
+    readLinkSecret: false,
+    sendEmail: true,
+  },
+  remind: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+    objects: [],
+    listBucket: false,
+    readLinkSecret: true,
+    sendEmail: true,
+  },
+};
+
+interface FunctionSizing {
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  /** Reserved concurrency when `reservedConcurrency` is on (undefined: none). */
+  reserved: (forms: number) => number | undefined;
+}
+
+/** Ingest's timeout; the queue's visibility timeout is 6× this (AWS's guidance for SQS sources). */
+export const INGEST_TIMEOUT = Duration.seconds(60);
+/** Concurrent ingest invocations (SQS event source maximum concurrency; reserved the same). */
+export const INGEST_MAX_CONCURRENCY = 5;
+
+const SIZING: Record<FunctionName, FunctionSizing> = {
+  // exceljs parsing is CPU-bound and Lambda's CPU share grows with memory.
+  ingest: { description: 'Validates uploaded workbooks (S3 → SQS → Lambda) and records submissions', memorySize: 1024, timeout: INGEST_TIMEOUT, reserved: () => INGEST_MAX_CONCURRENCY },
+  // HTTP API integrations time out at 30 s; generating a pre-filled form takes well under a second.
+  api: { description: 'Portal pages and API (HTTP API, payload v2)', memorySize: 1024, timeout: Duration.seconds(29), reserved: () => 20 },
+  // The province workbook for thousands of units is built in memory and emailed.
+  consolidate: { description: 'Consolidates the latest accepted submissions per form and emails leadership', memorySize: 2048, timeout: Duration.minutes(10), reserved: (forms) => Math.max(2, forms) },
+  remind: { description: 'Reminds units that have not reported', memorySize: 512, timeout: Duration.minutes(5), reserved: (forms) => Math.max(2, forms) },
+};
+
+export interface TonghopStackProps extends StackProps {
+  config: DeployConfig;
+  /** Where the Lambda entries are (default functions/lambda). */
+  lambdaEntryDir?: string;
+  /** Where the form definitions are read at synth time (default templates/). */
+  templatesDir?: string;
+}
+
+export class TonghopStack extends Stack {
+  readonly bucket: s3.Bucket;
+  readonly table: dynamodb.Table;
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly scheduleDeadLetterQueue: sqs.Queue;
+  readonly alarmTopic: sns.Topic;
+  readonly linkSecret: secretsmanager.Secret;
+  readonly httpApi: apigw.HttpApi;
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  /** Absolute entry file per function (what test/infra checks). */
+  readonly entries: Record<FunctionName, string>;
+  readonly scheduledForms: ScheduledForm[];
+  readonly schedules: scheduler.Schedule[] = [];
+
+  constructor(scope: Construct, id: string, props: TonghopStackProps) {
+    super(scope, id, { ...props, env: props.env ?? { region: props.config.region } });
+    const { config } = props;
+    this.scheduledForms = readScheduledForms(props.templatesDir ?? TEMPLATES_SOURCE_DIR);
+    const entryDir = props.lambdaEntryDir ?? LAMBDA_ENTRY_DIR;
+    this.entries = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, path.join(entryDir, `${n}.ts`)])) as Record<FunctionName, string>;
+
+    // ---- Storage -------------------------------------------------------------------------
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const gsi of [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2]) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: gsi.name,
+        partitionKey: { name: gsi.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: gsi.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    const retentionDays = config.retentionYears > 0 ? Duration.days(config.retentionYears * 365 + Math.ceil(config.retentionYears / 4)) : undefined;
+    const accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // The access log is the audit trail of the data bucket: kept as long as the data.
+      lifecycleRules: retentionDays ? [{ id: 'expire-access-logs', expiration: retentionDays }] : [],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log bucket of the data bucket; logging it into itself would loop.',
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogBucket,
+      serverAccessLogsPrefix: 'data-bucket/',
+      lifecycleRules: this.lifecycleRules(retentionDays),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // ---- Upload queue ----------------------------------------------------------------------
+    this.deadLetterQueue = new sqs.Queue(this, 'IngestDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Longer than the source queue: a message keeps its original enqueue time when moved.
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'IngestQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(6 * INGEST_TIMEOUT.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
+    });
+    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new S3SqsDestination(this.queue), { prefix: PREFIX.uploads });
+    this.acknowledgeNotificationsHandler();
+
+    this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue (EventBridge Scheduler targets and the scheduled functions\' async failures); it is alarmed on depth.',
+    });
+
+    // ---- Link-signing secret ---------------------------------------------------------------
+    this.linkSecret = new secretsmanager.Secret(this, 'LinkSecret', {
+      description: 'HMAC key that signs the per-unit upload links (tonghop)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.linkSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating the HMAC key would invalidate every unit link already sent by email; links are revoked per unit by bumping its key version instead.',
+    });
+
+    // ---- HTTP API (created before the api function: the portal URL is its endpoint) ---------
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'tonghop portal and API',
+      createDefaultStage: false,
+    });
+    const domain = config.domainName && config.certificateArn
+      ? new apigw.DomainName(this, 'Domain', {
+          domainName: config.domainName,
+          certificate: Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
+        })
+      : undefined;
+    const portalOrigin = config.portalOrigin ?? (config.domainName ? `https://${config.domainName}` : this.httpApi.apiEndpoint);
+    this.bucket.addCorsRule({
+      // The portal's page posts the file straight to S3 (presigned POST).
+      allowedOrigins: [portalOrigin],
+      allowedMethods: [s3.HttpMethods.POST],
+      allowedHeaders: ['*'],
+      exposedHeaders: ['ETag', 'Location'],
+      maxAge: 3600,
+    });
+
+    // ---- Functions -------------------------------------------------------------------------
+    const commonEnv: Record<string, string> = {
+      TONGHOP_TABLE: this.table.tableName,
+      TONGHOP_BUCKET: this.bucket.bucketName,
+      TONGHOP_PORTAL_URL: portalOrigin,
+      // Every function gets the ARN (the runtime config requires a link secret source); only
+      // api and remind may read the secret (FUNCTION_ACCESS).
+      TONGHOP_LINK_SECRET_ARN: this.linkSecret.secretArn,
+      TONGHOP_MAX_UPLOAD_BYTES: String(config.maxUploadBytes),
+      TONGHOP_TEMPLATES_DIR: LAMBDA_TEMPLATES_DIR,
+      NODE_OPTIONS: '--enable-source-maps',
+      LOG_LEVEL: config.logLevel,
+    };
+    const mailEnv: Record<string, string> = {
+      TONGHOP_MAIL_FROM: config.mailFrom,
+      ...(config.sesConfigurationSet ? { TONGHOP_SES_CONFIGURATION_SET: config.sesConfigurationSet } : {}),
+    };
+    const fns = {} as Record<FunctionName, NodejsFunction>;
+    for (const name of FUNCTION_NAMES) {
+      fns[name] = this.createFunction(name, {
+        config,
+        env: { ...commonEnv, ...(FUNCTION_ACCESS[name].sendEmail ? mailEnv : {}) },
+      });
+    }
+    this.functions = fns;
+
+    // ingest: SQS event source with partial batch responses; bounded concurrency.
+    fns.ingest.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: INGEST_MAX_CONCURRENCY }),
+    );
+
+    // api: $default route (the handler routes), stage-wide throttling, access logs.
+    this.addDefaultRoute(fns.api);
+    const stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      domainMapping: domain ? { domainName: domain } : undefined,
+    });
+    this.addAccessLogs(stage, config);
+
+    // consolidate, remind: asynchronous invocations by the scheduler; failures after the
+    // retries land in the schedule dead-letter queue.
+    for (const name of ['consolidate', 'remind'] as const) {
+      fns[name].configureAsyncInvoke({
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(2),
+        onFailure: new LambdaSqsDestination(this.scheduleDeadLetterQueue),
+      });
+    }
+    this.addSchedules(fns.consolidate, fns.remind);
+
+    // ---- Alarms ------------------------------------------------------------------------------
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'tonghop alarms', enforceSSL: true });
+    Validations.of(this.alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason: 'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key; alarm messages carry no report data (names of alarms and metrics only).',
+    });
+    if (config.operatorEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.operatorEmail));
+    this.addAlarms();
+
+    // ---- Outputs -----------------------------------------------------------------------------
+    new CfnOutput(this, 'PortalUrl', { value: portalOrigin, description: 'Base URL of unit links (TONGHOP_PORTAL_URL)' });
+    new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint });
+    if (domain) new CfnOutput(this, 'DomainTarget', { value: domain.regionalDomainName, description: `CNAME ${config.domainName} to this` });
+    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'LinkSecretArn', { value: this.linkSecret.secretArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  /** Uploads, feedback and reports are kept `retentionYears` (noncurrent versions as long again); intents are transient. */
+  private lifecycleRules(retention: Duration | undefined): s3.LifecycleRule[] {
+    const rules: s3.LifecycleRule[] = [
+      { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      { id: 'expire-upload-intents', prefix: PREFIX.intents, expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
+    ];
+    if (retention) {
+      for (const [key, prefix] of [['uploads', PREFIX.uploads], ['feedback', PREFIX.feedback], ['reports', PREFIX.reports]] as const) {
+        rules.push({ id: `retain-${key}`, prefix, expiration: retention, noncurrentVersionExpiration: retention });
+      }
+    }
+    return rules;
+  }
+
+  private createFunction(name: FunctionName, options: { config: DeployConfig; env: Record<string, string> }): NodejsFunction {
+    const { config } = options;
+    const sizing = SIZING[name];
+    const access = FUNCTION_ACCESS[name];
+    const Name = name[0]!.toUpperCase() + name.slice(1);
+
+    const logGroup = new logs.LogGroup(this, `${Name}Logs`, {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // One role per function, written out: only its log group, table actions and key prefixes.
+    const role = new iam.Role(this, `${Name}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `tonghop ${name} function`,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+
+    const itemActions = access.table.filter((a) => a !== 'Query').map((a) => `dynamodb:${a}`);
+    if (itemActions.length > 0) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: itemActions, resources: [this.table.tableArn] }));
+    if (access.table.includes('Query')) {
+      const indexArn = `${this.table.tableArn}/index/*`;
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn, indexArn] }));
+      this.acknowledgeWildcard(role, `Resource::<${this.logicalIdOf(this.table)}.Arn>/index/*`, 'Query on the table\'s own global secondary indexes (gsi1, gsi2) only.');
+    }
+    for (const { prefix, actions } of access.objects) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.bucket.arnForObjects(`${prefix}*`)] }));
+      this.acknowledgeWildcard(role, `Resource::<${this.logicalIdOf(this.bucket)}.Arn>/${prefix}*`, `Object keys under ${prefix} are generated per upload/report; the grant is limited to that prefix.`);
+    }
+    if (access.listBucket) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
+    if (access.readLinkSecret) this.linkSecret.grantRead(role);
+    if (access.sendEmail) {
+      const resources = [this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity })];
+      if (config.sesConfigurationSet) resources.push(this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.sesConfigurationSet }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources,
+          conditions: { StringEquals: { 'ses:FromAddress': config.mailFrom } },
+        }),
+      );
+    }
+
+    const fn = new NodejsFunction(this, `${Name}Function`, {
+      entry: this.entries[name],
+      handler: HANDLER_EXPORT,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      description: SIZING[name].description,
+      memorySize: sizing.memorySize,
+      timeout: sizing.timeout,
+      reservedConcurrentExecutions: config.reservedConcurrency ? sizing.reserved(this.scheduledForms.length) : undefined,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[config.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      environment: { ...options.env, POWERTOOLS_SERVICE_NAME: `tonghop-${name}` },
+      bundling: cdkBundlingOptions(),
+    });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'nodejs22.x is the runtime the code is built (esbuild target node22) and tested for; moving to a newer runtime changes NODE_TARGET in infra/bundling.ts at the same time.',
+    });
+    return fn;
+  }
+
+  /** One `$default` route: the api handler routes pages and API calls itself. */
+  private addDefaultRoute(fn: lambda.IFunction): void {
+    const route = new apigw.HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.httpApi,
+      routeKey: apigw.HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('DefaultIntegration', fn),
+    });
+    Validations.of(route).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Units are not AWS principals: every request is authorised in the handler by its HMAC-signed per-unit link token (functions/core/links.ts).',
+    });
+  }
+
+  /** JSON access logs; the path is left out on purpose: unit links carry their token in it. */
+  private addAccessLogs(stage: apigw.HttpStage, config: DeployConfig): void {
+    const logGroup = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const cfnStage = stage.node.defaultChild as apigw.CfnStage;
+    cfnStage.accessLogSettings = {
+      destinationArn: logGroup.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        time: '$context.requestTime',
+        ip: '$context.identity.sourceIp',
+        method: '$context.httpMethod',
+        status: '$context.status',
+        bytes: '$context.responseLength',
+        latencyMs: '$context.responseLatency',
+        integrationLatencyMs: '$context.integrationLatency',
+        integrationError: '$context.integrationErrorMessage',
+        userAgent: '$context.identity.userAgent',
+      }),
+    };
+  }
+
+  /** Daily schedules per form (Asia/Ho_Chi_Minh); the scheduler's role may invoke only these two functions. */
+  private addSchedules(consolidate: NodejsFunction, remind: NodejsFunction): void {
+    const group = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {});
+    const role = new iam.Role(this, 'SchedulerRole', {
+      description: 'EventBridge Scheduler: invoke the tonghop consolidate and remind functions',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account, 'aws:SourceArn': group.scheduleGroupArn } },
+      }),
+    });
+    for (const fn of [consolidate, remind]) {
+      this.acknowledgeWildcard(role, `Resource::<${this.logicalIdOf(fn)}.Arn>:*`, 'lambda:InvokeFunction on the function\'s own versions/aliases (the grant CDK writes for one function).');
+    }
+    const target = (fn: NodejsFunction, formId: string) =>
+      new LambdaInvoke(fn, {
+        role,
+        input: scheduler.ScheduleTargetInput.fromObject({ formId }),
+        deadLetterQueue: this.scheduleDeadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+      });
+    for (const form of this.scheduledForms) {
+      const Id = form.formId.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+      for (const [kind, fn, at] of [
+        ['Consolidate', consolidate, form.consolidation],
+        ['Remind', remind, form.reminders],
+      ] as const) {
+        this.schedules.push(
+          new scheduler.Schedule(this, `${kind}${Id}Schedule`, {
+            description: `${kind === 'Consolidate' ? 'Consolidation' : 'Reminders'}: ${form.formId} (${form.name})`,
+            scheduleGroup: group,
+            schedule: scheduler.ScheduleExpression.cron({ minute: String(at.minute), hour: String(at.hour), timeZone: TimeZone.ASIA_HO_CHI_MINH }),
+            target: target(fn, form.formId),
+          }),
+        );
+      }
+    }
+  }
+
+  private addAlarms(): void {
+    const action = new SnsAction(this.alarmTopic);
+    const alarm = (id: string, metric: cloudwatch.IMetric, description: string, threshold = 1) => {
+      const a = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      a.addAlarmAction(action);
+      return a;
+    };
+    alarm('IngestDeadLetterAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      'Uploads failed ingest 3 times and wait in the dead-letter queue (see `npx tonghop submissions` and the ingest logs).');
+    alarm('ScheduleDeadLetterAlarm', this.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      'A scheduled consolidation or reminder run failed after its retries.');
+    alarm('IngestBacklogAlarm', this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      'Uploads have waited more than 15 minutes to be validated.', 15 * 60);
+    for (const name of FUNCTION_NAMES) {
+      const Name = name[0]!.toUpperCase() + name.slice(1);
+      alarm(`${Name}ErrorsAlarm`, this.functions[name].metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), `The ${name} function failed (errors or timeouts).`);
+    }
+  }
+
+  /** CDK's singleton custom resource that writes the bucket's notification configuration. */
+  private acknowledgeNotificationsHandler(): void {
+    const handler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
+    if (!handler) throw new Error('Expected CDK\'s BucketNotificationsHandler after addEventNotification');
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'CDK-managed custom resource (BucketNotificationsHandler) that sets the S3 → SQS notification at deploy time; its role is not configurable and it only writes logs.',
+    });
+  }
+
+  private logicalIdOf(construct: IConstruct): string {
+    const child = construct.node.defaultChild as CfnElement;
+    return this.getLogicalId(child);
+  }
+
+  private acknowledgeWildcard(scope: IConstruct, finding: string, reason: string): void {
+    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  }
+}
