@@ -1,0 +1,193 @@
+/**
+ * `tonghop submissions list --form <id> --period <kỳ> [--unit <mã>] [--json]` and
+ * `tonghop submissions show <uploadId> [--json]`: every upload with its status and version —
+ * refused and failed ones included — plus the ingest messages that ended in the local
+ * dead-letter folder, so nothing that was uploaded is invisible.
+ */
+import type { Submission, ValidationIssue } from '../../../functions/core/model';
+import { NotFoundError } from '../../../functions/core/errors';
+import { parsePeriod, TIME_ZONE } from '../../../functions/core/periods';
+import { parseUploadKey } from '../../../functions/core/upload-id';
+import { listDeadLetters, type DeadLetter } from '../../local/ingest-queue';
+import { UsageError, type CliCommand } from '../command';
+import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
+
+const help = `Cách dùng:
+  npx tonghop submissions list --form <biểu mẫu> --period <kỳ> [--unit <mã đơn vị>] [--json]
+  npx tonghop submissions show <mã lần nộp> [--json]
+
+Các lần nộp báo cáo và kết quả xử lý.
+
+  list   Mọi lần nộp của biểu mẫu trong kỳ (mọi đơn vị, mọi phiên bản, kể cả bị từ chối và
+         lỗi xử lý), theo đơn vị rồi thứ tự nộp; cuối danh sách là các tệp chưa xử lý được
+         (hàng đợi lỗi: <thư mục dữ liệu>/dead-letter/).
+         --json: { "submissions": [{ "uploadId", "unitCode", "unitName", "version", "status",
+                   "receivedAt", "late", "errors", "warnings", "fileName", "latest" }],
+                   "deadLetters": [{ "file", "failedAt", "receives", "keys", "reason" }] }
+  show   Một lần nộp: đơn vị, phiên bản, trạng thái, tệp, và từng lỗi/cảnh báo kèm ô.
+
+Trạng thái: accepted (được chấp nhận), rejected (bị từ chối: lỗi trong tệp), failed (hệ thống chưa
+xử lý được), pending (đang xử lý). Ví dụ kỳ: 2026-Q1, 2026-02.
+Exit: 0 thành công, 1 không tìm thấy lần nộp, 2 sai cú pháp hoặc lỗi đọc dữ liệu.`;
+
+const STATUS_LABEL: Record<Submission['status'], string> = {
+  accepted: 'chấp nhận',
+  rejected: 'từ chối',
+  failed: 'lỗi xử lý',
+  pending: 'đang xử lý',
+};
+
+const localTime = (iso: string | undefined) =>
+  iso ? new Date(iso).toLocaleString('sv-SE', { timeZone: TIME_ZONE, hour12: false }).slice(0, 16) : '';
+
+interface ListedSubmission {
+  uploadId: string;
+  unitCode: string;
+  unitName?: string;
+  version?: number;
+  status: Submission['status'];
+  receivedAt: string;
+  late: boolean;
+  errors: number;
+  warnings: number;
+  fileName?: string;
+  /** The version consolidation uses for this unit. */
+  latest: boolean;
+}
+
+async function list(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, {
+    form: { type: 'string' },
+    period: { type: 'string' },
+    unit: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length > 0) throw new UsageError(`Thừa tham số: ${positionals.join(' ')}`);
+  if (!values.form || !values.period) throw new UsageError('Cần --form <biểu mẫu> và --period <kỳ>, ví dụ: --form sap-xep-bo-may --period 2026-Q1');
+  const formId = values.form;
+  const period = values.period;
+  parsePeriod(period);
+
+  const { rows, deadLetters } = await withLocalDeps(async (deps) => {
+    const [all, latest, units] = await Promise.all([
+      values.unit ? deps.submissions.listByUnit(values.unit, { formId, period }) : deps.submissions.listByFormPeriod(formId, period),
+      deps.submissions.listLatestAccepted(formId, period),
+      deps.units.list({ includeInactive: true }),
+    ]);
+    const names = new Map(units.map((u) => [u.code, u.name]));
+    const latestIds = new Set(latest.map((l) => l.uploadId));
+    const sorted = [...all].sort((a, b) => a.unitCode.localeCompare(b.unitCode) || (a.version ?? 0) - (b.version ?? 0));
+    const rows: ListedSubmission[] = sorted.map((s) => ({
+      uploadId: s.uploadId,
+      unitCode: s.unitCode,
+      unitName: names.get(s.unitCode),
+      version: s.version,
+      status: s.status,
+      receivedAt: s.receivedAt,
+      late: s.late ?? false,
+      errors: s.errors.filter((e) => e.code !== 'MORE_ISSUES').length,
+      warnings: s.warnings.length,
+      fileName: s.fileName,
+      latest: latestIds.has(s.uploadId),
+    }));
+    const deadLetters = listDeadLetters(deps.config.dataDir).filter((d) => concerns(d, formId, period, values.unit));
+    return { rows, deadLetters };
+  });
+
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ submissions: rows, deadLetters: deadLetters.map(({ body: _body, ...d }) => d) }, null, 2) + '\n');
+    return 0;
+  }
+  printList(rows, deadLetters, formId, period);
+  return 0;
+}
+
+/** A dead letter belongs to the listing when one of its keys is an upload of that form and period (or unreadable). */
+function concerns(d: DeadLetter, formId: string, period: string, unit: string | undefined): boolean {
+  if (d.keys.length === 0) return true;
+  return d.keys.some((k) => {
+    const parts = parseUploadKey(k);
+    if (!parts) return unit === undefined;
+    return parts.formId === formId && parts.period === period && (unit === undefined || parts.unitCode === unit);
+  });
+}
+
+function printList(rows: ListedSubmission[], deadLetters: DeadLetter[], formId: string, period: string): void {
+  const out = process.stdout;
+  if (rows.length === 0) out.write(`Chưa có lần nộp nào cho biểu mẫu ${formId}, kỳ ${period}.\n`);
+  else {
+    const unitWidth = Math.max(7, ...rows.map((r) => r.unitCode.length));
+    out.write(`${'Đơn vị'.padEnd(unitWidth)}  Lần  ${'Trạng thái'.padEnd(11)}  ${'Nộp lúc'.padEnd(16)}  Muộn  Lỗi  C.báo  Mã lần nộp\n`);
+    for (const r of rows) {
+      out.write(
+        `${r.unitCode.padEnd(unitWidth)}  ${String(r.version ?? '?').padStart(3)}  ${STATUS_LABEL[r.status].padEnd(11)}  ${localTime(r.receivedAt).padEnd(16)}  ` +
+          `${(r.late ? 'muộn' : '').padEnd(4)}  ${String(r.errors).padStart(3)}  ${String(r.warnings).padStart(5)}  ${r.uploadId}${r.latest ? '  ← dùng để tổng hợp' : ''}\n`,
+      );
+    }
+    const count = (s: Submission['status']) => rows.filter((r) => r.status === s).length;
+    const unitsWithAccepted = new Set(rows.filter((r) => r.latest).map((r) => r.unitCode)).size;
+    out.write(
+      `\n${rows.length} lần nộp: ${count('accepted')} chấp nhận, ${count('rejected')} từ chối, ${count('failed')} lỗi xử lý, ${count('pending')} đang xử lý; ` +
+        `${unitsWithAccepted} đơn vị có báo cáo được chấp nhận.\n`,
+    );
+  }
+  if (deadLetters.length > 0) {
+    out.write(`\nHàng đợi lỗi (${deadLetters.length} tệp chưa xử lý được sau nhiều lần thử; tệp gốc vẫn còn trong kho):\n`);
+    for (const d of deadLetters) out.write(`  ${localTime(d.failedAt)}  ${d.keys.join(', ')}  (${d.receives} lần) — ${d.reason}\n    ${d.file}\n`);
+  }
+}
+
+async function show(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { json: { type: 'boolean' } });
+  const [uploadId, ...extra] = positionals;
+  if (!uploadId || extra.length > 0) throw new UsageError('Cần đúng một mã lần nộp: npx tonghop submissions show <mã lần nộp>');
+  const found = await withLocalDeps(async (deps) => {
+    const submission = await deps.submissions.get(uploadId);
+    const unit = submission && (await deps.units.get(submission.unitCode));
+    return submission && { submission, unitName: unit?.name };
+  });
+  if (!found) throw new NotFoundError('SUBMISSION_NOT_FOUND', `Không có lần nộp "${uploadId}".`);
+  const { submission: s, unitName } = found;
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ ...s, unitName }, null, 2) + '\n');
+    return 0;
+  }
+  const out = process.stdout;
+  out.write(`Lần nộp ${s.uploadId}\n`);
+  out.write(`  Đơn vị:      ${s.unitCode}${unitName ? ` — ${unitName}` : ''}\n`);
+  out.write(`  Biểu mẫu:    ${s.formId}${s.formVersion ? ` (phiên bản ${s.formVersion})` : ''}, kỳ ${s.period}\n`);
+  out.write(`  Lần nộp thứ: ${s.version ?? '?'}\n`);
+  out.write(`  Trạng thái:  ${STATUS_LABEL[s.status]} (${s.status})\n`);
+  out.write(`  Nộp lúc:     ${localTime(s.receivedAt)}${s.late ? ' — nộp muộn' : ''}${s.deadline ? ` (hạn ${localTime(s.deadline)})` : ''}\n`);
+  if (s.processedAt) out.write(`  Xử lý lúc:   ${localTime(s.processedAt)}\n`);
+  out.write(`  Tệp:         ${s.fileName ?? '(không rõ tên)'}${s.size !== undefined ? `, ${s.size.toLocaleString('vi-VN')} byte` : ''}\n`);
+  out.write(`  Lưu tại:     ${s.s3Key}${s.s3VersionId ? ` (phiên bản S3 ${s.s3VersionId})` : ''}\n`);
+  if (s.sha256) out.write(`  SHA-256:     ${s.sha256}\n`);
+  if (s.feedbackKey) out.write(`  Tệp phản hồi: ${s.feedbackKey}\n`);
+  printIssues('Lỗi', s.errors, out);
+  printIssues('Cảnh báo', s.warnings, out);
+  return 0;
+}
+
+function printIssues(title: string, issues: ValidationIssue[], out: NodeJS.WritableStream): void {
+  if (issues.length === 0) return;
+  out.write(`\n${title} (${issues.length}):\n`);
+  for (const i of issues) {
+    const where = [i.sheet, i.cell].filter(Boolean).join('!');
+    out.write(`  ${where ? `[${where}] ` : ''}${i.message}  (${i.code})\n`);
+  }
+}
+
+export const command: CliCommand = {
+  help,
+  async run(args) {
+    const [sub, ...rest] = args;
+    try {
+      if (sub === 'list') return await list(rest);
+      if (sub === 'show') return await show(rest);
+      throw new UsageError(sub ? `Lệnh con không tồn tại: ${sub}` : 'Thiếu lệnh con: list hoặc show');
+    } catch (err) {
+      return reportCliError(err, help);
+    }
+  },
+};

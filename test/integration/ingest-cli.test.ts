@@ -1,0 +1,127 @@
+/**
+ * `tonghop submissions list|show` on a data dir the embedded stack persisted: accepted,
+ * refused and dead-lettered uploads are all visible, with versions and errors.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
+import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
+import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
+import { S3FileStore } from '../../functions/adapters/s3-file-store';
+import { systemClock } from '../../functions/core/ports';
+import { ingestUpload } from '../../functions/core/usecases/ingest-upload';
+import { command } from '../../infra/cli/commands/submissions';
+import { startEmulators } from '../../infra/local/emulators';
+import { deadLetterDir } from '../../infra/local/ingest-queue';
+import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/ingest/support';
+
+const PERIOD = '2026-Q1';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
+  try {
+    const code = await command.run(args);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('tonghop submissions', () => {
+  let dataDir: string;
+  const previous = process.env.TONGHOP_DATA_DIR;
+  const ids: Record<string, string> = {};
+  const deadKey = keyFor('SO-TC', PERIOD, '2026-03-12T01:00:00.000Z').key;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tonghop-cli-'));
+    process.env.TONGHOP_DATA_DIR = dataDir;
+    const emulators = await startEmulators({ dataDir });
+    try {
+      const options = { region: emulators.region, endpoints: emulators.endpoints, credentials: emulators.credentials };
+      const dynamo = createDynamoDocumentClient(options);
+      const deps = {
+        submissions: new DynamoSubmissionRepository({ client: dynamo, tableName: emulators.tableName }),
+        units: new DynamoUnitRepository({ client: dynamo, tableName: emulators.tableName }),
+        files: new S3FileStore({ client: createS3Client(options), bucket: emulators.bucketName }),
+        catalog: await testCatalog(),
+        clock: systemClock,
+        maxUploadBytes: 5 * 1024 * 1024,
+      };
+      const unit = unitOf('SO-YTE', 'so-nganh', 'Sở Y tế');
+      await deps.units.putMany([unit, unitOf('SO-TC', 'so-nganh', 'Sở Tài chính')]);
+      const good = await workbookFor(unit, PERIOD, { seed: 1 });
+      const bad = await workbookFor(unit, PERIOD, { seed: 2, change: (v) => void (v.fields['16.so_nguoi'] = Number(v.fields['16.so_nguoi']) + 1) });
+      for (const [name, book, at] of [['v1', good, '2026-03-10T01:00:00.000Z'], ['v2', bad, '2026-03-11T01:00:00.000Z']] as const) {
+        const { key, uploadId } = keyFor('SO-YTE', PERIOD, at);
+        await deps.files.put(key, book.bytes);
+        await ingestUpload(deps, { bucketKey: key, eventTime: at });
+        ids[name] = uploadId;
+      }
+      dynamo.destroy();
+    } finally {
+      await emulators.stop();
+    }
+    mkdirSync(deadLetterDir(dataDir), { recursive: true });
+    writeFileSync(
+      join(deadLetterDir(dataDir), '2026-03-12T01-00-05-000Z-x.json'),
+      JSON.stringify({ failedAt: '2026-03-12T01:00:05.000Z', receives: 3, keys: [deadKey], reason: 'handler threw: DynamoDB unreachable', body: {} }),
+    );
+  }, 120_000);
+
+  afterAll(() => {
+    if (previous === undefined) delete process.env.TONGHOP_DATA_DIR;
+    else process.env.TONGHOP_DATA_DIR = previous;
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  describe('list', () => {
+    it('lists every version with status, and the dead-lettered upload, as JSON', async () => {
+      const { code, out } = await run(['list', '--form', FORM_ID, '--period', PERIOD, '--json']);
+
+      expect(code).toBe(0);
+      const parsed = JSON.parse(out) as { submissions: Array<Record<string, unknown>>; deadLetters: Array<Record<string, unknown>> };
+      expect(parsed.submissions).toEqual([
+        expect.objectContaining({ uploadId: ids.v1, unitCode: 'SO-YTE', unitName: 'Sở Y tế', version: 1, status: 'accepted', errors: 0, latest: true }),
+        expect.objectContaining({ uploadId: ids.v2, version: 2, status: 'rejected', latest: false, errors: expect.any(Number) }),
+      ]);
+      expect(parsed.submissions[1]!.errors).toBeGreaterThan(0);
+      expect(parsed.deadLetters).toEqual([expect.objectContaining({ keys: [deadKey], receives: 3 })]);
+    });
+
+    it('prints a table with Vietnamese statuses and the dead-letter section', async () => {
+      const { code, out } = await run(['list', '--form', FORM_ID, '--period', PERIOD]);
+      expect(code).toBe(0);
+      expect(out).toMatch(/SO-YTE\s+1\s+chấp nhận/);
+      expect(out).toMatch(/SO-YTE\s+2\s+từ chối/);
+      expect(out).toContain('Hàng đợi lỗi');
+      expect(out).toContain(deadKey);
+    });
+
+    it('exits 2 with usage when the period is missing', async () => {
+      const { code, err } = await run(['list', '--form', FORM_ID]);
+      expect(code).toBe(2);
+      expect(err).toContain('--period');
+    });
+  });
+
+  describe('show', () => {
+    it('shows a refused upload with each error and its cell', async () => {
+      const { code, out } = await run(['show', ids.v2!]);
+      expect(code).toBe(0);
+      expect(out).toContain('từ chối (rejected)');
+      expect(out).toMatch(/\[[^\]]*[A-Z]+\d+\] .+\(RULE_TONG_TINH_GIAN\)/);
+    });
+
+    it('exits 1 for an unknown upload id', async () => {
+      const { code, err } = await run(['show', '0000000aa-bbbbbbbbbb']);
+      expect(code).toBe(1);
+      expect(err).toContain('Không có lần nộp');
+    });
+  });
+});
