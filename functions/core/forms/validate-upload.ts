@@ -106,6 +106,14 @@ export async function readWorkbook(wb: ExcelJS.Workbook, options: ValidateUpload
   return { accepted: errors.length === 0, ...ident, values, errors, warnings };
 }
 
+/** `SUM(C10:C509)` (any case, `$` allowed) over exactly the table's rows in that column. */
+function isIntactSum(value: unknown, col: number, first: number, last: number): boolean {
+  const formula = typeof value === 'object' && value !== null && 'formula' in value ? String((value as { formula: unknown }).formula) : '';
+  const letter = a1(1, col).replace(/\d+/, '');
+  const m = /^=?SUM\(\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)\)$/i.exec(formula.replace(/\s+/g, ''));
+  return !!m && m[1]!.toUpperCase() === letter && m[3]!.toUpperCase() === letter && Number(m[2]) === first && Number(m[4]) === last;
+}
+
 function structureMismatch(layout: FormLayout, s: FormStructure): string | undefined {
   const expected = new Set(layout.fields.map((f) => f.key));
   const recorded = Object.keys(s.fields);
@@ -337,10 +345,8 @@ class SheetReader {
         continue;
       }
       const firstRow = headerRow + 1;
-      const available = totalsRow - firstRow;
       const rows: TableRow[] = [];
       const seen = new Map<string, string>();
-      const textSummed = new Set<string>();
       let usedCount = 0;
       for (let r = firstRow; r < totalsRow; r++) {
         const raws = t.columns.map((c) => toRawCell(this.ws.findCell(r, recorded.columns[c.key] ?? c.col)?.value));
@@ -363,7 +369,6 @@ class SheetReader {
             choices: c.column.choices,
             describe: () => `Ô ${cell} (bảng "${t.label}", dòng ${r - firstRow + 1}, cột "${c.label}")`,
           });
-          if (raw.kind === 'text' && typeof value === 'number') textSummed.add(c.key);
           row[c.key] = value ?? null;
           if (c.unique && typeof value === 'string') {
             const norm = value.normalize('NFC').toLocaleLowerCase('vi-VN').replace(/\s+/g, ' ');
@@ -388,14 +393,13 @@ class SheetReader {
       if (usedCount < t.table.minRows) {
         this.issue('error', 'TABLE_EMPTY', `Bảng "${t.label}" chưa có dòng nào. Cần ít nhất ${t.table.minRows} dòng.`, a1(firstRow, t.columns[0]!.col), t.key);
       }
-      void available;
-      this.checkTotals(t, recorded.columns, totalsRow, rows, textSummed);
+      this.checkTotals(t, recorded.columns, firstRow, totalsRow, rows);
       this.values.tables[t.key] = rows;
     }
   }
 
   /** The totals row is recomputed; a number there that disagrees is an error, unless Excel's SUM merely skipped numbers typed as text. */
-  private checkTotals(t: FormLayout['tables'][number], columns: Record<string, number>, totalsRow: number, rows: TableRow[], textSummed: Set<string>) {
+  private checkTotals(t: FormLayout['tables'][number], columns: Record<string, number>, firstRow: number, totalsRow: number, rows: TableRow[]) {
     for (const key of t.table.totals) {
       const col = columns[key];
       if (col === undefined) continue;
@@ -405,7 +409,10 @@ class SheetReader {
       const n = readNumber(raw);
       if (!n.ok) continue;
       if (compare('eq', n.value, expected)) continue;
-      if (raw.kind === 'number' && raw.fromFormula && textSummed.has(key)) continue;
+      // An intact SUM over exactly the table's rows is only Excel's display of the total: its cached
+      // value may be stale (a tool that does not recalculate) or skip numbers typed as text. We
+      // trust our own sum then; a typed or altered total that disagrees is an error.
+      if (raw.kind === 'number' && raw.fromFormula && isIntactSum(cellValue, col, firstRow, totalsRow - 1)) continue;
       const label = t.columns.find((c) => c.key === key)?.label ?? key;
       const cell = a1(totalsRow, col);
       this.issue('error', 'TABLE_TOTAL_MISMATCH', `Ô ${cell} (dòng Tổng cộng, cột "${label}"): ghi ${formatNumberVi(n.value)} nhưng tổng các dòng là ${formatNumberVi(expected)}.`, cell, `${t.key}.${key}`);

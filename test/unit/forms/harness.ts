@@ -3,6 +3,9 @@ import { describeForm, generateForm, loadFormCatalog, validateUpload, type FormC
 import type { FormValues, UnitType, ValidationResult } from '../../../functions/core/model';
 import { fillForm, sampleUnit, sampleValues, type FillOptions } from '../../support/forms';
 
+// Generating and reading real workbooks on a shared 2-core machine: give each test room.
+jest.setTimeout(30_000);
+
 let catalog: Promise<FormCatalog> | undefined;
 export const getCatalog = () => (catalog ??= loadFormCatalog());
 
