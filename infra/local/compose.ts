@@ -1,7 +1,7 @@
 /**
  * The LOCAL composition root (house style §2): the same AWS adapters Lambda uses, pointed at the
- * embedded emulators' endpoints, plus the data dir's link secret and (when the consolidation
- * capability lands) the `.eml` outbox mailer. The runtime and every CLI command get their
+ * embedded emulators' endpoints, plus the data dir's link secret and the `.eml` outbox mailer
+ * (`<dataDir>/outbox/`). The runtime and every CLI command get their
  * dependencies here, so local behaviour is the Lambda behaviour with different endpoints.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -11,10 +11,13 @@ import { DynamoOnceLedger } from '../../functions/adapters/dynamo-once-ledger';
 import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
-import type { Clock, FileStore, OnceLedger, SecretSource, SubmissionRepository, UnitRepository } from '../../functions/core/ports';
+import { join } from 'node:path';
+import { loadFormCatalog, type FormCatalog } from '../../functions/core/forms';
+import type { Clock, FileStore, Mailer, OnceLedger, SecretSource, SubmissionRepository, UnitRepository } from '../../functions/core/ports';
 import { systemClock } from '../../functions/core/ports';
 import type { Emulators } from './emulators';
 import { localSecretSource } from './local-secrets';
+import { OutboxMailer } from './outbox-mailer';
 
 /** Where the emulators listen (from `startEmulators`, or a running instance's runtime.json). */
 export type LocalEndpoints = Pick<Emulators, 'endpoints' | 'tableName' | 'bucketName' | 'region' | 'credentials'>;
@@ -36,6 +39,8 @@ export interface ComposeLocalOptions {
   /** Upload size limit (default 5 MB, as in AWS). */
   maxUploadBytes?: number;
   mailFrom?: string;
+  /** Form definitions folder (default: this checkout's templates/). */
+  templatesDir?: string;
 }
 
 /** Everything a handler or CLI command may need locally. Additive: new capabilities add fields. */
@@ -48,7 +53,16 @@ export interface LocalDeps {
     region: string;
     maxUploadBytes: number;
     mailFrom: string;
+    /** Origin of presigned POST targets (the embedded S3), allowed by the portal's CSP. */
+    uploadOrigin: string;
+    outboxDir: string;
   };
+  /** The form catalog, loaded once (`await deps.catalog`); handlers accept the promise as is. */
+  catalog: Promise<FormCatalog>;
+  /** Public portal origin (same as `config.portalUrl`): unit links are `<portalUrl>/u/<token>`. */
+  portalUrl: string;
+  mail: { from: string };
+  mailer: Mailer;
   clients: { dynamo: DynamoDBDocumentClient; s3: S3Client };
   units: UnitRepository;
   submissions: SubmissionRepository;
@@ -82,16 +96,29 @@ export function composeLocal(options: ComposeLocalOptions): LocalDeps {
   const s3 = createS3Client(clientOptions);
   const clock = options.clock ?? systemClock;
   const tableName = emulators.tableName;
+  const log = options.log ?? consoleLog();
+  const portalUrl = options.portalUrl.replace(/\/+$/, '');
+  const mailFrom = options.mailFrom ?? DEFAULT_MAIL_FROM;
+  const outboxDir = join(options.dataDir, 'outbox');
+  const catalog = loadFormCatalog(options.templatesDir);
+  // Whoever awaits the catalog sees a load failure; nobody awaiting must not crash the process.
+  catalog.catch(() => undefined);
   return {
     config: {
       dataDir: options.dataDir,
-      portalUrl: options.portalUrl.replace(/\/+$/, ''),
+      portalUrl,
       tableName,
       bucketName: emulators.bucketName,
       region: emulators.region,
       maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
-      mailFrom: options.mailFrom ?? DEFAULT_MAIL_FROM,
+      mailFrom,
+      uploadOrigin: new URL(emulators.endpoints.s3).origin,
+      outboxDir,
     },
+    catalog,
+    portalUrl,
+    mail: { from: mailFrom },
+    mailer: new OutboxMailer({ dir: outboxDir, clock, onWritten: (file) => log.info('email written to outbox', { file }) }),
     clients: { dynamo, s3 },
     units: new DynamoUnitRepository({ client: dynamo, tableName }),
     submissions: new DynamoSubmissionRepository({ client: dynamo, tableName, clock }),
@@ -99,7 +126,7 @@ export function composeLocal(options: ComposeLocalOptions): LocalDeps {
     ledger: new DynamoOnceLedger({ client: dynamo, tableName, clock }),
     secrets: localSecretSource(options.dataDir),
     clock,
-    log: options.log ?? consoleLog(),
+    log,
     close() {
       dynamo.destroy();
       s3.destroy();

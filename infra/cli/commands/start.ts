@@ -1,0 +1,96 @@
+/**
+ * `tonghop start` (`npm start`): the whole system on this machine until Ctrl-C / SIGTERM.
+ */
+import { relative } from 'node:path';
+import { openPeriod, periodLabel, TIME_ZONE } from '../../../functions/core/periods';
+import { loadLocalConfig } from '../../local/config';
+import { DataDirBusyError } from '../../local/data-dir-lock';
+import { readLiveRuntime } from '../../local/runtime-file';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { UsageError, type CliCommand } from '../command';
+import { reportCliError } from '../context';
+
+const help = `Cách dùng: npm start   (hoặc: npx tonghop start)
+
+Chạy toàn bộ hệ thống trên máy này, không cần tài khoản AWS: DynamoDB (dynalite) và S3 (s3rver)
+nhúng, lưu dữ liệu trong thư mục dữ liệu; cổng nộp báo cáo và API; xử lý tệp nộp lên; lịch tổng
+hợp và nhắc nộp (giờ Việt Nam); thư gửi đi được ghi thành tệp .eml trong <thư mục dữ liệu>/outbox/.
+Lần chạy đầu tiên tạo sẵn một tỉnh mẫu khoảng 50 đơn vị.
+
+Cấu hình (biến môi trường):
+  PORT               cổng HTTP của cổng nộp báo cáo (mặc định 3000)
+  TONGHOP_DATA_DIR   thư mục dữ liệu (mặc định .local)
+Các cổng khác được chọn tự động, nên hai bản chạy với PORT và TONGHOP_DATA_DIR khác nhau chạy
+song song được. Ctrl-C hoặc SIGTERM dừng gọn gàng; chạy lại giữ nguyên dữ liệu.
+
+Lệnh này tự khởi động mọi thứ nó cần. Trong lúc nó chạy, các lệnh khác (units, links, …) dùng
+chính tiến trình này. Exit: 0 dừng bình thường, 2 cấu hình sai, cổng bận hoặc thư mục dữ liệu bận.`;
+
+function banner(runtime: LocalRuntime, dataDir: string): string {
+  const rel = relative(process.cwd(), dataDir);
+  const shownDir = rel === '' ? '.' : rel.startsWith('..') ? dataDir : rel;
+  const at = (d: Date | null) => (d ? d.toLocaleString('vi-VN', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' }) : '—');
+  const now = runtime.deps.clock.now();
+  const forms = runtime.catalog.list();
+  const periods = forms.map((f) => ({ form: f, period: openPeriod(f, now) }));
+  const first = periods[0];
+  const lines = [
+    '',
+    'tonghop đang chạy (running).',
+    '',
+    `  Cổng nộp báo cáo (portal):   ${runtime.url}`,
+    `  Thư mục dữ liệu (data dir):  ${shownDir}`,
+    `  Hộp thư đi (outbox):         ${shownDir}/outbox/*.eml`,
+    '',
+    'Đường dẫn nộp báo cáo của từng đơn vị (unit upload links):',
+    ...periods.map(({ form, period }) => `  npx tonghop links --period ${period}    # ${form.name}: ${periodLabel(period)}`),
+    ...(first ? ['', `Biểu mẫu điền sẵn (pre-filled form): npx tonghop template --form ${first.form.id} --period ${first.period} --unit SO-NV`] : []),
+    '',
+    'Lịch (schedules, Asia/Ho_Chi_Minh):',
+    ...runtime.schedules.list().map((s) => `  ${s.kind === 'consolidate' ? 'tổng hợp' : 'nhắc nộp'} ${s.formId}: lần tới ${at(s.nextRun())}`),
+    '',
+    'Nhấn Ctrl-C để dừng (press Ctrl-C to stop).',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export const command: CliCommand = {
+  help,
+  async run(args) {
+    let dataDir = '';
+    try {
+      if (args.length > 0) throw new UsageError(`Lệnh start không nhận tham số: ${args.join(' ')} (cấu hình bằng PORT, TONGHOP_DATA_DIR)`);
+      const config = loadLocalConfig();
+      dataDir = config.dataDir;
+      process.stderr.write(`Đang khởi động tonghop trên cổng ${config.port}…\n`);
+      const runtime = await startLocalRuntime({ port: config.port, dataDir: config.dataDir });
+      process.stdout.write(banner(runtime, config.dataDir) + '\n');
+      await new Promise<void>((resolve) => {
+        let signals = 0;
+        const onSignal = (signal: NodeJS.Signals) => {
+          signals += 1;
+          if (signals > 1) {
+            process.stderr.write('Buộc dừng (forced stop).\n');
+            process.exit(130);
+          }
+          process.stderr.write(`\nNhận ${signal}, đang dừng… (stopping)\n`);
+          runtime.stop().then(resolve, resolve);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
+      process.stderr.write('Đã dừng. Dữ liệu vẫn nằm trong thư mục dữ liệu (stopped; data kept).\n');
+      return 0;
+    } catch (err) {
+      if (err instanceof DataDirBusyError) {
+        const live = readLiveRuntime(dataDir);
+        if (live) {
+          process.stderr.write(`Lỗi: tonghop đã chạy trên thư mục dữ liệu này tại ${live.portalUrl} (tiến trình ${live.pid}).\nDùng TONGHOP_DATA_DIR khác để chạy bản thứ hai.\n`);
+          return 2;
+        }
+      }
+      return reportCliError(err, help);
+    }
+  },
+};
