@@ -193,8 +193,9 @@ class SheetReader {
 
   /** Each anchor's current row: where recorded, else where its text now is (rows inserted or deleted); undefined when it cannot be mapped. */
   private mapAnchors(): Array<number | undefined> {
-    return this.meta.structure.anchors.map(([col, row, text]) => {
-      if (cellText(this.ws, row, col) === text) return row;
+    // Always through the column index: a Mã số copied onto a second row is ambiguous even when
+    // the original still sits where it was recorded.
+    return this.meta.structure.anchors.map(([col, , text]) => {
       const found = this.rowsWithText(col, text);
       return found.length === 1 ? found[0] : undefined;
     });
