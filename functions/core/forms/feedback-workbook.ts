@@ -32,7 +32,7 @@ function clearEarlierAnnotations(ws: Worksheet) {
       const text = noteText(cell.note);
       if (text.startsWith(NOTE_PREFIX.error) || text.startsWith(NOTE_PREFIX.warning)) {
         cell.note = undefined as unknown as string;
-        cell.fill = INPUT_FILL;
+        cell.style = { ...cell.style, fill: INPUT_FILL };
       }
     });
   });
@@ -71,7 +71,8 @@ export async function buildFeedbackWorkbook(bytes: Buffer, result: ValidationRes
     if (!ws) continue;
     const cell = ws.getCell(first.cell!);
     const worst = list.some((i) => i.severity === 'error') ? 'error' : 'warning';
-    cell.fill = worst === 'error' ? RED : AMBER;
+    // exceljs shares one style object between cells loaded with the same style: replace, never mutate.
+    cell.style = { ...cell.style, fill: worst === 'error' ? RED : AMBER };
     const text = list.map((i) => `${NOTE_PREFIX[i.severity]}${i.message}`).join('\n');
     cell.note = { texts: [{ text }], margins: { insetmode: 'auto' }, protection: { locked: 'False', lockText: 'False' }, editAs: 'absolute' } as unknown as ExcelJS.Comment;
   }
