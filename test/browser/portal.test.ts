@@ -75,11 +75,13 @@ describe('portal in headless Chromium', () => {
   });
 
   it('lets the unit reach the drop zone with the keyboard and open the file picker with Enter', async () => {
+    await page.goto(stack.linkFor(UNIT.code));
     const zone = card().locator('.dropzone');
     await zone.focus();
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
     expect(chooser.isMultiple()).toBe(false);
-    expect(await zone.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+    type StyledElement = { ownerDocument: { defaultView: { getComputedStyle(el: unknown): { outlineStyle: string } } } };
+    expect(await zone.evaluate((el) => (el as unknown as StyledElement).ownerDocument.defaultView.getComputedStyle(el).outlineStyle)).toBe('solid'); // visible focus
   });
 
   it('downloads the pre-filled form, uploads it filled and shows it accepted (đã nộp)', async () => {
@@ -131,16 +133,16 @@ async function textOf(locator: ReturnType<Page['locator']>, pattern?: RegExp, ti
 
 /** Drops a file on an element the way a user dragging from the file manager does. */
 async function dropFile(page: Page, target: ReturnType<Page['locator']>, bytes: Buffer, name: string): Promise<void> {
+  // A string, not a function: the test compiles without the DOM typings.
   const dataTransfer = await page.evaluateHandle(
-    ({ base64, fileName }) => {
+    `(({ base64, fileName }) => {
       const binary = atob(base64);
       const array = new Uint8Array(binary.length);
       for (let i = 0; i < binary.length; i += 1) array[i] = binary.charCodeAt(i);
       const dt = new DataTransfer();
       dt.items.add(new File([array], fileName, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
       return dt;
-    },
-    { base64: bytes.toString('base64'), fileName: name },
+    })(${JSON.stringify({ base64: bytes.toString('base64'), fileName: name })})`,
   );
   await target.dispatchEvent('dragover', { dataTransfer });
   await target.dispatchEvent('drop', { dataTransfer });
