@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { FileStore, SubmissionRepository } from '../../functions/core/ports';
+import { parseUploadKey } from '../../functions/core/upload-id';
 import type { S3EventNotification } from './emulators';
 
 export type IngestSqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
@@ -152,6 +154,38 @@ export function createLocalIngestQueue(options: LocalIngestQueueOptions): LocalI
       notify();
     },
   };
+}
+
+/**
+ * The local queue lives in memory, so a process stopped mid-ingest would leave uploads that no
+ * event will ever reach. Call this once at start-up: every object under `uploads/` whose
+ * submission is missing or still `pending` gets an object-created event again (its time is the
+ * object's LastModified, as S3's eventTime; an existing record keeps its own receivedAt).
+ * Returns the keys queued.
+ */
+export async function requeueUnfinishedUploads(deps: {
+  files: Pick<FileStore, 'list'>;
+  submissions: Pick<SubmissionRepository, 'get'>;
+  queue: Pick<LocalIngestQueue, 'enqueue'>;
+  bucketName: string;
+}): Promise<string[]> {
+  const queued: string[] = [];
+  for (const object of await deps.files.list('uploads/')) {
+    const parts = parseUploadKey(object.key);
+    // Off-layout objects were recorded as failed when their event came; they would only fail again.
+    if (!parts) continue;
+    const existing = await deps.submissions.get(parts.uploadId);
+    if (existing && existing.status !== 'pending') continue;
+    deps.queue.enqueue({
+      Records: [{
+        eventName: 'ObjectCreated:Put',
+        eventTime: (object.lastModified ?? new Date()).toISOString(),
+        s3: { bucket: { name: deps.bucketName }, object: { key: object.key, size: object.size, eTag: object.etag } },
+      }],
+    });
+    queued.push(object.key);
+  }
+  return queued;
 }
 
 /** Dead-lettered messages, oldest first (unreadable files are listed with their parse error). */

@@ -19,7 +19,7 @@ import { systemClock } from '../../functions/core/ports';
 import { feedbackKey } from '../../functions/core/upload-id';
 import { createIngestHandler } from '../../functions/handlers/ingest';
 import { startEmulators, type Emulators, type S3EventNotification } from '../../infra/local/emulators';
-import { createLocalIngestQueue, listDeadLetters, type LocalIngestQueue } from '../../infra/local/ingest-queue';
+import { createLocalIngestQueue, listDeadLetters, requeueUnfinishedUploads, type LocalIngestQueue } from '../../infra/local/ingest-queue';
 import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/ingest/support';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -215,6 +215,25 @@ describe('ingest pipeline (embedded stack)', () => {
       const agg = await submissions.getAggregate(FORM_ID, period);
       expect(agg).toMatchObject({ unitsReported: 2, totals: totalsOf([otherBook.values, book.values]) });
       expect(listDeadLetters(dataDir)).toEqual([]);
+    });
+  });
+
+  describe('restart', () => {
+    it('requeues an upload whose event was lost when the local runtime stopped', async () => {
+      const unit = unitOf('LOST-01');
+      await units.putMany([unit]);
+      const { bytes } = await workbookFor(unit, '2027-Q4', { seed: 41 });
+      autoEnqueue = false;
+      const { key, uploadId } = keyFor('LOST-01', '2027-Q4');
+      await files.put(key, bytes);
+      await eventFor(key);
+      expect(await submissions.get(uploadId)).toBeUndefined();
+
+      const requeued = await requeueUnfinishedUploads({ files, submissions, queue, bucketName: emulators.bucketName });
+      await queue.drain();
+
+      expect(requeued).toEqual([key]);
+      expect((await submissions.get(uploadId))?.status).toBe('accepted');
     });
   });
 
