@@ -1,24 +1,29 @@
 /**
  * The portal in a real browser: headless Debian chromium (/usr/bin/chromium, never downloaded)
- * driven by playwright-core, against the whole local stack. A unit opens its link, downloads
+ * driven by playwright-core, against the whole local runtime (`startLocalRuntime`: the same
+ * handlers as `npm start`, emulators, ingest queue) on a temporary data dir, with the link
+ * printed by `npx tonghop links` for a unit of the seeded sample province. A unit opens its link, downloads
  * its pre-filled form, fills it, uploads it and sees it accepted; uploads a broken one by
  * drag-and-drop, sees the Vietnamese errors per cell and downloads the annotated workbook.
  * Screenshots go to test-artifacts/portal/.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FEEDBACK_SHEET } from '../../functions/core/forms';
 import type { Unit } from '../../functions/core/model';
 import { openPeriod, periodLabel } from '../../functions/core/periods';
 import { fillForm, sampleValues } from '../support/forms';
-import { startInterimStack } from './interim-stack';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '../../test-artifacts/portal');
-const UNIT: Unit = { code: 'SO-NV', name: 'Sở Nội vụ', type: 'so-nganh', emails: ['snv@example.vn'], active: true, keyVersion: 1 };
+const ROOT = join(__dirname, '../..');
+const quiet = { info: () => undefined, warn: () => undefined, error: (m: string, x?: unknown) => console.error(m, x), debug: () => undefined };
 
 jest.setTimeout(120_000);
 
@@ -27,7 +32,9 @@ if (!existsSync(CHROMIUM)) {
 }
 
 describe('portal in headless Chromium', () => {
-  let stack: Awaited<ReturnType<typeof startInterimStack>>;
+  let runtime: LocalRuntime;
+  let unit: Unit;
+  let link: string;
   let browser: Browser;
   let page: Page;
   let work: string;
@@ -36,8 +43,15 @@ describe('portal in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     work = mkdtempSync(join(tmpdir(), 'tonghop-browser-'));
-    stack = await startInterimStack({ dataDir: join(work, 'data'), units: [UNIT] });
-    period = openPeriod(stack.catalog.require('sap-xep-bo-may'), new Date());
+    const dataDir = join(work, 'data');
+    runtime = await startLocalRuntime({ port: 0, dataDir, log: quiet });
+    period = openPeriod(runtime.catalog.require('sap-xep-bo-may'), new Date());
+    unit = (await runtime.deps.units.list()).find((u) => u.type === 'so-nganh')!;
+    // The link exactly as an operator gets it.
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/tonghop.cjs'), 'links', '--period', period, '--unit', unit.code, '--json'], {
+      cwd: ROOT, env: { ...process.env, TONGHOP_DATA_DIR: dataDir },
+    });
+    link = (JSON.parse(stdout) as Array<{ unit: string; url: string }>).find((l) => l.unit === unit.code)!.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -51,7 +65,7 @@ describe('portal in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
+    await runtime?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -59,15 +73,16 @@ describe('portal in headless Chromium', () => {
 
   async function downloadForm(): Promise<Buffer> {
     const [download] = await Promise.all([page.waitForEvent('download'), card().getByRole('link', { name: /Tải biểu mẫu điền sẵn/ }).click()]);
-    expect(download.suggestedFilename()).toBe(`Sắp xếp tổ chức bộ máy, tinh giản biên chế - ${periodLabel(period)} - Sở Nội vụ.xlsx`);
+    expect(download.suggestedFilename()).toBe(`Sắp xếp tổ chức bộ máy, tinh giản biên chế - ${periodLabel(period)} - ${unit.name}.xlsx`);
     return readFileSync(await download.path());
   }
 
   it('shows the unit its reports, deadlines and statuses in Vietnamese', async () => {
-    await page.goto(stack.linkFor(UNIT.code));
+    await page.goto(link);
 
     expect(await page.locator('html').getAttribute('lang')).toBe('vi');
-    expect(await page.locator('.unit-name').textContent()).toBe('Sở Nội vụ');
+    expect(link.startsWith(`${runtime.url}/u/`)).toBe(true);
+    expect(await page.locator('.unit-name').textContent()).toBe(unit.name);
     expect(await card().locator('.period').textContent()).toBe(periodLabel(period));
     expect(await card().locator('.report-head .badge').textContent()).toBe('chưa nộp');
     expect(await card().locator('.deadline').textContent()).toMatch(/^Hạn nộp: 17:00 thứ .+, \d{2}\/\d{2}\/\d{4}/);
@@ -75,7 +90,7 @@ describe('portal in headless Chromium', () => {
   });
 
   it('lets the unit reach the drop zone with the keyboard and open the file picker with Enter', async () => {
-    await page.goto(stack.linkFor(UNIT.code));
+    await page.goto(link);
     const zone = card().locator('.dropzone');
     await zone.focus();
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
@@ -86,19 +101,19 @@ describe('portal in headless Chromium', () => {
 
   it('downloads the pre-filled form, uploads it filled and shows it accepted (đã nộp)', async () => {
     const blank = await downloadForm();
-    const file = join(work, 'Báo cáo quý của Sở Nội vụ.xlsx');
-    writeFileSync(file, await fillForm(blank, sampleValues(stack.catalog.require('sap-xep-bo-may'), UNIT.type, 11)));
+    const file = join(work, `Báo cáo quý - ${unit.name}.xlsx`);
+    writeFileSync(file, await fillForm(blank, sampleValues(runtime.catalog.require('sap-xep-bo-may'), unit.type, 11)));
 
     await card().locator('input[type=file]').setInputFiles(file);
 
     expect(await textOf(card().locator('.result.ok h4'))).toBe('Đã nộp thành công');
     expect(await textOf(card().locator('.report-head .badge'), /đã nộp/)).toBe('đã nộp');
-    expect(await textOf(page.locator('.history tbody tr').first())).toContain('Báo cáo quý của Sở Nội vụ.xlsx');
+    expect(await textOf(page.locator('.history tbody tr').first())).toContain(`Báo cáo quý - ${unit.name}.xlsx`);
     await page.screenshot({ path: join(ARTIFACTS, '2-accepted.png'), fullPage: true });
   });
 
   it('refuses a broken report dropped on the page, lists the errors by cell in Vietnamese and hands back the annotated workbook', async () => {
-    const values = sampleValues(stack.catalog.require('sap-xep-bo-may'), UNIT.type, 12);
+    const values = sampleValues(runtime.catalog.require('sap-xep-bo-may'), unit.type, 12);
     values.fields['01.hien_tai'] = Number(values.fields['01.hien_tai']) + 3;
     const broken = await fillForm(await downloadForm(), values);
 
