@@ -3,7 +3,7 @@
  * response. Browser routes carry the unit token in the path (`/u/<token>…`, so plain links work
  * without script); API routes take it as `Authorization: Bearer <token>`.
  */
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { InvalidInputError } from '../../core/errors';
 import type { Clock, FileStore, SecretSource, SubmissionRepository, UnitRepository } from '../../core/ports';
 import { createUpload, CreateUploadBodySchema } from '../../core/usecases/create-upload';
