@@ -60,6 +60,7 @@ class SheetWriter {
   private rowNumber = 0;
   private pending: ExcelJS.Row[] = [];
   private holding = false;
+  private readonly styles = new Map<string, Partial<ExcelJS.Style>>();
   constructor(readonly ws: Worksheet) {}
 
   /** Keeps every row added by `fn` open until it returns (for merges spanning rows). */
@@ -94,27 +95,54 @@ class SheetWriter {
     this.rowNumber = row.number;
     if (style.height) row.height = style.height;
     cells.forEach((c, i) => {
-      const cell = row.getCell(i + 1);
       const spec: CellSpec = isSpec(c) ? c : { value: c };
-      const bold = spec.bold ?? style.bold ?? style.header;
-      const font: Partial<Font> = { name: 'Times New Roman', size: 12, ...style.font, ...spec.font };
-      if (bold) font.bold = true;
-      if (spec.italic) font.italic = true;
-      cell.font = font;
-      if (spec.numFmt) cell.numFmt = spec.numFmt;
-      else if (typeof spec.value === 'number') cell.numFmt = NUM;
-      const fill = style.header ? HEADER_FILL : style.fill;
-      if (fill) cell.fill = fill;
-      if (style.border !== false) cell.border = BORDER;
-      cell.alignment = {
-        vertical: style.header ? 'middle' : 'top',
-        horizontal: spec.align ?? (style.header ? 'center' : undefined),
-        wrapText: spec.wrap ?? (style.header || typeof spec.value === 'string'),
-        indent: spec.indent,
-      };
+      row.getCell(i + 1).style = this.styleFor(spec, style);
     });
     this.pending.push(row);
     return row.number;
+  }
+
+  /**
+   * One shared style object per distinct look: exceljs caches style ids by object identity
+   * (a WeakMap), so sharing objects keeps styling cheap for hundreds of thousands of cells.
+   */
+  private styleFor(spec: CellSpec, row: RowStyle): Partial<ExcelJS.Style> {
+    const bold = (spec.bold ?? row.bold ?? row.header) === true;
+    const numFmt = spec.numFmt ?? (typeof spec.value === 'number' ? NUM : undefined);
+    const fill = row.header ? HEADER_FILL : row.fill;
+    const border = row.border !== false;
+    const horizontal = spec.align ?? (row.header ? 'center' : undefined);
+    const wrap = spec.wrap ?? (row.header === true || typeof spec.value === 'string');
+    const fontKey = row.font || spec.font ? JSON.stringify([row.font, spec.font]) : '';
+    const key = `${bold}|${spec.italic === true}|${fontKey}|${numFmt}|${fill?.type === 'pattern' ? fill.fgColor?.argb : ''}|${border}|${row.header === true}|${horizontal}|${wrap}|${spec.indent ?? ''}`;
+    let cached = this.styles.get(key);
+    if (!cached) {
+      const font: Partial<Font> = { name: 'Times New Roman', size: 12, ...row.font, ...spec.font };
+      if (bold) font.bold = true;
+      if (spec.italic) font.italic = true;
+      cached = {
+        font,
+        ...(numFmt ? { numFmt } : {}),
+        ...(fill ? { fill } : {}),
+        ...(border ? { border: BORDER } : {}),
+        alignment: { vertical: row.header ? 'middle' : 'top', horizontal, wrapText: wrap, indent: spec.indent },
+      };
+      this.styles.set(key, cached);
+    }
+    return cached;
+  }
+
+  /** The style `add` would give this cell, for rows written with `addStyled`. */
+  style(spec: CellSpec, row: RowStyle = {}): Partial<ExcelJS.Style> {
+    return this.styleFor(spec, row);
+  }
+
+  /** The fast path for long uniform sheets: values with one precomputed style per column. */
+  addStyled(values: Array<string | number | null>, styles: ReadonlyArray<Partial<ExcelJS.Style>>): void {
+    if (!this.holding) this.flush();
+    const row = this.ws.addRow(values);
+    for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = styles[i]!;
+    this.pending.push(row);
   }
 
   /** A title line across `width` columns (merged, no border). */
@@ -492,12 +520,14 @@ function writeDataSheet(wb: WB, name: string, report: ConsolidatedReport): void 
   ws.columns = [{ width: 12 }, { width: 36 }, { width: 24 }, { width: 16 }, { width: 16 }];
   const s = new SheetWriter(ws);
   s.add([...DATA_SHEET_HEADER], { header: true });
+  const text = s.style({ value: '', wrap: false }, { border: false });
+  const styles = [text, text, text, text, s.style({ value: 0, numFmt: NUM }, { border: false })];
   for (const l of report.units) {
     if (!l.accepted) continue;
     const type = UNIT_TYPE_LABELS[l.unit.type];
     for (const f of figures) {
       const v = l.totals[f.key];
-      if (v !== undefined) s.add([l.unit.code, l.unit.name, type, f.key, { value: v, numFmt: NUM }], { border: false });
+      if (v !== undefined) s.addStyled([l.unit.code, l.unit.name, type, f.key, v], styles);
     }
   }
   s.finish();
