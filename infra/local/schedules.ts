@@ -69,7 +69,7 @@ export function startSchedules(forms: readonly FormDefinition[], targets: Schedu
   for (const form of forms) {
     for (const [kind, time] of [['consolidate', form.consolidation.time], ['remind', form.reminders.time]] as const) {
       const expression = cronAt(time);
-      const cron = new Cron(expression, { timezone: TIME_ZONE, protect: true, name: `${kind}-${form.id}` }, () => run(kind, form.id));
+      const cron = new Cron(expression, { timezone: TIME_ZONE, protect: true }, () => run(kind, form.id));
       jobs.push({ schedule: { name: `${kind}-${form.id}`, formId: form.id, kind, cron: expression, nextRun: () => cron.nextRun() }, cron });
     }
   }
