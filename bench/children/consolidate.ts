@@ -5,9 +5,7 @@
  * outbox. Prints the time, the peak RSS and where the workbook went.
  */
 import { performance } from 'node:perf_hooks';
-import { loadFormCatalog } from '../../functions/core/forms/index';
 import { consolidateReport } from '../../functions/core/usecases/consolidate-report';
-import { createOutboxMailer } from '../../infra/local/outbox-mailer';
 import { childInput, childOutput, peakRssMb } from '../lib/child';
 import type { LocalEndpoints } from '../../infra/local/compose';
 import { composeBench } from '../lib/stack';
@@ -15,22 +13,17 @@ import { composeBench } from '../lib/stack';
 interface Input {
   address: LocalEndpoints;
   dataDir: string;
+  /** The repository's templates/ (a bundled child cannot find it from its own location). */
   templatesDir: string;
-  outboxDir: string;
   formId: string;
   period: string;
 }
 
 async function main(): Promise<void> {
   const input = childInput<Input>();
-  const local = composeBench(input.dataDir, input.address);
-  const catalog = await loadFormCatalog(input.templatesDir);
-  const deps = {
-    ...local,
-    forms: catalog,
-    mailer: createOutboxMailer({ dir: input.outboxDir }),
-    mail: { from: local.config.mailFrom },
-  };
+  // The local composition root as `tonghop consolidate` uses it: outbox mailer under the data dir.
+  const local = composeBench(input.dataDir, input.address, input.templatesDir);
+  const deps = { ...local, forms: await local.catalog };
   const rssBefore = peakRssMb();
   const start = performance.now();
   const result = await consolidateReport(deps, { formId: input.formId, period: input.period, send: true });

@@ -49,7 +49,8 @@ export function runNode<T>(file: string, input: unknown, options: { nodeArgs?: s
     // `npm run bench -- --profile` writes a V8 CPU profile per child (bench/tools/top-profile.cjs reads them).
     const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
     const child = spawn(process.execPath, [...profile, ...(options.nodeArgs ?? []), file, ...(options.args ?? [])], {
-      env: { ...process.env, ...options.env, BENCH_INPUT: JSON.stringify(input) },
+      // NODE_NO_WARNINGS: the SDK's Node-version notice would bury a real error in stderr.
+      env: { ...process.env, NODE_NO_WARNINGS: '1', ...options.env, BENCH_INPUT: JSON.stringify(input) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -34,6 +34,7 @@ export function renderTable(report: BenchReport): string {
     const floor = row.floor ? `${row.floor.metric} ${formatValue(row.floor.value, row.unit)}`.trim() : '';
     lines.push([row.metric, value, floor, ratio === undefined ? '' : round(ratio, 2).toFixed(2), formatBudget(row), status]);
     if (row.error) notes.push(`${row.metric}: ${row.error}`);
+    if (row.invalid) notes.push(`${row.metric}: FAIL because ${row.invalid}`);
     if (row.note) notes.push(`${row.metric}: ${row.note}`);
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => [...l[i]!].length)));
@@ -69,10 +70,12 @@ export function renderJson(report: BenchReport): string {
   const budgets: Array<Record<string, unknown>> = [];
   const unavailable: Record<string, string> = {};
   const errors: Record<string, string> = {};
+  const invalid: Record<string, string> = {};
   for (const row of report.rows) {
     metrics[row.metric] = row.value ?? null;
     if (row.na) unavailable[row.metric] = row.na;
     if (row.error) errors[row.metric] = row.error;
+    if (row.invalid) invalid[row.metric] = row.invalid;
     if (row.budget) {
       const ratio = ratioOf(row);
       budgets.push({
@@ -87,5 +90,5 @@ export function renderJson(report: BenchReport): string {
     }
   }
   const notes = Object.fromEntries(report.rows.filter((r) => r.note).map((r) => [r.metric, r.note]));
-  return JSON.stringify({ startedAt: report.startedAt, durationS: report.durationS, machine: report.machine, versions: report.versions, metrics, budgets, unavailable, errors, notes });
+  return JSON.stringify({ startedAt: report.startedAt, durationS: report.durationS, machine: report.machine, versions: report.versions, metrics, budgets, unavailable, errors, invalid, notes });
 }

@@ -29,6 +29,8 @@ export interface MetricRow {
   na?: string;
   /** The measurement crashed: the run exits non-zero. */
   error?: string;
+  /** The run broke a condition of the budget other than the number (e.g. uploads lost): FAIL whatever the value. */
+  invalid?: string;
   /** Extra facts worth printing (sample count, spread, lost uploads …). */
   note?: string;
 }
@@ -45,6 +47,7 @@ export function statusOf(row: MetricRow): Status {
   if (row.error) return 'ERROR';
   if (row.na || row.value === undefined) return row.budget ? 'n/a' : '';
   if (!row.budget) return '';
+  if (row.invalid) return 'FAIL';
   if (row.budget.kind === 'max') return row.value <= row.budget.limit ? 'PASS' : 'FAIL';
   const ratio = ratioOf(row);
   if (ratio === undefined) return 'n/a';

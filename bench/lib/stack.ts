@@ -7,18 +7,22 @@ import { join } from 'node:path';
 import { UNIT_TYPES, type Unit } from '../../functions/core/model';
 import { composeLocal, type LocalDeps, type LocalEndpoints } from '../../infra/local/compose';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
+import { rootPath } from './paths';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
 /** The local composition root (infra/local/compose.ts) over emulators at `address`, quiet. */
-export function composeBench(dataDir: string, address: LocalEndpoints): LocalDeps {
-  return composeLocal({ dataDir, emulators: address, portalUrl: 'http://127.0.0.1:9', log: quiet });
+export function composeBench(dataDir: string, address: LocalEndpoints, templatesDir = rootPath('templates')): LocalDeps {
+  return composeLocal({ dataDir, emulators: address, portalUrl: 'http://127.0.0.1:9', log: quiet, templatesDir });
 }
 
-/** Fresh emulators (throwaway storage) and the local dependencies over them. */
-export async function startStack(outDir: string): Promise<{ emulators: Emulators; address: LocalEndpoints; deps: LocalDeps; dataDir: string }> {
-  const dataDir = mkdtempSync(join(outDir, 'stack-'));
-  const emulators = await startEmulators();
+/**
+ * Emulators and the local dependencies over them: throwaway storage by default, or persisted in
+ * `persistDir` (a seeded data set kept between runs, see bench/measures/consolidate.ts).
+ */
+export async function startStack(outDir: string, persistDir?: string): Promise<{ emulators: Emulators; address: LocalEndpoints; deps: LocalDeps; dataDir: string }> {
+  const dataDir = persistDir ?? mkdtempSync(join(outDir, 'stack-'));
+  const emulators = await startEmulators(persistDir ? { dataDir: persistDir } : {});
   const { endpoints, tableName, bucketName, region, credentials } = emulators;
   const address: LocalEndpoints = { endpoints, tableName, bucketName, region, credentials };
   return { emulators, address, deps: composeBench(dataDir, address), dataDir };
