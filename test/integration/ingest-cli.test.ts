@@ -32,6 +32,9 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
+// The project-level testTimeout is not applied by jest 30 (a global option); a loaded 2-core machine needs more than 5 s.
+jest.setTimeout(120_000);
+
 describe('tonghop submissions', () => {
   let dataDir: string;
   const previous = process.env.TONGHOP_DATA_DIR;

@@ -24,6 +24,9 @@ import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/inges
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+// The project-level testTimeout is not applied by jest 30 (a global option); a loaded 2-core machine needs more than 5 s.
+jest.setTimeout(120_000);
+
 describe('ingest pipeline (embedded stack)', () => {
   let emulators: Emulators;
   let dataDir: string;

@@ -7,6 +7,9 @@ import { createDynamoDocumentClient } from '../../functions/adapters/aws-clients
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { FakeClock } from '../support/in-memory';
 
+// The project-level testTimeout is not applied by jest 30 (a global option); a loaded 2-core machine needs more than 5 s.
+jest.setTimeout(120_000);
+
 describe('DynamoOnceLedger', () => {
   let emulators: Emulators;
   let ledger: DynamoOnceLedger;

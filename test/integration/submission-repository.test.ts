@@ -26,6 +26,9 @@ const sumField = (latest: AcceptedValues[]) => ({
   '17.so_tien': latest.reduce((s, l) => s + Number(l.values.fields['17.so_tien'] ?? 0), 0),
 });
 
+// The project-level testTimeout is not applied by jest 30 (a global option); a loaded 2-core machine needs more than 5 s.
+jest.setTimeout(120_000);
+
 describe('DynamoSubmissionRepository', () => {
   let emulators: Emulators;
   let repo: DynamoSubmissionRepository;

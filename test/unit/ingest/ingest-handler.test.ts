@@ -28,6 +28,9 @@ async function setup() {
   return { deps, handler: createIngestHandler(deps) };
 }
 
+// Real workbooks are generated, filled and validated: seconds each on a loaded machine.
+jest.setTimeout(60_000);
+
 describe('createIngestHandler', () => {
   describe('message bodies', () => {
     it('reads the URL-encoded key and event time of each created object', () => {

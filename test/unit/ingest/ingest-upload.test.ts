@@ -39,6 +39,9 @@ async function upload(deps: ReturnType<typeof setup>, unitCode: string, bytes: B
   return { key, uploadId, input: { bucketKey: key, eventTime: at } };
 }
 
+// Real workbooks are generated, filled and validated: seconds each on a loaded machine.
+jest.setTimeout(60_000);
+
 describe('ingestUpload', () => {
   describe('an accepted upload', () => {
     it('records it with version, checksum, file name, link and on-time status, and counts it in the aggregate', async () => {
