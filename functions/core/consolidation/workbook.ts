@@ -516,7 +516,8 @@ export const DATA_SHEET_HEADER = ['Mã đơn vị', 'Tên đơn vị', 'Loại �
 
 function writeDataSheet(wb: WB, name: string, report: ConsolidatedReport): void {
   const figures = figureKeys(report.form);
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }], autoFilter: 'A1:E1' } as Partial<ExcelJS.AddWorksheetOptions>);
+  const options = sheetOptions(1, 0);
+  const ws = wb.addWorksheet(name, { ...options, pageSetup: { ...options.pageSetup, orientation: 'portrait' }, autoFilter: 'A1:E1' } as Partial<ExcelJS.AddWorksheetOptions>);
   ws.columns = [{ width: 12 }, { width: 36 }, { width: 24 }, { width: 16 }, { width: 16 }];
   const s = new SheetWriter(ws);
   s.add([...DATA_SHEET_HEADER], { header: true });
