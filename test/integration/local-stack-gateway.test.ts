@@ -1,0 +1,138 @@
+/**
+ * The local API Gateway and Scheduler stand-ins: real HTTP requests translated into payload v2
+ * events and back, and the per-form daily schedules with their retries.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { loadFormCatalog } from '../../functions/core/forms';
+import type { LocalLog } from '../../infra/local/compose';
+import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from '../../infra/local/http-gateway';
+import { startSchedules } from '../../infra/local/schedules';
+
+const quiet: LocalLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+
+describe('local API Gateway (payload v2)', () => {
+  let server: Server;
+  let base: string;
+  let seen: APIGatewayProxyEventV2[];
+  let reply: (event: APIGatewayProxyEventV2) => APIGatewayProxyResultV2;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      toApiGatewayEvent(req, { maxBytes: 1024 })
+        .then((event) => {
+          seen.push(event);
+          writeApiGatewayResult(res, reply(event), req.method);
+        })
+        .catch((err) => {
+          res.writeHead(err instanceof PayloadTooLargeError ? 413 : 500);
+          res.end();
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  beforeEach(() => {
+    seen = [];
+    reply = () => ({ statusCode: 204 });
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('passes path, query, lower-cased headers, cookies and a JSON body as text', async () => {
+    await fetch(`${base}/api/uploads?x=1&y=a%20b`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t', Cookie: 'a=1; b=2' },
+      body: JSON.stringify({ tên: 'Sở Nội vụ' }),
+    });
+
+    expect(seen[0]).toMatchObject({
+      version: '2.0',
+      rawPath: '/api/uploads',
+      rawQueryString: 'x=1&y=a%20b',
+      queryStringParameters: { x: '1', y: 'a b' },
+      cookies: ['a=1', 'b=2'],
+      isBase64Encoded: false,
+      body: '{"tên":"Sở Nội vụ"}',
+      requestContext: { http: { method: 'POST', path: '/api/uploads' } },
+    });
+    expect(seen[0]?.headers).toMatchObject({ 'content-type': 'application/json', authorization: 'Bearer t' });
+  });
+
+  it('base64-encodes a binary body byte for byte', async () => {
+    const bytes = Buffer.from([0, 255, 1, 254, 80, 75]);
+
+    await fetch(`${base}/bin`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+
+    expect(seen[0]?.isBase64Encoded).toBe(true);
+    expect(Buffer.from(seen[0]?.body ?? '', 'base64')).toEqual(bytes);
+  });
+
+  it('answers 413 when the body is over the limit, without calling the handler', async () => {
+    const response = await fetch(`${base}/big`, { method: 'POST', body: 'x'.repeat(3000) });
+
+    expect(response.status).toBe(413);
+    expect(seen).toEqual([]);
+  });
+
+  it('writes status, headers, cookies and a base64 body back as bytes', async () => {
+    reply = () => ({ statusCode: 201, headers: { 'X-Test': 'ok' }, cookies: ['s=1; HttpOnly'], body: Buffer.from([1, 2, 3]).toString('base64'), isBase64Encoded: true });
+
+    const response = await fetch(`${base}/file`);
+
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-test')).toBe('ok');
+    expect(response.headers.get('set-cookie')).toBe('s=1; HttpOnly');
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(Buffer.from([1, 2, 3]));
+  });
+
+  it('turns a bare object result into a 200 JSON response, as API Gateway does', async () => {
+    reply = () => ({ ok: true }) as unknown as APIGatewayProxyResultV2;
+
+    const response = await fetch(`${base}/bare`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+});
+
+describe('local schedules', () => {
+  it('schedules consolidation and reminders daily per form at the configured Vietnamese times', async () => {
+    const catalog = await loadFormCatalog();
+    const form = catalog.require('sap-xep-bo-may');
+    const schedules = startSchedules([form], { consolidate: async () => undefined, remind: async () => undefined }, quiet);
+    try {
+      const [hh, mm] = form.consolidation.time.split(':');
+      const consolidate = schedules.list().find((s) => s.kind === 'consolidate')!;
+      const next = consolidate.nextRun()!;
+      const local = new Date(next.getTime() + 7 * 3600_000);
+
+      expect(schedules.list().map((s) => s.kind).sort()).toEqual(['consolidate', 'remind']);
+      expect(consolidate.cron).toBe(`${Number(mm)} ${Number(hh)} * * *`);
+      expect([local.getUTCHours(), local.getUTCMinutes()]).toEqual([Number(hh), Number(mm)]);
+      expect(next.getTime() - Date.now()).toBeLessThanOrEqual(24 * 3600_000);
+    } finally {
+      schedules.stop();
+    }
+  });
+
+  it('retries a failed run with the same { formId } event', async () => {
+    const calls: unknown[] = [];
+    let failures = 1;
+    const schedules = startSchedules([], {
+      consolidate: async (event) => {
+        calls.push(event);
+        if (failures-- > 0) throw new Error('DynamoDB unavailable');
+        return { status: 'done' };
+      },
+      remind: async () => undefined,
+    }, quiet, { backoffMs: 1 });
+
+    await schedules.runNow('consolidate', 'sap-xep-bo-may');
+    schedules.stop();
+
+    expect(calls).toEqual([{ formId: 'sap-xep-bo-may' }, { formId: 'sap-xep-bo-may' }]);
+  });
+});
