@@ -174,3 +174,90 @@ describe('parseCsv', () => {
     expect(parseCsv('a,b\n"x, ""y""","line1\nline2"\n')).toEqual([['a', 'b'], ['x, "y"', 'line1\nline2']]);
   });
 });
+
+/** Every entry of a zip archive, inflated. */
+async function unzip(bytes: Buffer): Promise<Array<{ name: string; data: Buffer }>> {
+  const yauzl = (await import('yauzl')).default;
+  return new Promise((resolve, reject) => {
+    const out: Array<{ name: string; data: Buffer }> = [];
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, archive) => {
+      if (err || !archive) return reject(err);
+      archive.on('end', () => resolve(out));
+      archive.on('entry', (entry: import('yauzl').Entry) => {
+        archive.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            out.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+            archive.readEntry();
+          });
+        });
+      });
+      archive.readEntry();
+    });
+  });
+}
+
+/** A minimal zip writer (stored names, deflated data) for archives exceljs would choke on. */
+function zip(entries: Array<{ name: string; data: Buffer; declaredSize?: number }>): Buffer {
+  const { crc32, deflateRawSync } = require('node:zlib') as typeof import('node:zlib');
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const packed = deflateRawSync(e.data);
+    const size = e.declaredSize ?? e.data.length;
+    const crc = crc32(e.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, packed);
+    centrals.push(central, name);
+    offset += local.length + name.length + packed.length;
+  }
+  const centralBytes = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(centralBytes.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, centralBytes, end]);
+}
+
+describe('parseUnitsFile on hostile workbooks', () => {
+  it('refuses a small, otherwise valid .xlsx that inflates past the cap, before exceljs loads it', async () => {
+    const valid = await xlsx([['code', 'name', 'type'], ['A', 'Một', 'huyen']]);
+    const bomb = zip([...(await unzip(valid)), { name: 'xl/media/padding.bin', data: Buffer.alloc(60 * 1024 * 1024) }]);
+
+    const parsed = await parseUnitsFile(bomb, 'dv.xlsx');
+
+    expect(bomb.length).toBeLessThan(1_000_000);
+    expect(parsed.issues).toEqual([expect.objectContaining({ code: 'UNITS_FILE_UNREADABLE' })]);
+  });
+
+  it('refuses an entry whose real size differs from the size it declares', async () => {
+    const liar = zip([{ name: 'xl/workbook.xml', data: Buffer.alloc(100_000, 0x20), declaredSize: 10 }]);
+
+    const parsed = await parseUnitsFile(liar, 'dv.xlsx');
+
+    expect(parsed.issues[0]?.code).toBe('UNITS_FILE_UNREADABLE');
+  });
+});
