@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseFormDefinition, type FormDefinition } from '../../../functions/core/forms/definition';
 import { UNIT_TYPES, type FormValues, type Unit, type UnitType } from '../../../functions/core/model';
 import { isSummedColumn, isTextColumn } from '../../../functions/core/consolidation/report';
+import { seededRandom } from '../../support/forms';
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
 import type { Submission, ValidationIssue } from '../../../functions/core/model';
 import {
@@ -18,17 +19,8 @@ export function loadForm(id: 'sap-xep-bo-may' | 'bien-che-thang'): FormDefinitio
   return parseFormDefinition(raw, `${id}.v1.json`);
 }
 
-/** mulberry32: a small seeded PRNG so a failing seed can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (shared with the forms tests) so a failing seed can be replayed. */
+export const rng = seededRandom;
 
 export const int = (r: () => number, max: number) => Math.floor(r() * (max + 1));
 
