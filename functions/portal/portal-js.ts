@@ -126,6 +126,7 @@ export const PORTAL_JS = String.raw`
       if (xhr.status < 200 || xhr.status >= 300) return self.fail('Tải tệp lên không thành công (mã ' + xhr.status + '). Vui lòng thử lại; nếu vẫn lỗi, hãy liên hệ Ban Tổ chức Tỉnh ủy.');
       self.bar.value = 100;
       self.percent.textContent = '100%';
+      setBadge(self.root, 'processing');
       self.show('wait', 'Đã tải lên, hệ thống đang kiểm tra báo cáo…', [el('p', null, ['Thường chỉ mất vài giây. Vui lòng không đóng trang.'])]);
       self.poll(post.uploadId, 0);
     };
@@ -206,14 +207,19 @@ export const PORTAL_JS = String.raw`
     table.insertBefore(el('tr', null, cells), table.firstChild);
   }
 
+  function setBadge(root, status) {
+    var badge = root.querySelector('.report-head .badge');
+    if (!badge) return;
+    badge.className = 'badge badge-' + status;
+    badge.textContent = STATUS_LABELS[status] || status;
+  }
+
   function refreshStatuses() {
     api('GET', '/api/me', null, function (err, me) {
       if (err || !me) return;
       me.reports.forEach(function (r) {
-        var badge = document.querySelector('.report[data-form-id="' + r.formId + '"][data-period="' + r.period + '"] .report-head .badge');
-        if (!badge) return;
-        badge.className = 'badge badge-' + r.status;
-        badge.textContent = STATUS_LABELS[r.status] || r.status;
+        var root = document.querySelector('.report[data-form-id="' + r.formId + '"][data-period="' + r.period + '"]');
+        if (root) setBadge(root, r.status);
       });
     });
   }
