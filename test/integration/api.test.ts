@@ -142,6 +142,19 @@ describe('portal API on the embedded stack', () => {
     });
   });
 
+  describe('a unit cannot submit as another', () => {
+    it('refuses another unit\'s workbook uploaded through this unit\'s link, naming both units', async () => {
+      const theirs = await fillForm(await downloadForm(HU_TH), sampleValues(catalog.require('sap-xep-bo-may'), 'huyen', 9));
+
+      const uploadId = await upload(SO_NV, theirs, 'cua-huyen.xlsx');
+      const body = (await outcome(SO_NV, uploadId)).json() as { status: string; errors: Array<{ message: string }> };
+
+      expect(body.status).toBe('rejected');
+      expect(body.errors.map((e) => e.message).join(' ')).toMatch(/Huyện ủy Thạch Hà|HU-TH/);
+      expect(body.errors.map((e) => e.message).join(' ')).toMatch(/Sở Nội vụ|SO-NV/);
+    });
+  });
+
   describe('refusals over the wire', () => {
     it('answers 403 when a unit asks for an upload issued to another unit that has not arrived yet', async () => {
       const created = await call(httpEvent('POST', '/api/uploads', { bearer: token(HU_TH), body: JSON.stringify({ formId: 'sap-xep-bo-may', period, fileName: 'a.xlsx', size: 10 }) }));
