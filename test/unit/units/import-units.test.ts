@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { importUnits, UnitImportError } from '../../../functions/core/usecases/import-units';
 import { parseCsv, parseUnitsFile } from '../../../functions/core/units/parse-units';
@@ -201,7 +202,6 @@ async function unzip(bytes: Buffer): Promise<Array<{ name: string; data: Buffer 
 
 /** A minimal zip writer (stored names, deflated data) for archives exceljs would choke on. */
 function zip(entries: Array<{ name: string; data: Buffer; declaredSize?: number }>): Buffer {
-  const { crc32, deflateRawSync } = require('node:zlib') as typeof import('node:zlib');
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
