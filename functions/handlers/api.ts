@@ -41,7 +41,9 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     .use(errorResponse({ logger, renderErrorPage: (e) => renderMessagePage({ title: errorPageTitle(e.statusCode), message: e.message, code: e.code }) }))
     .handler(async (event) => {
       const body = event.body !== undefined && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-      return dispatch(await routes, { method: event.requestContext.http.method.toUpperCase(), path: event.rawPath, headers: event.headers ?? {}, body });
+      // A trailing slash (added by some mail clients) names the same page.
+      const path = event.rawPath.length > 1 ? event.rawPath.replace(/\/+$/, '') : event.rawPath;
+      return dispatch(await routes, { method: event.requestContext.http.method.toUpperCase(), path, headers: event.headers ?? {}, body });
     });
   // The local runtime may call without a Lambda context; middy needs an object.
   return (event, context) => handler(event, context ?? ({} as Context));

@@ -42,6 +42,7 @@ h2 { font-size: 1.2rem; margin: 0 0 .75rem; }
 .report { background: var(--paper); border: 1px solid var(--line); border-left: 4px solid var(--brand); border-radius: 8px; padding: 1rem 1.25rem; display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr); gap: .75rem 2rem; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
 .report-info { display: flex; flex-direction: column; align-items: flex-start; gap: .45rem; }
 .report .result { grid-column: 1 / -1; }
+.report-none { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; color: var(--muted); }
 .report-head { align-self: stretch; display: flex; align-items: flex-start; justify-content: space-between; gap: 1rem; }
 .report h3 { margin: 0; font-size: 1.05rem; line-height: 1.4; }
 .report .period { display: block; font-size: 1.3rem; font-weight: 700; color: var(--brand-dark); margin-top: .1rem; }

@@ -61,7 +61,9 @@ export function renderUnitPage(input: UnitPageInput): string {
   const masthead = `${BRAND}
 <p class="unit"><span class="unit-name">${e(unit.name)}</span><span class="unit-meta">${e(UNIT_TYPE_LABELS[unit.type])} · Mã đơn vị ${e(unit.code)}</span></p>`;
   const maxMb = (input.maxUploadBytes / (1024 * 1024)).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
-  const cards = input.reports.map((r) => reportCard(r, base, maxMb)).join('\n');
+  const cards = input.reports.length
+    ? input.reports.map((r) => reportCard(r, base, maxMb)).join('\n')
+    : '<li class="report-none">Hiện chưa có báo cáo nào cần nộp.</li>';
   const main = `<h2 id="reports-heading">Báo cáo cần nộp</h2>
 <p class="intro">Với mỗi báo cáo: tải biểu mẫu đã điền sẵn tên đơn vị và kỳ báo cáo, điền số liệu bằng Excel hoặc LibreOffice, lưu lại (giữ định dạng .xlsx) rồi nộp tệp tại đây. Kết quả kiểm tra hiện ngay sau vài giây; nếu có lỗi, hệ thống chỉ rõ ô cần sửa.</p>
 <noscript><p class="result bad">Trình duyệt đang tắt JavaScript: vẫn tải được biểu mẫu, nhưng cần bật JavaScript để nộp báo cáo.</p></noscript>

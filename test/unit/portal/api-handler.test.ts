@@ -54,6 +54,13 @@ describe('API handler', () => {
       expect(res.body).not.toMatch(/https?:\/\/(?!www\.w3\.org)/); // every asset from the app itself
     });
 
+    it('opens the same page when a mail client added a trailing slash to the link', async () => {
+      const { world, call } = setup();
+      const res = await call('GET', `/u/${world.tokenFor(SO_NV)}/`);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('Sở Nội vụ');
+    });
+
     it('shows a Vietnamese error page (401) for a revoked link', async () => {
       const { world, call } = setup();
       const token = world.tokenFor(SO_NV);
