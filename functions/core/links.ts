@@ -39,8 +39,10 @@ function randomNonce(): string {
 export function verifyLinkToken(secret: string, token: string, now: Date): LinkClaims {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) throw invalid();
-  const expected = mac(secret, payload);
-  const given = Buffer.from(signature, 'base64url');
+  // Compare the canonical encodings: base64url decoding ignores a last character's spare bits,
+  // so comparing decoded bytes would accept several spellings (and token ids) of one token.
+  const expected = Buffer.from(mac(secret, payload).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
   let claims: LinkClaims;
   try {

@@ -22,6 +22,12 @@ describe('resolveUnitLink', () => {
       ['no token', async () => undefined, 'LINK_MISSING'],
       ['a token with a forged unit', async (w) => w.tokenFor(SO_NV).replace(/^[^.]+/, Buffer.from(JSON.stringify({ u: 'HU-TH', v: 1, exp: 2e9, n: 'x' })).toString('base64url')), 'LINK_INVALID'],
       ['garbage', async () => 'not-a-token', 'LINK_INVALID'],
+      ['another spelling of a valid signature (spare bits of the last base64url character)', async (w) => {
+        const token = w.tokenFor(SO_NV);
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        const last = alphabet.indexOf(token.at(-1)!);
+        return token.slice(0, -1) + alphabet[last ^ 1]; // 32-byte MAC: the last character carries 2 spare bits
+      }, 'LINK_INVALID'],
       ['an expired token', async (w) => w.tokenFor(SO_NV, { exp: Math.floor(w.clock.now().getTime() / 1000) - 1 }), 'LINK_EXPIRED'],
       ['a token revoked by bumping the key version', async (w) => {
         const token = w.tokenFor(HU_TH);
