@@ -12,7 +12,7 @@ import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-subm
 import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
 import { join } from 'node:path';
-import { loadFormCatalog, type FormCatalog } from '../../functions/core/forms';
+import { loadFormCatalog, type FormCatalog } from '../../functions/core/forms/catalog';
 import type { Clock, FileStore, Mailer, OnceLedger, SecretSource, SubmissionRepository, UnitRepository } from '../../functions/core/ports';
 import { systemClock } from '../../functions/core/ports';
 import type { Emulators } from './emulators';

@@ -12,11 +12,13 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFo
 import { createTableInput } from '../../functions/adapters/table-schema';
 import { acquireDataDirLock } from './data-dir-lock';
 
-// Neither package ships types; the surface used here is small.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (opts: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => import('node:net').Server;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => S3rverInstance;
+// Neither package ships types; the surface used here is small. Loaded on first start only, so
+// importing this module (e.g. for LOCAL_CREDENTIALS) stays cheap for CLI commands that talk to
+// an already running instance.
+type Dynalite = (opts: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => import('node:net').Server;
+type S3rverClass = new (opts: Record<string, unknown>) => S3rverInstance;
+const loadDynalite = () => require('dynalite') as Dynalite; // eslint-disable-line @typescript-eslint/no-require-imports
+const loadS3rver = () => require('s3rver') as S3rverClass; // eslint-disable-line @typescript-eslint/no-require-imports
 
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
@@ -79,6 +81,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   // A second dynalite on the same folder crashes the process: refuse it up front instead.
   const releaseLock = options.dataDir ? acquireDataDirLock(options.dataDir) : () => undefined;
 
+  const dynalite = loadDynalite();
+  const S3rver = loadS3rver();
   const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   let s3: S3rverInstance | undefined;
   let endpoints: { dynamodb: string; s3: string };

@@ -3,7 +3,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UNIT_TYPE_LABELS, type Unit } from '../../../functions/core/model';
-import { importUnits, UnitImportError } from '../../../functions/core/usecases/import-units';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
 
@@ -54,6 +53,8 @@ async function importFile(args: string[]): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('Cần đúng một tệp: npx tonghop units import <tệp.csv|tệp.xlsx>');
   const bytes = await readFile(file);
+  // Loaded here: the parser pulls in exceljs, which `units list` does not need.
+  const { importUnits, UnitImportError } = await import('../../../functions/core/usecases/import-units');
   try {
     const result = await withLocalDeps((deps) => importUnits(deps, { bytes, fileName: file }));
     if (values.json) process.stdout.write(JSON.stringify({ ok: true, ...result }, null, 2) + '\n');
