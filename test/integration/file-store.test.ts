@@ -5,6 +5,9 @@ import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { createS3Client } from '../../functions/adapters/aws-clients';
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
 
+// jest 30 ignores the project-level testTimeout; the shared machine can be slow.
+jest.setTimeout(120_000);
+
 describe('S3FileStore on the embedded S3 API', () => {
   let emulators: Emulators;
   let store: S3FileStore;

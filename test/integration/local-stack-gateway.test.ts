@@ -10,6 +10,9 @@ import type { LocalLog } from '../../infra/local/compose';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from '../../infra/local/http-gateway';
 import { startSchedules } from '../../infra/local/schedules';
 
+// jest 30 ignores the project-level testTimeout; the shared machine can be slow.
+jest.setTimeout(120_000);
+
 const quiet: LocalLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
 describe('local API Gateway (payload v2)', () => {

@@ -16,6 +16,9 @@ import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime'
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
 import type { LocalLog } from '../../infra/local/compose';
 
+// jest 30 ignores the project-level testTimeout; the shared machine can be slow.
+jest.setTimeout(120_000);
+
 const quiet: LocalLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const dirs: string[] = [];
 const newDataDir = () => {

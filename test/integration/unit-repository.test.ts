@@ -6,6 +6,9 @@ import { createDynamoDocumentClient } from '../../functions/adapters/aws-clients
 import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
 import type { Unit } from '../../functions/core/model';
 
+// jest 30 ignores the project-level testTimeout; the shared machine can be slow.
+jest.setTimeout(120_000);
+
 const unit = (code: string, extra: Partial<Unit> = {}): Unit => ({
   code, name: `Đơn vị ${code}`, type: 'so-nganh', emails: [`${code.toLowerCase()}@example.vn`], active: true, keyVersion: 1, ...extra,
 });
