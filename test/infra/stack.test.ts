@@ -1,0 +1,400 @@
+/**
+ * The deployed stack, as `npx cdk synth` builds it (cdk.json context, real esbuild bundles,
+ * cdk-nag AWS Solutions checks). Synthesized once for the file: bundling four functions is the
+ * slow part.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { build, stop } from 'esbuild';
+import { TABLE_KEYS } from '../../functions/adapters/table-schema';
+import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR } from '../../infra/bundling';
+import { FUNCTION_NAMES, HANDLER_EXPORT, INGEST_TIMEOUT, type FunctionName } from '../../infra/stack/tonghop-stack';
+import { asList, logicalId, roleStatements, statementsOn, synthesize, type Statement, type Synthesized } from './support';
+
+// Jest's testTimeout is a global option (the project-level value does not apply): set it here.
+jest.setTimeout(240_000);
+
+let s: Synthesized;
+const OPERATOR = 'ops@example.vn';
+
+beforeAll(() => {
+  s = synthesize({ operatorEmail: OPERATOR });
+});
+afterAll(() => stop());
+
+const fnId = (name: FunctionName) => logicalId(s.stack, s.stack.functions[name]);
+const roleId = (name: FunctionName) => logicalId(s.stack, s.stack.functions[name].role as never);
+const bucketId = () => logicalId(s.stack, s.stack.bucket);
+const tableId = () => logicalId(s.stack, s.stack.table);
+const apiEndpoint = () => ({ 'Fn::GetAtt': [logicalId(s.stack, s.stack.httpApi), 'ApiEndpoint'] });
+const actionsOf = (statements: Statement[]) => statements.flatMap((st) => asList(st.Action));
+const templateForms = () =>
+  fs.readdirSync(TEMPLATES_SOURCE_DIR).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(TEMPLATES_SOURCE_DIR, f), 'utf8')) as {
+    id: string; consolidation: { time: string }; reminders?: { time?: string };
+  });
+
+describe('TonghopStack', () => {
+  describe('upload bucket', () => {
+    it('blocks public access, encrypts, versions and logs access to a separate bucket', () => {
+      s.template.hasResourceProperties('AWS::S3::Bucket', {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(s.stack, s.stack.node.findChild('AccessLogBucket') as never) } },
+      });
+    });
+
+    it('refuses every request that is not TLS, on both buckets', () => {
+      const policies = Object.values(s.template.findResources('AWS::S3::BucketPolicy'));
+      const denied = policies.filter((p) =>
+        (p.Properties.PolicyDocument.Statement as Statement[]).some(
+          (st) => st.Effect === 'Deny' && JSON.stringify(st.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+        ),
+      );
+      expect(denied).toHaveLength(2);
+    });
+
+    it('lets the portal origin (the HTTP API endpoint by default) POST uploads straight to S3', () => {
+      s.template.hasResourceProperties('AWS::S3::Bucket', {
+        CorsConfiguration: {
+          CorsRules: [Match.objectLike({ AllowedMethods: ['POST'], AllowedOrigins: [apiEndpoint()] })],
+        },
+      });
+    });
+
+    it.each(['uploads/', 'reports/', 'feedback/'])('keeps %s (and their older versions) at least 5 years', (prefix) => {
+      const fiveYears = 5 * 365;
+      const bucket = Object.values(s.template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: Match.anyValue() } }))[0]!;
+      const rule = (bucket.Properties.LifecycleConfiguration.Rules as { Prefix?: string; Status: string; ExpirationInDays?: number; NoncurrentVersionExpiration?: { NoncurrentDays: number } }[])
+        .find((r) => r.Prefix === prefix);
+      expect(rule).toBeDefined();
+      expect(rule!.Status).toBe('Enabled');
+      expect(rule!.ExpirationInDays).toBeGreaterThanOrEqual(fiveYears);
+      expect(rule!.NoncurrentVersionExpiration!.NoncurrentDays).toBeGreaterThanOrEqual(fiveYears);
+    });
+
+    it('is retained when the stack is deleted', () => {
+      s.template.hasResource('AWS::S3::Bucket', { Properties: { VersioningConfiguration: Match.anyValue() }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+
+    it('notifies the ingest queue of objects created under uploads/ only', () => {
+      s.template.hasResourceProperties('Custom::S3BucketNotifications', {
+        BucketName: { Ref: bucketId() },
+        NotificationConfiguration: {
+          QueueConfigurations: [
+            {
+              Events: ['s3:ObjectCreated:*'],
+              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+              QueueArn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.queue), 'Arn'] },
+            },
+          ],
+        },
+      });
+    });
+  });
+
+  describe('queues', () => {
+    it('moves a message to the dead-letter queue after 3 receives and outlasts six ingest timeouts', () => {
+      const ingestTimeout = s.template.toJSON().Resources[fnId('ingest')].Properties.Timeout as number;
+      expect(ingestTimeout).toBe(INGEST_TIMEOUT.toSeconds());
+      const queue = s.template.toJSON().Resources[logicalId(s.stack, s.stack.queue)].Properties;
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * ingestTimeout);
+      expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.deadLetterQueue), 'Arn'] }, maxReceiveCount: 3 });
+    });
+
+    it('encrypts every queue and refuses non-TLS access to each', () => {
+      const queues = s.template.findResources('AWS::SQS::Queue');
+      expect(Object.keys(queues)).toHaveLength(3);
+      for (const q of Object.values(queues)) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+      const policies = Object.values(s.template.findResources('AWS::SQS::QueuePolicy'));
+      for (const id of Object.keys(queues)) {
+        const tlsDeny = policies.some(
+          (p) =>
+            JSON.stringify(p.Properties.Queues).includes(`"${id}"`) &&
+            (p.Properties.PolicyDocument.Statement as Statement[]).some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition).includes('aws:SecureTransport')),
+        );
+        expect(tlsDeny).toBe(true);
+      }
+    });
+  });
+
+  describe('table', () => {
+    it('uses the shared key schema with both indexes projecting everything and a TTL attribute', () => {
+      s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2].map((g) => ({
+          IndexName: g.name,
+          KeySchema: [
+            { AttributeName: g.partitionKey, KeyType: 'HASH' },
+            { AttributeName: g.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
+      });
+    });
+
+    it('is on-demand, point-in-time recoverable, protected from deletion and retained', () => {
+      s.template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it.each(FUNCTION_NAMES)('%s runs on nodejs22.x arm64 with source maps, JSON logs and the runtime configuration', (name) => {
+      s.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: Match.absent(),
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: `index.${HANDLER_EXPORT}`,
+        Role: { 'Fn::GetAtt': [roleId(name), 'Arn'] },
+        LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp(`^${name[0]!.toUpperCase()}${name.slice(1)}Logs`) } }),
+        Environment: {
+          Variables: Match.objectLike({
+            TONGHOP_TABLE: { Ref: tableId() },
+            TONGHOP_BUCKET: { Ref: bucketId() },
+            TONGHOP_PORTAL_URL: apiEndpoint(),
+            TONGHOP_LINK_SECRET_ARN: { Ref: logicalId(s.stack, s.stack.linkSecret) },
+            TONGHOP_MAX_UPLOAD_BYTES: String(5 * 1024 * 1024),
+            TONGHOP_TEMPLATES_DIR: LAMBDA_TEMPLATES_DIR,
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: `tonghop-${name}`,
+            LOG_LEVEL: 'INFO',
+          }),
+        },
+      });
+    });
+
+    it('gives consolidate and remind the sender address, and only them', () => {
+      const resources = s.template.toJSON().Resources;
+      const mailFrom = (name: FunctionName) => resources[fnId(name)].Properties.Environment.Variables.TONGHOP_MAIL_FROM;
+      expect(mailFrom('consolidate')).toBe('baocao@example.vn');
+      expect(mailFrom('remind')).toBe('baocao@example.vn');
+      expect(mailFrom('ingest')).toBeUndefined();
+      expect(mailFrom('api')).toBeUndefined();
+    });
+
+    it('sizes each function and reserves concurrency (ingest equal to its event source maximum)', () => {
+      const props = (name: FunctionName) => s.template.toJSON().Resources[fnId(name)].Properties;
+      expect(props('api').Timeout).toBeLessThanOrEqual(29);
+      expect(props('ingest').MemorySize).toBeGreaterThanOrEqual(1024);
+      expect(props('consolidate').Timeout).toBeGreaterThanOrEqual(300);
+      for (const name of FUNCTION_NAMES) expect(props(name).ReservedConcurrentExecutions).toBeGreaterThanOrEqual(1);
+      s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fnId('ingest') },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.queue), 'Arn'] },
+        BatchSize: 5,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: props('ingest').ReservedConcurrentExecutions },
+      });
+    });
+
+    it('writes each function\'s logs to its own log group kept 365 days', () => {
+      for (const name of FUNCTION_NAMES) {
+        const ref = s.template.toJSON().Resources[fnId(name)].Properties.LoggingConfig.LogGroup.Ref as string;
+        expect(s.template.toJSON().Resources[ref].Properties.RetentionInDays).toBe(365);
+      }
+    });
+
+    it.each(FUNCTION_NAMES)('%s: the handler names a real export of its entry file, and the bundle leaves local-only code out', async (name) => {
+      const entry = s.stack.entries[name];
+      expect(entry).toBe(path.join(PROJECT_ROOT, 'functions', 'lambda', `${name}.ts`));
+      const handler = s.template.toJSON().Resources[fnId(name)].Properties.Handler as string;
+      const [file, exportName] = handler.split('.');
+      expect(file).toBe('index');
+      // Bundle as ESM only to read the entry's export list; nothing runs.
+      const result = await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', outdir: path.join(PROJECT_ROOT, '.esbuild-check'), metafile: true, logLevel: 'silent' });
+      const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
+      expect(output.exports).toContain(exportName);
+      const localOnly = Object.keys(result.metafile.inputs).filter((i) => /^(infra|test|bench)\/|node_modules\/(dynalite|s3rver|aws-sdk-client-mock|croner)\//.test(i));
+      expect(localOnly).toEqual([]);
+    });
+
+    it.each(FUNCTION_NAMES)('%s: the deployed asset has index.js, its source map and every form definition', (name) => {
+      const code = s.template.toJSON().Resources[fnId(name)].Properties.Code as { S3Key: string };
+      const assetDir = path.join(s.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+      expect(fs.existsSync(path.join(assetDir, 'index.js'))).toBe(true);
+      expect(fs.existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
+      const wanted = fs.readdirSync(TEMPLATES_SOURCE_DIR).filter((f) => f.endsWith('.json')).sort();
+      expect(fs.readdirSync(path.join(assetDir, 'templates')).sort()).toEqual(wanted);
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('sends every request to the api function through the $default route', () => {
+      s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+      s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [fnId('api'), 'Arn'] },
+      });
+    });
+
+    it('throttles the stage and writes access logs without the path (unit links carry their token in it)', () => {
+      s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
+      });
+      const stage = Object.values(s.template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+      expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/\$context\.(path|routeKey|identity\.caller)/);
+    });
+  });
+
+  describe('schedules', () => {
+    it.each(templateForms().map((f) => [f.id, f] as const))('%s: consolidates daily at its consolidation time and reminds at its reminder time, Vietnam time', (formId, form) => {
+      for (const [fn, time] of [['consolidate', form.consolidation.time], ['remind', form.reminders?.time ?? '08:00']] as const) {
+        const [h, m] = time.split(':').map(Number);
+        s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+          ScheduleExpression: `cron(${m} ${h} * * ? *)`,
+          ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh',
+          State: 'ENABLED',
+          Target: {
+            Arn: { 'Fn::GetAtt': [fnId(fn), 'Arn'] },
+            Input: JSON.stringify({ formId }),
+            RoleArn: Match.anyValue(),
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.scheduleDeadLetterQueue), 'Arn'] } },
+            RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
+          },
+        });
+      }
+    });
+
+    it('uses one role that only the scheduler can assume and that may invoke only consolidate and remind', () => {
+      const roles = s.template.findResources('AWS::IAM::Role', {
+        Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } },
+      });
+      expect(Object.keys(roles)).toHaveLength(1);
+      const statements = roleStatements(s.template, Object.keys(roles)[0]!);
+      expect(actionsOf(statements).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+      const invoke = JSON.stringify(statements.filter((st) => asList(st.Action).includes('lambda:InvokeFunction')));
+      expect(invoke).toContain(fnId('consolidate'));
+      expect(invoke).toContain(fnId('remind'));
+      expect(invoke).not.toContain(fnId('api'));
+      expect(invoke).not.toContain(fnId('ingest'));
+    });
+
+    it('sends failed asynchronous runs of consolidate and remind to the schedule dead-letter queue', () => {
+      for (const name of ['consolidate', 'remind'] as const) {
+        s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+          FunctionName: { Ref: fnId(name) },
+          MaximumRetryAttempts: 2,
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.scheduleDeadLetterQueue), 'Arn'] } } },
+        });
+      }
+    });
+  });
+
+  describe('least privilege', () => {
+    it('grants no wildcard action anywhere, and none on the table or the bucket', () => {
+      const all = Object.values(s.template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+      expect(all.length).toBeGreaterThan(0);
+      expect(actionsOf(all).filter((a) => a.includes('*'))).toEqual([]);
+      const onData = [...statementsOn(all, tableId()), ...statementsOn(all, bucketId())];
+      expect(onData.length).toBeGreaterThan(0);
+      expect(actionsOf(onData).filter((a) => a.includes('*'))).toEqual([]);
+    });
+
+    it('lets no function delete or overwrite what units uploaded, scan the table or write in bulk', () => {
+      for (const name of FUNCTION_NAMES) {
+        const actions = actionsOf(roleStatements(s.template, roleId(name)));
+        expect(actions).not.toContain('s3:DeleteObject');
+        expect(actions).not.toContain('dynamodb:Scan');
+        expect(actions).not.toContain('dynamodb:BatchWriteItem');
+      }
+      const ingestWrites = roleStatements(s.template, roleId('ingest')).filter((st) => asList(st.Action).includes('s3:PutObject'));
+      expect(JSON.stringify(ingestWrites)).not.toContain('/uploads/');
+      expect(JSON.stringify(ingestWrites)).toContain('/feedback/');
+    });
+
+    it('keeps remind away from the bucket entirely', () => {
+      expect(statementsOn(roleStatements(s.template, roleId('remind')), bucketId())).toEqual([]);
+    });
+
+    it('lets only api and remind read the link-signing secret', () => {
+      const secret = logicalId(s.stack, s.stack.linkSecret);
+      const readers = FUNCTION_NAMES.filter((n) => actionsOf(statementsOn(roleStatements(s.template, roleId(n)), secret)).includes('secretsmanager:GetSecretValue'));
+      expect(readers.sort()).toEqual(['api', 'remind']);
+      s.template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
+    });
+
+    it('lets only consolidate and remind send email, from the configured address through the configured identity', () => {
+      for (const name of FUNCTION_NAMES) {
+        const ses = roleStatements(s.template, roleId(name)).filter((st) => asList(st.Action).some((a) => a.startsWith('ses:')));
+        if (name === 'consolidate' || name === 'remind') {
+          expect(ses).toHaveLength(1);
+          expect(ses[0]!.Action).toBe('ses:SendEmail');
+          expect(JSON.stringify(ses[0]!.Resource)).toContain(':identity/example.vn');
+          expect(JSON.stringify(ses[0]!.Resource)).not.toMatch(/identity\/\*/);
+          expect(ses[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'baocao@example.vn' } });
+        } else {
+          expect(ses).toEqual([]);
+        }
+      }
+    });
+  });
+
+  describe('alarms', () => {
+    const topic = () => ({ Ref: logicalId(s.stack, s.stack.alarmTopic) });
+
+    it.each([['ingest dead-letter queue', () => s.stack.deadLetterQueue], ['schedule dead-letter queue', () => s.stack.scheduleDeadLetterQueue]])(
+      'alarms the operator as soon as the %s holds a message',
+      (_label, queue) => {
+        s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(s.stack, queue()), 'QueueName'] } }],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [topic()],
+        });
+      },
+    );
+
+    it.each(FUNCTION_NAMES)('alarms the operator when %s fails', (name) => {
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId(name) } }],
+        AlarmActions: [topic()],
+      });
+    });
+
+    it('subscribes the configured operator email to the alarm topic', () => {
+      s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: OPERATOR, TopicArn: topic() });
+    });
+  });
+
+  describe('cdk-nag (AWS Solutions)', () => {
+    it('reports no violation that is not acknowledged', () => {
+      // app.synth() already threw if an error-level rule failed; the report lists everything else.
+      const report = JSON.parse(fs.readFileSync(path.join(s.assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: unknown[] };
+      expect(report.pluginReports).toEqual([]);
+    });
+
+    it('gives every acknowledgment a rule id and a specific reason', () => {
+      const acknowledged = s.stack.node
+        .findAll()
+        .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').map((m) => ({ path: c.node.path, rules: m.data as Record<string, string> })))
+        .flatMap(({ path: at, rules }) => Object.entries(rules).map(([id, reason]) => ({ at, id, reason })));
+      expect(acknowledged.length).toBeGreaterThan(0);
+      for (const a of acknowledged) {
+        expect(a.id).toMatch(/AwsSolutions-[A-Z]+\d+/);
+        expect(a.reason.length).toBeGreaterThan(40);
+      }
+      // Wildcard resources are acknowledged finding by finding, never the whole rule.
+      expect(acknowledged.filter((a) => a.id.includes('IAM5') && !a.id.includes('['))).toEqual([]);
+    });
+  });
+});
