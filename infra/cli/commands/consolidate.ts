@@ -4,9 +4,8 @@
  * (`<data dir>/outbox/*.eml`).
  */
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { formatLocalDateTime } from '../../../functions/core/consolidation/email';
-import { DEFAULT_TEMPLATES_DIR, loadFormCatalog } from '../../../functions/core/forms/catalog';
 import { consolidateReport, type ConsolidateDeps, type ConsolidateResult } from '../../../functions/core/usecases/consolidate-report';
 import type { Clock } from '../../../functions/core/ports';
 import type { LocalDeps } from '../../local/compose';
@@ -29,19 +28,20 @@ Tùy chọn:
 Email được ghi vào hộp thư đi <thư mục dữ liệu>/outbox/*.eml (TONGHOP_DATA_DIR, mặc định .local).
 Exit: 0 thành công, 1 biểu mẫu/kỳ không hợp lệ hoặc thất bại, 2 sai cú pháp hoặc lỗi đọc/ghi.`;
 
-/** The consolidation/reminder dependencies over the local ones: form catalog, outbox mailer, sender. */
+/**
+ * The consolidation/reminder dependencies over the local ones: the same catalog, repositories
+ * and ledger, with an outbox mailer that reports each file it writes (the CLI prints them) and,
+ * for `remind --date`, another clock.
+ */
 export async function localConsolidationDeps(deps: LocalDeps, options: { clock?: Clock; onEmail?: (file: string) => void } = {}) {
-  const forms = await loadFormCatalog(process.env.TONGHOP_TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR);
   const clock = options.clock ?? deps.clock;
-  const mailer = createOutboxMailer({ dir: join(deps.config.dataDir, 'outbox'), clock, onWritten: (file) => options.onEmail?.(file) });
   const maxMessageBytes = process.env.TONGHOP_MAIL_MAX_BYTES ? Number(process.env.TONGHOP_MAIL_MAX_BYTES) : undefined;
   return {
     ...deps,
-    forms,
+    forms: await deps.catalog,
     clock,
-    mailer,
-    portalUrl: deps.config.portalUrl,
-    mail: { from: deps.config.mailFrom, maxMessageBytes },
+    mailer: createOutboxMailer({ dir: deps.config.outboxDir, clock, onWritten: (file) => options.onEmail?.(file) }),
+    mail: { ...deps.mail, maxMessageBytes },
   } satisfies ConsolidateDeps & Record<string, unknown>;
 }
 

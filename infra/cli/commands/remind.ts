@@ -32,8 +32,7 @@ export const command: CliCommand = {
       if (values.date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(values.date) || Number.isNaN(Date.parse(values.date)))) throw new UsageError(`--date phải có dạng yyyy-mm-dd: ${values.date}`);
       const files: string[] = [];
       const result = await withLocalDeps(async (local) => {
-        const base = await localConsolidationDeps(local, { onEmail: (f) => files.push(f) });
-        const form = base.forms.require(values.form!);
+        const form = (await local.catalog).require(values.form!);
         const clock = values.date ? { now: () => reminderRunAt(form, values.date!) } : local.clock;
         const deps = await localConsolidationDeps(local, { clock, onEmail: (f) => files.push(f) });
         return sendReminders(deps, { formId: form.id, period: values.period });
