@@ -127,8 +127,14 @@ function structureMismatch(layout: FormLayout, s: FormStructure): string | undef
   return undefined;
 }
 
+/** The value at (row, col) without exceljs' address parsing (`findCell` decodes an A1 string per call). */
+function valueAt(ws: Worksheet, row: number, col: number): unknown {
+  const r = ws.findRow(row) as unknown as { findCell(c: number): { value: unknown } | undefined } | undefined;
+  return r?.findCell(col)?.value;
+}
+
 function cellText(ws: Worksheet, row: number, col: number): string {
-  const raw = toRawCell(ws.findCell(row, col)?.value);
+  const raw = toRawCell(valueAt(ws, row, col));
   return raw.kind === 'text' || raw.kind === 'number' ? normalizeText(String(raw.value)) : '';
 }
 
@@ -144,6 +150,14 @@ function findMainSheet(wb: ExcelJS.Workbook, s: FormStructure): Worksheet | unde
     if (score > 0 && (!best || score > best.score)) best = { ws, score };
   }
   return best?.ws;
+}
+
+interface ValueSpec {
+  type: FieldType;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  choices?: string[];
 }
 
 const TYPE_WORDS: Record<FieldType, string> = { whole: 'số nguyên', money: 'số tiền (đồng)', decimal: 'số', text: 'chữ', date: 'ngày', choice: 'một giá trị trong danh sách' };
@@ -237,21 +251,16 @@ class SheetReader {
       }
       const cell = a1(row, col);
       this.cells.set(key, cell);
-      const value = this.readValue(f, toRawCell(this.ws.findCell(row, col)?.value), cell, key, f.required, { type: f.type, min: f.min, max: f.max, maxLength: f.maxLength, choices: f.choices, describe: () => this.where(f, cell) });
+      const value = this.readValue(toRawCell(valueAt(this.ws, row, col)), cell, key, f.required, f, this.where(f, cell));
       if (value !== undefined) this.values.fields[key] = value;
     }
   }
 
   /** Parses one cell by type; reports problems; returns the value or undefined (blank or invalid). */
-  private readValue(
-    _f: FieldCell | undefined,
-    raw: RawCell,
-    cell: string,
-    key: string,
-    required: boolean,
-    spec: { type: FieldType; min?: number; max?: number; maxLength?: number; choices?: string[]; describe: () => string },
-  ): FieldValue | undefined {
-    const err = (code: string, message: string) => this.issue('error', code, `${spec.describe()}: ${message}`, cell, key);
+  private readValue(raw: RawCell, cell: string, key: string, required: boolean, spec: ValueSpec, where: string | (() => string)): FieldValue | undefined {
+    // Fast path first: no allocation for the common, valid cell.
+    if (raw.kind === 'number' && (spec.type === 'whole' || spec.type === 'money') && Number.isSafeInteger(raw.value) && raw.value >= (spec.min ?? -Infinity) && raw.value <= (spec.max ?? Infinity)) return raw.value;
+    const err = (code: string, message: string) => this.issue('error', code, `${typeof where === 'string' ? where : where()}: ${message}`, cell, key);
     if (raw.kind === 'error') {
       err('CELL_ERROR', `công thức bị lỗi (${raw.value}). Hãy nhập số liệu trực tiếp.`);
       return undefined;
@@ -349,8 +358,17 @@ class SheetReader {
       const rows: TableRow[] = [];
       const seen = new Map<string, string>();
       let usedCount = 0;
+      const cols = t.columns.map((c) => recorded.columns[c.key] ?? c.col);
+      const keys = t.columns.map((c) => `${t.key}.${c.key}`);
+      const specs: ValueSpec[] = t.columns.map((c) => ({
+        type: c.type,
+        min: c.column.min ?? (c.type === 'whole' || c.type === 'money' ? 0 : undefined),
+        max: c.column.max,
+        maxLength: c.column.maxLength,
+        choices: c.column.choices,
+      }));
       for (let r = firstRow; r < totalsRow; r++) {
-        const raws = t.columns.map((c) => toRawCell(this.ws.findCell(r, recorded.columns[c.key] ?? c.col)?.value));
+        const raws = cols.map((col) => toRawCell(valueAt(this.ws, r, col)));
         if (raws.every((x) => x.kind === 'blank')) continue;
         usedCount++;
         if (usedCount > t.maxRows) {
@@ -358,27 +376,21 @@ class SheetReader {
           break;
         }
         const row: TableRow = {};
-        t.columns.forEach((c, i) => {
-          const col = recorded.columns[c.key] ?? c.col;
-          const cell = a1(r, col);
+        for (let i = 0; i < t.columns.length; i++) {
+          const c = t.columns[i]!;
           const raw = raws[i]!;
-          const value = this.readValue(undefined, raw, cell, `${t.key}.${c.key}`, c.required, {
-            type: c.type,
-            min: c.column.min ?? (c.type === 'whole' || c.type === 'money' ? 0 : undefined),
-            max: c.column.max,
-            maxLength: c.column.maxLength,
-            choices: c.column.choices,
-            describe: () => `Ô ${cell} (bảng "${t.label}", dòng ${r - firstRow + 1}, cột "${c.label}")`,
-          });
+          const cell = a1(r, cols[i]!);
+          const value = raw.kind === 'blank' && !c.required ? undefined : this.readValue(raw, cell, keys[i]!, c.required, specs[i]!, () => `Ô ${cell} (bảng "${t.label}", dòng ${r - firstRow + 1}, cột "${c.label}")`);
           row[c.key] = value ?? null;
           if (c.unique && typeof value === 'string') {
-            const norm = value.normalize('NFC').toLocaleLowerCase('vi-VN').replace(/\s+/g, ' ');
+            // Vietnamese has no locale-specific case mapping: toLowerCase is exact and much faster than toLocaleLowerCase('vi').
+            const norm = value.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
             const first = seen.get(norm);
             if (first) {
-              this.issue('error', 'TABLE_DUPLICATE', `Ô ${cell}: "${value}" trùng với ô ${first}. Mỗi ${c.label.toLocaleLowerCase('vi-VN')} chỉ ghi một dòng.`, cell, `${t.key}.${c.key}`);
+              this.issue('error', 'TABLE_DUPLICATE', `Ô ${cell}: "${value}" trùng với ô ${first}. Mỗi ${c.label.toLowerCase()} chỉ ghi một dòng.`, cell, keys[i]);
             } else seen.set(norm, cell);
           }
-        });
+        }
         for (const rule of t.table.rules) {
           const vals = [...rule.left, ...rule.right].map((k) => row[k]);
           if (!vals.every((v) => typeof v === 'number')) continue;
@@ -405,7 +417,7 @@ class SheetReader {
       const col = columns[key];
       if (col === undefined) continue;
       const expected = rows.reduce((s, row) => s + (typeof row[key] === 'number' ? (row[key] as number) : 0), 0);
-      const cellValue = this.ws.findCell(totalsRow, col)?.value;
+      const cellValue = valueAt(this.ws, totalsRow, col);
       const raw = toRawCell(cellValue);
       const n = readNumber(raw);
       if (!n.ok) continue;
