@@ -202,8 +202,8 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
    * pointer carries a copy of the values (stored first with `putValues`), so consolidation
    * reads every unit in one paginated Query. Returns whether this call moved the pointer.
    */
-  async advanceLatestAccepted(submission: Submission): Promise<boolean> {
-    const values = await this.getValues(submission.uploadId);
+  async advanceLatestAccepted(submission: Submission, storedValues?: FormValues): Promise<boolean> {
+    const values = storedValues ?? (await this.getValues(submission.uploadId));
     if (!values) throw new Error(`advanceLatestAccepted: no values stored for upload ${submission.uploadId}; call putValues first`);
     const key = submissionKeys.latest(submission.formId, submission.period, submission.unitCode);
     const newOrder = orderKey(submission);

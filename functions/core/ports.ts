@@ -77,8 +77,9 @@ export interface SubmissionRepository {
   /**
    * Points (unit, form, period) at this accepted submission unless a later upload already
    * holds the pointer (ordered by `receivedAt`, then `uploadId`). Returns whether it moved.
+   * `values`: the ones just stored with `putValues`, to spare the adapter reading them back.
    */
-  advanceLatestAccepted(submission: Submission): Promise<boolean>;
+  advanceLatestAccepted(submission: Submission, values?: FormValues): Promise<boolean>;
   /** The latest accepted submission of every unit that has one, with its values. */
   listLatestAccepted(formId: string, period: string): Promise<AcceptedValues[]>;
   /** Recomputes and stores the aggregate from the latest accepted values. */

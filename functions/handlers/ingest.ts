@@ -8,7 +8,7 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import type { FormCatalog } from '../core/forms';
+import type { FormCatalog } from '../core/forms/catalog';
 import { ingestUpload, recordIngestFailure, type IngestLog, type IngestUploadDeps, type IngestUploadInput } from '../core/usecases/ingest-upload';
 
 export interface IngestHandlerDeps extends Omit<IngestUploadDeps, 'catalog'> {

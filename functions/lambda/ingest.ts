@@ -10,7 +10,7 @@ import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-reposi
 import { DynamoUnitRepository } from '../adapters/dynamo-unit-repository';
 import { S3FileStore } from '../adapters/s3-file-store';
 import { loadRuntimeConfig } from '../config';
-import { loadFormCatalog } from '../core/forms';
+import { loadFormCatalog } from '../core/forms/catalog';
 import { systemClock } from '../core/ports';
 import { createIngestHandler } from '../handlers/ingest';
 

@@ -16,7 +16,9 @@
 import { createHash } from 'node:crypto';
 import { computeTotals } from '../consolidation/totals';
 import { TooLargeError } from '../errors';
-import { buildFeedbackWorkbook, validateUpload, type FormCatalog } from '../forms';
+import type { FormCatalog } from '../forms/catalog';
+import { buildFeedbackWorkbook } from '../forms/feedback-workbook';
+import { validateUpload } from '../forms/validate-upload';
 import type { FormDefinition } from '../forms/definition';
 import type { FormValues, Submission, Unit, ValidationIssue, ValidationResult } from '../model';
 import { deadlineFor, parsePeriod, periodLabel, shiftPeriod } from '../periods';
@@ -59,7 +61,8 @@ const FINAL: ReadonlySet<Submission['status']> = new Set(['accepted', 'rejected'
 const issue = (code: string, message: string, extra: Partial<ValidationIssue> = {}): ValidationIssue => ({ code, severity: 'error', message, ...extra });
 
 /**
- * Processes one uploaded object and returns its submission (with version). Throws only for
+ * Processes one uploaded object and returns its final submission record (without `version`,
+ * which is numbered on read: `submissions.get(uploadId)`). Throws only for
  * infrastructure failures (storage unreachable, …), so the queue retries; bad files resolve
  * to a `rejected` submission and odd objects to a `failed` one.
  */
@@ -82,14 +85,18 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
     errors: [],
     warnings: [],
   };
-  const { submission: stored } = await deps.submissions.createIfAbsent(draft);
-  if (FINAL.has(stored.status)) return (await deps.submissions.get(stored.uploadId)) ?? stored;
+  const sizeOk = head !== undefined && head.size <= deps.maxUploadBytes;
+  // Independent round trips at once: the record (created once per upload), the unit, the bytes (bounded).
+  const [{ submission: stored }, unit, download] = await Promise.all([
+    deps.submissions.createIfAbsent(draft),
+    deps.units.get(parts.unitCode),
+    sizeOk ? readBounded(deps, input.bucketKey, draft.s3VersionId) : undefined,
+  ]);
+  if (FINAL.has(stored.status)) return stored;
   const submission: Submission = { ...draft, ...definedOnly(stored), status: 'pending' };
 
-  if (!head) return finish(deps, submission, 'failed', [issue('OBJECT_NOT_FOUND', 'Không tìm thấy tệp đã nộp trong kho lưu trữ. Vui lòng nộp lại.')]);
-  if (head.size > deps.maxUploadBytes) return finish(deps, submission, 'rejected', [tooLarge(deps.maxUploadBytes)]);
-
-  const unit = await deps.units.get(parts.unitCode);
+  if (!head) return finish(deps, submission, 'failed', [objectNotFound()]);
+  if (!sizeOk || download?.tooLarge) return finish(deps, submission, 'rejected', [tooLarge(deps.maxUploadBytes)]);
   if (!unit) return finish(deps, submission, 'rejected', [issue('UNIT_NOT_FOUND', `Không có đơn vị báo cáo mã "${parts.unitCode}".`)]);
   const form = deps.catalog.get(parts.formId);
   if (!form) return finish(deps, submission, 'rejected', [issue('FORM_NOT_FOUND', `Không có biểu mẫu "${parts.formId}".`)]);
@@ -103,14 +110,8 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   submission.deadline = deadline.toISOString();
   submission.late = new Date(receivedAt).getTime() > deadline.getTime();
 
-  let bytes: Buffer | undefined;
-  try {
-    bytes = await deps.files.get(input.bucketKey, { maxBytes: deps.maxUploadBytes, versionId: submission.s3VersionId });
-  } catch (err) {
-    if (err instanceof TooLargeError) return finish(deps, submission, 'rejected', [tooLarge(deps.maxUploadBytes)]);
-    throw err;
-  }
-  if (!bytes) return finish(deps, submission, 'failed', [issue('OBJECT_NOT_FOUND', 'Không tìm thấy tệp đã nộp trong kho lưu trữ. Vui lòng nộp lại.')]);
+  const bytes = download?.bytes;
+  if (!bytes) return finish(deps, submission, 'failed', [objectNotFound()]);
   submission.sha256 = createHash('sha256').update(bytes).digest('hex');
   submission.size = bytes.length;
 
@@ -122,15 +123,22 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   const result = await checkIdentity(deps, validated, unit, parts);
   submission.formVersion = result.version;
   submission.warnings = result.warnings;
+  const needsFeedback = !result.accepted || result.warnings.length > 0;
 
   if (result.accepted) {
-    // Values first, then the pointer (it copies the values), then the aggregate (it sums the pointers).
+    // Values first, then the pointer (it carries a copy), then the aggregate (it sums the pointers).
     await deps.submissions.putValues(submission.uploadId, result.values);
     const accepted = { ...submission, status: 'accepted' as const, warnings: capIssues(result.warnings) };
-    await deps.submissions.advanceLatestAccepted(accepted);
-    await refreshAggregate(deps, form, parts.formId, parts.period);
+    await deps.submissions.advanceLatestAccepted(accepted, result.values);
+    // The aggregate and the feedback file do not depend on each other; both precede the final status.
+    const [, feedback] = await Promise.all([
+      refreshAggregate(deps, form, parts.formId, parts.period),
+      needsFeedback ? storeFeedback(deps, submission, bytes, result) : undefined,
+    ]);
+    submission.feedbackKey = feedback;
+  } else {
+    submission.feedbackKey = await storeFeedback(deps, submission, bytes, result);
   }
-  if (!result.accepted || result.warnings.length > 0) submission.feedbackKey = await storeFeedback(deps, submission, bytes, result);
   return finish(deps, submission, result.accepted ? 'accepted' : 'rejected', result.errors, result.warnings);
 }
 
@@ -157,7 +165,12 @@ export async function recordIngestFailure(deps: Pick<IngestUploadDeps, 'submissi
 export async function previousAcceptedValues(
   submissions: SubmissionRepository, formId: string, unitCode: string, period: string,
 ): Promise<FormValues | undefined> {
-  const previous = shiftPeriod(period, -1);
+  let previous: string;
+  try {
+    previous = shiftPeriod(period, -1);
+  } catch {
+    return undefined; // a workbook with a garbled period: refused on its own, no baseline to compare
+  }
   const history = await submissions.listByUnit(unitCode, { formId, period: previous });
   const latest = history.find((s) => s.status === 'accepted');
   return latest && submissions.getValues(latest.uploadId);
@@ -207,7 +220,7 @@ async function storeFeedback(deps: IngestUploadDeps, submission: Submission, byt
   return key;
 }
 
-/** Writes the final outcome (the last step) and returns the record with its version. */
+/** Writes the final outcome (the last step) and returns the record (versions are numbered on read: `submissions.get`). */
 async function finish(
   deps: IngestUploadDeps, submission: Submission, status: Submission['status'], errors: ValidationIssue[], warnings: ValidationIssue[] = submission.warnings,
 ): Promise<Submission> {
@@ -216,8 +229,20 @@ async function finish(
   deps.log?.info('submission processed', {
     uploadId: final.uploadId, unitCode: final.unitCode, formId: final.formId, period: final.period, status, errors: errors.length, warnings: warnings.length,
   });
-  return (await deps.submissions.get(final.uploadId)) ?? final;
+  return final;
 }
+
+/** Reads the object with the size cap; an object grown past the limit since HeadObject is reported, not thrown. */
+async function readBounded(deps: IngestUploadDeps, key: string, versionId: string | undefined): Promise<{ bytes?: Buffer; tooLarge?: true }> {
+  try {
+    return { bytes: await deps.files.get(key, { maxBytes: deps.maxUploadBytes, versionId }) };
+  } catch (err) {
+    if (err instanceof TooLargeError) return { tooLarge: true };
+    throw err;
+  }
+}
+
+const objectNotFound = () => issue('OBJECT_NOT_FOUND', 'Không tìm thấy tệp đã nộp trong kho lưu trữ. Vui lòng nộp lại.');
 
 /** Keeps the first issues and says how many more the feedback workbook lists. */
 export function capIssues(issues: ValidationIssue[]): ValidationIssue[] {

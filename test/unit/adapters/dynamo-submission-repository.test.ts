@@ -78,6 +78,16 @@ describe('DynamoSubmissionRepository', () => {
       });
     });
 
+    it('does not read the values back when the caller passes the ones it just stored', async () => {
+      ddb.on(PutCommand).resolves({});
+      ddb.on(UpdateCommand).resolves({});
+
+      await repo.advanceLatestAccepted(sub, values);
+
+      expect(ddb).not.toHaveReceivedCommand(GetCommand);
+      expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ sk: 'UNIT#HU-01', values }) });
+    });
+
     it('leaves the revision alone when a later upload holds the pointer', async () => {
       ddb.on(GetCommand, { Key: { pk: `SUB#${sub.uploadId}`, sk: 'VALUES' } }).resolves({ Item: { values } });
       ddb.on(PutCommand).rejects(conditionFailed());
