@@ -282,7 +282,10 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
         r.ratio.targetMin === undefined ? null : { value: r.ratio.targetMin, numFmt: '"≥ "0%' },
         { value: verdict, bold: true, font: r.meetsTarget === false ? { color: { argb: 'FF9C0006' } } : undefined, align: 'center' },
       ]);
-      if (r.ratio.targetLabel) s.add(['', { value: r.ratio.targetLabel, italic: true, wrap: true }], { border: false, font: { size: 10 } });
+      if (r.ratio.targetLabel) {
+        const n = s.add(['', { value: r.ratio.targetLabel, italic: true, wrap: true }], { border: false, font: { size: 10 } });
+        s.merge(n, 2, 7);
+      }
     }
   }
 
@@ -300,7 +303,7 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
       ws.mergeCells(h1, 1, h2, 1);
       ws.mergeCells(h1, 2, h2, 2);
     });
-    s.add(['', section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => UNIT_TYPE_LABELS[t]).join('; ')})` : '')], {
+    s.add(['', section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => UNIT_TYPE_LABELS[t]).join('; ')})` : ''), ...pad(3 * cols.length)], {
       fill: SECTION_FILL,
       bold: true,
     });
@@ -348,7 +351,7 @@ function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport): voi
   }
   for (const section of numericSections(report.form)) {
     const cols = sectionColumns(section);
-    s.add(['', section.label], { fill: SECTION_FILL, bold: true });
+    s.add(['', section.label, ...pad(types.length + 2)], { fill: SECTION_FILL, bold: true });
     for (const row of section.rows) {
       for (const c of cols) {
         if (!sectionColumnApplies(row.columns, c)) continue;
@@ -363,7 +366,7 @@ function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport): voi
     }
   }
   for (const table of report.form.tables) {
-    s.add(['', table.label], { fill: SECTION_FILL, bold: true });
+    s.add(['', table.label, ...pad(types.length + 2)], { fill: SECTION_FILL, bold: true });
     for (const f of tableFigures(table)) {
       s.add(['', f.label, '', ...types.map((t) => num(t.totals[f.key])), num(report.totals[f.key])]);
     }

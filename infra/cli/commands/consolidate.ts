@@ -51,7 +51,11 @@ function describe(result: ConsolidateResult, bucket: string, out: string | undef
     `Bảng tổng hợp: s3://${bucket}/${result.key}${result.reused ? ' (số liệu không đổi: dùng lại bảng đã lưu)' : ''}`,
   ];
   if (out) lines.push(`Đã ghi tệp: ${out}`);
-  if (result.notReported.length > 0) lines.push(`Chưa báo cáo (${result.notReported.length}): ${result.notReported.map((u) => `${u.name} (${u.code})`).join('; ')}`);
+  if (result.notReported.length > 0) {
+    const shown = result.notReported.slice(0, 12).map((u) => `${u.name} (${u.code})`);
+    const more = result.notReported.length - shown.length;
+    lines.push(`Chưa báo cáo (${result.notReported.length}): ${shown.join('; ')}${more > 0 ? ` … và ${more} đơn vị khác (xem sheet "Tình hình nộp")` : ''}`);
+  }
   const e = result.email;
   if (e.status === 'not-requested') lines.push('Email: chưa gửi (thêm --send để gửi).');
   else if (e.status === 'already-sent') lines.push(`Email: nội dung này đã được gửi lúc ${formatLocalDateTime(new Date(e.sentAt))}; không gửi lại.`);
