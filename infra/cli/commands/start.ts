@@ -55,6 +55,19 @@ function banner(runtime: LocalRuntime, dataDir: string): string {
   return lines.join('\n');
 }
 
+/** Starts, waiting up to 20 s while a short CLI command (not another `npm start`) holds the data dir. */
+async function startWhenFree(port: number, dataDir: string): Promise<LocalRuntime> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await startLocalRuntime({ port, dataDir });
+    } catch (err) {
+      if (!(err instanceof DataDirBusyError) || readLiveRuntime(dataDir) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 export const command: CliCommand = {
   help,
   async run(args) {
@@ -64,7 +77,7 @@ export const command: CliCommand = {
       const config = loadLocalConfig();
       dataDir = config.dataDir;
       process.stderr.write(`Đang khởi động tonghop trên cổng ${config.port}…\n`);
-      const runtime = await startLocalRuntime({ port: config.port, dataDir: config.dataDir });
+      const runtime = await startWhenFree(config.port, config.dataDir);
       process.stdout.write(banner(runtime, config.dataDir) + '\n');
       await new Promise<void>((resolve) => {
         let signals = 0;
