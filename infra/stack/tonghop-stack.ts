@@ -131,9 +131,11 @@ const SIZING: Record<FunctionName, FunctionSizing> = {
   ingest: { description: 'Validates uploaded workbooks (S3 → SQS → Lambda) and records submissions', memorySize: 1024, timeout: INGEST_TIMEOUT, reserved: () => INGEST_MAX_CONCURRENCY },
   // HTTP API integrations time out at 30 s; generating a pre-filled form takes well under a second.
   api: { description: 'Portal pages and API (HTTP API, payload v2)', memorySize: 1024, timeout: Duration.seconds(29), reserved: () => 20 },
-  // The province workbook for thousands of units is built in memory and emailed.
-  consolidate: { description: 'Consolidates the latest accepted submissions per form and emails leadership', memorySize: 2048, timeout: Duration.minutes(10), reserved: (forms) => Math.max(2, forms) },
-  remind: { description: 'Reminds units that have not reported', memorySize: 512, timeout: Duration.minutes(5), reserved: (forms) => Math.max(2, forms) },
+  // The province workbook for thousands of units is built in memory and emailed. Timeouts are
+  // Lambda's maximum: a run is billed for the time it takes, and at 10,000 units a reminder run
+  // sends thousands of emails at SES's sending rate (see the README's cost section).
+  consolidate: { description: 'Consolidates the latest accepted submissions per form and emails leadership', memorySize: 2048, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
+  remind: { description: 'Reminds units that have not reported', memorySize: 512, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
 };
 
 export interface TonghopStackProps extends StackProps {
