@@ -11,6 +11,9 @@ import { deadlineFor, periodLabel, shiftPeriod } from '../periods';
 import type { AcceptedValues } from '../ports';
 import { computeRatio, computeTotals, isSummed, rowCountKey } from './totals';
 
+/** Bumped when the workbook or email layout changes, so stored workbooks of an older layout are not reused. */
+export const REPORT_LAYOUT_VERSION = 1;
+
 /** Where a unit stands for the period. */
 export type UnitReportStatus = 'accepted' | 'rejected' | 'pending' | 'missing';
 
@@ -73,7 +76,7 @@ export interface ConsolidatedReport {
   previousTotals: Record<string, number>;
   byType: TypeTotals[];
   ratios: RatioLine[];
-  /** sha256 over the figures and who reported them (not over when the report was made). */
+  /** sha256 over the layout version, the expected units and each reporting unit's values (not over when the report was made). */
   contentHash: string;
   /** Per reporting unit, a short hash of its values: lets an update email name what changed. */
   unitDigests: Record<string, string>;
@@ -140,6 +143,7 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
   for (const l of reported) unitDigests[l.unit.code] = sha256(canonicalJson(l.accepted!.values)).slice(0, 12);
   const contentHash = sha256(
     canonicalJson({
+      layout: REPORT_LAYOUT_VERSION,
       form: [form.id, form.version],
       period,
       expected: lines.map((l) => [l.unit.code, l.unit.name, l.unit.type]),

@@ -23,8 +23,6 @@ import type { Clock, FileStore, Mailer, OnceLedger, SubmissionRepository, UnitRe
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 /** Presigned S3 links last at most 7 days (SigV4). */
 export const DOWNLOAD_LINK_TTL_SECONDS = 7 * 24 * 3600;
-/** Bumped when the workbook layout changes, so stored workbooks with the old layout are not reused. */
-const WORKBOOK_LAYOUT = 1;
 
 export interface ConsolidateDeps {
   /** The forms catalog (only `require`: unknown forms throw FORM_NOT_FOUND). */
@@ -86,7 +84,7 @@ export async function consolidateReport(deps: ConsolidateDeps, input: Consolidat
     deps.submissions.listLatestAccepted(form.id, previousPeriod),
   ]);
   const report = buildConsolidatedReport({ form, period: input.period, units, latest, submissions, previousLatest, now });
-  const hash = `${WORKBOOK_LAYOUT}${report.contentHash}`.slice(0, 64);
+  const hash = report.contentHash;
 
   const { key, workbook, reused } = await storeWorkbook(deps, report, hash);
   const fileName = workbookFileName(report);
