@@ -44,7 +44,7 @@ function banner(runtime: LocalRuntime, dataDir: string): string {
     '',
     'Đường dẫn nộp báo cáo của từng đơn vị (unit upload links):',
     ...periods.map(({ form, period }) => `  npx tonghop links --period ${period}    # ${form.name}: ${periodLabel(period)}`),
-    ...(first ? ['', `Biểu mẫu điền sẵn (pre-filled form): npx tonghop template --form ${first.form.id} --period ${first.period} --unit SO-NV`] : []),
+    ...(first ? ['', `Biểu mẫu điền sẵn (pre-filled form): npx tonghop template ${first.form.id} --unit SO-NV --period ${first.period} --out bieu-mau.xlsx`] : []),
     '',
     'Lịch (schedules, Asia/Ho_Chi_Minh):',
     ...runtime.schedules.list().map((s) => `  ${s.kind === 'consolidate' ? 'tổng hợp' : 'nhắc nộp'} ${s.formId}: lần tới ${at(s.nextRun())}`),
