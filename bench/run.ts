@@ -14,7 +14,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { machineInfo, packageVersions } from './lib/machine';
+import { currentLoad, machineInfo, packageVersions } from './lib/machine';
 import { renderJson, renderTable } from './lib/report';
 import type { BenchContext, MeasureGroup, MetricRow } from './lib/result';
 import { BUDGETS, NotAvailableError } from './lib/result';
@@ -61,6 +61,7 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const groups = selectGroups(args.only);
   const startedAt = new Date();
+  const machine = machineInfo();
   const outDir = join(rootPath('bench', 'out'), startedAt.toISOString().replace(/[:.]/g, '-'));
   mkdirSync(outDir, { recursive: true });
   if (args.profile) {
@@ -96,7 +97,7 @@ async function main(): Promise<number> {
   const report = {
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
-    machine: machineInfo(),
+    machine: { ...machine, loadAverage: { ...machine.loadAverage, end: currentLoad() } },
     versions: packageVersions(ROOT),
     rows,
   };

@@ -1,6 +1,6 @@
 /** What the numbers were measured on: the machine and the versions of what does the work. */
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface MachineInfo {
@@ -9,6 +9,8 @@ export interface MachineInfo {
   memoryGb: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the run started and ended: above the core count, other work competed for the CPU. */
+  loadAverage: { start: number; end?: number };
 }
 
 export function machineInfo(): MachineInfo {
@@ -19,8 +21,12 @@ export function machineInfo(): MachineInfo {
     memoryGb: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    loadAverage: { start: Math.round(loadavg()[0]! * 10) / 10 },
   };
 }
+
+/** The 1-minute load average now. */
+export const currentLoad = (): number => Math.round(loadavg()[0]! * 10) / 10;
 
 const PACKAGES = ['exceljs', '@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', 'dynalite', 's3rver', 'esbuild', 'yauzl', '@middy/core'];
 

@@ -41,7 +41,7 @@ export function renderTable(report: BenchReport): string {
   const pad = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join('  ').trimEnd();
   const { machine } = report;
   const out = [
-    `tonghop bench — ${report.startedAt} — ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}`,
+    `tonghop bench — ${report.startedAt} — ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, load average ${machine.loadAverage.start} → ${machine.loadAverage.end ?? '?'}${(machine.loadAverage.end ?? 0) > machine.cores ? ' (busy machine: absolute times are inflated, ratios less so)' : ''}`,
     `versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     '',
     pad(lines[0]!),

@@ -3,6 +3,7 @@
  * local composition root's dependencies over them — the same adapters as Lambda, other endpoints.
  */
 import { mkdtempSync } from 'node:fs';
+import type { MiddlewareStack } from '@smithy/types';
 import { join } from 'node:path';
 import { UNIT_TYPES, type Unit } from '../../functions/core/model';
 import { composeLocal, type LocalDeps, type LocalEndpoints } from '../../infra/local/compose';
@@ -55,4 +56,27 @@ export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** Counts (and times) every AWS SDK call the given clients send, by `service:Operation`. */
+export function countCalls(clients: Record<string, { middlewareStack: object }>): Map<string, { count: number; ms: number }> {
+  const calls = new Map<string, { count: number; ms: number }>();
+  for (const [service, client] of Object.entries(clients)) {
+    (client.middlewareStack as MiddlewareStack<object, object>).add(
+      (next, context) => async (args) => {
+        const start = performance.now();
+        try {
+          return await next(args);
+        } finally {
+          const key = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
+          const entry = calls.get(key) ?? { count: 0, ms: 0 };
+          entry.count++;
+          entry.ms += performance.now() - start;
+          calls.set(key, entry);
+        }
+      },
+      { step: 'initialize', name: 'benchCallCounter' },
+    );
+  }
+  return calls;
 }

@@ -5,7 +5,6 @@
  * (the PUT to S3) is done before the clock starts. Compared with `exceljs_load_ms_p50`, a bare
  * `workbook.xlsx.load()` of the same bytes, interleaved in the same process.
  */
-import type { MiddlewareStack } from '@smithy/types';
 import ExcelJS from 'exceljs';
 import type { Submission } from '../../functions/core/model';
 import { openPeriod } from '../../functions/core/periods';
@@ -13,7 +12,7 @@ import { newUploadId, uploadKey } from '../../functions/core/upload-id';
 import { filledForm, loadFormKit } from '../lib/forms';
 import { importExports } from '../lib/optional';
 import type { BenchContext, MeasureGroup, MetricRow } from '../lib/result';
-import { startStack, syntheticUnits } from '../lib/stack';
+import { countCalls, startStack, syntheticUnits } from '../lib/stack';
 import { median, round, spread, timeMs } from '../lib/stats';
 
 const WARMUP = 3;
@@ -36,24 +35,7 @@ export const ingestGroup: MeasureGroup = {
     try {
       await deps.units.putMany(units);
       // Count and time every storage call the handler makes (the story behind the number).
-      const calls = new Map<string, { count: number; ms: number }>();
-      for (const [service, client] of [['dynamodb', deps.clients.dynamo], ['s3', deps.clients.s3]] as Array<[string, { middlewareStack: MiddlewareStack<object, object> }]>) {
-        client.middlewareStack.add(
-          (next, context) => async (args) => {
-            const start = performance.now();
-            try {
-              return await next(args);
-            } finally {
-              const key = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
-              const entry = calls.get(key) ?? { count: 0, ms: 0 };
-              entry.count++;
-              entry.ms += performance.now() - start;
-              calls.set(key, entry);
-            }
-          },
-          { step: 'initialize', name: 'benchCallCounter' },
-        );
-      }
+      const calls = countCalls({ dynamodb: deps.clients.dynamo, s3: deps.clients.s3 });
       const handler = createIngestHandler({
         submissions: deps.submissions,
         files: deps.files,
