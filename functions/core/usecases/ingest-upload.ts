@@ -87,6 +87,8 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   };
   const sizeOk = head !== undefined && head.size <= deps.maxUploadBytes;
   // Independent round trips at once: the record (created once per upload), the unit, the bytes (bounded).
+  // The baseline lookup is fetched alongside too (its failure surfaces only if validation asks for it).
+  const previous = sizeOk ? settle(previousAcceptedValues(deps.submissions, parts.formId, parts.unitCode, parts.period)) : undefined;
   const [{ submission: stored }, unit, download] = await Promise.all([
     deps.submissions.createIfAbsent(draft),
     deps.units.get(parts.unitCode),
@@ -118,7 +120,10 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   const validated = await validateUpload(bytes, {
     catalog: deps.catalog,
     maxBytes: deps.maxUploadBytes,
-    previousValues: (formId, unitCode, period) => previousAcceptedValues(deps.submissions, formId, unitCode, period),
+    previousValues: (formId, unitCode, period) =>
+      previous && formId === parts.formId && unitCode === parts.unitCode && period === parts.period
+        ? previous.then((r) => r())
+        : previousAcceptedValues(deps.submissions, formId, unitCode, period),
   });
   const result = await checkIdentity(deps, validated, unit, parts);
   submission.formVersion = result.version;
@@ -126,10 +131,12 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   const needsFeedback = !result.accepted || result.warnings.length > 0;
 
   if (result.accepted) {
-    // Values first, then the pointer (it carries a copy), then the aggregate (it sums the pointers).
-    await deps.submissions.putValues(submission.uploadId, result.values);
+    // Values and the pointer (which carries its own copy of them), then the aggregate (it sums the pointers).
     const accepted = { ...submission, status: 'accepted' as const, warnings: capIssues(result.warnings) };
-    await deps.submissions.advanceLatestAccepted(accepted, result.values);
+    await Promise.all([
+      deps.submissions.putValues(submission.uploadId, result.values),
+      deps.submissions.advanceLatestAccepted(accepted, result.values),
+    ]);
     // The aggregate and the feedback file do not depend on each other; both precede the final status.
     const [, feedback] = await Promise.all([
       refreshAggregate(deps, form, parts.formId, parts.period),
@@ -240,6 +247,16 @@ async function readBounded(deps: IngestUploadDeps, key: string, versionId: strin
     if (err instanceof TooLargeError) return { tooLarge: true };
     throw err;
   }
+}
+
+/** Holds a promise's outcome without an unhandled rejection; the returned function replays it. */
+function settle<T>(promise: Promise<T>): Promise<() => T> {
+  return promise.then(
+    (value) => () => value,
+    (err: unknown) => () => {
+      throw err;
+    },
+  );
 }
 
 const objectNotFound = () => issue('OBJECT_NOT_FOUND', 'Không tìm thấy tệp đã nộp trong kho lưu trữ. Vui lòng nộp lại.');
