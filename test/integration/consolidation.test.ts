@@ -28,6 +28,9 @@ import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/inges
 
 const PERIOD = '2019-Q1';
 
+// The project-level testTimeout is not applied by jest 30; a loaded 2-core machine needs more than 5 s.
+jest.setTimeout(120_000);
+
 describe('consolidation (embedded stack)', () => {
   let emulators: Emulators;
   let outbox: string;

@@ -20,6 +20,9 @@ import { OutboxMailer } from '../../infra/local/outbox-mailer';
 import { FakeClock, fixedSecret } from '../support/in-memory';
 import { loadForm } from '../unit/consolidation/fixtures';
 
+// The project-level testTimeout is not applied by jest 30; a loaded 2-core machine needs more than 5 s.
+jest.setTimeout(120_000);
+
 describe('reminders (embedded stack)', () => {
   let emulators: Emulators;
   let outbox: string;

@@ -36,6 +36,9 @@ function sumByHand(values: FormValues[]): Record<string, number> {
   return totals;
 }
 
+// Each case writes and reopens real workbooks: more than jest's 5 s default on a busy 2-core machine.
+jest.setTimeout(60_000);
+
 describe('consolidateReport', () => {
   describe('province totals', () => {
     it.each(Array.from({ length: 24 }, (_, i) => i + 1))('equal the sum of each unit’s latest accepted values (seed %i)', async (seed) => {

@@ -19,6 +19,9 @@ async function seeded(count = 4, reporting = 2) {
   return { units, deps };
 }
 
+// Each case writes and reopens real workbooks: more than jest's 5 s default on a busy 2-core machine.
+jest.setTimeout(60_000);
+
 describe('consolidation email', () => {
   describe('exactly once', () => {
     it('sends one email when the same content is consolidated twice', async () => {
