@@ -64,8 +64,8 @@ interface FunctionAccess {
 
 /**
  * What each function may do, derived from the adapters its Lambda entry composes:
- * - ingest: submissions + units (get/put/update/query); reads the upload (by version), the
- *   upload intent; writes the feedback workbook.
+ * - ingest: submissions + units (get/put/update/query); heads and reads the upload (by
+ *   version); writes the feedback workbook.
  * - api: units + submissions; signs presigned POSTs for uploads (which needs s3:PutObject on
  *   `uploads/`), writes and reads upload intents, presigns feedback downloads; reads the link secret.
  * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
@@ -79,7 +79,6 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
     objects: [
       { prefix: PREFIX.uploads, actions: ['s3:GetObject', 's3:GetObjectVersion'] },
-      { prefix: PREFIX.intents, actions: ['s3:GetObject'] },
       { prefix: PREFIX.feedback, actions: ['s3:PutObject'] },
     ],
     listBucket: true,
