@@ -27,6 +27,9 @@ import { ingestGroup } from './measures/ingest';
 
 const GROUPS: MeasureGroup[] = [ingestGroup, consolidateGroup, generateGroup, bundleGroup, concurrentGroup];
 
+/** A bad command line: printed as one line, exit code 2. */
+class UsageError extends Error {}
+
 interface Args {
   json: boolean;
   profile: boolean;
@@ -44,7 +47,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--help' || a === '-h') {
       process.stdout.write(`usage: npm run bench [-- --json] [-- --profile] [-- --only <metric|group>[,…]]\nmetrics: ${GROUPS.flatMap((g) => g.metrics).join(', ')}\ngroups: ${GROUPS.map((g) => g.name).join(', ')}\n`);
       process.exit(0);
-    } else throw new Error(`unknown argument ${a} (try --help)`);
+    } else throw new UsageError(`unknown argument ${a} (try --help)`);
   }
   return args;
 }
@@ -53,7 +56,7 @@ function selectGroups(only: string[] | undefined): MeasureGroup[] {
   if (!only) return GROUPS;
   const known = new Set(GROUPS.flatMap((g) => [g.name, ...g.metrics]));
   const unknown = only.filter((o) => !known.has(o));
-  if (unknown.length > 0) throw new Error(`unknown metric ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+  if (unknown.length > 0) throw new UsageError(`unknown metric ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
   return GROUPS.filter((g) => only.includes(g.name) || g.metrics.some((m) => only.includes(m)));
 }
 
@@ -108,7 +111,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`${err instanceof UsageError ? `bench: ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(2);
   },
 );
