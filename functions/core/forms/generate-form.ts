@@ -68,6 +68,7 @@ export async function generateForm({ form, unit, period, now = new Date() }: Gen
   }
   addValidations(ws, layout.fields, layout);
   setupPrint(ws, layout);
+  shareStyles(ws);
   await ws.protect('', {
     selectLockedCells: true,
     selectUnlockedCells: true,
@@ -88,7 +89,26 @@ export async function generateForm({ form, unit, period, now = new Date() }: Gen
     generatedAt: now.toISOString(),
     structure: structureOf(layout),
   });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  // Level 1 deflate: a fraction of the CPU of the default level for a few KB more per form.
+  return Buffer.from(await wb.xlsx.writeBuffer({ zip: { compression: 'DEFLATE', compressionOptions: { level: 1 } } } as ExcelJS.XlsxWriteOptions));
+}
+
+/**
+ * Makes cells with equal styles share one style object. exceljs renders every distinct style
+ * object to XML to find its id, but remembers objects it has seen: sharing halves the time it
+ * takes to write form 2's 3,000 styled cells. Done last, so drawing code may still set
+ * properties cell by cell.
+ */
+function shareStyles(ws: Worksheet) {
+  const seen = new Map<string, Partial<ExcelJS.Style>>();
+  ws.eachRow({ includeEmpty: true }, (row) => {
+    row.eachCell({ includeEmpty: true }, (cell) => {
+      const key = JSON.stringify(cell.style);
+      const shared = seen.get(key);
+      if (shared) cell.style = shared;
+      else seen.set(key, cell.style);
+    });
+  });
 }
 
 function put(ws: Worksheet, row: number, col: number, toCol: number, value: string, style: { font?: Partial<Font>; alignment?: Partial<Alignment> } = {}) {
