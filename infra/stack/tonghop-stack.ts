@@ -519,6 +519,10 @@ export class TonghopStack extends Stack {
       'A scheduled consolidation or reminder run failed after its retries.');
     alarm('IngestBacklogAlarm', this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
       'Uploads have waited more than 15 minutes to be validated.', 15 * 60);
+    // The api handler answers its own failures with a 500 (error middleware), which Lambda does
+    // not count as an error: watch the API's 5xx responses too.
+    alarm('Api5xxAlarm', this.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'The portal/API answered with server errors (5xx) at least 5 times in 5 minutes.', 5);
     for (const name of FUNCTION_NAMES) {
       const Name = name[0]!.toUpperCase() + name.slice(1);
       alarm(`${Name}ErrorsAlarm`, this.functions[name].metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), `The ${name} function failed (errors or timeouts).`);

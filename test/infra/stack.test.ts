@@ -3,6 +3,7 @@
  * cdk-nag AWS Solutions checks). Synthesized once for the file: bundling four functions is the
  * slow part.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -231,6 +232,36 @@ describe('TonghopStack', () => {
     });
   });
 
+  describe('deployed bundles', () => {
+    /** The function's environment as deployed, with CloudFormation references replaced by plausible values. */
+    const deployedEnv = (name: FunctionName, assetDir: string): NodeJS.ProcessEnv => {
+      const vars = s.template.toJSON().Resources[fnId(name)].Properties.Environment.Variables as Record<string, unknown>;
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, AWS_REGION: 'ap-southeast-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example' };
+      for (const [key, value] of Object.entries(vars)) {
+        if (typeof value === 'string') env[key] = value;
+        else if (JSON.stringify(value).includes('ApiEndpoint')) env[key] = 'https://abc123.execute-api.ap-southeast-1.amazonaws.com';
+        else if (key.endsWith('_ARN')) env[key] = 'arn:aws:secretsmanager:ap-southeast-1:111122223333:secret:LinkSecret-AbCdEf';
+        else env[key] = `tonghop-${key.toLowerCase()}`;
+      }
+      // /var/task/templates on Lambda is the asset's templates/ directory.
+      env.TONGHOP_TEMPLATES_DIR = path.join(assetDir, 'templates');
+      return env;
+    };
+
+    it.each(FUNCTION_NAMES)('%s: loads with exactly the environment the stack gives it and exports a handler function', (name) => {
+      const code = s.template.toJSON().Resources[fnId(name)].Properties.Code as { S3Key: string };
+      const assetDir = path.join(s.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+      // A child process: module scope parses the configuration and starts loading the form catalog.
+      const script = [
+        "process.on('unhandledRejection', (e) => { console.error(String(e && e.stack || e)); process.exit(3); });",
+        `const m = require(${JSON.stringify(path.join(assetDir, 'index.js'))});`,
+        "setTimeout(() => process.exit(typeof m.handler === 'function' ? 0 : 2), 500);",
+      ].join('\n');
+      const run = spawnSync(process.execPath, ['--enable-source-maps', '-e', script], { env: deployedEnv(name, assetDir), encoding: 'utf8' });
+      expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr.slice(-3000) }).toEqual({ status: 0, stderr: '' });
+    });
+  });
+
   describe('HTTP API', () => {
     it('sends every request to the api function through the $default route', () => {
       s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
@@ -367,6 +398,15 @@ describe('TonghopStack', () => {
         MetricName: 'Errors',
         Namespace: 'AWS/Lambda',
         Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId(name) } }],
+        AlarmActions: [topic()],
+      });
+    });
+
+    it('alarms the operator when the portal answers with server errors (which Lambda counts as successes)', () => {
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5xx',
+        Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId(s.stack, s.stack.httpApi) } }],
         AlarmActions: [topic()],
       });
     });
