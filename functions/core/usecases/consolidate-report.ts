@@ -50,7 +50,9 @@ export interface ConsolidateInput {
 export type EmailOutcome =
   | { status: 'not-requested' }
   | { status: 'sent'; to: string[]; cc: string[]; subject: string; messageId: string; updated: boolean; delivery: 'attachment' | 'link' }
-  | { status: 'already-sent'; sentAt: string; subject: string };
+  | { status: 'already-sent'; sentAt: string; subject: string }
+  /** The registry has no units: an empty report is not sent to leadership. */
+  | { status: 'no-units' };
 
 export interface ConsolidateResult {
   formId: string;
@@ -102,6 +104,7 @@ export async function consolidateReport(deps: ConsolidateDeps, input: Consolidat
     notReported: report.units.filter((l) => !l.accepted).map((l) => ({ code: l.unit.code, name: l.unit.name })),
   };
   if (!input.send) return { ...base, email: { status: 'not-requested' } };
+  if (report.unitsExpected === 0) return { ...base, email: { status: 'no-units' } };
   return { ...base, email: await sendOnce(deps, report, hash, key, workbook, fileName) };
 }
 

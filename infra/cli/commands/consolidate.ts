@@ -58,6 +58,7 @@ function describe(result: ConsolidateResult, bucket: string, out: string | undef
   }
   const e = result.email;
   if (e.status === 'not-requested') lines.push('Email: chưa gửi (thêm --send để gửi).');
+  else if (e.status === 'no-units') lines.push('Email: không gửi vì danh bạ chưa có đơn vị nào (npx tonghop units import <tệp>).');
   else if (e.status === 'already-sent') lines.push(`Email: nội dung này đã được gửi lúc ${formatLocalDateTime(new Date(e.sentAt))}; không gửi lại.`);
   else {
     lines.push(`Email${e.updated ? ' [Bản cập nhật]' : ''} đã gửi tới: ${e.to.join(', ')}${e.cc.length ? ` (cc: ${e.cc.join(', ')})` : ''}${e.delivery === 'link' ? ' — kèm đường dẫn tải (tệp quá lớn để đính kèm)' : ''}`);

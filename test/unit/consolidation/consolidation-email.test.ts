@@ -83,6 +83,15 @@ describe('consolidation email', () => {
     });
   });
 
+  describe('empty registry', () => {
+    it('does not email leadership an empty report', async () => {
+      const deps = memoryDeps([], NOW);
+      const result = await consolidateReport(deps, { formId: form.id, period: '2019-Q1', send: true });
+      expect(result.email.status).toBe('no-units');
+      expect(deps.mailer.sent).toEqual([]);
+    });
+  });
+
   describe('content', () => {
     it('lists the units not yet reported and the ratios against their target', async () => {
       const { units, deps } = await seeded(4, 2);
