@@ -112,6 +112,8 @@ export interface FormLayout {
   signatureRow: number;
   fields: FieldCell[];
   anchors: Anchor[];
+  /** Column header labels that must still be where they were drawn: [anchor index, column, label]. */
+  columnChecks: Array<[anchor: number, col: number, text: string]>;
 }
 
 /** Sections that apply to a unit type (all sections when no unit type is given). */
@@ -141,6 +143,8 @@ const defaultMin = (type: FieldType): number | undefined => (type === 'whole' ||
 export function layoutForm(form: FormDefinition, unitType?: UnitType): FormLayout {
   const anchors: Anchor[] = [];
   const fields: FieldCell[] = [];
+  const columnChecks: FormLayout['columnChecks'] = [];
+  const sectionAnchors: Array<[section: SectionLayout, anchor: Anchor]> = [];
   const addAnchor = (a: Anchor): number => anchors.push(a) - 1;
 
   const sections = form.sections.filter((s) => sectionApplies(s, unitType));
@@ -189,7 +193,14 @@ export function layoutForm(form: FormDefinition, unitType?: UnitType): FormLayou
         });
       }
     }
-    sectionLayouts.push({ section, headerRow, columns, rows, text });
+    const layoutOfSection = { section, headerRow, columns, rows, text };
+    sectionLayouts.push(layoutOfSection);
+    if (!text) sectionAnchors.push([layoutOfSection, { col: 2, row: headerRow, text: section.label }]);
+  }
+  // Section header anchors go after the row anchors (field anchor indices stay stable).
+  for (const [s, anchor] of sectionAnchors) {
+    const index = addAnchor(anchor);
+    for (const c of s.columns) columnChecks.push([index, c.col, c.label]);
   }
 
   const tableLayouts: TableLayout[] = [];
@@ -231,7 +242,7 @@ export function layoutForm(form: FormDefinition, unitType?: UnitType): FormLayou
   }
   const signatureRow = r + 1;
 
-  return { form, unitType, sheet: MAIN_SHEET, lastCol, titleRow, tableHeaderRow, sections: sectionLayouts, tables: tableLayouts, header, dateLineRow, signatureRow, fields, anchors };
+  return { form, unitType, sheet: MAIN_SHEET, lastCol, titleRow, tableHeaderRow, sections: sectionLayouts, tables: tableLayouts, header, dateLineRow, signatureRow, fields, anchors, columnChecks };
 }
 
 /** The label printed before a header field's input cell (also its anchor text). */
@@ -259,6 +270,8 @@ export interface FormStructure {
   /** field key → [anchor index, column number]. */
   fields: Record<string, [anchor: number, col: number]>;
   tables: StructureTable[];
+  /** [anchor index, column, label]: column headers checked so an inserted or deleted column is caught. */
+  columnChecks?: Array<[anchor: number, col: number, text: string]>;
 }
 
 export function structureOf(layout: FormLayout): FormStructure {
@@ -273,6 +286,7 @@ export function structureOf(layout: FormLayout): FormStructure {
       maxRows: t.maxRows,
       columns: Object.fromEntries(t.columns.map((c) => [c.key, c.col])),
     })),
+    columnChecks: layout.columnChecks,
   };
 }
 

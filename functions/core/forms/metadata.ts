@@ -38,6 +38,7 @@ const StructureSchema = z.object({
       columns: z.record(z.string(), z.int()),
     }),
   ),
+  columnChecks: z.optional(z.array(z.tuple([z.int(), z.int(), z.string()]))),
 });
 
 const MetadataSchema = z.object({

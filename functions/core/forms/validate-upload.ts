@@ -99,6 +99,7 @@ export async function readWorkbook(wb: ExcelJS.Workbook, options: ValidateUpload
     return refused(fileError('SHEET_NOT_FOUND', 'Không tìm thấy trang tính chứa bảng số liệu (có thể đã bị xóa). Hãy tải lại biểu mẫu gốc, nhập lại số liệu và nộp.'), ident);
   }
   const reader = new SheetReader(ws, form, layout, meta);
+  reader.checkColumns();
   reader.readFields();
   reader.readTables();
   await reader.applyRules(options.previousValues);
@@ -225,6 +226,24 @@ class SheetReader {
       if (c && s.rows.some((r) => r.row.code === f.rowCode)) return c.label;
     }
     return f.columnKey ?? '';
+  }
+
+  /** Column headers must be where they were drawn; an inserted or deleted column would shift every value silently. */
+  checkColumns(): void {
+    const reported = new Set<number>();
+    for (const [anchor, col, text] of this.meta.structure.columnChecks ?? []) {
+      const row = this.anchorRows[anchor];
+      if (row === undefined || reported.has(anchor) || cellText(this.ws, row, col) === normalizeText(text)) continue;
+      reported.add(anchor);
+      const section = this.meta.structure.anchors[anchor]![2];
+      const letter = a1(1, col).replace(/\d+/, '');
+      this.issue(
+        'error',
+        'STRUCTURE_COLUMN_MOVED',
+        `Phần "${section}": cột "${text}" không còn ở cột ${letter} (dòng ${row}). Có thể đã chèn, xóa hoặc đổi tên cột. Hãy tải lại biểu mẫu gốc và nhập lại số liệu, không chèn hay xóa cột.`,
+        a1(row, col),
+      );
+    }
   }
 
   readFields(): void {

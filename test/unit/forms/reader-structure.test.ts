@@ -156,3 +156,14 @@ describe('validateUpload reading a form', () => {
     });
   });
 });
+
+describe('validateUpload with columns changed', () => {
+  it('says which column moved when a column was inserted, instead of reading shifted values', async () => {
+    const bytes = await edit(await filledHuyen(), (_wb, ws) => ws.spliceColumns(4, 0, []));
+    const result = await validate(bytes);
+    expect(result.accepted).toBe(false);
+    expect(result.errors).toContainEqual(
+      expect.objectContaining({ code: 'STRUCTURE_COLUMN_MOVED', cell: 'D10', message: expect.stringContaining('cột "Tại thời điểm chốt số liệu" không còn ở cột D') }),
+    );
+  });
+});
