@@ -54,7 +54,29 @@ export async function validateUpload(bytes: Buffer, options: ValidateUploadOptio
   } catch {
     return refused(fileError('FILE_CORRUPT', FILE_MESSAGES.FILE_CORRUPT));
   }
-  return readWorkbook(wb, options);
+  // A workbook shaped in a way nobody foresaw must still get an answer, not an exception; but a
+  // failing `previousValues` (the caller's storage) is the caller's error and propagates.
+  let callbackError: unknown;
+  const previousValues = options.previousValues;
+  const guarded: ValidateUploadOptions = previousValues
+    ? {
+        ...options,
+        previousValues: async (...args) => {
+          try {
+            return await previousValues(...args);
+          } catch (err) {
+            callbackError = err;
+            throw err;
+          }
+        },
+      }
+    : options;
+  try {
+    return await readWorkbook(wb, guarded);
+  } catch (err) {
+    if (callbackError !== undefined && err === callbackError) throw err;
+    return refused(fileError('FILE_UNREADABLE', 'Không đọc được nội dung biểu mẫu trong tệp. Hãy tải lại biểu mẫu gốc từ đường dẫn nộp báo cáo, nhập lại số liệu và nộp.'));
+  }
 }
 
 /** Validates an already-loaded workbook (used after `validateUpload`'s safety checks). */

@@ -167,3 +167,11 @@ describe('validateUpload with columns changed', () => {
     );
   });
 });
+
+describe('validateUpload and its previousValues callback', () => {
+  it('lets a storage failure in previousValues propagate (the caller retries), never turning it into a refusal', async () => {
+    expect.assertions(1);
+    const failure = new Error('DynamoDB unavailable');
+    await expect(validateUpload(await filledHuyen(), { catalog: await getCatalog(), previousValues: async () => Promise.reject(failure) })).rejects.toBe(failure);
+  });
+});
