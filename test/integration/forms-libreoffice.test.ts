@@ -1,5 +1,6 @@
 /**
- * LibreOffice round trip: forms filled for a unit of every type, re-saved by LibreOffice
+ * LibreOffice round trip: both forms generated for every unit of the sample province (all five
+ * unit types) and filled, re-saved by LibreOffice
  * (`soffice --headless --convert-to xlsx`), must still be accepted with the same values; the
  * annotated feedback workbook must open there too and still be read as the same form.
  * Fails loudly when soffice is missing (house style §11).
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildFeedbackWorkbook, generateForm, loadFormCatalog, validateUpload, type FormCatalog } from '../../functions/core/forms';
 import { UNIT_TYPES, type FormValues, type ValidationResult } from '../../functions/core/model';
+import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
 import { fillForm, sampleUnit, sampleValues } from '../support/forms';
 
 function sofficePath(): string {
@@ -25,7 +27,7 @@ let catalog: FormCatalog;
 function resave(files: string[]): Map<string, Buffer> {
   const out = path.join(work, 'out');
   mkdirSync(out, { recursive: true });
-  execFileSync(sofficePath(), [`-env:UserInstallation=file://${path.join(work, 'profile')}`, '--headless', '--convert-to', 'xlsx', '--outdir', out, ...files], { stdio: 'pipe', timeout: 240_000 });
+  execFileSync(sofficePath(), [`-env:UserInstallation=file://${path.join(work, 'profile')}`, '--headless', '--convert-to', 'xlsx', '--outdir', out, ...files], { stdio: 'pipe', timeout: 480_000 });
   return new Map(files.map((f) => [path.basename(f), readFileSync(path.join(out, path.basename(f)))]));
 }
 
@@ -37,15 +39,18 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('forms re-saved by LibreOffice', () => {
-  it('accepts every form filled for a unit of each type, with the same values', async () => {
+  it('accepts every form generated for every unit of the sample province and filled, with the same values', async () => {
     const cases: Array<{ file: string; values: FormValues; original: ValidationResult }> = [];
+    expect(new Set(SAMPLE_PROVINCE.map((u) => u.type))).toEqual(new Set(UNIT_TYPES));
     for (const form of catalog.list()) {
-      for (const [i, type] of UNIT_TYPES.entries()) {
-        const values = sampleValues(form, type, 100 + i);
-        const bytes = await fillForm(await generateForm({ form, unit: sampleUnit(type), period: form.periodType === 'quarter' ? '2026-Q2' : '2026-05' }), values);
-        const file = path.join(work, `${form.id}-${type}.xlsx`);
+      for (const [i, unit] of SAMPLE_PROVINCE.entries()) {
+        const values = sampleValues(form, unit.type, 100 + i);
+        const bytes = await fillForm(await generateForm({ form, unit, period: form.periodType === 'quarter' ? '2026-Q2' : '2026-05' }), values);
+        const file = path.join(work, `${form.id}-${unit.code}.xlsx`);
         writeFileSync(file, bytes);
-        cases.push({ file, values, original: await validateUpload(bytes, { catalog }) });
+        const original = await validateUpload(bytes, { catalog });
+        expect([unit.code, original.accepted, original.unit, original.formId]).toEqual([unit.code, true, unit.code, form.id]);
+        cases.push({ file, values, original });
       }
     }
     const resaved = resave(cases.map((c) => c.file));
@@ -56,7 +61,7 @@ describe('forms re-saved by LibreOffice', () => {
       expect(result.values).toEqual(c.values);
       expect({ ...result, values: undefined }).toEqual({ ...c.original, values: undefined });
     }
-  }, 300_000);
+  }, 600_000);
 
   it('opens the annotated feedback workbook and reads it back as the same form with the same issues', async () => {
     const form = catalog.require('sap-xep-bo-may');
