@@ -161,7 +161,8 @@ function inputCell(ws: Worksheet, row: number, col: number, type: FieldType) {
   cell.border = BOX;
   cell.font = font();
   const fmt = NUMBER_FORMATS[type];
-  if (fmt && type !== 'text' && type !== 'choice') cell.numFmt = fmt;
+  // Text inputs use the Text format so a phone number keeps its leading 0 and a code is not turned into a date.
+  if (fmt) cell.numFmt = fmt;
   cell.alignment = type === 'text' || type === 'choice' ? { horizontal: 'left', vertical: 'top', wrapText: true } : { horizontal: 'right', vertical: 'middle' };
   return cell;
 }
