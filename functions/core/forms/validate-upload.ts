@@ -124,7 +124,8 @@ export async function readWorkbook(wb: ExcelJS.Workbook, options: ValidateUpload
   reader.checkColumns();
   reader.readFields();
   reader.readTables();
-  await reader.applyRules(options.previousValues);
+  // With moved columns or lost rows the values are unreliable: report the structure, not rule noise.
+  if (!reader.errors.some((e) => e.code.startsWith('STRUCTURE_'))) await reader.applyRules(options.previousValues);
   const { errors, warnings, values } = reader;
   return { accepted: errors.length === 0, ...ident, values, errors, warnings };
 }

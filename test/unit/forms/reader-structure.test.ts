@@ -165,6 +165,7 @@ describe('validateUpload with columns changed', () => {
     expect(result.errors).toContainEqual(
       expect.objectContaining({ code: 'STRUCTURE_COLUMN_MOVED', cell: 'D10', message: expect.stringContaining('cột "Tại thời điểm chốt số liệu" không còn ở cột D') }),
     );
+    expect(result.errors.filter((e) => e.code.startsWith('RULE_'))).toEqual([]);
   });
 });
 
