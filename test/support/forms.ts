@@ -112,6 +112,8 @@ export interface FillOptions {
   cells?: Record<string, ExcelJS.CellValue>;
   /** Write formula cells' cached results for the values (default true). */
   cachedResults?: boolean;
+  /** The form definition, when it is not in templates/ (default: looked up there by the file's form id and version). */
+  form?: FormDefinition;
 }
 
 const viText = (n: number) => n.toLocaleString('vi-VN', { maximumFractionDigits: 6 });
@@ -130,7 +132,7 @@ export async function fillForm(generatedXlsx: Buffer, values: FormValues, option
     if (type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(`${v}T00:00:00Z`);
     return v;
   };
-  const layout = layoutForm(await formOf(meta.formId, meta.version), meta.unitType);
+  const layout = layoutForm(options.form ?? (await formOf(meta.formId, meta.version)), meta.unitType);
   const types = new Map(layout.fields.map((f) => [f.key, f.type]));
   for (const [key, [anchor, col]] of Object.entries(meta.structure.fields)) {
     const row = meta.structure.anchors[anchor]![1];
