@@ -46,7 +46,8 @@ export const ingestGroup: MeasureGroup = {
         log: deps.log,
       });
 
-      const ingestOnce = async (i: number): Promise<{ ms: number; submission?: Submission }> => {
+      type Calls = Map<string, { count: number; ms: number }>;
+      const ingestOnce = async (i: number): Promise<{ ms: number; submission?: Submission; calls: Calls }> => {
         const unit = units[i]!;
         const uploadId = newUploadId();
         const key = uploadKey({ formId: kit.form.id, period, unitCode: unit.code, uploadId });
@@ -61,11 +62,10 @@ export const ingestGroup: MeasureGroup = {
         const ms = await timeMs(async () => {
           response = await handler(event, {});
         });
-        lastCalls = new Map(calls);
+        const made: Calls = new Map(calls);
         if (response && response.batchItemFailures.length > 0) throw new Error(`ingest handler reported a failure for ${key}`);
-        return { ms, submission: await deps.submissions.get(uploadId) };
+        return { ms, submission: await deps.submissions.get(uploadId), calls: made };
       };
-      let lastCalls = new Map<string, { count: number; ms: number }>();
       const validateOnce = (i: number) => timeMs(() => validateUpload(files[i]!, { catalog: kit.catalog, maxBytes: deps.config.maxUploadBytes }));
       const loadOnce = (i: number) => timeMs(() => new ExcelJS.Workbook().xlsx.load(files[i]! as unknown as ArrayBuffer));
 
@@ -79,14 +79,14 @@ export const ingestGroup: MeasureGroup = {
       const ingestTimes: number[] = [];
       const loadTimes: number[] = [];
       const validateTimes: number[] = [];
-      const perCall = new Map<string, { count: number; ms: number }>();
+      const perCall: Calls = new Map();
       let warned = 0;
       for (let i = WARMUP; i < WARMUP + RUNS; i++) {
         // Interleaved, so the machine's drift hits metric and floor alike.
         loadTimes.push(await loadOnce(i));
         validateTimes.push(await validateOnce(i));
-        const { ms, submission } = await ingestOnce(i);
-        for (const [k, v] of lastCalls) {
+        const { ms, submission, calls: made } = await ingestOnce(i);
+        for (const [k, v] of made) {
           const e = perCall.get(k) ?? { count: 0, ms: 0 };
           e.count += v.count;
           e.ms += v.ms;
