@@ -14,7 +14,7 @@
  * (and the next bench run) does the full work.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { Submission } from '../../functions/core/model';
@@ -64,8 +64,14 @@ export const consolidateGroup: MeasureGroup = {
     const period = openPeriod(form, new Date());
     const [consolidateChild, streamChild] = await Promise.all([buildChild('consolidate', ctx.outDir), buildChild('stream-write', ctx.outDir)]);
 
-    const persistDir = rootPath('bench', 'out', 'cache', `consolidate-${seedKey(period)}`);
+    const cacheDir = rootPath('bench', 'out', 'cache');
+    const persistDir = join(cacheDir, `consolidate-${seedKey(period)}`);
     const seededMarker = join(persistDir, 'seeded.json');
+    // Older data sets are stale, and a half-seeded one (a run stopped while seeding) is not trusted.
+    if (existsSync(cacheDir)) {
+      for (const name of readdirSync(cacheDir)) if (name.startsWith('consolidate-') && join(cacheDir, name) !== persistDir) rmSync(join(cacheDir, name), { recursive: true, force: true });
+    }
+    if (!existsSync(seededMarker)) rmSync(persistDir, { recursive: true, force: true });
     const { emulators, address, deps, dataDir } = await startStack(ctx.outDir, persistDir);
     try {
       if (existsSync(seededMarker)) {
