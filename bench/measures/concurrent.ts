@@ -23,7 +23,14 @@ const pollDelayMs = (attempt: number) => (attempt < 20 ? 1000 : 3000);
 /** Give up (and report the missing uploads as lost) after this long. */
 const GIVE_UP_MS = 90_000;
 
-const quiet = { info: () => undefined, warn: () => undefined, error: (m: string, e?: unknown) => process.stderr.write(`[runtime] ${m} ${JSON.stringify(e)}\n`), debug: () => undefined };
+/** The runtime's log: quiet, except errors (an Error inside the details is printed by its message). */
+const quiet = {
+  info: () => undefined,
+  warn: () => undefined,
+  debug: () => undefined,
+  error: (m: string, extra?: Record<string, unknown>) =>
+    void process.stderr.write(`[runtime] ${m} ${JSON.stringify(extra ?? {}, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v))}\n`),
+};
 
 interface Outcome {
   unit: string;
