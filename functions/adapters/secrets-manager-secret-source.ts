@@ -76,3 +76,15 @@ function extractSecret(raw: string | undefined): string {
   }
   return value;
 }
+
+/**
+ * The link secret source a runtime configuration names: Secrets Manager when
+ * `TONGHOP_LINK_SECRET_ARN` is set, else the value of `TONGHOP_LINK_SECRET`.
+ */
+export function linkSecretSourceFor(config: { AWS_REGION: string; TONGHOP_LINK_SECRET_ARN?: string; TONGHOP_LINK_SECRET?: string }): SecretSource {
+  if (config.TONGHOP_LINK_SECRET_ARN) {
+    return new SecretsManagerSecretSource({ client: createSecretsManagerClient({ region: config.AWS_REGION }), secretId: config.TONGHOP_LINK_SECRET_ARN });
+  }
+  if (config.TONGHOP_LINK_SECRET) return new StaticSecretSource(config.TONGHOP_LINK_SECRET);
+  throw new ConfigError('Invalid configuration: set TONGHOP_LINK_SECRET_ARN (or TONGHOP_LINK_SECRET)');
+}

@@ -10,31 +10,23 @@ import { createDynamoDocumentClient, createS3Client } from '../adapters/aws-clie
 import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from '../adapters/dynamo-unit-repository';
 import { S3FileStore } from '../adapters/s3-file-store';
-import { createSecretsManagerClient, SecretsManagerSecretSource, StaticSecretSource } from '../adapters/secrets-manager-secret-source';
+import { linkSecretSourceFor } from '../adapters/secrets-manager-secret-source';
 import { loadRuntimeConfig } from '../config';
-import { ConfigError } from '../core/errors';
 import { loadFormCatalog } from '../core/forms';
-import { systemClock, type SecretSource } from '../core/ports';
+import { systemClock } from '../core/ports';
 import { createApiHandler } from '../handlers/api';
 
 const config = loadRuntimeConfig();
 const dynamo = createDynamoDocumentClient({ region: config.AWS_REGION });
 const s3 = createS3Client({ region: config.AWS_REGION });
 
-function linkSecretSource(): SecretSource {
-  if (config.TONGHOP_LINK_SECRET_ARN) {
-    return new SecretsManagerSecretSource({ client: createSecretsManagerClient({ region: config.AWS_REGION }), secretId: config.TONGHOP_LINK_SECRET_ARN });
-  }
-  if (config.TONGHOP_LINK_SECRET) return new StaticSecretSource(config.TONGHOP_LINK_SECRET);
-  throw new ConfigError('Invalid configuration: set TONGHOP_LINK_SECRET_ARN (or TONGHOP_LINK_SECRET)');
-}
 
 export const handler = createApiHandler({
   units: new DynamoUnitRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
   submissions: new DynamoSubmissionRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
   files: new S3FileStore({ client: s3, bucket: config.TONGHOP_BUCKET }),
   catalog: loadFormCatalog(config.TONGHOP_TEMPLATES_DIR),
-  secrets: linkSecretSource(),
+  secrets: linkSecretSourceFor(config),
   clock: systemClock,
   config: {
     maxUploadBytes: config.TONGHOP_MAX_UPLOAD_BYTES,

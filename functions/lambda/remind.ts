@@ -8,12 +8,12 @@ import { createDynamoDocumentClient, createSesClient } from '../adapters/aws-cli
 import { DynamoOnceLedger } from '../adapters/dynamo-once-ledger';
 import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from '../adapters/dynamo-unit-repository';
-import { createSecretsManagerClient, SecretsManagerSecretSource, StaticSecretSource } from '../adapters/secrets-manager-secret-source';
+import { linkSecretSourceFor } from '../adapters/secrets-manager-secret-source';
 import { SesMailer } from '../adapters/ses-mailer';
 import { loadRuntimeConfig } from '../config';
 import { ConfigError } from '../core/errors';
 import { loadFormCatalog } from '../core/forms/catalog';
-import { systemClock, type SecretSource } from '../core/ports';
+import { systemClock } from '../core/ports';
 import { createRemindHandler } from '../handlers/remind';
 
 const config = loadRuntimeConfig();
@@ -21,13 +21,6 @@ if (!config.TONGHOP_MAIL_FROM) throw new ConfigError('Invalid configuration: TON
 const logger = new Logger({ serviceName: 'tonghop-remind' });
 const dynamo = createDynamoDocumentClient({ region: config.AWS_REGION });
 
-function linkSecretSource(): SecretSource {
-  if (config.TONGHOP_LINK_SECRET_ARN) {
-    return new SecretsManagerSecretSource({ client: createSecretsManagerClient({ region: config.AWS_REGION }), secretId: config.TONGHOP_LINK_SECRET_ARN });
-  }
-  if (config.TONGHOP_LINK_SECRET) return new StaticSecretSource(config.TONGHOP_LINK_SECRET);
-  throw new ConfigError('Invalid configuration: set TONGHOP_LINK_SECRET_ARN (or TONGHOP_LINK_SECRET)');
-}
 
 export const handler = createRemindHandler({
   forms: loadFormCatalog(config.TONGHOP_TEMPLATES_DIR),
@@ -35,7 +28,7 @@ export const handler = createRemindHandler({
   submissions: new DynamoSubmissionRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
   ledger: new DynamoOnceLedger({ client: dynamo, tableName: config.TONGHOP_TABLE }),
   mailer: new SesMailer({ client: createSesClient({ region: config.AWS_REGION }), configurationSetName: config.TONGHOP_SES_CONFIGURATION_SET }),
-  secrets: linkSecretSource(),
+  secrets: linkSecretSourceFor(config),
   clock: systemClock,
   portalUrl: config.TONGHOP_PORTAL_URL,
   mail: { from: config.TONGHOP_MAIL_FROM },

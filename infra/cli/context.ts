@@ -5,6 +5,7 @@
  * `withLocalDeps` talks to a running `npm start` on the same data dir when there is one (via
  * `<dataDir>/runtime.json`); otherwise it starts the emulators on the data dir itself for the
  * duration of the command. Either way the command sees the same data `npm start` serves.
+ * With `TONGHOP_TARGET=aws` it works on a deployed stack instead (infra/cli/aws-deps.ts).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError, ConfigError } from '../../functions/core/errors';
@@ -13,12 +14,15 @@ import { loadLocalConfig, type LocalConfig } from '../local/config';
 import { DataDirBusyError } from '../local/data-dir-lock';
 import { LOCAL_CREDENTIALS, startEmulators } from '../local/emulators';
 import { readLiveRuntime } from '../local/runtime-file';
+import { composeAws, targetsAws } from './aws-deps';
 import { UsageError } from './command';
 
 export interface CliContext {
   config: LocalConfig;
   /** True when a running `npm start` serves this data dir (its emulators are used). */
   running: boolean;
+  /** `aws` when TONGHOP_TARGET=aws: the command works on a deployed stack (see aws-deps.ts). */
+  target: 'local' | 'aws';
 }
 
 export interface WithLocalDepsOptions {
@@ -45,8 +49,17 @@ async function reachable(url: string): Promise<boolean> {
  * data dir stays locked by another command.
  */
 export async function withLocalDeps<T>(fn: (deps: LocalDeps, context: CliContext) => Promise<T>, options: WithLocalDepsOptions = {}): Promise<T> {
-  const config = loadLocalConfig(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const config = loadLocalConfig(env);
   const log = options.log ?? consoleLog();
+  if (targetsAws(env)) {
+    const deps = composeAws(env, config.dataDir, log);
+    try {
+      return await fn(deps, { config, running: true, target: 'aws' });
+    } finally {
+      deps.close();
+    }
+  }
   const deadline = Date.now() + (options.waitMs ?? 20_000);
   for (;;) {
     const live = readLiveRuntime(config.dataDir);
@@ -58,7 +71,7 @@ export async function withLocalDeps<T>(fn: (deps: LocalDeps, context: CliContext
         emulators: { endpoints: live.endpoints, tableName: live.tableName, bucketName: live.bucketName, region: live.region, credentials: LOCAL_CREDENTIALS },
       });
       try {
-        return await fn(deps, { config, running: true });
+        return await fn(deps, { config, running: true, target: 'local' });
       } finally {
         deps.close();
       }
@@ -75,7 +88,7 @@ export async function withLocalDeps<T>(fn: (deps: LocalDeps, context: CliContext
     }
     const deps = composeLocal({ dataDir: config.dataDir, portalUrl: `http://localhost:${config.port}`, log, emulators });
     try {
-      return await fn(deps, { config, running: false });
+      return await fn(deps, { config, running: false, target: 'local' });
     } finally {
       deps.close();
       await emulators.stop();

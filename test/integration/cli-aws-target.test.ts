@@ -1,0 +1,80 @@
+/**
+ * `TONGHOP_TARGET=aws`: the operator CLI works on a deployed stack through the Lambdas' own
+ * adapters and the SDK's default configuration. Here the "deployed stack" is the embedded
+ * emulators, reached through the SDK's standard endpoint variables (AWS_ENDPOINT_URL_DYNAMODB),
+ * so the test runs the real wire protocol with no AWS account.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyLinkToken } from '../../functions/core/links';
+import { startEmulators, type Emulators } from '../../infra/local/emulators';
+
+jest.setTimeout(120_000);
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'tonghop.cjs');
+const SECRET = 'a-deployed-stack-link-secret-0123456789';
+
+function tonghop(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1', ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('tonghop CLI', () => {
+  describe('on a deployed stack (TONGHOP_TARGET=aws)', () => {
+    let emulators: Emulators;
+    let work: string;
+    let env: Record<string, string>;
+    beforeAll(async () => {
+      emulators = await startEmulators();
+      work = mkdtempSync(join(tmpdir(), 'tonghop-aws-cli-'));
+      env = {
+        TONGHOP_TARGET: 'aws',
+        TONGHOP_DATA_DIR: join(work, 'unused-local-data'),
+        TONGHOP_TABLE: emulators.tableName,
+        TONGHOP_BUCKET: emulators.bucketName,
+        TONGHOP_PORTAL_URL: 'https://baocao.tinhuy.example.vn',
+        TONGHOP_LINK_SECRET: SECRET,
+        AWS_REGION: emulators.region,
+        AWS_ACCESS_KEY_ID: emulators.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: emulators.credentials.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
+      };
+    });
+    afterAll(async () => {
+      await emulators.stop();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    it('imports units into the stack table and issues links signed with the stack secret', async () => {
+      const csv = join(work, 'units.csv');
+      writeFileSync(csv, 'code,name,type,emails,active\nSO-NV,Sở Nội vụ,so-nganh,vanphong@sonv.example.vn,true\nH-TS,Huyện ủy Tây Sơn,huyen,vp@tayson.example.vn,true\n');
+
+      const imported = await tonghop(['units', 'import', csv], env);
+      const listed = await tonghop(['units', 'list', '--json'], env);
+      const links = await tonghop(['links', '--period', '2019-Q1', '--form', 'sap-xep-bo-may', '--json'], env);
+
+      expect(imported.code).toBe(0);
+      expect(JSON.parse(listed.stdout).map((u: { code: string }) => u.code)).toEqual(['H-TS', 'SO-NV']);
+      expect(links.code).toBe(0);
+      const issued = JSON.parse(links.stdout) as Array<{ unit: string; url: string; token: string }>;
+      expect(issued.map((l) => l.unit)).toEqual(['H-TS', 'SO-NV']);
+      for (const link of issued) {
+        expect(link.url).toBe(`https://baocao.tinhuy.example.vn/u/${link.token}`);
+        expect(verifyLinkToken(SECRET, link.token, new Date('2019-03-01T00:00:00Z')).u).toBe(link.unit);
+      }
+    });
+
+    it('refuses with exit 2 and names the missing settings when the stack is not configured', async () => {
+      const result = await tonghop(['units', 'list', '--json'], { ...env, TONGHOP_TABLE: '' });
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('TONGHOP_TABLE');
+    });
+  });
+});
