@@ -5,13 +5,17 @@
  */
 import type { FormValues, Submission, Unit, ValidationIssue } from './model';
 
-/** Object storage (S3). Keys are bucket-relative. */
-export interface FileStore {
+/** Object storage (S3) without signing: what ingest needs. Keys are bucket-relative. */
+export interface ObjectStore {
   put(key: string, body: Buffer | Uint8Array | string, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<{ versionId?: string; etag?: string }>;
   /** Reads a whole object; rejects with `TooLargeError` when it exceeds `maxBytes`. Undefined when absent. */
   get(key: string, options?: { maxBytes?: number; versionId?: string }): Promise<Buffer | undefined>;
   head(key: string): Promise<StoredObjectInfo | undefined>;
   list(prefix: string): Promise<StoredObjectInfo[]>;
+}
+
+/** Object storage that also hands out signed links (the portal, consolidation). */
+export interface FileStore extends ObjectStore {
   /** A browser-usable presigned POST bound to exactly `key`, with a size range and expiry. */
   createUploadPost(input: { key: string; maxBytes: number; expiresInSeconds: number; metadata?: Record<string, string> }): Promise<{ url: string; fields: Record<string, string> }>;
   /** A time-limited GET link, optionally forcing a download file name. */

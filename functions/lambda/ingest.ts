@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDocumentClient, createS3Client } from '../adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from '../adapters/dynamo-unit-repository';
-import { S3FileStore } from '../adapters/s3-file-store';
+import { S3ObjectStore } from '../adapters/s3-object-store';
 import { loadRuntimeConfig } from '../config';
 import { loadFormCatalog } from '../core/forms/catalog';
 import { systemClock } from '../core/ports';
@@ -22,7 +22,7 @@ const s3 = createS3Client({ region: config.AWS_REGION });
 export const handler = createIngestHandler({
   submissions: new DynamoSubmissionRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
   units: new DynamoUnitRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
-  files: new S3FileStore({ client: s3, bucket: config.TONGHOP_BUCKET }),
+  files: new S3ObjectStore({ client: s3, bucket: config.TONGHOP_BUCKET }),
   catalog: loadFormCatalog(config.TONGHOP_TEMPLATES_DIR),
   clock: systemClock,
   maxUploadBytes: config.TONGHOP_MAX_UPLOAD_BYTES,

@@ -22,7 +22,7 @@ import { validateUpload } from '../forms/validate-upload';
 import type { FormDefinition } from '../forms/definition';
 import type { FormValues, Submission, Unit, ValidationIssue, ValidationResult } from '../model';
 import { deadlineFor, parsePeriod, periodLabel, shiftPeriod } from '../periods';
-import type { Clock, FileStore, SubmissionRepository, UnitRepository } from '../ports';
+import type { Clock, ObjectStore, SubmissionRepository, UnitRepository } from '../ports';
 import { feedbackKey, parseUploadKey } from '../upload-id';
 
 /** The slice of a Powertools `Logger` ingest uses (structured attributes always given). */
@@ -33,7 +33,7 @@ export interface IngestLog {
 
 export interface IngestUploadDeps {
   submissions: SubmissionRepository;
-  files: FileStore;
+  files: ObjectStore;
   units: UnitRepository;
   catalog: FormCatalog;
   clock: Clock;
