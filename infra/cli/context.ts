@@ -15,7 +15,7 @@ import { DataDirBusyError } from '../local/data-dir-lock';
 import { LOCAL_CREDENTIALS, startEmulators } from '../local/emulators';
 import { readLiveRuntime } from '../local/runtime-file';
 import { composeAws, targetsAws } from './aws-deps';
-import { UsageError } from './command';
+import { UsageError, type CliCommand } from './command';
 
 export interface CliContext {
   config: LocalConfig;
@@ -124,4 +124,26 @@ export function parseCliArgs<O extends NonNullable<ParseArgsConfig['options']>>(
   } catch (err) {
     throw new UsageError(`Tùy chọn không hợp lệ: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * A command made of subcommands (`units list|import`, `reports list|get`, …): dispatches on the
+ * first argument, answers an unknown or missing one with a usage error (exit 2), and maps every
+ * error to its exit code.
+ */
+export function subcommands(name: string, help: string, handlers: Record<string, (args: string[]) => Promise<number>>): CliCommand {
+  const names = Object.keys(handlers);
+  return {
+    help,
+    async run(args) {
+      const [sub, ...rest] = args;
+      try {
+        const handler = sub === undefined ? undefined : handlers[sub];
+        if (handler) return await handler(rest);
+        throw new UsageError(sub ? `Lệnh con không tồn tại: ${name} ${sub}` : `Thiếu lệnh con: ${names.join(' hoặc ')}`);
+      } catch (err) {
+        return reportCliError(err, help);
+      }
+    },
+  };
 }

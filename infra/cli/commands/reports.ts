@@ -11,7 +11,7 @@ import { parseReportKey, reportPrefix } from '../../../functions/core/consolidat
 import { periodLabel } from '../../../functions/core/periods';
 import type { FileStore } from '../../../functions/core/ports';
 import { UsageError, type CliCommand } from '../command';
-import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
+import { parseCliArgs, subcommands, withLocalDeps } from '../context';
 
 const help = `Các bảng tổng hợp đã tạo (lưu trong S3 reports/<biểu mẫu>/<kỳ>/).
 
@@ -78,16 +78,4 @@ async function get(args: string[]): Promise<number> {
   return 0;
 }
 
-export const command: CliCommand = {
-  help,
-  async run(args) {
-    const [sub, ...rest] = args;
-    try {
-      if (sub === 'list') return await list(rest);
-      if (sub === 'get') return await get(rest);
-      throw new UsageError(sub ? `Lệnh con không tồn tại: reports ${sub}` : 'Thiếu lệnh con: list hoặc get');
-    } catch (err) {
-      return reportCliError(err, help);
-    }
-  },
-};
+export const command: CliCommand = subcommands('reports', help, { list, get });

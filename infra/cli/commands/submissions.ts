@@ -10,7 +10,7 @@ import { parsePeriod, TIME_ZONE } from '../../../functions/core/periods';
 import { parseUploadKey } from '../../../functions/core/upload-id';
 import { listDeadLetters, type DeadLetter } from '../../local/ingest-queue';
 import { UsageError, type CliCommand } from '../command';
-import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
+import { parseCliArgs, subcommands, withLocalDeps } from '../context';
 
 const help = `Cách dùng:
   npx tonghop submissions list --form <biểu mẫu> --period <kỳ> [--unit <mã đơn vị>] [--json]
@@ -178,16 +178,4 @@ function printIssues(title: string, issues: ValidationIssue[], out: NodeJS.Writa
   }
 }
 
-export const command: CliCommand = {
-  help,
-  async run(args) {
-    const [sub, ...rest] = args;
-    try {
-      if (sub === 'list') return await list(rest);
-      if (sub === 'show') return await show(rest);
-      throw new UsageError(sub ? `Lệnh con không tồn tại: ${sub}` : 'Thiếu lệnh con: list hoặc show');
-    } catch (err) {
-      return reportCliError(err, help);
-    }
-  },
-};
+export const command: CliCommand = subcommands('submissions', help, { list, show });

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { UNIT_TYPE_LABELS, type Unit } from '../../../functions/core/model';
 import { UsageError, type CliCommand } from '../command';
-import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
+import { parseCliArgs, subcommands, withLocalDeps } from '../context';
 
 const help = `Cách dùng:
   npx tonghop units list [--json] [--all]
@@ -72,16 +72,4 @@ async function importFile(args: string[]): Promise<number> {
   }
 }
 
-export const command: CliCommand = {
-  help,
-  async run(args) {
-    const [sub, ...rest] = args;
-    try {
-      if (sub === 'list') return await list(rest);
-      if (sub === 'import') return await importFile(rest);
-      throw new UsageError(sub ? `Lệnh con không tồn tại: units ${sub}` : 'Thiếu lệnh con: list hoặc import');
-    } catch (err) {
-      return reportCliError(err, help);
-    }
-  },
-};
+export const command: CliCommand = subcommands('units', help, { list, import: importFile });
