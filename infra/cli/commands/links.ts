@@ -17,7 +17,8 @@ const help = `Cách dùng: npx tonghop links --period <kỳ> [--form <mã biểu
 
 In đường dẫn nộp báo cáo của từng đơn vị đang hoạt động: <địa chỉ cổng>/u/<mã truy cập>.
 Mỗi đường dẫn được ký riêng cho đơn vị, hết hạn ${LINK_GRACE_DAYS} ngày sau hạn nộp muộn nhất của đơn vị trong kỳ
-(theo các biểu mẫu cùng loại kỳ, hoặc chỉ biểu mẫu --form). Thu hồi: đổi khóa của đơn vị.
+(theo các biểu mẫu cùng loại kỳ, hoặc chỉ biểu mẫu --form); nếu hạn đã qua, ${LINK_GRACE_DAYS} ngày kể từ lúc cấp,
+để đơn vị vẫn nộp muộn được. Thu hồi: đổi khóa của đơn vị.
 
   --period <kỳ>   2026-02 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026 (năm)
   --form <mã>     chỉ tính hạn nộp của biểu mẫu này
@@ -37,9 +38,13 @@ export interface UnitLink {
   expiresAt: string;
 }
 
-/** The expiry of a unit's link for a period: its latest deadline among `forms`, plus the grace period. */
-export function linkExpiry(forms: readonly FormDefinition[], unit: Pick<Unit, 'type'>, period: string): Date {
-  const latest = Math.max(...forms.map((f) => deadlineFor(f, unit.type, period).getTime()));
+/**
+ * The expiry of a unit's link for a period: its latest deadline among `forms` plus the grace
+ * period, and never less than the grace period from `now` — a link issued after the deadline,
+ * to chase a late report (still accepted), must not be born expired.
+ */
+export function linkExpiry(forms: readonly FormDefinition[], unit: Pick<Unit, 'type'>, period: string, now: Date): Date {
+  const latest = Math.max(...forms.map((f) => deadlineFor(f, unit.type, period).getTime()), now.getTime());
   return new Date(latest + LINK_GRACE_DAYS * 86_400_000);
 }
 
@@ -76,7 +81,7 @@ export const command: CliCommand = {
         }
         const secret = await deps.secrets.getLinkSecret();
         return units.map((u): UnitLink => {
-          const expires = linkExpiry(forms, u, period.id);
+          const expires = linkExpiry(forms, u, period.id, deps.clock.now());
           const token = signLinkToken(secret, { u: u.code, v: u.keyVersion, exp: Math.floor(expires.getTime() / 1000) });
           return { unit: u.code, name: u.name, url: `${deps.portalUrl}/u/${token}`, token, expiresAt: expires.toISOString() };
         });
