@@ -3,73 +3,37 @@
  * persisted: exit codes, what they print (where the workbook went, who was emailed) and the
  * `.eml` files they leave in the outbox.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
-import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
-import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
-import { S3FileStore } from '../../functions/adapters/s3-file-store';
-import { systemClock } from '../../functions/core/ports';
 import { ingestUpload } from '../../functions/core/usecases/ingest-upload';
-import type { CliCommand } from '../../infra/cli/command';
 import { command as consolidate } from '../../infra/cli/commands/consolidate';
 import { command as remind } from '../../infra/cli/commands/remind';
 import { command as reports } from '../../infra/cli/commands/reports';
-import { startEmulators } from '../../infra/local/emulators';
-import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/ingest/support';
+import { runCli as run, seedDataDir, tempDataDir } from '../support/cli';
+import { FORM_ID, keyFor, unitOf, workbookFor } from '../unit/ingest/support';
 
 const PERIOD = '2019-Q1';
-
-async function run(command: CliCommand, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
-  try {
-    return { code: await command.run(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 jest.setTimeout(120_000);
 
 describe('tonghop consolidate / reports / remind', () => {
   let dataDir: string;
-  const previous = process.env.TONGHOP_DATA_DIR;
+  let temp: ReturnType<typeof tempDataDir> | undefined;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tonghop-cli-'));
-    process.env.TONGHOP_DATA_DIR = dataDir;
-    const emulators = await startEmulators({ dataDir });
-    try {
-      const options = { region: emulators.region, endpoints: emulators.endpoints, credentials: emulators.credentials };
-      const dynamo = createDynamoDocumentClient(options);
-      const deps = {
-        submissions: new DynamoSubmissionRepository({ client: dynamo, tableName: emulators.tableName }),
-        units: new DynamoUnitRepository({ client: dynamo, tableName: emulators.tableName }),
-        files: new S3FileStore({ client: createS3Client(options), bucket: emulators.bucketName }),
-        catalog: await testCatalog(),
-        clock: systemClock,
-        maxUploadBytes: 5 * 1024 * 1024,
-      };
+    temp = tempDataDir();
+    dataDir = temp.dir;
+    await seedDataDir(dataDir, async (deps) => {
       const reporting = unitOf('SO-YTE', 'so-nganh', 'Sở Y tế');
       await deps.units.putMany([reporting, unitOf('SO-TC', 'so-nganh', 'Sở Tài chính')]);
       const { bytes } = await workbookFor(reporting, PERIOD, { seed: 3 });
       const { key } = keyFor(reporting.code, PERIOD, '2019-03-12T02:00:00.000Z');
       await deps.files.put(key, bytes);
       await ingestUpload(deps, { bucketKey: key, eventTime: '2019-03-12T02:00:00.000Z', size: bytes.length });
-    } finally {
-      await emulators.stop();
-    }
+    });
   });
-  afterAll(() => {
-    process.env.TONGHOP_DATA_DIR = previous;
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => temp?.remove());
 
   it('consolidates, writes --out, emails once and says who was emailed', async () => {
     const out = join(dataDir, 'tong-hop.xlsx');

@@ -2,60 +2,30 @@
  * `tonghop submissions list|show` on a data dir the embedded stack persisted: accepted,
  * refused and dead-lettered uploads are all visible, with versions and errors.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
-import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
-import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
-import { S3FileStore } from '../../functions/adapters/s3-file-store';
-import { systemClock } from '../../functions/core/ports';
 import { ingestUpload } from '../../functions/core/usecases/ingest-upload';
 import { command } from '../../infra/cli/commands/submissions';
-import { startEmulators } from '../../infra/local/emulators';
 import { deadLetterDir } from '../../infra/local/ingest-queue';
-import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/ingest/support';
+import { runCli, seedDataDir, tempDataDir } from '../support/cli';
+import { FORM_ID, keyFor, unitOf, workbookFor } from '../unit/ingest/support';
 
 const PERIOD = '2026-Q1';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
-  try {
-    const code = await command.run(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(command, args);
 
 // The project-level testTimeout is not applied by jest 30 (a global option); a loaded 2-core machine needs more than 5 s.
 jest.setTimeout(120_000);
 
 describe('tonghop submissions', () => {
-  let dataDir: string;
-  const previous = process.env.TONGHOP_DATA_DIR;
+  let temp: ReturnType<typeof tempDataDir> | undefined;
   const ids: Record<string, string> = {};
   const deadKey = keyFor('SO-TC', PERIOD, '2026-03-12T01:00:00.000Z').key;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tonghop-cli-'));
-    process.env.TONGHOP_DATA_DIR = dataDir;
-    const emulators = await startEmulators({ dataDir });
-    try {
-      const options = { region: emulators.region, endpoints: emulators.endpoints, credentials: emulators.credentials };
-      const dynamo = createDynamoDocumentClient(options);
-      const deps = {
-        submissions: new DynamoSubmissionRepository({ client: dynamo, tableName: emulators.tableName }),
-        units: new DynamoUnitRepository({ client: dynamo, tableName: emulators.tableName }),
-        files: new S3FileStore({ client: createS3Client(options), bucket: emulators.bucketName }),
-        catalog: await testCatalog(),
-        clock: systemClock,
-        maxUploadBytes: 5 * 1024 * 1024,
-      };
+    temp = tempDataDir();
+    const dataDir = temp.dir;
+    await seedDataDir(dataDir, async (deps) => {
       const unit = unitOf('SO-YTE', 'so-nganh', 'Sở Y tế');
       await deps.units.putMany([unit, unitOf('SO-TC', 'so-nganh', 'Sở Tài chính')]);
       const good = await workbookFor(unit, PERIOD, { seed: 1 });
@@ -66,10 +36,7 @@ describe('tonghop submissions', () => {
         await ingestUpload(deps, { bucketKey: key, eventTime: at });
         ids[name] = uploadId;
       }
-      dynamo.destroy();
-    } finally {
-      await emulators.stop();
-    }
+    });
     mkdirSync(deadLetterDir(dataDir), { recursive: true });
     writeFileSync(
       join(deadLetterDir(dataDir), '2026-03-12T01-00-05-000Z-x.json'),
@@ -77,11 +44,7 @@ describe('tonghop submissions', () => {
     );
   }, 120_000);
 
-  afterAll(() => {
-    if (previous === undefined) delete process.env.TONGHOP_DATA_DIR;
-    else process.env.TONGHOP_DATA_DIR = previous;
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => temp?.remove());
 
   describe('list', () => {
     it('lists every version with status, and the dead-lettered upload, as JSON', async () => {
