@@ -6,15 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import type { MiddlewareStack } from '@smithy/types';
 import { join } from 'node:path';
 import { UNIT_TYPES, type Unit } from '../../functions/core/model';
-import { composeLocal, type LocalDeps, type LocalEndpoints } from '../../infra/local/compose';
+import { composeLocal, silentLog, type LocalDeps, type LocalEndpoints } from '../../infra/local/compose';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { rootPath } from './paths';
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-
 /** The local composition root (infra/local/compose.ts) over emulators at `address`, quiet. */
 export function composeBench(dataDir: string, address: LocalEndpoints, templatesDir = rootPath('templates')): LocalDeps {
-  return composeLocal({ dataDir, emulators: address, portalUrl: 'http://127.0.0.1:9', log: quiet, templatesDir });
+  return composeLocal({ dataDir, emulators: address, portalUrl: 'http://127.0.0.1:9', log: silentLog, templatesDir });
 }
 
 /**

@@ -88,6 +88,9 @@ export function consoleLog(stream: NodeJS.WritableStream = process.stderr): Loca
   return { info: line('info'), warn: line('warn'), error: line('error'), debug };
 }
 
+/** A logger that drops everything (tests, benchmarks). */
+export const silentLog: LocalLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+
 /** Builds the local dependencies over the emulators. Call `close()` when done. */
 export function composeLocal(options: ComposeLocalOptions): LocalDeps {
   const { emulators } = options;

@@ -10,13 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
-import type { LocalLog } from '../../infra/local/compose';
+import { silentLog } from '../../infra/local/compose';
 
 jest.setTimeout(180_000);
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'tonghop.cjs');
-const quiet: LocalLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const dirs: string[] = [];
 const newDataDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'tonghop-cli-'));
@@ -56,7 +55,7 @@ describe('tonghop CLI', () => {
     let dataDir: string;
     beforeAll(async () => {
       dataDir = newDataDir();
-      runtime = await startLocalRuntime({ port: 0, dataDir, log: quiet });
+      runtime = await startLocalRuntime({ port: 0, dataDir, log: silentLog });
     });
     afterAll(async () => {
       await runtime.stop();
@@ -100,7 +99,7 @@ describe('tonghop CLI', () => {
   describe('without a running instance', () => {
     it('starts the emulators itself and sees the data a previous run left', async () => {
       const dataDir = newDataDir();
-      const runtime = await startLocalRuntime({ port: 0, dataDir, log: quiet });
+      const runtime = await startLocalRuntime({ port: 0, dataDir, log: silentLog });
       await runtime.stop();
       const file = join(dataDir, 'new.csv');
       writeFileSync(file, 'code;name;type;emails\nSO-NGV2;Sở Ngoại vụ (mới);so-nganh;a@ngv.example.vn\n');

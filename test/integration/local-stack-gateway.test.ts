@@ -6,14 +6,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { loadFormCatalog } from '../../functions/core/forms';
-import type { LocalLog } from '../../infra/local/compose';
+import { silentLog } from '../../infra/local/compose';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from '../../infra/local/http-gateway';
 import { startSchedules } from '../../infra/local/schedules';
 
 // jest 30 ignores the project-level testTimeout; the shared machine can be slow.
 jest.setTimeout(120_000);
 
-const quiet: LocalLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
 describe('local API Gateway (payload v2)', () => {
   let server: Server;
@@ -105,7 +104,7 @@ describe('local schedules', () => {
   it('schedules consolidation and reminders daily per form at the configured Vietnamese times', async () => {
     const catalog = await loadFormCatalog();
     const form = catalog.require('sap-xep-bo-may');
-    const schedules = startSchedules([form], { consolidate: async () => undefined, remind: async () => undefined }, quiet);
+    const schedules = startSchedules([form], { consolidate: async () => undefined, remind: async () => undefined }, silentLog);
     try {
       const [hh, mm] = form.consolidation.time.split(':');
       const consolidate = schedules.list().find((s) => s.kind === 'consolidate')!;
@@ -131,7 +130,7 @@ describe('local schedules', () => {
         return { status: 'done' };
       },
       remind: async () => undefined,
-    }, quiet, { backoffMs: 1 });
+    }, silentLog, { backoffMs: 1 });
 
     await schedules.runNow('consolidate', 'sap-xep-bo-may');
     schedules.stop();

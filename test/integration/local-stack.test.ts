@@ -14,12 +14,11 @@ import { newUploadId, uploadKey } from '../../functions/core/upload-id';
 import { startEmulators } from '../../infra/local/emulators';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
-import type { LocalLog } from '../../infra/local/compose';
+import { silentLog } from '../../infra/local/compose';
 
 // jest 30 ignores the project-level testTimeout; the shared machine can be slow.
 jest.setTimeout(120_000);
 
-const quiet: LocalLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const dirs: string[] = [];
 const newDataDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'tonghop-stack-'));
@@ -72,7 +71,7 @@ describe('local runtime', () => {
   });
 
   it('seeds the sample province on first start and serves the portal over HTTP', async () => {
-    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: quiet });
+    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: silentLog });
 
     const health = await fetch(`${runtime.url}/health`);
     const home = await fetch(`${runtime.url}/`);
@@ -85,7 +84,7 @@ describe('local runtime', () => {
   });
 
   it('opens a unit link signed with the data dir secret on the portal, and refuses a forged one', async () => {
-    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: quiet });
+    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: silentLog });
     const secret = await runtime.deps.secrets.getLinkSecret();
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const token = signLinkToken(secret, { u: 'SO-NV', v: 1, exp });
@@ -100,7 +99,7 @@ describe('local runtime', () => {
   });
 
   it('delivers an S3 object-created event for an upload to the ingest handler, which records a submission', async () => {
-    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: quiet, ingestBackoffMs: 10 });
+    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: silentLog, ingestBackoffMs: 10 });
     const uploadId = newUploadId();
     const key = uploadKey({ formId: 'sap-xep-bo-may', period: '2026-Q4', unitCode: 'SO-NV', uploadId });
 
@@ -115,14 +114,14 @@ describe('local runtime', () => {
 
   it('keeps units, files, the link secret and seeding state across a restart on the same data dir', async () => {
     const dataDir = newDataDir();
-    runtime = await startLocalRuntime({ port: 0, dataDir, log: quiet });
+    runtime = await startLocalRuntime({ port: 0, dataDir, log: silentLog });
     await runtime.deps.units.bumpKeyVersion('SO-NV');
     await runtime.deps.files.put('reports/probe.txt', 'còn đây');
     const secret = await runtime.deps.secrets.getLinkSecret();
     await runtime.stop();
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
 
-    runtime = await startLocalRuntime({ port: 0, dataDir, log: quiet });
+    runtime = await startLocalRuntime({ port: 0, dataDir, log: silentLog });
 
     expect(runtime.seeded).toBe(false);
     expect((await runtime.deps.units.get('SO-NV'))?.keyVersion).toBe(2);
@@ -133,9 +132,9 @@ describe('local runtime', () => {
   });
 
   it('runs two instances with different ports and data dirs side by side', async () => {
-    const a = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: quiet });
+    const a = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: silentLog });
     try {
-      runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: quiet });
+      runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: silentLog });
       await a.deps.units.bumpKeyVersion('SO-NV');
 
       const [ha, hb] = await Promise.all([fetch(`${a.url}/health`), fetch(`${runtime.url}/health`)]);
@@ -151,9 +150,9 @@ describe('local runtime', () => {
 
   it('refuses a port that is already taken with a message naming it', async () => {
     expect.assertions(1);
-    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: quiet });
+    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: silentLog });
 
-    await expect(startLocalRuntime({ port: runtime.port, dataDir: newDataDir(), log: quiet })).rejects.toThrow(`Cổng ${runtime.port} đang được dùng`);
+    await expect(startLocalRuntime({ port: runtime.port, dataDir: newDataDir(), log: silentLog })).rejects.toThrow(`Cổng ${runtime.port} đang được dùng`);
   });
 });
 
