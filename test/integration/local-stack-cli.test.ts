@@ -4,27 +4,19 @@
  * command starts the emulators itself).
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
 import { silentLog } from '../../infra/local/compose';
+import { tempDirs } from '../support/temp-dirs';
 
 jest.setTimeout(180_000);
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'tonghop.cjs');
-const dirs: string[] = [];
-const newDataDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tonghop-cli-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const newDataDir = tempDirs('tonghop-cli-');
 
 interface Run {
   code: number;

@@ -1,23 +1,14 @@
 /**
  * Local-mode configuration and the data-dir files the runtime and CLI share.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
 import { loadLocalConfig } from '../../infra/local/config';
 import { acquireDataDirLock, lockPath } from '../../infra/local/data-dir-lock';
 import { ensureLocalLinkSecret, secretsPath } from '../../infra/local/local-secrets';
 import { readLiveRuntime, writeRuntimeInfo } from '../../infra/local/runtime-file';
+import { tempDirs } from '../support/temp-dirs';
 
-const dirs: string[] = [];
-const newDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'tonghop-config-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const newDir = tempDirs('tonghop-config-');
 
 describe('loadLocalConfig', () => {
   it('defaults to port 3000 and .local under the working directory', () => {

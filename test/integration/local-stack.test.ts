@@ -3,8 +3,7 @@
  * APIs, S3 events reaching the ingest handler, persistence across restarts, two instances side
  * by side, and the portal answering a unit's link.
  */
-import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,19 +14,12 @@ import { startEmulators } from '../../infra/local/emulators';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
 import { silentLog } from '../../infra/local/compose';
+import { tempDirs } from '../support/temp-dirs';
 
 // jest 30 ignores the project-level testTimeout; the shared machine can be slow.
 jest.setTimeout(120_000);
 
-const dirs: string[] = [];
-const newDataDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tonghop-stack-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const newDataDir = tempDirs('tonghop-stack-');
 
 describe('embedded emulators', () => {
   it('stores and reads an object through the S3 API and an item through the DynamoDB API', async () => {
