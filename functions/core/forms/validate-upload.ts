@@ -293,7 +293,7 @@ class SheetReader {
       }
       const cell = a1(row, col);
       this.cells.set(key, cell);
-      const value = this.readValue(toRawCell(valueAt(this.ws, row, col)), cell, key, f.required, f, this.where(f, cell));
+      const value = this.readValue(toRawCell(valueAt(this.ws, row, col)), cell, key, f.required, f, () => this.where(f, cell));
       if (value !== undefined) this.values.fields[key] = value;
     }
   }
