@@ -28,7 +28,7 @@ import { startEmulators, type Emulators } from './emulators';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-gateway';
 import { createLocalIngestQueue, type LocalIngestQueue } from './ingest-queue';
 import { clearRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { seedSampleProvince } from './sample-province';
+import { SAMPLE_PROVINCE, seedSampleProvince } from './sample-province';
 import { startSchedules, type LocalSchedules } from './schedules';
 
 export interface StartLocalRuntimeOptions {
@@ -125,7 +125,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
   try {
     const catalog = await deps.catalog;
     const seeded = options.seed === false ? false : await seedSampleProvince(deps.units);
-    if (seeded) log.info('sample province seeded', { units: (await deps.units.list()).length });
+    if (seeded) log.info('sample province seeded', { units: SAMPLE_PROVINCE.length });
 
     const api = createApiHandler({ ...deps, config: { maxUploadBytes: deps.config.maxUploadBytes, portalUrl: url, uploadOrigin: deps.config.uploadOrigin }, logger: deps.log });
     const ingestHandler = createIngestHandler({ ...deps, catalog, maxUploadBytes: deps.config.maxUploadBytes, log: deps.log });
