@@ -53,7 +53,7 @@ export interface IngestUploadInput {
 }
 
 /** At most this many errors and warnings are kept on the record (DynamoDB items are ≤ 400 KB); the feedback workbook shows all. */
-export const MAX_STORED_ISSUES = 200;
+const MAX_STORED_ISSUES = 200;
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FINAL: ReadonlySet<Submission['status']> = new Set(['accepted', 'rejected']);
@@ -169,7 +169,7 @@ export async function recordIngestFailure(deps: Pick<IngestUploadDeps, 'submissi
 }
 
 /** The unit's latest accepted values for the period before `period` (the baseline rule). */
-export async function previousAcceptedValues(
+async function previousAcceptedValues(
   submissions: SubmissionRepository, formId: string, unitCode: string, period: string,
 ): Promise<FormValues | undefined> {
   let previous: string;
@@ -262,7 +262,7 @@ function settle<T>(promise: Promise<T>): Promise<() => T> {
 const objectNotFound = () => issue('OBJECT_NOT_FOUND', 'Không tìm thấy tệp đã nộp trong kho lưu trữ. Vui lòng nộp lại.');
 
 /** Keeps the first issues and says how many more the feedback workbook lists. */
-export function capIssues(issues: ValidationIssue[]): ValidationIssue[] {
+function capIssues(issues: ValidationIssue[]): ValidationIssue[] {
   if (issues.length <= MAX_STORED_ISSUES) return issues;
   const rest = issues.length - (MAX_STORED_ISSUES - 1);
   const first = issues[0]!;
