@@ -43,8 +43,8 @@ export interface DynamoSubmissionRepositoryOptions {
   clock?: Clock;
 }
 
-/** Keys of every item type, exported for the adapter tests and the table documentation. */
-export const submissionKeys = {
+/** Keys of every item type (documented in the table above and functions/adapters/README.md). */
+const submissionKeys = {
   submission: (uploadId: string) => ({ pk: `SUB#${uploadId}`, sk: 'SUB' }),
   values: (uploadId: string) => ({ pk: `SUB#${uploadId}`, sk: 'VALUES' }),
   latestPartition: (formId: string, period: string) => `LATEST#${formId}#${period}`,
