@@ -78,7 +78,7 @@ function toSubmission(item: Record<string, unknown>): Submission {
 }
 
 /** Numbers versions 1, 2, … per (unit, form, period) by upload order; input in any order. */
-function numberVersions(all: Submission[]): Submission[] {
+function numberVersions<T extends Pick<Submission, 'unitCode' | 'formId' | 'period' | 'receivedAt' | 'uploadId'>>(all: T[]): Array<T & { version: number }> {
   const counters = new Map<string, number>();
   return [...all]
     .sort((a, b) => orderKey(a).localeCompare(orderKey(b)))
@@ -251,8 +251,18 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 
   async listLatestAccepted(formId: string, period: string): Promise<AcceptedValues[]> {
-    const [pointers, all] = await Promise.all([this.queryPointers(formId, period), this.listByFormPeriod(formId, period)]);
-    const versions = new Map(all.map((s) => [s.uploadId, s.version]));
+    // Only the attributes that order uploads: the full records (with up to 200 issues each) are not needed here.
+    const [pointers, ranks] = await Promise.all([
+      this.queryPointers(formId, period),
+      this.queryAll({
+        IndexName: TABLE_KEYS.gsi1.name,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': submissionKeys.formPeriod(formId, period) },
+        ProjectionExpression: 'uploadId, unitCode, receivedAt',
+      }),
+    ]);
+    const ordered = ranks.map((i) => ({ uploadId: String(i.uploadId), unitCode: String(i.unitCode), receivedAt: String(i.receivedAt), formId, period }));
+    const versions = new Map(numberVersions(ordered).map((s) => [s.uploadId, s.version]));
     return pointers
       .map((p) => ({ ...p, version: versions.get(p.uploadId) }))
       .sort((a, b) => a.unitCode.localeCompare(b.unitCode));
