@@ -69,17 +69,22 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
   let secret: string | undefined;
 
   for (const period of periods) {
+    // Today's reminder day of each unit, from the calendar alone: on most days nobody is due and
+    // the period's submissions are not read at all.
+    const dueToday = units.flatMap((unit) => {
+      const day = reminderDays(form, unit.type, period).find((d) => d.date === today);
+      return day ? [{ unit, day }] : [];
+    });
+    if (dueToday.length === 0) continue;
+    const digestDue = dueToday.some(({ day }) => day.kind === 'after');
     const [latest, submissions] = await Promise.all([deps.submissions.listLatestAccepted(form.id, period), deps.submissions.listByFormPeriod(form.id, period)]);
     const reported = new Set(latest.map((a) => a.unitCode));
     const lastUpload = new Map<string, string>();
     for (const s of submissions) lastUpload.set(s.unitCode, s.status); // ordered by upload: the last wins
     const rejected = (u: Unit) => lastUpload.get(u.code) === 'rejected' || lastUpload.get(u.code) === 'failed';
-    let digestDue = false;
 
-    for (const unit of units) {
-      const day = reminderDays(form, unit.type, period).find((d) => d.date === today);
-      if (day?.kind === 'after') digestDue = true;
-      if (!day || reported.has(unit.code)) continue;
+    for (const { unit, day } of dueToday) {
+      if (reported.has(unit.code)) continue;
       const outcome: ReminderOutcome = { unitCode: unit.code, unitName: unit.name, period, kind: day.kind, to: unit.emails, status: 'sent' };
       result.reminders.push(outcome);
       if (unit.emails.length === 0) {
