@@ -4,7 +4,6 @@
  */
 import type { FormCatalog, FormDefinition } from '../../functions/core/forms/index';
 import type { FormValues, Unit } from '../../functions/core/model';
-import { importExports } from './optional';
 import { rootPath } from './paths';
 
 export interface FormKit {
@@ -16,10 +15,10 @@ export interface FormKit {
   fill(bytes: Buffer, values: FormValues): Promise<Buffer>;
 }
 
-/** The forms engine and test support for `formId`, or NotAvailableError while they are being written. */
+/** The forms engine and test support for `formId`. */
 export async function loadFormKit(formId = 'sap-xep-bo-may'): Promise<FormKit> {
-  const engine = await importExports('functions/core/forms/index', ['loadFormCatalog', 'generateForm'] as const);
-  const support = await importExports('test/support/forms', ['sampleValues', 'fillForm'] as const);
+  const engine = await import('../../functions/core/forms/index');
+  const support = await import('../../test/support/forms');
   const catalog = await engine.loadFormCatalog(rootPath('templates'));
   const form = catalog.require(formId) as FormDefinition;
   return {

@@ -7,7 +7,6 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { runNode } from '../lib/child';
-import { importExports } from '../lib/optional';
 import { rootPath } from '../lib/paths';
 import type { BenchContext, MeasureGroup, MetricRow } from '../lib/result';
 import { median, round, spread } from '../lib/stats';
@@ -76,7 +75,7 @@ export const bundleGroup: MeasureGroup = {
   name: 'bundle',
   metrics: ['ingest_bundle_bytes', 'ingest_init_ms', 'floor_init_ms'],
   async run(ctx: BenchContext): Promise<MetricRow[]> {
-    const { bundleEntry } = await importExports('infra/bundling', ['bundleEntry'] as const);
+    const { bundleEntry } = await import('../../infra/bundling');
     ctx.log('bundle: building the floor bundle with infra/bundling.ts bundleEntry');
     const floor = await buildInto(bundleEntry, rootPath('bench', 'fixtures', 'floor-entry.ts'), join(ctx.outDir, 'bundles', 'floor'));
 

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { signLinkToken } from '../../functions/core/links';
 import { openPeriod } from '../../functions/core/periods';
 import { filledForm, loadFormKit } from '../lib/forms';
-import { importExports } from '../lib/optional';
 import type { BenchContext, MeasureGroup, MetricRow } from '../lib/result';
 import { countCalls, syntheticUnits } from '../lib/stack';
 import { round } from '../lib/stats';
@@ -48,7 +47,7 @@ export const concurrentGroup: MeasureGroup = {
   metrics: ['concurrent_60_s'],
   async run(ctx: BenchContext): Promise<MetricRow[]> {
     const kit = await loadFormKit('sap-xep-bo-may');
-    const { startLocalRuntime } = await importExports('infra/local/runtime', ['startLocalRuntime'] as const);
+    const { startLocalRuntime } = await import('../../infra/local/runtime');
     const period = openPeriod(kit.form, new Date());
     const units = syntheticUnits(UNITS, 'RUSH');
     const files = await Promise.all(units.map((u, i) => filledForm(kit, u, period, i + 1)));

@@ -23,7 +23,6 @@ import { newUploadId, uploadKey } from '../../functions/core/upload-id';
 import { countCells } from '../lib/cells';
 import { buildChild, runNode } from '../lib/child';
 import { loadFormKit, type FormKit } from '../lib/forms';
-import { importExports } from '../lib/optional';
 import { rootPath } from '../lib/paths';
 import type { BenchContext, MeasureGroup, MetricRow } from '../lib/result';
 import type { LocalDeps } from '../../infra/local/compose';
@@ -58,8 +57,6 @@ export const consolidateGroup: MeasureGroup = {
   metrics: ['consolidate_1000_ms', 'consolidate_1000_rss_mb', 'stream_write_ms'],
   async run(ctx: BenchContext): Promise<MetricRow[]> {
     const kit = await loadFormKit('sap-xep-bo-may');
-    // Present before bundling the child, so a missing piece reads "n/a", not a build error.
-    await importExports('functions/core/usecases/consolidate-report', ['consolidateReport'] as const);
     const form = kit.form;
     const period = openPeriod(form, new Date());
     const [consolidateChild, streamChild] = await Promise.all([buildChild('consolidate', ctx.outDir), buildChild('stream-write', ctx.outDir)]);
