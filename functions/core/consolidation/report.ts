@@ -99,7 +99,11 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
   const { form, period, now } = input;
   const latestByUnit = new Map(input.latest.map((a) => [a.unitCode, a]));
   const uploadsByUnit = new Map<string, Submission[]>();
-  for (const s of input.submissions) uploadsByUnit.set(s.unitCode, [...(uploadsByUnit.get(s.unitCode) ?? []), s]);
+  for (const s of input.submissions) {
+    const ofUnit = uploadsByUnit.get(s.unitCode);
+    if (ofUnit) ofUnit.push(s);
+    else uploadsByUnit.set(s.unitCode, [s]);
+  }
 
   const included = input.units.filter((u) => u.active || latestByUnit.has(u.code));
   const ordered = [...included].sort((a, b) => UNIT_TYPES.indexOf(a.type) - UNIT_TYPES.indexOf(b.type) || a.code.localeCompare(b.code));
