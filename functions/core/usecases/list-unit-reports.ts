@@ -78,8 +78,9 @@ export async function listUnitReports(deps: ListUnitReportsDeps, unit: Unit): Pr
     const open = openPeriod(form, now);
     const previous = shiftPeriod(open, -1);
     const ofPeriod = (period: string) => all.filter((s) => s.formId === form.id && s.period === period);
-    if (!ofPeriod(previous).some((s) => s.status === 'accepted')) {
-      reports.push(reportFor(form, unit, previous, ofPeriod(previous), now));
+    const ofPrevious = ofPeriod(previous);
+    if (!ofPrevious.some((s) => s.status === 'accepted')) {
+      reports.push(reportFor(form, unit, previous, ofPrevious, now));
     }
     reports.push(reportFor(form, unit, open, ofPeriod(open), now));
   }
