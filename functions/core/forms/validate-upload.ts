@@ -13,7 +13,7 @@ import type { FormCatalog } from './catalog';
 import { readDate, readNumber, readText, toRawCell, normalizeText, type RawCell } from './cell-values';
 import type { FieldType, FormDefinition } from './definition';
 import { inspectFile, FILE_MESSAGES, type InspectLimits } from './inspect-file';
-import { a1, layoutForm, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
+import { a1, columnLetter, layoutForm, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
 import { readMetadata, type FormMetadata } from './metadata';
 import { compare, evaluateRules, formatNumberVi, ruleCode } from './rules';
 
@@ -133,7 +133,7 @@ export async function readWorkbook(wb: ExcelJS.Workbook, options: ValidateUpload
 /** `SUM(C10:C509)` (any case, `$` allowed) over exactly the table's rows in that column. */
 function isIntactSum(value: unknown, col: number, first: number, last: number): boolean {
   const formula = typeof value === 'object' && value !== null && 'formula' in value ? String((value as { formula: unknown }).formula) : '';
-  const letter = a1(1, col).replace(/\d+/, '');
+  const letter = columnLetter(col);
   const m = /^=?SUM\(\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)\)$/i.exec(formula.replace(/\s+/g, ''));
   return !!m && m[1]!.toUpperCase() === letter && m[3]!.toUpperCase() === letter && Number(m[2]) === first && Number(m[4]) === last;
 }
@@ -259,7 +259,7 @@ class SheetReader {
       if (row === undefined || reported.has(anchor) || cellText(this.ws, row, col) === normalizeText(text)) continue;
       reported.add(anchor);
       const section = this.meta.structure.anchors[anchor]![2];
-      const letter = a1(1, col).replace(/\d+/, '');
+      const letter = columnLetter(col);
       this.issue(
         'error',
         'STRUCTURE_COLUMN_MOVED',
@@ -280,7 +280,7 @@ class SheetReader {
           const [acol, arow, text] = this.meta.structure.anchors[anchorIndex]!;
           const count = this.rowsWithText(acol, text).length;
           const what = f.rowCode ? `dòng có mã số ${text}` : `dòng "${text}"`;
-          const why = count > 1 ? `xuất hiện ${count} lần ở cột ${a1(arow, acol).replace(/\d+/, '')}, không biết dòng nào đúng` : `không còn ở cột ${a1(arow, acol).replace(/\d+/, '')} (trước đây ở dòng ${arow})`;
+          const why = count > 1 ? `xuất hiện ${count} lần ở cột ${columnLetter(acol)}, không biết dòng nào đúng` : `không còn ở cột ${columnLetter(acol)} (trước đây ở dòng ${arow})`;
           this.issue(
             'error',
             'STRUCTURE_ROW_NOT_FOUND',
