@@ -3,13 +3,11 @@
  * definitions from templates/, in-memory ports and a clock set to 1 March 2019, 10:00 in
  * Hà Nội (open periods: 2019-Q1 and 2019-03; previous: 2018-Q4 and 2019-02).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseFormDefinition, type FormDefinition } from '../../../functions/core/forms/definition';
+import { createFormCatalog } from '../../../functions/core/forms/catalog';
 import { signLinkToken } from '../../../functions/core/links';
 import type { Submission, Unit } from '../../../functions/core/model';
-import type { FormLookup } from '../../../functions/core/usecases/form-lookup';
 import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
+import { loadForm } from '../consolidation/fixtures';
 
 export const SECRET = 'portal-test-secret-portal-test-secret-0123';
 export const NOW = '2019-03-01T03:00:00Z';
@@ -17,22 +15,12 @@ export const NOW = '2019-03-01T03:00:00Z';
 export const SO_NV: Unit = { code: 'SO-NV', name: 'Sở Nội vụ', type: 'so-nganh', emails: ['snv@example.vn'], active: true, keyVersion: 1 };
 export const HU_TH: Unit = { code: 'HU-TH', name: 'Huyện ủy Thạch Hà', type: 'huyen', emails: ['th@example.vn'], active: true, keyVersion: 1 };
 
-export function loadForms(): FormDefinition[] {
-  return ['sap-xep-bo-may.v1.json', 'bien-che-thang.v1.json'].map((f) =>
-    parseFormDefinition(JSON.parse(readFileSync(join(__dirname, '../../../templates', f), 'utf8')), f),
-  );
-}
-
-export function lookup(forms: FormDefinition[]): FormLookup {
-  return { list: () => forms, get: (id) => forms.filter((f) => f.id === id).sort((a, b) => b.version - a.version)[0] };
-}
-
 export function createWorld() {
   const clock = new FakeClock(new Date(NOW));
   const units = new InMemoryUnitRepository([SO_NV, HU_TH, { ...SO_NV, code: 'SO-CU', name: 'Sở Cũ', active: false }]);
   const submissions = new InMemorySubmissionRepository(clock);
   const files = new InMemoryFileStore();
-  const catalog = lookup(loadForms());
+  const catalog = createFormCatalog([loadForm('sap-xep-bo-may'), loadForm('bien-che-thang')]);
   const secrets = { getLinkSecret: async () => SECRET };
   const config = { maxUploadBytes: 5 * 1024 * 1024, portalUrl: 'https://baocao.example.vn' };
   /** A link token for `unit`, valid for 30 days from the clock unless `exp` is given (epoch seconds). */
