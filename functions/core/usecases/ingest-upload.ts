@@ -125,7 +125,7 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
         ? previous.then((r) => r())
         : previousAcceptedValues(deps.submissions, formId, unitCode, period),
   });
-  const result = await checkIdentity(deps, validated, unit, parts);
+  const result = await checkIdentity(deps, validated, unit, form, parts);
   submission.formVersion = result.version;
   submission.warnings = result.warnings;
   const needsFeedback = !result.accepted || result.warnings.length > 0;
@@ -188,7 +188,7 @@ async function previousAcceptedValues(
  * (a unit uploading another unit's file, or last quarter's file), naming both.
  */
 async function checkIdentity(
-  deps: IngestUploadDeps, result: ValidationResult, unit: Unit, parts: { formId: string; period: string; unitCode: string },
+  deps: IngestUploadDeps, result: ValidationResult, unit: Unit, form: FormDefinition, parts: { formId: string; period: string; unitCode: string },
 ): Promise<ValidationResult> {
   const mismatches: ValidationIssue[] = [];
   if (result.unit !== undefined && result.unit !== parts.unitCode) {
@@ -199,8 +199,7 @@ async function checkIdentity(
   }
   if (result.formId !== undefined && result.formId !== parts.formId) {
     const embedded = deps.catalog.get(result.formId)?.name ?? result.formId;
-    const expected = deps.catalog.get(parts.formId)?.name ?? parts.formId;
-    mismatches.push(issue('FORM_MISMATCH', `Tệp này là biểu mẫu "${embedded}", không phải biểu mẫu "${expected}" của đường dẫn nộp.`));
+    mismatches.push(issue('FORM_MISMATCH', `Tệp này là biểu mẫu "${embedded}", không phải biểu mẫu "${form.name}" của đường dẫn nộp.`));
   }
   if (result.period !== undefined && result.period !== parts.period) {
     mismatches.push(issue('PERIOD_MISMATCH', `Tệp này là báo cáo ${safeLabel(result.period)}, không phải ${safeLabel(parts.period)}. Vui lòng dùng biểu mẫu của kỳ đang nộp.`));
