@@ -43,6 +43,18 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
+/** Local dependencies over the emulators of a running `npm start` on `dataDir`, or undefined when none answers. */
+export async function composeLiveRuntime(dataDir: string, log?: LocalLog): Promise<LocalDeps | undefined> {
+  const live = readLiveRuntime(dataDir);
+  if (!live || !(await reachable(live.endpoints.dynamodb))) return undefined;
+  return composeLocal({
+    dataDir,
+    portalUrl: live.portalUrl,
+    log,
+    emulators: { endpoints: live.endpoints, tableName: live.tableName, bucketName: live.bucketName, region: live.region, credentials: LOCAL_CREDENTIALS },
+  });
+}
+
 /**
  * Runs `fn` with the local dependencies of the configured data dir (`TONGHOP_DATA_DIR`, `PORT`),
  * then releases them. Throws `ConfigError` on bad configuration and `DataDirBusyError` when the
@@ -62,18 +74,12 @@ export async function withLocalDeps<T>(fn: (deps: LocalDeps, context: CliContext
   }
   const deadline = Date.now() + (options.waitMs ?? 20_000);
   for (;;) {
-    const live = readLiveRuntime(config.dataDir);
-    if (live && (await reachable(live.endpoints.dynamodb))) {
-      const deps = composeLocal({
-        dataDir: config.dataDir,
-        portalUrl: live.portalUrl,
-        log,
-        emulators: { endpoints: live.endpoints, tableName: live.tableName, bucketName: live.bucketName, region: live.region, credentials: LOCAL_CREDENTIALS },
-      });
+    const live = await composeLiveRuntime(config.dataDir, log);
+    if (live) {
       try {
-        return await fn(deps, { config, running: true, target: 'local' });
+        return await fn(live, { config, running: true, target: 'local' });
       } finally {
-        deps.close();
+        live.close();
       }
     }
     let emulators;

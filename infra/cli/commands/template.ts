@@ -142,13 +142,9 @@ async function findUnit(code: string): Promise<Unit | undefined> {
 
 async function lookupRunningRegistry(code: string): Promise<Unit | undefined> {
   const { loadLocalConfig } = await import('../../local/config');
-  const { readLiveRuntime } = await import('../../local/runtime-file');
-  const { dataDir } = loadLocalConfig();
-  const runtime = readLiveRuntime(dataDir);
-  if (!runtime) return undefined;
-  const { composeLocal } = await import('../../local/compose');
-  const { LOCAL_CREDENTIALS } = await import('../../local/emulators');
-  const deps = composeLocal({ dataDir, portalUrl: runtime.portalUrl, emulators: { ...runtime, credentials: LOCAL_CREDENTIALS } });
+  const { composeLiveRuntime } = await import('../context');
+  const deps = await composeLiveRuntime(loadLocalConfig().dataDir);
+  if (!deps) return undefined;
   try {
     return await deps.units.get(code);
   } finally {
