@@ -48,7 +48,8 @@ export function workbookFileName(report: ConsolidatedReport): string {
   return `Tổng hợp - ${report.form.name} - ${report.periodLabel}.xlsx`.replace(/[\\/:*?"<>|]/g, '-');
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Escapes text for the HTML bodies of emails (content and double-quoted attributes). */
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 interface Block {
   heading: string;

@@ -7,7 +7,7 @@ import type { FormDefinition } from '../forms/definition';
 import type { Unit } from '../model';
 import { addWorkingDays, deadlineFor, formatLocalDate, periodLabel, toLocalDate } from '../periods';
 import { LATE, NOT_REPORTED } from './report';
-import { formatLocalDateTime } from './email';
+import { esc, formatLocalDateTime } from './email';
 
 export type ReminderKind = 'before' | 'after';
 
@@ -31,8 +31,6 @@ export interface ReminderEmailInput {
   /** The unit's last upload was rejected: say so, it may think it is done. */
   lastUploadRejected: boolean;
 }
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Subject and bodies of a reminder to one unit. */
 export function composeReminderEmail(input: ReminderEmailInput): { subject: string; text: string; html: string } {
