@@ -56,9 +56,12 @@ export function compare(op: CompareRule['op'], a: number, b: number): boolean {
   }
 }
 
-/** Vietnamese number text: 1.234.567 and 12,5. */
+let viNumber: Intl.NumberFormat | undefined;
+
+/** Vietnamese number text: 1.234.567 and 12,5 (one formatter, made on first use: `toLocaleString` with options builds a new one per call). */
 export function formatNumberVi(n: number): string {
-  return n.toLocaleString('vi-VN', { maximumFractionDigits: 6 });
+  viNumber ??= new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 6 });
+  return viNumber.format(n);
 }
 
 export interface RuleFinding {
