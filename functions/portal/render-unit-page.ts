@@ -4,6 +4,7 @@
  * well before the script loads; the script (portal-js.ts) adds the upload flow.
  */
 import { UNIT_TYPE_LABELS, type Unit } from '../core/model';
+import { formatMb } from '../core/usecases/create-upload';
 import { REPORT_STATUS_LABELS, type SubmissionSummary, type UnitReport } from '../core/usecases/list-unit-reports';
 import { assetUrl, PORTAL_ASSETS } from './assets';
 import { escapeHtml as e, formatDateTime, formatDeadline } from './html';
@@ -60,9 +61,9 @@ export function renderUnitPage(input: UnitPageInput): string {
   const base = `/u/${encodeURIComponent(input.token)}`;
   const masthead = `${BRAND}
 <p class="unit"><span class="unit-name">${e(unit.name)}</span><span class="unit-meta">${e(UNIT_TYPE_LABELS[unit.type])} · Mã đơn vị ${e(unit.code)}</span></p>`;
-  const maxMb = (input.maxUploadBytes / (1024 * 1024)).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+  const maxSize = formatMb(input.maxUploadBytes);
   const cards = input.reports.length
-    ? input.reports.map((r) => reportCard(r, base, maxMb)).join('\n')
+    ? input.reports.map((r) => reportCard(r, base, maxSize)).join('\n')
     : '<li class="report-none">Hiện chưa có báo cáo nào cần nộp.</li>';
   const main = `<h2 id="reports-heading">Báo cáo cần nộp</h2>
 <p class="intro">Với mỗi báo cáo: tải biểu mẫu đã điền sẵn tên đơn vị và kỳ báo cáo, điền số liệu bằng Excel hoặc LibreOffice, lưu lại (giữ định dạng .xlsx) rồi nộp tệp tại đây. Kết quả kiểm tra hiện ngay sau vài giây; nếu có lỗi, hệ thống chỉ rõ ô cần sửa.</p>
@@ -83,7 +84,7 @@ ${historyTable(input.history, base)}
   });
 }
 
-function reportCard(r: UnitReport, base: string, maxMb: string): string {
+function reportCard(r: UnitReport, base: string, maxSize: string): string {
   const id = `${r.formId}-${r.period}`;
   const overdue = r.overdue ? ' <span class="overdue">— đã quá hạn, đơn vị vẫn nộp được (ghi nhận nộp muộn)</span>' : '';
   const accepted = r.accepted
@@ -104,8 +105,8 @@ ${accepted}
 <p class="step-label">Bước 2. Nộp tệp đã điền</p>
 <label class="visually-hidden" for="file-${e(id)}">Chọn tệp báo cáo ${e(r.formName)} – ${e(r.periodLabel)}</label>
 <input class="visually-hidden" type="file" id="file-${e(id)}" tabindex="-1" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet">
-<button type="button" class="dropzone" aria-describedby="hint-${e(id)}">${ICON_UPLOAD}<span class="dz-title">Chọn tệp báo cáo đã điền</span><span class="dz-sub">hoặc kéo thả tệp .xlsx vào đây · tối đa ${e(maxMb)} MB</span></button>
-<p class="visually-hidden" id="hint-${e(id)}">Chỉ nhận tệp Excel .xlsx, tối đa ${e(maxMb)} MB. Kết quả kiểm tra hiện ngay bên dưới.</p>
+<button type="button" class="dropzone" aria-describedby="hint-${e(id)}">${ICON_UPLOAD}<span class="dz-title">Chọn tệp báo cáo đã điền</span><span class="dz-sub">hoặc kéo thả tệp .xlsx vào đây · tối đa ${e(maxSize)}</span></button>
+<p class="visually-hidden" id="hint-${e(id)}">Chỉ nhận tệp Excel .xlsx, tối đa ${e(maxSize)}. Kết quả kiểm tra hiện ngay bên dưới.</p>
 <div class="progress" hidden><span>Đang tải lên</span><progress max="100" value="0" aria-label="Tiến độ tải lên"></progress><span class="progress-value">0%</span></div>
 </div>
 <div class="result" role="status" aria-live="polite" tabindex="-1"></div>
