@@ -14,7 +14,7 @@ import { cutOff, parsePeriod, periodLabel } from '../periods';
 import { InvalidInputError } from '../errors';
 import type { FieldType, FormDefinition } from './definition';
 import { formulaCells, signatures } from './formulas';
-import { a1, layoutForm, structureOf, TOTALS_LABEL, type FieldCell, type FormLayout } from './layout';
+import { a1, layoutForm, sectionApplies, structureOf, TOTALS_LABEL, type FieldCell, type FormLayout } from './layout';
 import { writeMetadataSheet } from './metadata';
 
 export interface GenerateFormInput {
@@ -45,7 +45,7 @@ export const NUMBER_FORMATS: Record<FieldType, string | undefined> = {
 /** Generates the form for one unit and period; the bytes of an .xlsx file. */
 export async function generateForm({ form, unit, period, now = new Date() }: GenerateFormInput): Promise<Buffer> {
   parsePeriod(period, form.periodType);
-  if (form.sections.every((s) => s.unitTypes && !s.unitTypes.includes(unit.type)) && form.tables.length === 0) {
+  if (!form.sections.some((s) => sectionApplies(s, unit.type)) && form.tables.length === 0) {
     throw new InvalidInputError('FORM_NOT_FOR_UNIT', `Biểu mẫu "${form.name}" không áp dụng cho loại đơn vị của ${unit.name}.`);
   }
   const layout = layoutForm(form, unit.type);
