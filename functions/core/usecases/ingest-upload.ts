@@ -87,8 +87,9 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   };
   const sizeOk = head !== undefined && head.size <= deps.maxUploadBytes;
   // Independent round trips at once: the record (created once per upload), the unit, the bytes (bounded).
-  // The baseline lookup is fetched alongside too (its failure surfaces only if validation asks for it).
-  const previous = sizeOk ? settle(previousAcceptedValues(deps.submissions, parts.formId, parts.unitCode, parts.period)) : undefined;
+  // The baseline lookup is fetched alongside too, for a form with a baseline rule (its failure surfaces only if validation asks for it).
+  const wantsBaseline = sizeOk && deps.catalog.get(parts.formId)?.rules.some((r) => r.kind === 'baseline') === true;
+  const previous = wantsBaseline ? settle(previousAcceptedValues(deps.submissions, parts.formId, parts.unitCode, parts.period)) : undefined;
   const [{ submission: stored }, unit, download] = await Promise.all([
     deps.submissions.createIfAbsent(draft),
     deps.units.get(parts.unitCode),
