@@ -12,6 +12,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Border, Fill, Font, Worksheet } from 'exceljs';
 import { UNIT_TYPE_LABELS } from '../model';
+import { textStyle, type TextStyle } from '../spreadsheet-text';
 import {
   LATE, NOT_REPORTED, UNIT_STATUS_LABELS, figureKeys, numericSections, sectionColumnApplies, sectionColumns, sectionValue, tableFigures, textFields,
   type ConsolidatedReport, type UnitLine,
@@ -60,7 +61,7 @@ class SheetWriter {
   private rowNumber = 0;
   private pending: ExcelJS.Row[] = [];
   private holding = false;
-  private readonly styles = new Map<string, Partial<ExcelJS.Style>>();
+  private readonly styles = new Map<string, TextStyle>();
   constructor(readonly ws: Worksheet) {}
 
   /** Keeps every row added by `fn` open until it returns (for merges spanning rows). */
@@ -106,7 +107,7 @@ class SheetWriter {
    * One shared style object per distinct look: exceljs caches style ids by object identity
    * (a WeakMap), so sharing objects keeps styling cheap for hundreds of thousands of cells.
    */
-  private styleFor(spec: CellSpec, row: RowStyle): Partial<ExcelJS.Style> {
+  private styleFor(spec: CellSpec, row: RowStyle): TextStyle {
     const bold = (spec.bold ?? row.bold ?? row.header) === true;
     const numFmt = spec.numFmt ?? (typeof spec.value === 'number' ? NUM : undefined);
     const fill = row.header ? HEADER_FILL : row.fill;
@@ -129,19 +130,20 @@ class SheetWriter {
       };
       this.styles.set(key, cached);
     }
-    return cached;
+    // Formula-looking text from units stays text when the cell is re-edited (Excel's quote prefix).
+    return textStyle(spec.value, cached);
   }
 
   /** The style `add` would give this cell, for rows written with `addStyled`. */
-  style(spec: CellSpec, row: RowStyle = {}): Partial<ExcelJS.Style> {
+  style(spec: CellSpec, row: RowStyle = {}): TextStyle {
     return this.styleFor(spec, row);
   }
 
   /** The fast path for long uniform sheets: values with one precomputed style per column. */
-  addStyled(values: Array<string | number | null>, styles: ReadonlyArray<Partial<ExcelJS.Style>>): void {
+  addStyled(values: Array<string | number | null>, styles: readonly TextStyle[]): void {
     if (!this.holding) this.flush();
     const row = this.ws.addRow(values);
-    for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = styles[i]!;
+    for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = textStyle(values[i], styles[i]);
     this.pending.push(row);
   }
 

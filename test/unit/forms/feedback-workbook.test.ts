@@ -1,7 +1,13 @@
 /** The annotated workbook: the uploader's own file, bad cells coloured with notes, an issue list first, and re-uploadable once fixed. */
 import ExcelJS from 'exceljs';
 import { buildFeedbackWorkbook, FEEDBACK_SHEET, validateUpload } from '../../../functions/core/forms';
+import { textFields } from '../../../functions/core/consolidation/report';
+import type { ValidationResult } from '../../../functions/core/model';
+// Reading the quote prefix back needs exceljs taught the attribute, as the writers are.
+import '../../../functions/core/spreadsheet-text';
+import type { TextStyle } from '../../../functions/core/spreadsheet-text';
 import { fillForm } from '../../support/forms';
+import { longIssues } from '../../support/spreadsheet-text';
 import { blankForm, cellOf, clone, getCatalog, sample } from './harness';
 
 const FORM = 'sap-xep-bo-may';
@@ -66,5 +72,48 @@ describe('buildFeedbackWorkbook', () => {
   it('refuses to annotate a file that cannot be opened', async () => {
     expect.assertions(1);
     await expect(buildFeedbackWorkbook(Buffer.from('not a workbook'), { accepted: false, values: { fields: {}, tables: {} }, errors: [], warnings: [] })).rejects.toMatchObject({ code: 'FEEDBACK_UNAVAILABLE' });
+  });
+});
+
+describe('the "Lỗi cần sửa" sheet', () => {
+  describe('printing', () => {
+    it('is set up for one A4 page width, header row repeated, messages wrapped in rows tall enough for them', async () => {
+      const form = 'sap-xep-bo-may';
+      const bytes = await fillForm(await blankForm(form, 'huyen'), await sample(form, 'huyen', 3));
+      const cells = await Promise.all(['16.so_nguoi', '10.co_mat', '10.duoc_giao', '24.tong'].map((k) => cellOf(form, 'huyen', k)));
+      const issues = longIssues(cells);
+      const result: ValidationResult = { accepted: false, values: { fields: {}, tables: {} }, errors: issues.filter((i) => i.severity === 'error'), warnings: issues.filter((i) => i.severity === 'warning') };
+
+      const list = (await load(await buildFeedbackWorkbook(bytes, result))).getWorksheet(FEEDBACK_SHEET)!;
+
+      expect(list.pageSetup).toMatchObject({ paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '4:4', printArea: 'A1:D8' });
+      const widths = [1, 2, 3, 4].map((c) => list.getColumn(c).width ?? 9);
+      expect(widths.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(95); // A4 portrait at 100 %
+      for (let r = 5; r <= 8; r++) {
+        const message = list.getRow(r).getCell(4);
+        expect(String(message.value).length).toBeGreaterThan(250);
+        expect(message.alignment).toMatchObject({ wrapText: true, vertical: 'top' });
+        // ~62 characters a line at this width: a 300-character message needs 5+ lines of 15.75 pt.
+        expect(list.getRow(r).height).toBeGreaterThanOrEqual(Math.ceil(String(message.value).length / widths[3]!) * 15);
+      }
+    });
+  });
+
+  describe('formula-looking text', () => {
+    it("keeps a unit's narrative answer that starts like a formula a quoted string cell in the returned file", async () => {
+      const catalog = await getCatalog();
+      const form = 'sap-xep-bo-may';
+      const values = await sample(form, 'huyen', 4);
+      const [narrative] = textFields(catalog.require(form));
+      values.fields[narrative!.key] = '=HYPERLINK("http://attacker.example","Bấm vào đây")';
+      values.fields['16.so_nguoi'] = (values.fields['16.so_nguoi'] as number) + 1; // an error, so there is feedback to give
+      const bytes = await fillForm(await blankForm(form, 'huyen'), values);
+      const result = await validateUpload(bytes, { catalog });
+
+      const wb = await load(await buildFeedbackWorkbook(bytes, result));
+
+      const cell = wb.getWorksheet('Báo cáo')!.getCell(await cellOf(form, 'huyen', narrative!.key));
+      expect([cell.type, cell.value, (cell.style as TextStyle).quotePrefix]).toEqual([ExcelJS.ValueType.String, values.fields[narrative!.key], true]);
+    });
   });
 });
