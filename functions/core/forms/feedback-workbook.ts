@@ -60,11 +60,12 @@ const LINE_HEIGHT = 15.75; // points per line of 12 pt Times New Roman
 
 /**
  * exceljs does not size rows to wrapped text (Excel does only when it recalculates layout), so
- * estimate: ~1 character per unit of column width, less a margin for Vietnamese diacritics and
- * word breaks.
+ * estimate. A unit of column width is one digit of the default font; 12 pt Times New Roman fits
+ * ~1.35 Vietnamese characters in it (measured in a LibreOffice print), 1.15 leaves room for word
+ * breaks: a row may come out a line too tall, never too short.
  */
 function wrappedHeight(text: string, width: number): number {
-  const perLine = Math.max(1, Math.floor(width * 0.95) - 2);
+  const perLine = Math.max(1, Math.floor(width * 1.15));
   const lines = text.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil(part.length / perLine)), 0);
   return Math.ceil(lines * LINE_HEIGHT + 4);
 }
