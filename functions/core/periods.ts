@@ -130,8 +130,16 @@ export function periodEndingOnOrAfter(type: PeriodType, date: LocalDate): string
 
 // ---- calendar in Asia/Ho_Chi_Minh ----
 
+/**
+ * The instant moved by the UTC+7 offset, so that its UTC fields read the wall clock in
+ * Asia/Ho_Chi_Minh (for formatting, and for Excel, whose dates have no time zone).
+ */
+export function toLocalWallClock(instant: Date): Date {
+  return new Date(instant.getTime() + OFFSET_MS);
+}
+
 export function toLocalDate(instant: Date): LocalDate {
-  const d = new Date(instant.getTime() + OFFSET_MS);
+  const d = toLocalWallClock(instant);
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 

@@ -71,6 +71,16 @@ describe('tonghop consolidate / reports / remind', () => {
     expect(result.code).toBe(0);
     expect(result.out).toContain('SO-TC  Sở Tài chính (2019-Q1, trước hạn) — đã gửi');
     expect(result.out).not.toContain('SO-YTE');
+    expect(result.out).toContain('Nhắc nộp báo cáo sap-xep-bo-may, ngày 13/03/2019:');
+    expect(result.out).not.toContain('2019-03-13');
+  });
+
+  it('names the day after the deadline in dd/mm/yyyy and the digest as the overdue units not yet submitted', async () => {
+    const result = await run(remind, ['--form', FORM_ID, '--date', '2019-03-19']);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Nhắc nộp báo cáo sap-xep-bo-may, ngày 19/03/2019:');
+    expect(result.out).toMatch(/Danh sách quá hạn chưa nộp 2019-Q1 \(1 đơn vị\)/);
+    expect(result.out).not.toMatch(/2019-03-19|nộp muộn/);
   });
 
   it('exits 1 for an unknown form and 2 for bad usage', async () => {

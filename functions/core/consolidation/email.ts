@@ -4,6 +4,7 @@
  * figures (ratios against their targets, the province totals) and the units not yet reported.
  * An update ("bản cập nhật") says so in the subject and names what changed since the last email.
  */
+import { formatLocalDateTime } from '../format-vi';
 import { NOT_REPORTED, LATE, numericSections, sectionColumnApplies, sectionColumns, sectionValue, tableFigures, type ConsolidatedReport } from './report';
 
 /** What changed since the email last sent for the same form and period. */
@@ -30,12 +31,8 @@ export const formatNumber = (v: number | undefined): string => (v === undefined 
 /** 0.1234 → "12,3%". */
 export const formatPercent = (v: number | undefined): string => (v === undefined ? '—' : `${(v * 100).toFixed(1).replace('.', ',')}%`);
 
-/** "07:30 ngày 18/03/2019" in Asia/Ho_Chi_Minh. */
-export function formatLocalDateTime(d: Date): string {
-  const l = new Date(d.getTime() + 7 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(l.getUTCHours())}:${p(l.getUTCMinutes())} ngày ${p(l.getUTCDate())}/${p(l.getUTCMonth() + 1)}/${l.getUTCFullYear()}`;
-}
+/** "07:30 ngày 18/03/2019" in Asia/Ho_Chi_Minh (kept here for existing importers; the home is core/format-vi). */
+export { formatLocalDateTime } from '../format-vi';
 
 /** The subject line: "[Bản cập nhật] Tổng hợp <form> — <kỳ> — n/m đơn vị đã báo cáo". */
 export function consolidationSubject(report: ConsolidatedReport, updated: boolean): string {

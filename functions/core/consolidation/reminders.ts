@@ -5,9 +5,10 @@
  */
 import type { FormDefinition } from '../forms/definition';
 import type { Unit } from '../model';
+import { formatLocalDateTime, formatViDate } from '../format-vi';
 import { addWorkingDays, deadlineFor, formatLocalDate, periodLabel, toLocalDate } from '../periods';
 import { LATE, NOT_REPORTED } from './report';
-import { esc, formatLocalDateTime } from './email';
+import { esc } from './email';
 
 export type ReminderKind = 'before' | 'after';
 
@@ -64,7 +65,23 @@ export function composeReminderEmail(input: ReminderEmailInput): { subject: stri
   return { subject, text, html };
 }
 
-/** The late-unit digest to Ban Tổ chức. */
+/** The subject prefix of the digest: it lists units past their deadline that have not submitted. */
+export const OVERDUE_DIGEST_PREFIX = '[Quá hạn chưa nộp]';
+
+/** The unit's last reminder day on or before `today` (yyyy-mm-dd), from its reminder calendar. */
+function lastReminderDay(form: FormDefinition, unit: Unit, period: string, today: string): string | undefined {
+  return reminderDays(form, unit.type, period)
+    .map((d) => d.date)
+    .filter((d) => d <= today)
+    .sort()
+    .pop();
+}
+
+/**
+ * The digest to Ban Tổ chức of the units past their deadline without an accepted report, each
+ * with the day it was last emailed a reminder (units' deadlines differ by type, so not all were
+ * reminded today).
+ */
 export function composeLateDigestEmail(input: {
   form: FormDefinition;
   period: string;
@@ -73,9 +90,18 @@ export function composeLateDigestEmail(input: {
   expected: number;
 }): { subject: string; text: string; html: string } {
   const label = periodLabel(input.period);
-  const subject = `[Đơn vị ${LATE}] ${input.form.name} — ${label} — ${input.late.length}/${input.expected} đơn vị quá hạn ${NOT_REPORTED}`;
-  const rows = input.late.map((l) => `${l.unit.name} (${l.unit.code}) — hạn ${formatLocalDateTime(l.deadline)}${l.lastUploadRejected ? ' — bản nộp bị từ chối' : ''}${l.unit.emails.length ? ` — ${l.unit.emails.join(', ')}` : ' — chưa có email'}`);
-  const intro = `Đến ${formatLocalDateTime(input.now)}, ${input.late.length} đơn vị đã quá hạn nhưng ${NOT_REPORTED} "${input.form.title}" — ${label}. Các đơn vị này đã được gửi email nhắc.`;
+  const today = formatLocalDate(toLocalDate(input.now));
+  const subject = `${OVERDUE_DIGEST_PREFIX} ${input.form.name} — ${label} — ${input.late.length}/${input.expected} đơn vị quá hạn ${NOT_REPORTED}`;
+  const reminded = (unit: Unit): string => {
+    if (unit.emails.length === 0) return 'chưa có email nên chưa được nhắc';
+    const day = lastReminderDay(input.form, unit, input.period, today);
+    if (!day) return 'chưa đến ngày nhắc';
+    return day === today ? 'đã nhắc hôm nay' : `nhắc lần gần nhất ngày ${formatViDate(day)}`;
+  };
+  const rows = input.late.map(
+    (l) => `${l.unit.name} (${l.unit.code}) — hạn ${formatLocalDateTime(l.deadline)}${l.lastUploadRejected ? ' — bản nộp bị từ chối' : ''} — ${reminded(l.unit)}${l.unit.emails.length ? ` (${l.unit.emails.join(', ')})` : ''}`,
+  );
+  const intro = `Đến ${formatLocalDateTime(input.now)}, ${input.late.length} đơn vị đã quá hạn nhưng ${NOT_REPORTED} "${input.form.title}" — ${label}. Mỗi dòng ghi ngày đơn vị được email nhắc lần gần nhất.`;
   const text = [intro, '', ...rows.map((r) => `  - ${r}`), '', 'Email gửi tự động từ hệ thống tổng hợp báo cáo.'].join('\n');
   const html = [
     '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body style="font-family:\'Times New Roman\',serif;font-size:14px">',

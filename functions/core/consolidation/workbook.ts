@@ -11,7 +11,9 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Border, Fill, Font, Worksheet } from 'exceljs';
+import { formatLocalDateTime } from '../format-vi';
 import { UNIT_TYPE_LABELS } from '../model';
+import { toLocalWallClock } from '../periods';
 import { textStyle, type TextStyle } from '../spreadsheet-text';
 import {
   LATE, NOT_REPORTED, UNIT_STATUS_LABELS, figureKeys, numericSections, sectionColumnApplies, sectionColumns, sectionValue, tableFigures, textFields,
@@ -22,7 +24,6 @@ import { computeRatio } from './totals';
 const NUM = '#,##0';
 const PCT = '0.0%';
 const DATE_TIME = 'dd/mm/yyyy hh:mm';
-const VN_OFFSET_MS = 7 * 3600_000;
 
 const thin: Partial<Border> = { style: 'thin', color: { argb: 'FF9E9E9E' } };
 const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
@@ -169,11 +170,6 @@ function toValue(v: CellValue): string | number | Date | null {
   return v === undefined ? null : v;
 }
 
-/** A local (Asia/Ho_Chi_Minh) wall-clock Date for Excel, which has no time zones. */
-function excelLocal(d: Date): Date {
-  return new Date(d.getTime() + VN_OFFSET_MS);
-}
-
 function sheetOptions(frozenRows: number, frozenCols: number, tabColor?: string): Partial<ExcelJS.AddWorksheetOptions> {
   return {
     views: [{ state: 'frozen', xSplit: frozenCols, ySplit: frozenRows, topLeftCell: undefined, activeCell: undefined }],
@@ -194,14 +190,6 @@ function sheetOptions(frozenRows: number, frozenCols: number, tabColor?: string)
 const pct = (v: number | undefined): Cell => (v === undefined ? { value: '—', align: 'center' } : { value: v, numFmt: PCT });
 const num = (v: number | undefined): Cell => (v === undefined ? null : { value: v, numFmt: NUM });
 const diff = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a - b);
-const fmtDate = (d: Date) => {
-  const l = excelLocal(d);
-  return `${String(l.getUTCDate()).padStart(2, '0')}/${String(l.getUTCMonth() + 1).padStart(2, '0')}/${l.getUTCFullYear()}`;
-};
-const fmtDateTime = (d: Date) => {
-  const l = excelLocal(d);
-  return `${String(l.getUTCHours()).padStart(2, '0')}:${String(l.getUTCMinutes()).padStart(2, '0')} ngày ${fmtDate(d)}`;
-};
 
 /** Excel sheet names: ≤ 31 characters, none of []:*?/\, unique. */
 function sheetName(wanted: string, used: Set<string>): string {
@@ -247,7 +235,7 @@ function headerLines(s: SheetWriter, report: ConsolidatedReport, width: number, 
   s.title(`BÁO CÁO TỔNG HỢP — ${report.form.title}`, width);
   s.title(`${subtitle} — ${report.periodLabel}`, width, { bold: true, size: 12 });
   s.title(
-    `Số đơn vị đã báo cáo: ${report.unitsReported}/${report.unitsExpected}. Số liệu tổng hợp lúc ${fmtDateTime(report.generatedAt)} (giờ Việt Nam).`,
+    `Số đơn vị đã báo cáo: ${report.unitsReported}/${report.unitsExpected}. Số liệu tổng hợp lúc ${formatLocalDateTime(report.generatedAt)} (giờ Việt Nam).`,
     width,
     { italic: true, size: 11 },
   );
@@ -461,9 +449,9 @@ function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport): voi
     const timing = a ? (l.late ? LATE : 'Đúng hạn') : now > l.deadline.getTime() ? `Quá hạn (${LATE})` : 'Chưa đến hạn';
     s.add([
       ...unitCells(i, l),
-      { value: excelLocal(l.deadline), numFmt: DATE_TIME, align: 'center' },
+      { value: toLocalWallClock(l.deadline), numFmt: DATE_TIME, align: 'center' },
       a ? UNIT_STATUS_LABELS[l.status] : { value: UNIT_STATUS_LABELS[l.status], font: MISSING_FONT },
-      a ? { value: excelLocal(new Date(a.receivedAt)), numFmt: DATE_TIME, align: 'center' } : null,
+      a ? { value: toLocalWallClock(new Date(a.receivedAt)), numFmt: DATE_TIME, align: 'center' } : null,
       a?.version !== undefined ? { value: a.version, numFmt: '0', align: 'center' } : null,
       { value: timing, align: 'center', font: l.late ? { color: { argb: 'FF9C0006' } } : undefined },
       a ? { value: a.warnings.length, numFmt: '0', align: 'center' } : null,

@@ -10,6 +10,7 @@
 import ExcelJS from 'exceljs';
 import type { Alignment, Border, Borders, DataValidation, Fill, Font, Worksheet } from 'exceljs';
 import type { Unit } from '../model';
+import { formatViDate } from '../format-vi';
 import { cutOff, parsePeriod, periodLabel } from '../periods';
 import { InvalidInputError } from '../errors';
 import type { FieldType, FormDefinition } from './definition';
@@ -141,8 +142,7 @@ function drawHeading(ws: Worksheet, layout: FormLayout, unit: GenerateFormInput[
   put(ws, 5, 1, lastCol, form.subtitle ? `${form.subtitle} — ${label}` : `Kỳ báo cáo: ${label}`, { font: font({ bold: true, italic: true }) });
   put(ws, 6, 1, lastCol, `Đơn vị báo cáo: ${unit.name}`, { font: font({ bold: true }) });
   const { from, to } = cutOff(period);
-  const d = (x: { day: number; month: number; year: number }) => `${String(x.day).padStart(2, '0')}/${String(x.month).padStart(2, '0')}/${x.year}`;
-  put(ws, 7, 1, lastCol, `(Số liệu tính từ ngày ${d(from)} đến ngày ${d(to)})`, { font: font({ italic: true, size: 11 }) });
+  put(ws, 7, 1, lastCol, `(Số liệu tính từ ngày ${formatViDate(from)} đến ngày ${formatViDate(to)})`, { font: font({ italic: true, size: 11 }) });
 }
 
 function headerCell(ws: Worksheet, row: number, col: number, value: string) {

@@ -2,6 +2,7 @@
  * `npx tonghop remind --form <id> [--date yyyy-mm-dd] [--period <kỳ>] [--json]`: today's (or
  * that day's) reminders and late digest, as the daily scheduled run sends them, to the outbox.
  */
+import { formatViDate } from '../../../functions/core/format-vi';
 import { reminderRunAt, sendReminders } from '../../../functions/core/usecases/send-reminders';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
@@ -14,7 +15,7 @@ Cách dùng:
 
 Đơn vị chưa có báo cáo hợp lệ được nhắc vào các ngày làm việc cấu hình trước hạn (mặc định 3 và
 1 ngày) và sau hạn (1 ngày, khi đã "nộp muộn"); mỗi đơn vị nhiều nhất một email mỗi ngày. Ngày
-sau hạn, Ban Tổ chức nhận danh sách đơn vị nộp muộn.
+sau hạn, Ban Tổ chức nhận danh sách đơn vị quá hạn chưa nộp.
   --date    chạy như vào ngày này (giờ nhắc của biểu mẫu), mặc định hôm nay
   --period  chỉ kỳ này (mặc định: kỳ đang mở và kỳ trước đó)
 Email được ghi vào <thư mục dữ liệu>/outbox/*.eml.
@@ -41,13 +42,13 @@ export const command: CliCommand = {
         process.stdout.write(JSON.stringify({ ...result, outbox: files }, null, 2) + '\n');
         return 0;
       }
-      process.stdout.write(`Nhắc nộp báo cáo ${result.formId}, ngày ${result.date}:\n`);
+      process.stdout.write(`Nhắc nộp báo cáo ${result.formId}, ngày ${formatViDate(result.date)}:\n`);
       if (result.reminders.length === 0) process.stdout.write('  Hôm nay không có đơn vị nào cần nhắc.\n');
       for (const r of result.reminders) {
         process.stdout.write(`  ${r.unitCode}  ${r.unitName} (${r.period}, ${r.kind === 'before' ? 'trước hạn' : 'quá hạn'}) — ${STATUS[r.status]}${r.to.length ? `: ${r.to.join(', ')}` : ''}\n`);
       }
       for (const d of result.digests) {
-        process.stdout.write(`  Danh sách nộp muộn ${d.period} (${d.lateUnits.length} đơn vị) — ${STATUS[d.status]}${d.to.length ? `: ${d.to.join(', ')}` : ''}\n`);
+        process.stdout.write(`  Danh sách quá hạn chưa nộp ${d.period} (${d.lateUnits.length} đơn vị) — ${STATUS[d.status]}${d.to.length ? `: ${d.to.join(', ')}` : ''}\n`);
       }
       for (const f of files) process.stdout.write(`  Hộp thư đi: ${f}\n`);
       return 0;

@@ -49,10 +49,22 @@ describe('sendReminders', () => {
       expect(digests).toEqual(['2019-04-17 HU01 sent', '2019-04-18 HU01,MT01 sent']);
       const digest = deps.mailer.sent.filter((m) => m.to.includes('bantochuc@tinhuy.example.vn'));
       expect(digest.map((m) => m.subject)).toEqual([
-        '[Đơn vị nộp muộn] Báo cáo nhanh biên chế hằng tháng — Tháng 4 năm 2019 — 1/4 đơn vị quá hạn chưa báo cáo',
-        '[Đơn vị nộp muộn] Báo cáo nhanh biên chế hằng tháng — Tháng 4 năm 2019 — 2/4 đơn vị quá hạn chưa báo cáo',
+        '[Quá hạn chưa nộp] Báo cáo nhanh biên chế hằng tháng — Tháng 4 năm 2019 — 1/4 đơn vị quá hạn chưa báo cáo',
+        '[Quá hạn chưa nộp] Báo cáo nhanh biên chế hằng tháng — Tháng 4 năm 2019 — 2/4 đơn vị quá hạn chưa báo cáo',
       ]);
-      expect(digest[1]!.text).toContain('Hội Nông dân tỉnh (MT01)');
+      expect(digest[1]!.text).toContain('Mỗi dòng ghi ngày đơn vị được email nhắc lần gần nhất.');
+      expect(digest[1]!.text).not.toMatch(/đã được gửi email nhắc|nộp muộn/);
+    });
+
+    it('says in the digest when each unit was last reminded: today, or the day its own reminder went out', async () => {
+      const { deps } = await runMonth();
+      const digest = deps.mailer.sent.filter((m) => m.to.includes('bantochuc@tinhuy.example.vn'));
+      const lines = digest[1]!.text.split('\n').filter((l) => l.startsWith('  - '));
+      expect(lines).toEqual([
+        '  - Huyện ủy Tam Đảo (HU01) — hạn 17:00 ngày 16/04/2019 — nhắc lần gần nhất ngày 17/04/2019 (hu01@example.vn)',
+        '  - Hội Nông dân tỉnh (MT01) — hạn 17:00 ngày 17/04/2019 — đã nhắc hôm nay (mt01@example.vn)',
+      ]);
+      expect(digest[1]!.html).toContain('<li>Huyện ủy Tam Đảo (HU01) — hạn 17:00 ngày 16/04/2019 — nhắc lần gần nhất ngày 17/04/2019 (hu01@example.vn)</li>');
     });
 
     it('sends nothing on a weekend or holiday', async () => {
