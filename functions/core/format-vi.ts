@@ -13,10 +13,15 @@ export function formatViDate(day: LocalDate | string | Date): string {
   return `${pad(d.day)}/${pad(d.month)}/${d.year}`;
 }
 
+/** "07:30", the wall-clock time in Asia/Ho_Chi_Minh. */
+export function formatLocalTime(instant: Date): string {
+  const l = toLocalWallClock(instant);
+  return `${pad(l.getUTCHours())}:${pad(l.getUTCMinutes())}`;
+}
+
 /** "07:30 ngày 18/03/2019" in Asia/Ho_Chi_Minh. */
 export function formatLocalDateTime(instant: Date): string {
-  const l = toLocalWallClock(instant);
-  return `${pad(l.getUTCHours())}:${pad(l.getUTCMinutes())} ngày ${formatViDate(instant)}`;
+  return `${formatLocalTime(instant)} ngày ${formatViDate(instant)}`;
 }
 
 function parseIsoDay(iso: string): LocalDate {

@@ -1,4 +1,5 @@
 /** HTML escaping and Vietnamese date formatting for the portal pages (Asia/Ho_Chi_Minh). */
+import { formatLocalTime, formatViDate } from '../core/format-vi';
 import { toLocalDate } from '../core/periods';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -9,24 +10,16 @@ export function escapeHtml(value: string | number): string {
 }
 
 const WEEKDAYS = ['Chủ nhật', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy'];
-const pad = (n: number) => String(n).padStart(2, '0');
-
-function localParts(iso: string) {
-  const instant = new Date(iso);
-  const d = toLocalDate(instant);
-  const shifted = new Date(instant.getTime() + 7 * 3600_000);
-  const weekday = WEEKDAYS[new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay()]!;
-  return { ...d, weekday, time: `${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}` };
-}
-
 /** "17:00 thứ Năm, 17/12/2026" */
 export function formatDeadline(iso: string): string {
-  const p = localParts(iso);
-  return `${p.time} ${p.weekday}, ${pad(p.day)}/${pad(p.month)}/${p.year}`;
+  const instant = new Date(iso);
+  const d = toLocalDate(instant);
+  const weekday = WEEKDAYS[new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay()]!;
+  return `${formatLocalTime(instant)} ${weekday}, ${formatViDate(d)}`;
 }
 
 /** "14:05, 27/11/2026" */
 export function formatDateTime(iso: string): string {
-  const p = localParts(iso);
-  return `${p.time}, ${pad(p.day)}/${pad(p.month)}/${p.year}`;
+  const instant = new Date(iso);
+  return `${formatLocalTime(instant)}, ${formatViDate(instant)}`;
 }
