@@ -166,24 +166,41 @@ describe('local schedules', () => {
 
 describe('local gateway logs', () => {
   let runtime: LocalRuntime | undefined;
+  let log = '';
+  let token: string;
+  beforeAll(async () => {
+    const output = new PassThrough();
+    output.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: consoleLog(output) });
+    token = signLinkToken(await runtime.deps.secrets.getLinkSecret(), { u: 'SO-NV', v: 1, exp: Math.floor(Date.now() / 1000) + 3600 });
+  });
   afterAll(async () => {
     await runtime?.stop();
   });
 
   it('never writes a unit token to the log for a malformed link, but keeps the path\'s shape', async () => {
-    const output = new PassThrough();
-    let log = '';
-    output.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: consoleLog(output) });
-    const token = signLinkToken(await runtime.deps.secrets.getLinkSecret(), { u: 'SO-NV', v: 1, exp: Math.floor(Date.now() / 1000) + 3600 });
     const shapes = ['//u/<t>', '/U/<t>', '/u//<t>', '/x/u/<t>', '/u%2F<t>', '/api/me/<t>'];
 
     const statuses = [];
-    for (const shape of shapes) statuses.push(await getRaw(runtime.url, shape.replace('<t>', token)));
+    for (const shape of shapes) statuses.push(await getRaw(runtime!.url, shape.replace('<t>', token)));
 
     expect(statuses).toEqual(shapes.map(() => 404));
     for (const shape of shapes) expect(log).toContain(`"path":"${shape.replace('<t>', '[token:')}`);
     expect(log).not.toContain(token.split('.')[0]);
+    expect(log).not.toContain(token.split('.')[1]);
+  });
+
+  it('keeps the token out of its own error log too (a request cut off mid-body)', async () => {
+    const before = log.length;
+    const { hostname, port } = new URL(runtime!.url);
+    const req = request({ host: hostname, port, path: `/x/u/${token}?t=${token}`, method: 'POST', headers: { 'content-length': '1000', 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
+    req.write('{"formId":');
+    await new Promise((r) => setTimeout(r, 200));
+    req.destroy();
+    for (let i = 0; i < 100 && !log.slice(before).includes('request failed'); i += 1) await new Promise((r) => setTimeout(r, 50));
+
+    expect(log.slice(before)).toContain('"path":"/x/u/[token:');
     expect(log).not.toContain(token.split('.')[1]);
   });
 });

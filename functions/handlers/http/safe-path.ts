@@ -60,10 +60,16 @@ export function safePath(path: string): string {
   return redactTokens(path);
 }
 
-/** Name, message and stack of an error as they may be logged (never for a response). */
+/** Name, code (`ECONNRESET`…), message and stack of an error as they may be logged (never for a response). */
 export function safeError(err: unknown): Record<string, unknown> {
   if (err instanceof Error) {
-    return { name: err.name, message: redactTokens(err.message), ...(err.stack ? { stack: redactTokens(err.stack) } : {}) };
+    const { code } = err as NodeJS.ErrnoException;
+    return {
+      name: err.name,
+      ...(typeof code === 'string' ? { code: redactTokens(code) } : {}),
+      message: redactTokens(err.message),
+      ...(err.stack ? { stack: redactTokens(err.stack) } : {}),
+    };
   }
   return { value: redactTokens(String(err)) };
 }
