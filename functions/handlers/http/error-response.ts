@@ -1,7 +1,8 @@
 /**
  * The one place errors become HTTP responses (middy http-error-handler contract): an `AppError`
  * with `expose` answers its status with `{ code, message }` (Vietnamese); anything else is a 500
- * with a generic Vietnamese message and is logged, with every token-shaped piece of the path and the error redacted (`safe-path.ts`).
+ * with a generic Vietnamese message and is logged, with every token-shaped piece of the path and
+ * of the error redacted (`safe-path.ts`).
  * Never a stack trace in a response. Page routes (`/u/…`) get an HTML page instead of JSON.
  */
 import type middy from '@middy/core';

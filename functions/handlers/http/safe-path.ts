@@ -17,8 +17,11 @@
 import { tokenId } from '../../core/links';
 
 const RUN = /[A-Za-z0-9_.-]+/g;
-/** A run that may hold percent-escapes; only those with at least one escape are decoded. */
-const ENCODED_RUN = /(?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2})*%[0-9A-Fa-f]{2}(?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2})*/g;
+/**
+ * A run that may hold percent-escapes (only those with one are decoded). The two alternatives
+ * start differently, so matching is linear: the text may be a long hostile path.
+ */
+const ENCODED_RUN = /(?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2})+/g;
 
 function isTokenShaped(run: string): boolean {
   return (run.length >= 32 && run.includes('.')) || run.length >= 40 || (run.length >= 16 && run.startsWith('eyJ'));
@@ -47,6 +50,7 @@ function decode(run: string): string | undefined {
 export function redactTokens(text: string): string {
   // Percent-encoded runs first: decoded, redacted, and what is left encoded again as it came.
   const decodedFirst = text.replace(ENCODED_RUN, (run) => {
+    if (!run.includes('%')) return run;
     const decoded = decode(run);
     if (decoded === undefined) return run; // not UTF-8: the plain pass below still sees its runs
     const redacted = redactRuns(decoded, encodeURIComponent);

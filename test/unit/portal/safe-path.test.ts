@@ -42,6 +42,18 @@ describe('redactTokens', () => {
   });
 });
 
+describe('redactTokens on hostile input', () => {
+  it('redacts a long path with a stray % in linear time (a request cannot stall the logger)', () => {
+    const path = `/${'a-'.repeat(50_000)}%/u/${token}`;
+    const started = Date.now();
+
+    const redacted = redactTokens(path);
+
+    expect(Date.now() - started).toBeLessThan(1000); // the first, backtracking pattern took about a minute here
+    expect(redacted).toContain(`%/u/${marker}`);
+  });
+});
+
 describe('safeError', () => {
   it('redacts the message and the stack and keeps the name and code', () => {
     const err = Object.assign(new TypeError(`Invalid URL: /u/${token}`), { code: 'ERR_INVALID_URL' });
