@@ -5,7 +5,11 @@
  *
  * Flow per report card: pick or drop a file → `POST /api/uploads` → XMLHttpRequest POST of the
  * presigned fields + file straight to S3 (progress bar) → poll `GET /api/uploads/<id>` until
- * accepted or rejected → show the result, refresh the status badges, add a history row.
+ * accepted or rejected → show the result with the card's badge set from it (as the server's
+ * report status would be: accepted → đã nộp / nộp muộn; refused → bị từ chối, unless an accepted
+ * report already counts), add a history row, refresh the badges of cards not uploaded to from
+ * this page. A card with a result here never takes its badge from `/api/me` again: that list is
+ * read from a DynamoDB index, which can still say "đang xử lý" for a while after the result.
  * Server data is inserted with `textContent` only.
  */
 export const PORTAL_JS = String.raw`
@@ -55,7 +59,11 @@ export const PORTAL_JS = String.raw`
     this.bar = root.querySelector('.progress progress');
     this.percent = root.querySelector('.progress .progress-value');
     this.result = root.querySelector('.result');
+    // 'accepted' or 'late' once an accepted report counts for this card (server-rendered, then ours).
+    this.acceptedStatus = root.getAttribute('data-accepted-status') || '';
     this.busy = false;
+    // Set once an upload from this page has a result: the badge then follows that, not /api/me.
+    this.decided = false;
     var self = this;
     this.zone.addEventListener('click', function () { if (!self.busy) self.input.click(); });
     this.input.addEventListener('change', function () {
@@ -163,6 +171,9 @@ export const PORTAL_JS = String.raw`
   Card.prototype.finish = function (status) {
     this.setBusy(false);
     this.progress.hidden = true;
+    if (status.status === 'accepted') this.acceptedStatus = status.late ? 'late' : 'accepted';
+    this.decided = true;
+    setBadge(this.root, this.acceptedStatus || 'rejected');
     var nodes = [];
     var feedback = status.feedbackUrl ? el('p', null, [el('a', { href: status.feedbackUrl, 'class': 'button', 'data-role': 'feedback', download: '' }, [
       status.status === 'accepted' ? 'Tải tệp có đánh dấu cảnh báo (.xlsx)' : 'Tải tệp đã đánh dấu lỗi (.xlsx)',
@@ -214,12 +225,14 @@ export const PORTAL_JS = String.raw`
     badge.textContent = STATUS_LABELS[status] || status;
   }
 
+  /** The badges of cards this page has not uploaded to (another tab's upload, say). */
   function refreshStatuses() {
     api('GET', '/api/me', null, function (err, me) {
       if (err || !me) return;
       me.reports.forEach(function (r) {
-        var root = document.querySelector('.report[data-form-id="' + r.formId + '"][data-period="' + r.period + '"]');
-        if (root) setBadge(root, r.status);
+        cards.forEach(function (card) {
+          if (card.formId === r.formId && card.period === r.period && !card.busy && !card.decided) setBadge(card.root, r.status);
+        });
       });
     });
   }
@@ -227,6 +240,6 @@ export const PORTAL_JS = String.raw`
   // A file dropped beside the drop zone must not make the browser navigate away from the page.
   window.addEventListener('dragover', function (e) { e.preventDefault(); });
   window.addEventListener('drop', function (e) { e.preventDefault(); });
-  Array.prototype.forEach.call(document.querySelectorAll('.report[data-form-id]'), function (root) { new Card(root); });
+  var cards = Array.prototype.map.call(document.querySelectorAll('.report[data-form-id]'), function (root) { return new Card(root); });
 })();
 `;

@@ -90,7 +90,9 @@ function reportCard(r: UnitReport, base: string, maxSize: string): string {
   const accepted = r.accepted
     ? `<p class="deadline">Đã tiếp nhận lúc <strong>${e(formatDateTime(r.accepted.receivedAt))}</strong>${r.accepted.version ? ` (lần nộp thứ ${r.accepted.version})` : ''}. Nộp lại nếu cần sửa số liệu: bản mới nhất hợp lệ sẽ được dùng để tổng hợp.</p>`
     : '';
-  return `<li class="report" id="report-${e(id)}" data-form-id="${e(r.formId)}" data-period="${e(r.period)}" data-form-name="${e(r.formName)}" data-period-label="${e(r.periodLabel)}">
+  // The status an accepted report gives this card, so the script's badge follows a later refusal.
+  const acceptedStatus = r.accepted ? ` data-accepted-status="${r.accepted.late ? 'late' : 'accepted'}"` : '';
+  return `<li class="report" id="report-${e(id)}" data-form-id="${e(r.formId)}" data-period="${e(r.period)}" data-form-name="${e(r.formName)}" data-period-label="${e(r.periodLabel)}"${acceptedStatus}>
 <div class="report-info">
 <div class="report-head">
 <h3>${e(r.formName)}<span class="period">${e(r.periodLabel)}</span></h3>

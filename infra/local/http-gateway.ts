@@ -32,7 +32,11 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer>
 
 /** Builds the v2 event for a request (reads the body). */
 export async function toApiGatewayEvent(req: IncomingMessage, options: { maxBytes?: number } = {}): Promise<APIGatewayProxyEventV2> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // The path as sent, like API Gateway's rawPath: `new URL('//u/…', base)` would read `u` as a host.
+  const target = req.url ?? '/';
+  const queryAt = target.indexOf('?');
+  const rawPath = target.startsWith('/') ? (queryAt < 0 ? target : target.slice(0, queryAt)) : new URL(target, 'http://localhost').pathname;
+  const url = new URL(queryAt < 0 ? '/' : `/${target.slice(queryAt)}`, 'http://localhost');
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -53,7 +57,7 @@ export async function toApiGatewayEvent(req: IncomingMessage, options: { maxByte
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.pathname,
+    rawPath,
     rawQueryString: url.search.replace(/^\?/, ''),
     cookies,
     headers,
@@ -63,7 +67,7 @@ export async function toApiGatewayEvent(req: IncomingMessage, options: { maxByte
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
-      http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: { method, path: rawPath, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',

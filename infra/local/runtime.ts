@@ -19,7 +19,7 @@ import type { Context } from 'aws-lambda';
 import type { FormCatalog } from '../../functions/core/forms';
 import type { Clock } from '../../functions/core/ports';
 import { createApiHandler } from '../../functions/handlers/api';
-import { safePath } from '../../functions/handlers/http/safe-path';
+import { safeError, safePath } from '../../functions/handlers/http/safe-path';
 import { createConsolidateHandler } from '../../functions/handlers/consolidate';
 import { createIngestHandler } from '../../functions/handlers/ingest';
 import { createRemindHandler } from '../../functions/handlers/remind';
@@ -167,7 +167,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
           writeApiGatewayResult(res, result, req.method);
         } catch (err) {
           const tooLarge = err instanceof PayloadTooLargeError;
-          if (!tooLarge) log.error('request failed', { method: req.method, path: safePath(req.url?.split('?')[0] ?? ''), error: err as Error });
+          if (!tooLarge) log.error('request failed', { method: req.method, path: safePath(req.url ?? ''), error: safeError(err) });
           if (!res.headersSent) res.writeHead(tooLarge ? 413 : 500, { 'content-type': 'text/plain; charset=utf-8' });
           res.end(tooLarge ? 'Yêu cầu quá lớn.' : 'Lỗi hệ thống. Vui lòng thử lại sau.');
         }

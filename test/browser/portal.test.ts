@@ -16,7 +16,7 @@ import ExcelJS from 'exceljs';
 import { chromium, type Browser, type FileChooser, type Page } from 'playwright-core';
 import { FEEDBACK_SHEET } from '../../functions/core/forms';
 import type { Unit } from '../../functions/core/model';
-import { openPeriod, periodLabel } from '../../functions/core/periods';
+import { openPeriod, periodLabel, shiftPeriod } from '../../functions/core/periods';
 import { fillForm, sampleValues } from '../support/forms';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 
@@ -121,10 +121,12 @@ describe('portal in headless Chromium', () => {
     const file = join(work, `Báo cáo quý - ${unit.name}.xlsx`);
     writeFileSync(file, await fillForm(blank, sampleValues(runtime.catalog.require('sap-xep-bo-may'), unit.type, 11)));
 
+    await recordBadgeAtResult(page, period);
     await card().locator('input[type=file]').setInputFiles(file);
 
     expect(await textOf(card().locator('.result.ok h4'))).toBe('Đã nộp thành công');
-    expect(await textOf(card().locator('.report-head .badge'), /đã nộp/)).toBe('đã nộp');
+    expect(await page.evaluate('window.badgeAtResult')).toEqual(['đã nộp']); // the moment the result shows
+    expect(await textOf(card().locator('.report-head .badge'))).toBe('đã nộp');
     expect(await textOf(page.locator('.history tbody tr').first())).toContain(`Báo cáo quý - ${unit.name}.xlsx`);
     await page.screenshot({ path: join(ARTIFACTS, '2-accepted.png'), fullPage: true });
   });
@@ -134,6 +136,7 @@ describe('portal in headless Chromium', () => {
     values.fields['01.hien_tai'] = Number(values.fields['01.hien_tai']) + 3;
     const broken = await fillForm(await downloadForm(), values);
 
+    await recordBadgeAtResult(page, period);
     await dropFile(page, card().locator('.dropzone'), broken, 'Báo cáo sai.xlsx');
 
     const result = card().locator('.result.bad');
@@ -142,6 +145,7 @@ describe('portal in headless Chromium', () => {
     expect(await textOf(firstError.locator('td.cell .ref'))).toMatch(/^Ô [A-Z]+\d+$/);
     expect(await textOf(firstError.locator('td').nth(1))).toMatch(/[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệịỉọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/);
     expect(await textOf(card().locator('.report-head .badge'))).toBe('đã nộp'); // the earlier accepted report still counts
+    expect(await page.evaluate('window.badgeAtResult')).toEqual(['đã nộp']);
     await page.screenshot({ path: join(ARTIFACTS, '3-rejected.png'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), result.locator('a[data-role=feedback]').click()]);
@@ -149,7 +153,62 @@ describe('portal in headless Chromium', () => {
     await workbook.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer);
     expect(workbook.worksheets[0]?.name).toBe(FEEDBACK_SHEET);
   });
+
+  it('keeps each badge on its upload\'s result even when the status list it refreshes from lags behind (DynamoDB index)', async () => {
+    const previous = shiftPeriod(period, -1);
+    const previousCard = page.locator(`.report[data-form-id="sap-xep-bo-may"][data-period="${previous}"]`);
+    // What a lagging index answers right after ingest: the reports just uploaded still being checked.
+    let lagged = 0;
+    await page.route('**/api/me', async (route) => {
+      const response = await route.fetch();
+      const me = (await response.json()) as { reports: Array<{ formId: string; status: string }> };
+      for (const r of me.reports) if (r.formId === 'sap-xep-bo-may') r.status = 'processing';
+      lagged += 1;
+      await route.fulfill({ response, json: me });
+    });
+    try {
+      await page.goto(link);
+      const values = sampleValues(runtime.catalog.require('sap-xep-bo-may'), unit.type, 13);
+      values.fields['01.hien_tai'] = Number(values.fields['01.hien_tai']) + 3;
+      const [download] = await Promise.all([page.waitForEvent('download'), previousCard.getByRole('link', { name: /Tải biểu mẫu điền sẵn/ }).click()]);
+      const broken = await fillForm(readFileSync(await download.path()), values);
+      const good = await fillForm(await downloadForm(), sampleValues(runtime.catalog.require('sap-xep-bo-may'), unit.type, 14));
+      await recordBadgeAtResult(page, previous);
+
+      await dropFile(page, previousCard.locator('.dropzone'), broken, 'Báo cáo kỳ trước.xlsx');
+      expect(await textOf(previousCard.locator('.result.bad h4'))).toBe('Báo cáo bị từ chối');
+      await dropFile(page, card().locator('.dropzone'), good, 'Báo cáo nộp lại.xlsx');
+      expect(await textOf(card().locator('.result.ok h4'))).toBe('Đã nộp thành công');
+      for (let i = 0; i < 100 && lagged < 2; i += 1) await new Promise((r) => setTimeout(r, 50));
+      await page.waitForTimeout(300); // the lagging answers have been applied
+
+      expect(lagged).toBe(2);
+      expect(await page.evaluate('window.badgeAtResult')).toEqual(['bị từ chối']);
+      expect(await textOf(previousCard.locator('.report-head .badge'))).toBe('bị từ chối');
+      expect(await textOf(card().locator('.report-head .badge'))).toBe('đã nộp');
+      await page.screenshot({ path: join(ARTIFACTS, '4-badges-follow-results.png'), fullPage: true });
+    } finally {
+      await page.unroute('**/api/me');
+    }
+  });
 });
+
+/**
+ * Records, in `window.badgeAtResult`, the card's badge text at the moment its result panel
+ * turns to a final answer (accepted or rejected), before any later refresh could fix it up.
+ */
+async function recordBadgeAtResult(page: Page, period: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const root = document.querySelector('.report[data-form-id="sap-xep-bo-may"][data-period="${period}"]');
+    const result = root.querySelector('.result');
+    window.badgeAtResult = [];
+    if (window.badgeObserver) window.badgeObserver.disconnect();
+    window.badgeObserver = new MutationObserver(() => {
+      if (/\\b(ok|bad)\\b/.test(result.className)) window.badgeAtResult.push(root.querySelector('.report-head .badge').textContent);
+    });
+    window.badgeObserver.observe(result, { attributes: true, attributeFilter: ['class'] });
+  })()`);
+}
 
 /** The element's text once it is visible (and matches `pattern`, when given): results arrive asynchronously. */
 async function textOf(locator: ReturnType<Page['locator']>, pattern?: RegExp, timeout = 30_000): Promise<string> {

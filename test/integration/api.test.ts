@@ -14,6 +14,7 @@ import { signLinkToken, tokenId } from '../../functions/core/links';
 import type { Unit } from '../../functions/core/model';
 import { openPeriod, periodLabel } from '../../functions/core/periods';
 import { systemClock } from '../../functions/core/ports';
+import { KEY_PREFIX } from '../../functions/core/storage-layout';
 import { ingestUpload } from '../../functions/core/usecases/ingest-upload';
 import { createApiHandler, type ApiHandler } from '../../functions/handlers/api';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
@@ -186,6 +187,25 @@ describe('portal API on the embedded stack', () => {
       const large = await post({ formId: 'sap-xep-bo-may', period, fileName: 'a.xlsx', size: 50 * 1024 * 1024 });
 
       expect([bad.statusCode, unknown.statusCode, large.statusCode]).toEqual([400, 404, 413]);
+    });
+
+    it.each([
+      ['a lone surrogate in the file name', { fileName: 'Báo cáo \ud800.xlsx' }],
+      ['a lone surrogate in the period', { period: '2019-Q1\udfff' }],
+      ['a lone surrogate in the form id', { formId: 'sap-xep-bo-may\ud83d' }],
+      ['a control character in the file name', { fileName: 'Báo cáo\u0000\n.xlsx' }],
+      ['a right-to-left override in the file name', { fileName: 'Báo cáo\u202exslx.exe' }],
+      ['a file name too long to send as S3 metadata', { fileName: `${'ữ'.repeat(250)}.xlsx` }],
+    ])('answers 400 BODY_INVALID in Vietnamese and stores no upload intent for %s', async (_case, change) => {
+      const intentsBefore = (await files.list(KEY_PREFIX.intents)).length;
+      const body = JSON.stringify({ formId: 'sap-xep-bo-may', period, fileName: 'Báo cáo.xlsx', size: 40_000, ...change });
+
+      const res = await call(httpEvent('POST', '/api/uploads', { bearer: token(SO_NV), body }));
+
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ code: 'BODY_INVALID', message: expect.stringMatching(/^Yêu cầu không hợp lệ: .*(Tên tệp|Mã biểu mẫu|Kỳ báo cáo)/) });
+      expect(res.body).not.toMatch(/\\u(d[89a-f]|0000|202e)|ữữ/i);
+      expect((await files.list(KEY_PREFIX.intents)).length).toBe(intentsBefore);
     });
   });
 });

@@ -51,6 +51,16 @@ describe('tonghop CLI', () => {
       rmSync(work, { recursive: true, force: true });
     });
 
+    it('says a stack with no unit registry yet needs units import (npm start has nothing to do with it)', async () => {
+      const result = await tonghop(['units', 'list', '--json'], env);
+
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual([]);
+      expect(result.stderr).toContain('Stack đã triển khai chưa có danh sách đơn vị');
+      expect(result.stderr).toContain('TONGHOP_TARGET=aws npx tonghop units import <tệp.csv|tệp.xlsx>');
+      expect(result.stderr).not.toContain('npm start');
+    });
+
     it('imports units into the stack table and issues links signed with the stack secret', async () => {
       const csv = join(work, 'units.csv');
       writeFileSync(csv, 'code,name,type,emails,active\nSO-NV,Sở Nội vụ,so-nganh,vanphong@sonv.example.vn,true\nH-TS,Huyện ủy Tây Sơn,huyen,vp@tayson.example.vn,true\n');

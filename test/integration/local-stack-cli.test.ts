@@ -104,6 +104,36 @@ describe('tonghop CLI', () => {
       expect(existsSync(join(dataDir, 'emulators.lock'))).toBe(false);
     });
 
+    it('says, before the first npm start, that the data dir has no unit registry yet and what to run (exit 0, JSON stays an empty array)', async () => {
+      const dataDir = newDataDir();
+
+      const text = await tonghop(['units', 'list'], { TONGHOP_DATA_DIR: dataDir });
+      const json = await tonghop(['units', 'list', '--json'], { TONGHOP_DATA_DIR: dataDir });
+
+      expect(text.code).toBe(0);
+      expect(text.stderr).toContain(`Thư mục dữ liệu ${dataDir} chưa có danh sách đơn vị`);
+      expect(text.stderr).toContain('npm start');
+      expect(text.stderr).toContain('npx tonghop units import <tệp.csv|tệp.xlsx>');
+      expect(text.stdout).not.toContain('0 đơn vị');
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout)).toEqual([]);
+      expect(json.stderr).toContain('chưa có danh sách đơn vị');
+    });
+
+    it('points at --all when every unit of the registry has stopped reporting', async () => {
+      const dataDir = newDataDir();
+      const file = join(dataDir, 'inactive.csv');
+      writeFileSync(file, 'code;name;type;emails;active\nSO-CU;Sở cũ;so-nganh;a@cu.example.vn;false\n');
+
+      await tonghop(['units', 'import', file], { TONGHOP_DATA_DIR: dataDir });
+      const listed = await tonghop(['units', 'list'], { TONGHOP_DATA_DIR: dataDir });
+      const all = await tonghop(['units', 'list', '--all', '--json'], { TONGHOP_DATA_DIR: dataDir });
+
+      expect(listed.code).toBe(0);
+      expect(listed.stderr).toContain('Không có đơn vị nào đang hoạt động (1 đơn vị đã ngừng: thêm --all để xem)');
+      expect(JSON.parse(all.stdout)).toEqual([expect.objectContaining({ code: 'SO-CU' })]);
+    });
+
     it('exits 2 on a usage error and on a missing file', async () => {
       const dataDir = newDataDir();
 

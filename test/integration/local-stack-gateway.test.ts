@@ -2,16 +2,35 @@
  * The local API Gateway and Scheduler stand-ins: real HTTP requests translated into payload v2
  * events and back, and the per-form daily schedules with their retries.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { loadFormCatalog } from '../../functions/core/forms';
-import { silentLog } from '../../infra/local/compose';
+import { signLinkToken } from '../../functions/core/links';
+import { consoleLog, silentLog } from '../../infra/local/compose';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from '../../infra/local/http-gateway';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { startSchedules } from '../../infra/local/schedules';
+import { tempDirs } from '../support/temp-dirs';
 
 // jest 30 ignores the project-level testTimeout; the shared machine can be slow.
 jest.setTimeout(120_000);
+
+const newDataDir = tempDirs('tonghop-gateway-');
+
+/** A GET with the request target sent exactly as given (fetch would normalise it). */
+function getRaw(base: string, target: string): Promise<number> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path: target, method: 'GET' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 
 describe('local API Gateway (payload v2)', () => {
@@ -70,6 +89,12 @@ describe('local API Gateway (payload v2)', () => {
 
     expect(seen[0]?.isBase64Encoded).toBe(true);
     expect(Buffer.from(seen[0]?.body ?? '', 'base64')).toEqual(bytes);
+  });
+
+  it('passes the path as sent, a leading double slash included', async () => {
+    await getRaw(base, '//u/abc?x=1');
+
+    expect(seen[0]).toMatchObject({ rawPath: '//u/abc', rawQueryString: 'x=1', requestContext: { http: { path: '//u/abc' } } });
   });
 
   it('answers 413 when the body is over the limit, without calling the handler', async () => {
@@ -136,5 +161,46 @@ describe('local schedules', () => {
     schedules.stop();
 
     expect(calls).toEqual([{ formId: 'sap-xep-bo-may' }, { formId: 'sap-xep-bo-may' }]);
+  });
+});
+
+describe('local gateway logs', () => {
+  let runtime: LocalRuntime | undefined;
+  let log = '';
+  let token: string;
+  beforeAll(async () => {
+    const output = new PassThrough();
+    output.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: consoleLog(output) });
+    token = signLinkToken(await runtime.deps.secrets.getLinkSecret(), { u: 'SO-NV', v: 1, exp: Math.floor(Date.now() / 1000) + 3600 });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('never writes a unit token to the log for a malformed link, but keeps the path\'s shape', async () => {
+    const shapes = ['//u/<t>', '/U/<t>', '/u//<t>', '/x/u/<t>', '/u%2F<t>', '/api/me/<t>'];
+
+    const statuses = [];
+    for (const shape of shapes) statuses.push(await getRaw(runtime!.url, shape.replace('<t>', token)));
+
+    expect(statuses).toEqual(shapes.map(() => 404));
+    for (const shape of shapes) expect(log).toContain(`"path":"${shape.replace('<t>', '[token:')}`);
+    expect(log).not.toContain(token.split('.')[0]);
+    expect(log).not.toContain(token.split('.')[1]);
+  });
+
+  it('keeps the token out of its own error log too (a request cut off mid-body)', async () => {
+    const before = log.length;
+    const { hostname, port } = new URL(runtime!.url);
+    const req = request({ host: hostname, port, path: `/x/u/${token}?t=${token}`, method: 'POST', headers: { 'content-length': '1000', 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
+    req.write('{"formId":');
+    await new Promise((r) => setTimeout(r, 200));
+    req.destroy();
+    for (let i = 0; i < 100 && !log.slice(before).includes('request failed'); i += 1) await new Promise((r) => setTimeout(r, 50));
+
+    expect(log.slice(before)).toContain('"path":"/x/u/[token:');
+    expect(log).not.toContain(token.split('.')[1]);
   });
 });

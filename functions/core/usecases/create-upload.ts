@@ -16,11 +16,40 @@ import { saveUploadIntent } from './upload-intent';
 
 export const UPLOAD_EXPIRES_SECONDS = 15 * 60;
 
-/** The JSON body of `POST /api/uploads`. */
+/**
+ * A lone UTF-16 surrogate (JSON may spell one, `"\ud800"`) has no UTF-8 form: it can be neither
+ * stored in the intent nor sent as object metadata. In `u` mode a surrogate class matches only
+ * unpaired halves, so emoji and other astral characters still pass.
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+/** Control characters, and the bidi overrides/isolates that make `…xslx.exe` display as `…exe.xlsx`. */
+const UNSAFE_IN_NAME = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+/**
+ * S3 caps an object's user metadata at 2 KB (UTF-8 bytes of keys and values) and the name rides
+ * along percent-encoded (up to 3 characters per byte): 600 UTF-8 bytes keep it well inside,
+ * whatever the script (255 Latin letters, about 195 Vietnamese letters with marks).
+ */
+const MAX_FILE_NAME_BYTES = 600;
+
+/** A body string that can be encoded (no lone surrogate), then its own checks. */
+const text = (missing: string, tooLong: string, maxLength: number, invalid: string) =>
+  z.string({ error: missing }).check(
+    z.minLength(1, missing),
+    z.maxLength(maxLength, tooLong),
+    z.refine((s) => !LONE_SURROGATE.test(s), invalid),
+  );
+
+/**
+ * The JSON body of `POST /api/uploads`. Everything that could fail later (an encoding, a
+ * metadata limit) is refused here, before any intent is stored. Messages never echo the input.
+ */
 export const CreateUploadBodySchema = z.object({
-  formId: z.string({ error: 'Thiếu mã biểu mẫu (formId).' }).check(z.minLength(1, 'Thiếu mã biểu mẫu (formId).'), z.maxLength(64, 'Mã biểu mẫu quá dài.')),
-  period: z.string({ error: 'Thiếu kỳ báo cáo (period).' }).check(z.minLength(1, 'Thiếu kỳ báo cáo (period).'), z.maxLength(16, 'Kỳ báo cáo quá dài.')),
-  fileName: z.string({ error: 'Thiếu tên tệp (fileName).' }).check(z.minLength(1, 'Thiếu tên tệp (fileName).'), z.maxLength(255, 'Tên tệp quá dài (tối đa 255 ký tự).')),
+  formId: text('Thiếu mã biểu mẫu (formId).', 'Mã biểu mẫu quá dài.', 64, 'Mã biểu mẫu chứa ký tự không hợp lệ.'),
+  period: text('Thiếu kỳ báo cáo (period).', 'Kỳ báo cáo quá dài.', 16, 'Kỳ báo cáo chứa ký tự không hợp lệ.'),
+  fileName: text('Thiếu tên tệp (fileName).', 'Tên tệp quá dài (tối đa 255 ký tự).', 255, 'Tên tệp chứa ký tự không hợp lệ, vui lòng đổi tên tệp rồi nộp lại.').check(
+    z.refine((s) => !UNSAFE_IN_NAME.test(s), 'Tên tệp chứa ký tự điều khiển không hợp lệ, vui lòng đổi tên tệp rồi nộp lại.'),
+    z.refine((s) => Buffer.byteLength(s, 'utf8') <= MAX_FILE_NAME_BYTES, 'Tên tệp quá dài, vui lòng đặt tên ngắn hơn rồi nộp lại.'),
+  ),
   size: z.int({ error: 'Dung lượng tệp (size) phải là số nguyên byte.' }).check(z.gte(0, 'Dung lượng tệp (size) không hợp lệ.')),
 });
 export type CreateUploadBody = z.infer<typeof CreateUploadBodySchema>;

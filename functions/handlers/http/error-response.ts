@@ -1,14 +1,15 @@
 /**
  * The one place errors become HTTP responses (middy http-error-handler contract): an `AppError`
  * with `expose` answers its status with `{ code, message }` (Vietnamese); anything else is a 500
- * with a generic Vietnamese message and is logged, with the path's token replaced by its id.
+ * with a generic Vietnamese message and is logged, with every token-shaped piece of the path and
+ * of the error redacted (`safe-path.ts`).
  * Never a stack trace in a response. Page routes (`/u/…`) get an HTML page instead of JSON.
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AppError } from '../../core/errors';
 import { html, json, type HttpResponse } from './responses';
-import { safePath } from './safe-path';
+import { safeError, safePath } from './safe-path';
 
 /** The slice of a Powertools `Logger` the API uses. */
 export interface ApiLogger {
@@ -36,16 +37,10 @@ export function errorResponse(options: ErrorResponseOptions): middy.MiddlewareOb
       if (known) {
         options.logger.info('request refused', { path, statusCode, code: body.code });
       } else {
-        options.logger.error('request failed', { path, error: describe(err) });
+        options.logger.error('request failed', { path, error: safeError(err) });
       }
       const page = request.event.rawPath?.startsWith('/u/') && request.event.requestContext?.http?.method !== 'POST';
       request.response = page ? html(statusCode, options.renderErrorPage({ statusCode, ...body })) : json(statusCode, body);
     },
   };
-}
-
-/** Name, message and stack of an error for the log (never for the response). */
-function describe(err: unknown): Record<string, unknown> {
-  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
-  return { value: String(err) };
 }

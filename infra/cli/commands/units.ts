@@ -3,8 +3,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UNIT_TYPE_LABELS, type Unit } from '../../../functions/core/model';
+import { SAMPLE_PROVINCE } from '../../local/sample-province';
 import { UsageError, type CliCommand } from '../command';
-import { parseCliArgs, subcommands, withLocalDeps } from '../context';
+import { parseCliArgs, subcommands, withLocalDeps, type CliContext } from '../context';
 
 const help = `Cách dùng:
   npx tonghop units list [--json] [--all]
@@ -21,7 +22,8 @@ Danh sách đơn vị báo cáo (list) và nhập danh sách đơn vị từ t�
 Không cần chạy npm start: lệnh tự khởi động DynamoDB/S3 nhúng trên thư mục dữ liệu
 (TONGHOP_DATA_DIR, mặc định .local); nếu npm start đang chạy trên thư mục đó, lệnh dùng chính
 tiến trình đang chạy.
-Exit: 0 thành công, 1 tệp có dòng lỗi (không ghi gì), 2 sai cú pháp hoặc lỗi đọc tệp.`;
+Exit: 0 thành công (kể cả khi chưa có đơn vị nào: list in [] hoặc không in gì, và ghi ra stderr
+cách tạo danh sách), 1 tệp có dòng lỗi (không ghi gì), 2 sai cú pháp hoặc lỗi đọc tệp.`;
 
 function unitJson(u: Unit) {
   return { code: u.code, name: u.name, type: u.type, emails: u.emails };
@@ -39,12 +41,25 @@ function printTable(units: Unit[], out: NodeJS.WritableStream): void {
   out.write(`\n${units.length} đơn vị: ${[...byType].map(([t, n]) => `${n} ${UNIT_TYPE_LABELS[t as Unit['type']].toLowerCase()}`).join('; ')}\n`);
 }
 
+/**
+ * Why a listing came back empty and what to run. On stderr, so `--json` stays an array; the exit
+ * code stays 0 (an empty registry is an answer, not a failure of the command).
+ */
+function emptyListHint(registered: Unit[], context: CliContext): string {
+  if (registered.length > 0) return `Không có đơn vị nào đang hoạt động (${registered.length} đơn vị đã ngừng: thêm --all để xem).`;
+  const importHint = 'npx tonghop units import <tệp.csv|tệp.xlsx> (mẫu trống: templates/units-import.csv)';
+  if (context.target === 'aws') return `Stack đã triển khai chưa có danh sách đơn vị. Nhập danh sách đơn vị của tỉnh: TONGHOP_TARGET=aws ${importHint}.`;
+  return `Thư mục dữ liệu ${context.config.dataDir} chưa có danh sách đơn vị. Chạy npm start (lần đầu tạo sẵn ${SAMPLE_PROVINCE.length} đơn vị mẫu của tỉnh), hoặc nhập danh sách đơn vị của tỉnh: ${importHint}.`;
+}
+
 async function list(args: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(args, { json: { type: 'boolean' }, all: { type: 'boolean' } });
   if (positionals.length > 0) throw new UsageError(`Thừa tham số: ${positionals.join(' ')}`);
-  const units = await withLocalDeps((deps) => deps.units.list({ includeInactive: values.all === true }));
+  const { registered, context } = await withLocalDeps(async (deps, context) => ({ registered: await deps.units.list({ includeInactive: true }), context }));
+  const units = values.all ? registered : registered.filter((u) => u.active);
   if (values.json) process.stdout.write(JSON.stringify(units.map(unitJson), null, 2) + '\n');
-  else printTable(units, process.stdout);
+  else if (units.length > 0) printTable(units, process.stdout);
+  if (units.length === 0) process.stderr.write(`${emptyListHint(registered, context)}\n`);
   return 0;
 }
 

@@ -299,5 +299,43 @@ describe('API handler', () => {
         expect(lines.join('\n')).not.toContain(t.split('.')[1]);
       }
     });
+
+    it.each([
+      ['//u/<t>', '//u/[token:'],
+      ['/U/<t>', '/U/[token:'],
+      ['/u//<t>', '/u//[token:'],
+      ['/x/u/<t>', '/x/u/[token:'],
+      ['/u%2F<t>', '/u%2F[token:'],
+      ['/api/me/<t>', '/api/me/[token:'],
+      ['/u/<t>/forms/khong-co', '/u/[token:'],
+      ['/x/u/<%t>', '/x/u/[token:'],
+    ])('logs the malformed path %s with its token redacted but its shape kept', async (shape, logged) => {
+      const { world, call, lines } = setup();
+      const token = world.tokenFor(SO_NV);
+      // `<%t>`: the token with every character percent-encoded (a mail client's doing).
+      const encoded = [...token].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
+
+      const res = await call('GET', shape.replace('<t>', token).replace('<%t>', encoded));
+
+      expect(res.statusCode).toBe(404);
+      const log = lines.join('\n');
+      expect(log).toContain(logged);
+      expect(log).not.toContain(token.split('.')[0]);
+      expect(log).not.toContain(token.split('.')[1]);
+      expect(log).not.toContain(encoded.slice(0, 60));
+    });
+
+    it('redacts a token carried in the message and stack of an unexpected error', async () => {
+      const { world, call, lines } = setup();
+      const token = world.tokenFor(SO_NV);
+      jest.spyOn(world.submissions, 'listByUnit').mockRejectedValue(new TypeError(`Invalid URL: https://baocao.example.vn/u/${encodeURIComponent(token)}`));
+
+      const res = await call('GET', `/u/${token}`);
+
+      expect(res.statusCode).toBe(500);
+      const log = lines.join('\n');
+      expect(log).toContain('Invalid URL: https://baocao.example.vn/u/[token:');
+      expect(log).not.toContain(token.split('.')[1]);
+    });
   });
 });

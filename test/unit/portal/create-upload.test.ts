@@ -1,5 +1,5 @@
 import { AppError } from '../../../functions/core/errors';
-import { createUpload } from '../../../functions/core/usecases/create-upload';
+import { createUpload, CreateUploadBodySchema } from '../../../functions/core/usecases/create-upload';
 import { loadUploadIntent } from '../../../functions/core/usecases/upload-intent';
 import { parseUploadKey } from '../../../functions/core/upload-id';
 import { createWorld, SO_NV } from './world';
@@ -63,6 +63,29 @@ describe('createUpload', () => {
     it('names the file, its size and the limit in Vietnamese when too large', async () => {
       const world = createWorld();
       await expect(createUpload(world, { ...body, size: 12 * 1024 * 1024, unit: SO_NV, linkId: 'x' })).rejects.toThrow('Tệp "Báo cáo quý I.xlsx" có dung lượng 12 MB, vượt quá mức cho phép 5 MB');
+    });
+  });
+
+  describe('the request body', () => {
+    it.each([
+      ['Vietnamese marks', 'Báo cáo quý I – Sở Nội vụ.xlsx'],
+      ['an emoji (a surrogate pair)', 'Báo cáo 📊.xlsx'],
+      ['a 255-character name', `${'a'.repeat(250)}.xlsx`],
+    ])('accepts a file name with %s', (_case, fileName) => {
+      expect(CreateUploadBodySchema.safeParse({ ...body, fileName }).success).toBe(true);
+    });
+
+    it.each([
+      ['a lone surrogate', 'Báo cáo \ud800.xlsx'],
+      ['a tab', 'Báo\tcáo.xlsx'],
+      ['a C1 control character', 'Báo cáo\u0085.xlsx'],
+      ['a bidi isolate', 'Báo cáo\u2067.xlsx'],
+      ['more than 600 UTF-8 bytes', `${'ữ'.repeat(201)}.xlsx`],
+    ])('refuses a file name with %s, without echoing it', (_case, fileName) => {
+      const parsed = CreateUploadBodySchema.safeParse({ ...body, fileName });
+
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((i) => i.message).join(' ')).toMatch(/^Tên tệp [^"]*$/);
     });
   });
 });

@@ -27,6 +27,15 @@ describe('renderUnitPage', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('tells the page script which status an accepted report gives the card, so a later refusal keeps it', () => {
+    const onTime = render({ reports: [{ ...report, status: 'accepted', accepted: { uploadId: 'u1', receivedAt: '2019-06-01T00:00:00Z', version: 1, late: false } }] });
+    const late = render({ reports: [{ ...report, status: 'late', accepted: { uploadId: 'u1', receivedAt: '2019-06-20T00:00:00Z', version: 1, late: true } }] });
+
+    expect(onTime).toContain('data-accepted-status="accepted"');
+    expect(late).toContain('data-accepted-status="late"');
+    expect(render()).not.toContain('data-accepted-status');
+  });
+
   it('gives every upload control a label and makes the drop zone a button', () => {
     const html = render();
     expect(html).toMatch(/<label class="visually-hidden" for="file-sap-xep-bo-may-2019-Q2">Chọn tệp báo cáo/);
