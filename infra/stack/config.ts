@@ -91,11 +91,14 @@ export type DeployConfig = z.output<typeof DeployConfigSchema>;
 export type DeployConfigInput = z.input<typeof DeployConfigSchema>;
 export const DEPLOY_CONFIG_KEYS = Object.keys(DeployConfigSchema.in.shape) as (keyof DeployConfigInput)[];
 
+/** A refused deployment configuration; its message names every bad context key. */
+export class DeployConfigError extends Error {}
+
 /** Parses a plain object (tests, or context already collected). Throws naming each bad key. */
 export function parseDeployConfig(raw: Record<string, unknown>): DeployConfig {
   const result = DeployConfigSchema.safeParse(raw);
   if (!result.success) {
-    throw new Error(`Invalid deployment configuration (CDK context, -c key=value):\n${z.prettifyError(result.error)}`, { cause: result.error });
+    throw new DeployConfigError(`Invalid deployment configuration (CDK context, -c key=value):\n${z.prettifyError(result.error)}`, { cause: result.error });
   }
   return result.data;
 }

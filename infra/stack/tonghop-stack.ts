@@ -155,8 +155,19 @@ export const INGEST_MAX_CONCURRENCY = 5;
 export const INGEST_BATCH_SIZE = 1;
 /** Days a noncurrent object version is kept (an overwritten report, say) before S3 expires it. */
 export const NONCURRENT_VERSION_DAYS = 30;
+/**
+ * Where the operator exports the table (`aws dynamodb export-table-to-point-in-time`, README
+ * "Retention") before deleting an old period's items: kept `retentionYears` like the rest. No
+ * function may read or write it.
+ */
+export const TABLE_EXPORTS_PREFIX = 'exports/';
 /** The CloudWatch dimension SES publishes the configuration set's email events under. */
 export const SES_DIMENSION = 'ses:configuration-set';
+/**
+ * Functions alarmed on a run close to their timeout. Not the api: API Gateway answers 503 at
+ * 30 s whatever the function does, which the 5xx alarm already reports.
+ */
+export const DURATION_ALARMED: readonly FunctionName[] = ['ingest', 'consolidate', 'remind'];
 /** A function whose slowest run in 5 minutes passes this share of its timeout raises an alarm. */
 export const DURATION_ALARM_SHARE = 0.8;
 
@@ -322,7 +333,10 @@ export class TonghopStack extends Stack {
         destination: ses.EventDestination.cloudWatchDimensions([
           { name: SES_DIMENSION, source: ses.CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: 'tonghop' },
         ]),
-        events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT],
+        // Only what is alarmed: metrics of a configuration set are custom metrics, billed for
+        // the hours they receive data (bounces and complaints are rare; sends are not, and the
+        // account-level Send/Delivery metrics are free).
+        events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
       });
       this.sesConfigurationSetName = configurationSet.configurationSetName;
     }
@@ -432,10 +446,10 @@ export class TonghopStack extends Stack {
       { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       { id: 'expire-upload-intents', prefix: KEY_PREFIX.intents, expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
     ];
-    for (const key of ['uploads', 'feedback', 'reports'] as const) {
+    for (const [key, prefix] of [['uploads', KEY_PREFIX.uploads], ['feedback', KEY_PREFIX.feedback], ['reports', KEY_PREFIX.reports], ['table-exports', TABLE_EXPORTS_PREFIX]] as const) {
       rules.push({
         id: `retain-${key}`,
-        prefix: KEY_PREFIX[key],
+        prefix,
         ...(retention ? { expiration: retention } : {}),
         noncurrentVersionExpiration: noncurrent,
       });
@@ -632,9 +646,10 @@ export class TonghopStack extends Stack {
     return alarm;
   }
 
-  /** Bounces and complaints of the configuration set's email (SES publishes them per send). */
+  /** Bounces and complaints of the configuration set's email; Send and Delivery are the account's (free) metrics. */
   sesMetric(event: 'Send' | 'Bounce' | 'Complaint' | 'Delivery', period = Duration.hours(1)): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: event, dimensionsMap: { [SES_DIMENSION]: this.sesConfigurationSetName }, statistic: 'Sum', period });
+    const dimensionsMap = event === 'Bounce' || event === 'Complaint' ? { [SES_DIMENSION]: this.sesConfigurationSetName } : undefined;
+    return new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: event, dimensionsMap, statistic: 'Sum', period });
   }
 
   private addAlarms(): void {
@@ -649,20 +664,23 @@ export class TonghopStack extends Stack {
     // not count as an error: watch the API's 5xx responses too.
     this.addAlarm('Api5xxAlarm', this.httpApi.metricServerError({ ...fiveMinutes, statistic: 'Sum' }),
       'The portal/API answered with server errors (5xx) at least 5 times in 5 minutes.', 5);
-    for (const name of FUNCTION_NAMES) this.addFunctionAlarms(name, this.functions[name]);
+    for (const name of FUNCTION_NAMES) this.addFunctionAlarms(name, this.functions[name], { duration: DURATION_ALARMED.includes(name) });
+    // One alarm for every function (alarms are billed each): nothing reserves concurrency, so a
+    // throttle means the account's (or region's) concurrency is exhausted, whichever function hit it.
+    this.addAlarm('LambdaThrottlesAlarm', new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: Duration.minutes(5) }),
+      'Lambda invocations in this account and region were throttled: the concurrency quota is exhausted (see the dashboard for the function; ask for a quota increase).');
     // Any bounce is a wrong address in templates/*.json or the unit registry; a complaint puts
     // the sender's reputation (and SES sending) at risk: both are looked at the same day.
     this.addAlarm('SesBounceAlarm', this.sesMetric('Bounce'), 'An email (report or reminder) bounced: check the recipient addresses (templates/*.json recipients, the unit registry).');
     this.addAlarm('SesComplaintAlarm', this.sesMetric('Complaint'), 'A recipient marked a report or reminder as spam: SES pauses sending above 0.5% complaints.');
   }
 
-  /** Errors, throttles and a run close to its timeout, for one function. */
-  addFunctionAlarms(name: string, fn: lambda.Function): void {
+  /** Errors, and (with `duration`) a run close to its timeout, for one function. */
+  addFunctionAlarms(name: string, fn: lambda.Function, options: { duration: boolean }): void {
     const Name = name[0]!.toUpperCase() + name.slice(1);
     const period = Duration.minutes(5);
     this.addAlarm(`${Name}ErrorsAlarm`, fn.metricErrors({ period, statistic: 'Sum' }), `The ${name} function failed (errors or timeouts).`);
-    this.addAlarm(`${Name}ThrottlesAlarm`, fn.metricThrottles({ period, statistic: 'Sum' }),
-      `Invocations of ${name} were throttled: the account's Lambda concurrency is exhausted (or its reserved concurrency, if on).`);
+    if (!options.duration) return;
     const timeout = fn.timeout ?? Duration.seconds(3);
     this.addAlarm(`${Name}DurationAlarm`, fn.metricDuration({ period, statistic: 'Maximum' }),
       `A run of ${name} took more than ${Math.round(DURATION_ALARM_SHARE * 100)}% of its ${timeout.toSeconds()} s timeout: the next may time out.`,
