@@ -6,7 +6,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readDeployConfig } from './stack/config';
+import { DeployConfigError, readDeployConfig } from './stack/config';
 import { TonghopStack } from './stack/tonghop-stack';
 
 /** Builds the app (exported for tests and for `cdk synth`). */
@@ -23,5 +23,12 @@ export function buildApp(app: App = new App()): { app: App; stack: TonghopStack 
 }
 
 if (require.main === module) {
-  buildApp().app.synth();
+  try {
+    buildApp().app.synth();
+  } catch (err) {
+    // A refused configuration is the operator's to fix: the keys and how, without a stack trace.
+    if (!(err instanceof DeployConfigError)) throw err;
+    console.error(err.message);
+    process.exitCode = 1;
+  }
 }

@@ -8,7 +8,7 @@
  * account stays a CloudFormation token, nothing is looked up, and bundling is local esbuild.
  */
 import * as path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, TimeZone, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -26,11 +26,13 @@ import { SqsDestination as S3SqsDestination } from 'aws-cdk-lib/aws-s3-notificat
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { TABLE_KEYS } from '../../functions/adapters/table-schema';
+import { INGEST_MAX_RECEIVE_COUNT, KEY_PREFIX } from '../../functions/core/storage-layout';
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR, cdkBundlingOptions } from '../bundling';
 import type { DeployConfig } from './config';
 import { readScheduledForms, type ScheduledForm } from './scheduled-forms';
@@ -42,8 +44,18 @@ export const LAMBDA_ENTRY_DIR = path.join(PROJECT_ROOT, 'functions', 'lambda');
 /** The exported name every entry must have (checked by test/infra). */
 export const HANDLER_EXPORT = 'handler';
 
-/** S3 key prefixes (functions/core/upload-id.ts, usecases/upload-intent.ts, consolidate-report.ts). */
-export const PREFIX = { uploads: 'uploads/', feedback: 'feedback/', reports: 'reports/', intents: 'intents/' } as const;
+/**
+ * Data is kept when the stack is deleted or a resource replaced, but removed when the create
+ * that made it rolls back (RETAIN would leave it behind and a retry of the first deploy would
+ * trip over it).
+ */
+export const DATA_REMOVAL_POLICY = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+
+/**
+ * Partition-key prefixes of the table's item types (functions/adapters/README.md): what a
+ * function may write is limited to these with `dynamodb:LeadingKeys`.
+ */
+export const ITEM_KEY_PREFIX = { unit: 'UNIT', submission: 'SUB#', latest: 'LATEST#', aggregate: 'AGG#', once: 'ONCE#' } as const;
 
 /** DynamoDB item actions (on the table) and query (on the table and its indexes). */
 type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
@@ -51,6 +63,8 @@ type ObjectAction = 's3:GetObject' | 's3:GetObjectVersion' | 's3:PutObject';
 
 interface FunctionAccess {
   table: TableAction[];
+  /** Partition-key prefixes the write actions (PutItem, UpdateItem, DeleteItem) are limited to. */
+  writeKeys: string[];
   /** Object actions per key prefix. */
   objects: { prefix: string; actions: ObjectAction[] }[];
   /**
@@ -58,6 +72,8 @@ interface FunctionAccess {
    * answers 404 (which the file store turns into "absent") instead of 403.
    */
   listBucket: boolean;
+  /** Prefixes a ListObjects may name (`s3:prefix`); default: those of `objects`. */
+  listPrefixes?: string[];
   readLinkSecret: boolean;
   sendEmail: boolean;
 }
@@ -66,8 +82,9 @@ interface FunctionAccess {
  * What each function may do, derived from the adapters its Lambda entry composes:
  * - ingest: submissions + units (get/put/update/query); heads and reads the upload (by
  *   version); writes the feedback workbook.
- * - api: units + submissions; signs presigned POSTs for uploads (which needs s3:PutObject on
- *   `uploads/`), writes and reads upload intents, presigns feedback downloads; reads the link secret.
+ * - api: reads units + submissions (it writes no item: the submission is created by ingest);
+ *   signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
+ *   upload intents, presigns feedback downloads; reads the link secret.
  * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
  *   writes consolidated reports and presigns their download; sends email.
  * - remind: units + submissions + once-ledger; signs unit links (link secret); sends email.
@@ -77,34 +94,40 @@ interface FunctionAccess {
 export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   ingest: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    writeKeys: [ITEM_KEY_PREFIX.submission, ITEM_KEY_PREFIX.latest, ITEM_KEY_PREFIX.aggregate],
     objects: [
-      { prefix: PREFIX.uploads, actions: ['s3:GetObject', 's3:GetObjectVersion'] },
-      { prefix: PREFIX.feedback, actions: ['s3:PutObject'] },
+      { prefix: KEY_PREFIX.uploads, actions: ['s3:GetObject', 's3:GetObjectVersion'] },
+      { prefix: KEY_PREFIX.feedback, actions: ['s3:PutObject'] },
     ],
     listBucket: true,
     readLinkSecret: false,
     sendEmail: false,
   },
   api: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    table: ['GetItem', 'Query'],
+    writeKeys: [],
     objects: [
-      { prefix: PREFIX.uploads, actions: ['s3:PutObject'] },
-      { prefix: PREFIX.intents, actions: ['s3:GetObject', 's3:PutObject'] },
-      { prefix: PREFIX.feedback, actions: ['s3:GetObject'] },
+      { prefix: KEY_PREFIX.uploads, actions: ['s3:PutObject'] },
+      { prefix: KEY_PREFIX.intents, actions: ['s3:GetObject', 's3:PutObject'] },
+      { prefix: KEY_PREFIX.feedback, actions: ['s3:GetObject'] },
     ],
+    // The api never lists uploads (it only signs the POST): listing is for its own reads.
+    listPrefixes: [KEY_PREFIX.intents, KEY_PREFIX.feedback],
     listBucket: true,
     readLinkSecret: true,
     sendEmail: false,
   },
   consolidate: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
-    objects: [{ prefix: PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] }],
+    writeKeys: [ITEM_KEY_PREFIX.once],
+    objects: [{ prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] }],
     listBucket: true,
     readLinkSecret: false,
     sendEmail: true,
   },
   remind: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+    writeKeys: [ITEM_KEY_PREFIX.once],
     objects: [],
     listBucket: false,
     readLinkSecret: true,
@@ -122,8 +145,31 @@ interface FunctionSizing {
 
 /** Ingest's timeout; the queue's visibility timeout is 6× this (AWS's guidance for SQS sources). */
 export const INGEST_TIMEOUT = Duration.seconds(60);
-/** Concurrent ingest invocations (SQS event source maximum concurrency; reserved the same). */
+/**
+ * Concurrent ingest invocations: the SQS event source's maximum concurrency (2–1,000), which
+ * bounds the table's write rate whether or not concurrency is reserved; reserved the same when
+ * `reservedConcurrency` is on.
+ */
 export const INGEST_MAX_CONCURRENCY = 5;
+/** One upload per invocation: a timeout then fails only that upload, and its retry budget is its own. */
+export const INGEST_BATCH_SIZE = 1;
+/** Days a noncurrent object version is kept (an overwritten report, say) before S3 expires it. */
+export const NONCURRENT_VERSION_DAYS = 30;
+/**
+ * Where the operator exports the table (`aws dynamodb export-table-to-point-in-time`, README
+ * "Retention") before deleting an old period's items: kept `retentionYears` like the rest. No
+ * function may read or write it.
+ */
+export const TABLE_EXPORTS_PREFIX = 'exports/';
+/** The CloudWatch dimension SES publishes the configuration set's email events under. */
+export const SES_DIMENSION = 'ses:configuration-set';
+/**
+ * Functions alarmed on a run close to their timeout. Not the api: API Gateway answers 503 at
+ * 30 s whatever the function does, which the 5xx alarm already reports.
+ */
+export const DURATION_ALARMED: readonly FunctionName[] = ['ingest', 'consolidate', 'remind'];
+/** A function whose slowest run in 5 minutes passes this share of its timeout raises an alarm. */
+export const DURATION_ALARM_SHARE = 0.8;
 
 const SIZING: Record<FunctionName, FunctionSizing> = {
   // exceljs parsing is CPU-bound and Lambda's CPU share grows with memory.
@@ -151,7 +197,12 @@ export class TonghopStack extends Stack {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly scheduleDeadLetterQueue: sqs.Queue;
+  /** Every alarm notifies this topic (the operator's email subscription); add alarms with `addAlarm`. */
   readonly alarmTopic: sns.Topic;
+  /** The deadline-week dashboard; add widgets with `dashboard.addWidgets`. */
+  readonly dashboard: cloudwatch.Dashboard;
+  /** The SES configuration set the functions send through (Bounce/Complaint events → CloudWatch). */
+  readonly sesConfigurationSetName: string;
   readonly linkSecret: secretsmanager.Secret;
   readonly httpApi: apigw.HttpApi;
   readonly functions: Record<FunctionName, NodejsFunction>;
@@ -173,9 +224,10 @@ export class TonghopStack extends Stack {
       sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
+      // Off by default: a protected table cannot be deleted by a first deploy's rollback.
+      deletionProtection: config.tableDeletionProtection,
       timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: DATA_REMOVAL_POLICY,
     });
     for (const gsi of [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2]) {
       this.table.addGlobalSecondaryIndex({
@@ -193,7 +245,7 @@ export class TonghopStack extends Stack {
       enforceSSL: true,
       // The access log is the audit trail of the data bucket: kept as long as the data.
       lifecycleRules: retentionDays ? [{ id: 'expire-access-logs', expiration: retentionDays }] : [],
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: DATA_REMOVAL_POLICY,
     });
     Validations.of(accessLogBucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -208,7 +260,7 @@ export class TonghopStack extends Stack {
       serverAccessLogsBucket: accessLogBucket,
       serverAccessLogsPrefix: 'data-bucket/',
       lifecycleRules: this.lifecycleRules(retentionDays),
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: DATA_REMOVAL_POLICY,
     });
 
     // ---- Upload queue ----------------------------------------------------------------------
@@ -223,10 +275,10 @@ export class TonghopStack extends Stack {
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(6 * INGEST_TIMEOUT.toSeconds()),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
     });
-    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new S3SqsDestination(this.queue), { prefix: PREFIX.uploads });
-    this.acknowledgeNotificationsHandler();
+    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new S3SqsDestination(this.queue), { prefix: KEY_PREFIX.uploads });
+    this.configureNotificationsHandler(config);
 
     this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -242,7 +294,7 @@ export class TonghopStack extends Stack {
     this.linkSecret = new secretsmanager.Secret(this, 'LinkSecret', {
       description: 'HMAC key that signs the per-unit upload links (tonghop)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: DATA_REMOVAL_POLICY,
     });
     Validations.of(this.linkSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -270,6 +322,25 @@ export class TonghopStack extends Stack {
       maxAge: 3600,
     });
 
+    // ---- Email events -----------------------------------------------------------------------
+    // Bounces and complaints reach CloudWatch through a configuration set (alarmed below); an
+    // existing set given as `sesConfigurationSet` must publish them the same way.
+    if (config.sesConfigurationSet) {
+      this.sesConfigurationSetName = config.sesConfigurationSet;
+    } else {
+      const configurationSet = new ses.ConfigurationSet(this, 'SesConfigurationSet', {});
+      configurationSet.addEventDestination('CloudWatch', {
+        destination: ses.EventDestination.cloudWatchDimensions([
+          { name: SES_DIMENSION, source: ses.CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: 'tonghop' },
+        ]),
+        // Only what is alarmed: metrics of a configuration set are custom metrics, billed for
+        // the hours they receive data (bounces and complaints are rare; sends are not, and the
+        // account-level Send/Delivery metrics are free).
+        events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      });
+      this.sesConfigurationSetName = configurationSet.configurationSetName;
+    }
+
     // ---- Functions -------------------------------------------------------------------------
     const commonEnv: Record<string, string> = {
       TONGHOP_TABLE: this.table.tableName,
@@ -285,7 +356,7 @@ export class TonghopStack extends Stack {
     };
     const mailEnv: Record<string, string> = {
       TONGHOP_MAIL_FROM: config.mailFrom,
-      ...(config.sesConfigurationSet ? { TONGHOP_SES_CONFIGURATION_SET: config.sesConfigurationSet } : {}),
+      TONGHOP_SES_CONFIGURATION_SET: this.sesConfigurationSetName,
     };
     const fns = {} as Record<FunctionName, NodejsFunction>;
     for (const name of FUNCTION_NAMES) {
@@ -296,9 +367,10 @@ export class TonghopStack extends Stack {
     }
     this.functions = fns;
 
-    // ingest: SQS event source with partial batch responses; bounded concurrency.
+    // ingest: one upload per invocation (a timeout fails only that upload, which the queue
+    // redelivers up to INGEST_MAX_RECEIVE_COUNT times); maxConcurrency bounds the table's load.
     fns.ingest.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: INGEST_MAX_CONCURRENCY }),
+      new SqsEventSource(this.queue, { batchSize: INGEST_BATCH_SIZE, reportBatchItemFailures: true, maxConcurrency: INGEST_MAX_CONCURRENCY }),
     );
 
     // api: $default route (the handler routes), stage-wide throttling, access logs.
@@ -329,8 +401,24 @@ export class TonghopStack extends Stack {
       id: 'AwsSolutions-SNS2',
       reason: 'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key; alarm messages carry no report data (names of alarms and metrics only).',
     });
-    if (config.operatorEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.operatorEmail));
+    // A topic policy replaces SNS's default one: without this statement (next to the TLS deny)
+    // CloudWatch could not publish and every alarm would reach nobody.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          StringEquals: { 'aws:SourceAccount': this.account },
+        },
+      }),
+    );
+    this.alarmTopic.addSubscription(new EmailSubscription(config.operatorEmail));
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(7) });
     this.addAlarms();
+    this.addDashboardWidgets();
 
     // ---- Outputs -----------------------------------------------------------------------------
     new CfnOutput(this, 'PortalUrl', { value: portalOrigin, description: 'Base URL of unit links (TONGHOP_PORTAL_URL)' });
@@ -340,23 +428,37 @@ export class TonghopStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'LinkSecretArn', { value: this.linkSecret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl, description: 'Uploads that failed ingest (TONGHOP_DLQ_URL for `tonghop submissions list`)' });
+    new CfnOutput(this, 'DeadLetterQueueArn', { value: this.deadLetterQueue.queueArn, description: 'Redrive: aws sqs start-message-move-task --source-arn <this>' });
+    new CfnOutput(this, 'SesConfigurationSetName', { value: this.sesConfigurationSetName, description: 'TONGHOP_SES_CONFIGURATION_SET for the CLI' });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
   }
 
-  /** Uploads, feedback and reports are kept `retentionYears` (noncurrent versions as long again); intents are transient. */
+  /**
+   * Uploads, feedback and reports are kept `retentionYears` from when they were written. A
+   * version that stops being current (a key overwritten or deleted: uploads never are, each has
+   * its own key) is kept NONCURRENT_VERSION_DAYS more, so the whole of the data is gone at
+   * `retentionYears` + 30 days, not twice the retention. Intents are transient.
+   */
   private lifecycleRules(retention: Duration | undefined): s3.LifecycleRule[] {
+    const noncurrent = Duration.days(NONCURRENT_VERSION_DAYS);
     const rules: s3.LifecycleRule[] = [
       { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      { id: 'expire-upload-intents', prefix: PREFIX.intents, expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
+      { id: 'expire-upload-intents', prefix: KEY_PREFIX.intents, expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
     ];
-    if (retention) {
-      for (const [key, prefix] of [['uploads', PREFIX.uploads], ['feedback', PREFIX.feedback], ['reports', PREFIX.reports]] as const) {
-        rules.push({ id: `retain-${key}`, prefix, expiration: retention, noncurrentVersionExpiration: retention });
-      }
+    for (const [key, prefix] of [['uploads', KEY_PREFIX.uploads], ['feedback', KEY_PREFIX.feedback], ['reports', KEY_PREFIX.reports], ['table-exports', TABLE_EXPORTS_PREFIX]] as const) {
+      rules.push({
+        id: `retain-${key}`,
+        prefix,
+        ...(retention ? { expiration: retention } : {}),
+        noncurrentVersionExpiration: noncurrent,
+      });
     }
     return rules;
   }
 
-  private createFunction(name: FunctionName, options: { config: DeployConfig; env: Record<string, string> }): NodejsFunction {
+  /** One function with its own log group and role (only what FUNCTION_ACCESS lists); used for each of FUNCTION_NAMES. */
+  createFunction(name: FunctionName, options: { config: DeployConfig; env: Record<string, string> }): NodejsFunction {
     const { config } = options;
     const sizing = SIZING[name];
     const access = FUNCTION_ACCESS[name];
@@ -364,7 +466,7 @@ export class TonghopStack extends Stack {
 
     const logGroup = new logs.LogGroup(this, `${Name}Logs`, {
       retention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: DATA_REMOVAL_POLICY,
     });
     // One role per function, written out: only its log group, table actions and key prefixes.
     const role = new iam.Role(this, `${Name}Role`, {
@@ -373,8 +475,20 @@ export class TonghopStack extends Stack {
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
 
-    const itemActions = access.table.filter((a) => a !== 'Query').map((a) => `dynamodb:${a}`);
-    if (itemActions.length > 0) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: itemActions, resources: [this.table.tableArn] }));
+    if (access.table.includes('GetItem')) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
+    const writeActions = access.table.filter((a) => a === 'PutItem' || a === 'UpdateItem' || a === 'DeleteItem').map((a) => `dynamodb:${a}`);
+    if (writeActions.length > 0) {
+      if (access.writeKeys.length === 0) throw new Error(`${name}: write actions need the partition-key prefixes they are limited to (writeKeys)`);
+      // Only items whose partition key starts with one of the function's own prefixes (a
+      // unit's record, say, is out of reach of every function: units are imported by the CLI).
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: writeActions,
+          resources: [this.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.writeKeys.map((k) => `${k}*`) } },
+        }),
+      );
+    }
     if (access.table.includes('Query')) {
       const indexArn = `${this.table.tableArn}/index/*`;
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn, indexArn] }));
@@ -384,11 +498,25 @@ export class TonghopStack extends Stack {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.bucket.arnForObjects(`${prefix}*`)] }));
       this.acknowledgeWildcard(role, `Resource::<${this.logicalIdOf(this.bucket)}.Arn>/${prefix}*`, `Object keys under ${prefix} are generated per upload/report; the grant is limited to that prefix.`);
     }
-    if (access.listBucket) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
+    if (access.listBucket) {
+      // A ListObjects naming a prefix must name one of the function's own. IfExists: S3 also
+      // checks s3:ListBucket (with no prefix in the request) to answer a GET of a missing key
+      // 404 rather than 403, which the file store reads as "absent".
+      const prefixes = access.listPrefixes ?? access.objects.map((o) => o.prefix);
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.bucketArn],
+          conditions: { StringLikeIfExists: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+        }),
+      );
+    }
     if (access.readLinkSecret) this.linkSecret.grantRead(role);
     if (access.sendEmail) {
-      const resources = [this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity })];
-      if (config.sesConfigurationSet) resources.push(this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.sesConfigurationSet }));
+      const resources = [
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity }),
+        this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.sesConfigurationSetName }),
+      ];
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['ses:SendEmail'],
@@ -441,7 +569,7 @@ export class TonghopStack extends Stack {
   private addAccessLogs(stage: apigw.HttpStage, config: DeployConfig): void {
     const logGroup = new logs.LogGroup(this, 'ApiAccessLogs', {
       retention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: DATA_REMOVAL_POLICY,
     });
     const cfnStage = stage.node.defaultChild as apigw.CfnStage;
     cfnStage.accessLogSettings = {
@@ -463,7 +591,12 @@ export class TonghopStack extends Stack {
 
   /** Daily schedules per form (Asia/Ho_Chi_Minh); the scheduler's role may invoke only these two functions. */
   private addSchedules(consolidate: NodejsFunction, remind: NodejsFunction): void {
-    const group = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {});
+    // CloudFormation names the group (nothing refers to it by name) and deletes it with the
+    // stack or a rolled-back create: a fixed name that outlived a failed first deploy would
+    // make the retry collide. The schedules in it are regenerated on every deploy.
+    const cfnGroup = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', {});
+    cfnGroup.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    const group = scheduler.ScheduleGroup.fromScheduleGroupName(this, 'ScheduleGroupRef', cfnGroup.ref);
     const role = new iam.Role(this, 'SchedulerRole', {
       description: 'EventBridge Scheduler: invoke the tonghop consolidate and remind functions',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -499,40 +632,110 @@ export class TonghopStack extends Stack {
     }
   }
 
+  /** An alarm that notifies the operator (the alarm topic) when `metric` reaches `threshold` in one period. */
+  addAlarm(id: string, metric: cloudwatch.IMetric, description: string, threshold = 1): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    return alarm;
+  }
+
+  /** Bounces and complaints of the configuration set's email; Send and Delivery are the account's (free) metrics. */
+  sesMetric(event: 'Send' | 'Bounce' | 'Complaint' | 'Delivery', period = Duration.hours(1)): cloudwatch.Metric {
+    const dimensionsMap = event === 'Bounce' || event === 'Complaint' ? { [SES_DIMENSION]: this.sesConfigurationSetName } : undefined;
+    return new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: event, dimensionsMap, statistic: 'Sum', period });
+  }
+
   private addAlarms(): void {
-    const action = new SnsAction(this.alarmTopic);
-    const alarm = (id: string, metric: cloudwatch.IMetric, description: string, threshold = 1) => {
-      const a = new cloudwatch.Alarm(this, id, {
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      a.addAlarmAction(action);
-      return a;
-    };
-    alarm('IngestDeadLetterAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      'Uploads failed ingest 3 times and wait in the dead-letter queue (see `npx tonghop submissions` and the ingest logs).');
-    alarm('ScheduleDeadLetterAlarm', this.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    const fiveMinutes = { period: Duration.minutes(5) };
+    this.addAlarm('IngestDeadLetterAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...fiveMinutes, statistic: 'Maximum' }),
+      `Uploads failed ingest ${INGEST_MAX_RECEIVE_COUNT} times and wait in the dead-letter queue (see \`npx tonghop submissions list\` with TONGHOP_DLQ_URL, and the ingest logs).`);
+    this.addAlarm('ScheduleDeadLetterAlarm', this.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...fiveMinutes, statistic: 'Maximum' }),
       'A scheduled consolidation or reminder run failed after its retries.');
-    alarm('IngestBacklogAlarm', this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    this.addAlarm('IngestBacklogAlarm', this.queue.metricApproximateAgeOfOldestMessage({ ...fiveMinutes, statistic: 'Maximum' }),
       'Uploads have waited more than 15 minutes to be validated.', 15 * 60);
     // The api handler answers its own failures with a 500 (error middleware), which Lambda does
     // not count as an error: watch the API's 5xx responses too.
-    alarm('Api5xxAlarm', this.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+    this.addAlarm('Api5xxAlarm', this.httpApi.metricServerError({ ...fiveMinutes, statistic: 'Sum' }),
       'The portal/API answered with server errors (5xx) at least 5 times in 5 minutes.', 5);
-    for (const name of FUNCTION_NAMES) {
-      const Name = name[0]!.toUpperCase() + name.slice(1);
-      alarm(`${Name}ErrorsAlarm`, this.functions[name].metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), `The ${name} function failed (errors or timeouts).`);
-    }
+    for (const name of FUNCTION_NAMES) this.addFunctionAlarms(name, this.functions[name], { duration: DURATION_ALARMED.includes(name) });
+    // One alarm for every function (alarms are billed each): nothing reserves concurrency, so a
+    // throttle means the account's (or region's) concurrency is exhausted, whichever function hit it.
+    this.addAlarm('LambdaThrottlesAlarm', new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: Duration.minutes(5) }),
+      'Lambda invocations in this account and region were throttled: the concurrency quota is exhausted (see the dashboard for the function; ask for a quota increase).');
+    // Any bounce is a wrong address in templates/*.json or the unit registry; a complaint puts
+    // the sender's reputation (and SES sending) at risk: both are looked at the same day.
+    this.addAlarm('SesBounceAlarm', this.sesMetric('Bounce'), 'An email (report or reminder) bounced: check the recipient addresses (templates/*.json recipients, the unit registry).');
+    this.addAlarm('SesComplaintAlarm', this.sesMetric('Complaint'), 'A recipient marked a report or reminder as spam: SES pauses sending above 0.5% complaints.');
   }
 
-  /** CDK's singleton custom resource that writes the bucket's notification configuration. */
-  private acknowledgeNotificationsHandler(): void {
+  /** Errors, and (with `duration`) a run close to its timeout, for one function. */
+  addFunctionAlarms(name: string, fn: lambda.Function, options: { duration: boolean }): void {
+    const Name = name[0]!.toUpperCase() + name.slice(1);
+    const period = Duration.minutes(5);
+    this.addAlarm(`${Name}ErrorsAlarm`, fn.metricErrors({ period, statistic: 'Sum' }), `The ${name} function failed (errors or timeouts).`);
+    if (!options.duration) return;
+    const timeout = fn.timeout ?? Duration.seconds(3);
+    this.addAlarm(`${Name}DurationAlarm`, fn.metricDuration({ period, statistic: 'Maximum' }),
+      `A run of ${name} took more than ${Math.round(DURATION_ALARM_SHARE * 100)}% of its ${timeout.toSeconds()} s timeout: the next may time out.`,
+      Math.floor(DURATION_ALARM_SHARE * timeout.toMilliseconds()));
+  }
+
+  /** What to watch in the deadline week: uploads flowing, failures, the portal, email. */
+  private addDashboardWidgets(): void {
+    const period = Duration.minutes(15);
+    const perFunction = (metric: (fn: NodejsFunction) => cloudwatch.IMetric) => FUNCTION_NAMES.map((n) => metric(this.functions[n]));
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: '# tonghop — deadline week\nUploads → ingest queue → validation; failed uploads wait in the dead-letter queue (`tonghop submissions list`).', width: 24, height: 2 }),
+      new cloudwatch.GraphWidget({
+        title: 'Uploads: queued, oldest (s), dead-lettered',
+        left: [this.queue.metricNumberOfMessagesSent({ period, statistic: 'Sum', label: 'uploads queued' }), this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'dead-letter queue' })],
+        right: [this.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: 'oldest waiting (s)' })],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Portal: requests and errors',
+        left: [this.httpApi.metricCount({ period, statistic: 'Sum', label: 'requests' })],
+        right: [this.httpApi.metricClientError({ period, statistic: 'Sum', label: '4xx' }), this.httpApi.metricServerError({ period, statistic: 'Sum', label: '5xx' })],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Function errors', left: perFunction((fn) => fn.metricErrors({ period, statistic: 'Sum', label: fn.node.id })), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Function throttles', left: perFunction((fn) => fn.metricThrottles({ period, statistic: 'Sum', label: fn.node.id })), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Slowest run (ms)', left: perFunction((fn) => fn.metricDuration({ period, statistic: 'Maximum', label: fn.node.id })), width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Email: sent, delivered, bounced, complaints',
+        left: (['Send', 'Delivery', 'Bounce', 'Complaint'] as const).map((e) => this.sesMetric(e, period)),
+        width: 12,
+      }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.node.findAll().filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm), width: 12 }),
+    );
+  }
+
+  /**
+   * CDK's singleton custom resource that writes the bucket's notification configuration: its
+   * logs go to a log group of ours with the stack's retention (Lambda would otherwise create
+   * one that is kept forever).
+   */
+  private configureNotificationsHandler(config: DeployConfig): void {
     const handler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
     if (!handler) throw new Error('Expected CDK\'s BucketNotificationsHandler after addEventNotification');
+    const fn = handler.node.children.find((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'AWS::Lambda::Function');
+    if (!fn) throw new Error('Expected the BucketNotificationsHandler\'s AWS::Lambda::Function');
+    const logGroup = new logs.LogGroup(this, 'BucketNotificationsLogs', {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: DATA_REMOVAL_POLICY,
+    });
+    fn.addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
     Validations.of(handler).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'CDK-managed custom resource (BucketNotificationsHandler) that sets the S3 → SQS notification at deploy time; its role is not configurable and it only writes logs.',

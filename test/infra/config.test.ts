@@ -8,35 +8,49 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseDeployConfig } from '../../infra/stack/config';
-import { FUNCTION_NAMES } from '../../infra/stack/tonghop-stack';
-import { logicalId, synthesize } from './support';
+import { FUNCTION_NAMES, INGEST_MAX_CONCURRENCY, NONCURRENT_VERSION_DAYS } from '../../infra/stack/tonghop-stack';
+import { CDK_JSON_CONTEXT, DEPLOY_CONTEXT, logicalId, synthesize } from './support';
 
 jest.setTimeout(120_000);
 
 describe('parseDeployConfig', () => {
   describe('reading -c key=value strings', () => {
     it('coerces numbers and booleans given as strings', () => {
-      const config = parseDeployConfig({ mailFrom: 'baocao@tinhuy.example.vn', retentionYears: '7', reservedConcurrency: 'false', apiRateLimit: '200' });
-      expect(config).toMatchObject({ retentionYears: 7, reservedConcurrency: false, apiRateLimit: 200 });
+      const config = parseDeployConfig({ ...DEPLOY_CONTEXT, retentionYears: '7', reservedConcurrency: 'true', apiRateLimit: '200' });
+      expect(config).toMatchObject({ retentionYears: 7, reservedConcurrency: true, apiRateLimit: 200 });
     });
 
     it('derives the SES identity from the sender address when none is given', () => {
-      expect(parseDeployConfig({ mailFrom: 'baocao@tinhuy.example.vn' }).sesIdentity).toBe('tinhuy.example.vn');
-      expect(parseDeployConfig({ mailFrom: 'baocao@tinhuy.example.vn', sesIdentity: 'baocao@tinhuy.example.vn' }).sesIdentity).toBe('baocao@tinhuy.example.vn');
+      expect(parseDeployConfig({ ...DEPLOY_CONTEXT }).sesIdentity).toBe('tinhuy.example.vn');
+      expect(parseDeployConfig({ ...DEPLOY_CONTEXT, sesIdentity: 'baocao@tinhuy.example.vn' }).sesIdentity).toBe('baocao@tinhuy.example.vn');
     });
   });
 
   describe('refusing what would deploy a broken stack', () => {
+    const { operatorEmail } = DEPLOY_CONTEXT;
     it.each([
-      [{}, 'mailFrom'],
-      [{ mailFrom: 'Tổng hợp <baocao@example.vn>' }, 'mailFrom'],
-      [{ mailFrom: 'a@example.vn', portalOrigin: 'https://baocao.example.vn/' }, 'portalOrigin'],
-      [{ mailFrom: 'a@example.vn', logRetentionDays: '100' }, 'logRetentionDays'],
-      [{ mailFrom: 'a@example.vn', domainName: 'baocao.example.vn' }, 'certificateArn'],
-      [{ mailFrom: 'a@example.vn', reservedConcurrency: 'maybe' }, 'reservedConcurrency'],
+      [{ operatorEmail }, 'mailFrom'],
+      [{ operatorEmail, mailFrom: 'Tổng hợp <baocao@tinhuy.example.vn>' }, 'mailFrom'],
+      [{ ...DEPLOY_CONTEXT, portalOrigin: 'https://baocao.example.vn/' }, 'portalOrigin'],
+      [{ ...DEPLOY_CONTEXT, logRetentionDays: '100' }, 'logRetentionDays'],
+      [{ ...DEPLOY_CONTEXT, domainName: 'baocao.example.vn' }, 'certificateArn'],
+      [{ ...DEPLOY_CONTEXT, reservedConcurrency: 'maybe' }, 'reservedConcurrency'],
+      [{ ...DEPLOY_CONTEXT, operatorEmail: 'ops' }, 'operatorEmail'],
     ])('rejects %j naming %s', (raw, key) => {
       expect.assertions(1);
       expect(() => parseDeployConfig(raw)).toThrow(new RegExp(`Invalid deployment configuration[\\s\\S]*${key}`));
+    });
+
+    it('refuses cdk.json\'s placeholder sender, naming mailFrom and how to set it', () => {
+      expect.assertions(2);
+      expect(CDK_JSON_CONTEXT.mailFrom).toBe('baocao@example.vn');
+      expect(() => parseDeployConfig({ ...CDK_JSON_CONTEXT, operatorEmail: DEPLOY_CONTEXT.operatorEmail })).toThrow(/mailFrom is the placeholder sender[\s\S]*-c mailFrom=/);
+    });
+
+    it('refuses a stack whose alarms would reach nobody, naming operatorEmail', () => {
+      expect.assertions(2);
+      expect(() => parseDeployConfig({ ...CDK_JSON_CONTEXT, mailFrom: DEPLOY_CONTEXT.mailFrom })).toThrow(/operatorEmail is required[\s\S]*-c operatorEmail=/);
+      expect(() => parseDeployConfig({ ...CDK_JSON_CONTEXT, mailFrom: DEPLOY_CONTEXT.mailFrom, operatorEmail: '' })).toThrow(/operatorEmail is required/);
     });
   });
 });
@@ -61,12 +75,29 @@ describe('TonghopStack configuration', () => {
     });
   });
 
-  describe('on a new account with a low concurrency quota', () => {
-    it('reserves no concurrency when reservedConcurrency=false', () => {
-      const { template } = synthesize({ reservedConcurrency: 'false' }, { bundle: false });
+  describe('Lambda concurrency', () => {
+    it('reserves none by default, so a new account (quota far below 100 + reservations) can deploy', () => {
+      const { template } = synthesize({}, { bundle: false });
       const fns = Object.values(template.findResources('AWS::Lambda::Function'));
       expect(fns.length).toBeGreaterThanOrEqual(FUNCTION_NAMES.length);
       for (const fn of fns) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    });
+
+    it('reserves api 20, ingest its event-source maximum and one per form for the scheduled ones when reservedConcurrency=true', () => {
+      const { stack, template } = synthesize({ reservedConcurrency: 'true' }, { bundle: false });
+      const reserved = (name: (typeof FUNCTION_NAMES)[number]) => template.toJSON().Resources[logicalId(stack, stack.functions[name])].Properties.ReservedConcurrentExecutions;
+      expect(reserved('api')).toBe(20);
+      expect(reserved('ingest')).toBe(INGEST_MAX_CONCURRENCY);
+      expect(reserved('consolidate')).toBeGreaterThanOrEqual(2);
+      expect(reserved('remind')).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('table deletion protection', () => {
+    it('is off by default (a first deploy\'s rollback must be able to delete the table) and on with tableDeletionProtection=true', () => {
+      const off = Object.values(synthesize({}, { bundle: false }).template.findResources('AWS::DynamoDB::Table'))[0]!;
+      expect(off.Properties.DeletionProtectionEnabled).toBe(false);
+      synthesize({ tableDeletionProtection: 'true' }, { bundle: false }).template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
     });
   });
 
@@ -75,13 +106,13 @@ describe('TonghopStack configuration', () => {
       const { template } = synthesize({ retentionYears: 0 }, { bundle: false });
       const bucket = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: Match.anyValue() } }))[0]!;
       const rules = bucket.Properties.LifecycleConfiguration.Rules as { Prefix?: string; ExpirationInDays?: number }[];
-      expect(rules.filter((r) => ['uploads/', 'feedback/', 'reports/'].includes(r.Prefix ?? ''))).toEqual([]);
+      expect(rules.filter((r) => ['uploads/', 'feedback/', 'reports/'].includes(r.Prefix ?? '') && r.ExpirationInDays !== undefined)).toEqual([]);
     });
 
-    it('keeps them 10 years when retentionYears=10', () => {
+    it('keeps them 10 years when retentionYears=10, and a replaced version only 30 days more', () => {
       const { template } = synthesize({ retentionYears: '10' }, { bundle: false });
       template.hasResourceProperties('AWS::S3::Bucket', {
-        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'uploads/', ExpirationInDays: 3653, NoncurrentVersionExpiration: { NoncurrentDays: 3653 } })]) },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'uploads/', ExpirationInDays: 3653, NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS } })]) },
       });
     });
   });
@@ -110,14 +141,9 @@ describe('TonghopStack configuration', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: Match.objectLike({ TONGHOP_MAIL_FROM: 'baocao@tinhuy.example.vn', TONGHOP_SES_CONFIGURATION_SET: 'tonghop-events' }) },
       });
-    });
-  });
-
-  describe('alarm notifications', () => {
-    it('subscribes nobody when no operator email is configured', () => {
-      const { template } = synthesize({}, { bundle: false });
-      template.resourceCountIs('AWS::SNS::Subscription', 0);
-      template.resourceCountIs('AWS::SNS::Topic', 1);
+      // The given set is used as is: none is created, and the bounce alarm watches the given one.
+      template.resourceCountIs('AWS::SES::ConfigurationSet', 0);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SES', MetricName: 'Bounce', Dimensions: [{ Name: 'ses:configuration-set', Value: 'tonghop-events' }] });
     });
   });
 });

@@ -10,17 +10,19 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { build, stop } from 'esbuild';
 import { TABLE_KEYS } from '../../functions/adapters/table-schema';
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR } from '../../infra/bundling';
-import { FUNCTION_NAMES, HANDLER_EXPORT, INGEST_TIMEOUT, type FunctionName } from '../../infra/stack/tonghop-stack';
-import { asList, logicalId, roleStatements, statementsOn, synthesize, type Statement, type Synthesized } from './support';
+import { INGEST_MAX_RECEIVE_COUNT } from '../../functions/core/storage-layout';
+import { DURATION_ALARMED, DURATION_ALARM_SHARE, FUNCTION_NAMES, HANDLER_EXPORT, INGEST_TIMEOUT, NONCURRENT_VERSION_DAYS, type FunctionName } from '../../infra/stack/tonghop-stack';
+import { DEPLOY_CONTEXT, asList, logicalId, roleStatements, statementsOn, synthesize, type Statement, type Synthesized } from './support';
 
 // Jest's testTimeout is a global option (the project-level value does not apply): set it here.
 jest.setTimeout(240_000);
 
 let s: Synthesized;
-const OPERATOR = 'ops@example.vn';
+const OPERATOR = DEPLOY_CONTEXT.operatorEmail;
+const MAIL_FROM = DEPLOY_CONTEXT.mailFrom;
 
 beforeAll(() => {
-  s = synthesize({ operatorEmail: OPERATOR });
+  s = synthesize();
 });
 afterAll(() => stop());
 
@@ -64,7 +66,7 @@ describe('TonghopStack', () => {
       });
     });
 
-    it.each(['uploads/', 'reports/', 'feedback/'])('keeps %s (and their older versions) at least 5 years', (prefix) => {
+    it.each(['uploads/', 'reports/', 'feedback/', 'exports/'])('keeps %s 5 years (as the README promises) and a replaced version at most 30 days more', (prefix) => {
       const fiveYears = 5 * 365;
       const bucket = Object.values(s.template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: Match.anyValue() } }))[0]!;
       const rule = (bucket.Properties.LifecycleConfiguration.Rules as { Prefix?: string; Status: string; ExpirationInDays?: number; NoncurrentVersionExpiration?: { NoncurrentDays: number } }[])
@@ -72,11 +74,9 @@ describe('TonghopStack', () => {
       expect(rule).toBeDefined();
       expect(rule!.Status).toBe('Enabled');
       expect(rule!.ExpirationInDays).toBeGreaterThanOrEqual(fiveYears);
-      expect(rule!.NoncurrentVersionExpiration!.NoncurrentDays).toBeGreaterThanOrEqual(fiveYears);
-    });
-
-    it('is retained when the stack is deleted', () => {
-      s.template.hasResource('AWS::S3::Bucket', { Properties: { VersioningConfiguration: Match.anyValue() }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(rule!.ExpirationInDays).toBeLessThanOrEqual(fiveYears + 2);
+      expect(rule!.NoncurrentVersionExpiration!.NoncurrentDays).toBeLessThanOrEqual(30);
+      expect(rule!.NoncurrentVersionExpiration!.NoncurrentDays).toBe(NONCURRENT_VERSION_DAYS);
     });
 
     it('notifies the ingest queue of objects created under uploads/ only', () => {
@@ -95,13 +95,43 @@ describe('TonghopStack', () => {
     });
   });
 
+  describe('a retry after a failed first deploy', () => {
+    it.each(['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup'])(
+      'keeps every %s when the stack is deleted or it is replaced, but not when the create that made it rolls back',
+      (type) => {
+        const resources = Object.values(s.template.findResources(type));
+        expect(resources.length).toBeGreaterThan(0);
+        for (const r of resources) expect({ DeletionPolicy: r.DeletionPolicy, UpdateReplacePolicy: r.UpdateReplacePolicy }).toEqual({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+      },
+    );
+
+    it('lets CloudFormation name the schedule group and deletes it with the stack or a rolled-back create', () => {
+      const groups = Object.values(s.template.findResources('AWS::Scheduler::ScheduleGroup'));
+      expect(groups).toHaveLength(1);
+      expect(groups[0]!.Properties?.Name).toBeUndefined();
+      expect(groups[0]!.DeletionPolicy).toBe('Delete');
+    });
+
+    it('gives no data resource a fixed name that a left-behind copy could collide with', () => {
+      for (const [type, nameProp] of [['AWS::DynamoDB::Table', 'TableName'], ['AWS::S3::Bucket', 'BucketName'], ['AWS::SecretsManager::Secret', 'Name'], ['AWS::Logs::LogGroup', 'LogGroupName'], ['AWS::SQS::Queue', 'QueueName']] as const) {
+        for (const r of Object.values(s.template.findResources(type))) expect(r.Properties?.[nameProp]).toBeUndefined();
+      }
+    });
+  });
+
   describe('queues', () => {
-    it('moves a message to the dead-letter queue after 3 receives and outlasts six ingest timeouts', () => {
+    it(`moves a message to the dead-letter queue after ${INGEST_MAX_RECEIVE_COUNT} receives (at least 5, as AWS recommends) and outlasts six ingest timeouts`, () => {
       const ingestTimeout = s.template.toJSON().Resources[fnId('ingest')].Properties.Timeout as number;
       expect(ingestTimeout).toBe(INGEST_TIMEOUT.toSeconds());
       const queue = s.template.toJSON().Resources[logicalId(s.stack, s.stack.queue)].Properties;
       expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * ingestTimeout);
-      expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.deadLetterQueue), 'Arn'] }, maxReceiveCount: 3 });
+      expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.deadLetterQueue), 'Arn'] }, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT });
+      expect(INGEST_MAX_RECEIVE_COUNT).toBeGreaterThanOrEqual(5);
+    });
+
+    it('gives the CLI the dead-letter queue\'s URL and ARN (listing and redrive)', () => {
+      s.template.hasOutput('DeadLetterQueueUrl', { Value: { Ref: logicalId(s.stack, s.stack.deadLetterQueue) } });
+      s.template.hasOutput('DeadLetterQueueArn', { Value: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.deadLetterQueue), 'Arn'] } });
     });
 
     it('encrypts every queue and refuses non-TLS access to each', () => {
@@ -139,15 +169,10 @@ describe('TonghopStack', () => {
       });
     });
 
-    it('is on-demand, point-in-time recoverable, protected from deletion and retained', () => {
-      s.template.hasResource('AWS::DynamoDB::Table', {
-        Properties: Match.objectLike({
-          BillingMode: 'PAY_PER_REQUEST',
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-          DeletionProtectionEnabled: true,
-        }),
-        DeletionPolicy: 'Retain',
-        UpdateReplacePolicy: 'Retain',
+    it('is on-demand and point-in-time recoverable', () => {
+      s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       });
     });
   });
@@ -180,30 +205,32 @@ describe('TonghopStack', () => {
     it('gives consolidate and remind the sender address, and only them', () => {
       const resources = s.template.toJSON().Resources;
       const mailFrom = (name: FunctionName) => resources[fnId(name)].Properties.Environment.Variables.TONGHOP_MAIL_FROM;
-      expect(mailFrom('consolidate')).toBe('baocao@example.vn');
-      expect(mailFrom('remind')).toBe('baocao@example.vn');
+      expect(mailFrom('consolidate')).toBe(MAIL_FROM);
+      expect(mailFrom('remind')).toBe(MAIL_FROM);
       expect(mailFrom('ingest')).toBeUndefined();
       expect(mailFrom('api')).toBeUndefined();
     });
 
-    it('sizes each function and reserves concurrency (ingest equal to its event source maximum)', () => {
+    it('sizes each function, reserves no concurrency (a new account can deploy) and bounds ingest by its event source instead', () => {
       const props = (name: FunctionName) => s.template.toJSON().Resources[fnId(name)].Properties;
       expect(props('api').Timeout).toBeLessThanOrEqual(29);
       expect(props('ingest').MemorySize).toBeGreaterThanOrEqual(1024);
       expect(props('consolidate').Timeout).toBeGreaterThanOrEqual(300);
-      for (const name of FUNCTION_NAMES) expect(props(name).ReservedConcurrentExecutions).toBeGreaterThanOrEqual(1);
-      s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        FunctionName: { Ref: fnId('ingest') },
-        EventSourceArn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.queue), 'Arn'] },
-        BatchSize: 5,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-        ScalingConfig: { MaximumConcurrency: props('ingest').ReservedConcurrentExecutions },
-      });
+      for (const name of FUNCTION_NAMES) expect(props(name).ReservedConcurrentExecutions).toBeUndefined();
+      const mapping = Object.values(s.template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: fnId('ingest') } } }))[0]!.Properties;
+      expect(mapping.EventSourceArn).toEqual({ 'Fn::GetAtt': [logicalId(s.stack, s.stack.queue), 'Arn'] });
+      expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      // One upload per invocation: a timeout fails that upload alone, with its own receive count.
+      expect(mapping.BatchSize).toBe(1);
+      expect(mapping.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+      expect(mapping.ScalingConfig.MaximumConcurrency).toBeLessThanOrEqual(10);
     });
 
-    it('writes each function\'s logs to its own log group kept 365 days', () => {
-      for (const name of FUNCTION_NAMES) {
-        const ref = s.template.toJSON().Resources[fnId(name)].Properties.LoggingConfig.LogGroup.Ref as string;
+    it('writes each function\'s logs, the bucket-notifications handler\'s included, to a log group kept 365 days', () => {
+      const fns = Object.values(s.template.findResources('AWS::Lambda::Function'));
+      expect(fns.length).toBe(FUNCTION_NAMES.length + 1);
+      for (const fn of fns) {
+        const ref = fn.Properties.LoggingConfig.LogGroup.Ref as string;
         expect(s.template.toJSON().Resources[ref].Properties.RetentionInDays).toBe(365);
       }
     });
@@ -350,6 +377,32 @@ describe('TonghopStack', () => {
       expect(JSON.stringify(ingestWrites)).toContain('/feedback/');
     });
 
+    it.each([
+      ['ingest', ['SUB#*', 'LATEST#*', 'AGG#*']],
+      ['consolidate', ['ONCE#*']],
+      ['remind', ['ONCE#*']],
+    ] as const)('lets %s write only items whose partition key starts with %j', (name, prefixes) => {
+      const writes = roleStatements(s.template, roleId(name)).filter((st) => actionsOf([st]).some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem)$/.test(a)));
+      expect(writes.length).toBeGreaterThan(0);
+      for (const st of writes) expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } });
+    });
+
+    it('lets the api write no table item at all (not a unit\'s key version, not a submission)', () => {
+      const actions = actionsOf(roleStatements(s.template, roleId('api'))).filter((a) => a.startsWith('dynamodb:'));
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions.filter((a) => /PutItem|UpdateItem|DeleteItem|Write/.test(a))).toEqual([]);
+    });
+
+    it.each([
+      ['ingest', ['uploads/*', 'feedback/*']],
+      ['api', ['intents/*', 'feedback/*']],
+      ['consolidate', ['reports/*']],
+    ] as const)('lets %s list only under its own key prefixes %j', (name, prefixes) => {
+      const lists = roleStatements(s.template, roleId(name)).filter((st) => actionsOf([st]).includes('s3:ListBucket'));
+      expect(lists).toHaveLength(1);
+      expect(lists[0]!.Condition).toEqual({ StringLikeIfExists: { 's3:prefix': prefixes } });
+    });
+
     it('keeps remind away from the bucket entirely', () => {
       expect(statementsOn(roleStatements(s.template, roleId('remind')), bucketId())).toEqual([]);
     });
@@ -367,9 +420,9 @@ describe('TonghopStack', () => {
         if (name === 'consolidate' || name === 'remind') {
           expect(ses).toHaveLength(1);
           expect(ses[0]!.Action).toBe('ses:SendEmail');
-          expect(JSON.stringify(ses[0]!.Resource)).toContain(':identity/example.vn');
+          expect(JSON.stringify(ses[0]!.Resource)).toContain(':identity/tinhuy.example.vn');
           expect(JSON.stringify(ses[0]!.Resource)).not.toMatch(/identity\/\*/);
-          expect(ses[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'baocao@example.vn' } });
+          expect(ses[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
         } else {
           expect(ses).toEqual([]);
         }
@@ -413,6 +466,69 @@ describe('TonghopStack', () => {
 
     it('subscribes the configured operator email to the alarm topic', () => {
       s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: OPERATOR, TopicArn: topic() });
+    });
+
+    it('lets CloudWatch alarms of this account publish to the topic (its policy replaces SNS\'s default one), over TLS only', () => {
+      const policies = Object.values(s.template.findResources('AWS::SNS::TopicPolicy'));
+      expect(policies).toHaveLength(1);
+      expect(policies[0]!.Properties.Topics).toEqual([topic()]);
+      const statements = policies[0]!.Properties.PolicyDocument.Statement as (Statement & { Principal: unknown })[];
+      const allow = statements.filter((st) => st.Effect === 'Allow');
+      expect(allow).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: topic(),
+          Condition: {
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', [expect.stringMatching(/^arn:aws:cloudwatch:ap-southeast-1:$/), { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        }),
+      ]);
+      expect(statements.some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition).includes('aws:SecureTransport'))).toBe(true);
+    });
+
+    it('alarms the operator when any invocation is throttled (no reservation: the account\'s concurrency is what runs out)', () => {
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: Match.absent(), Statistic: 'Sum', Threshold: 1, AlarmActions: [topic()],
+      });
+    });
+
+    it.each([...DURATION_ALARMED])('alarms the operator when a run of %s comes within 20%% of its timeout', (name) => {
+      const timeoutMs = (s.template.toJSON().Resources[fnId(name)].Properties.Timeout as number) * 1000;
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda', MetricName: 'Duration', Statistic: 'Maximum', Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId(name) } }],
+        Threshold: Math.floor(DURATION_ALARM_SHARE * timeoutMs), AlarmActions: [topic()],
+      });
+      expect(DURATION_ALARM_SHARE).toBeLessThanOrEqual(0.9);
+    });
+
+    it.each(['Bounce', 'Complaint'])('alarms the operator on any email %s, through the configuration set the functions send with', (event) => {
+      const set = Object.keys(s.template.findResources('AWS::SES::ConfigurationSet'));
+      expect(set).toHaveLength(1);
+      s.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        ConfigurationSetName: { Ref: set[0] },
+        EventDestination: Match.objectLike({
+          Enabled: true,
+          MatchingEventTypes: Match.arrayWith([event.toLowerCase()]),
+          CloudWatchDestination: { DimensionConfigurations: [Match.objectLike({ DimensionName: 'ses:configuration-set', DimensionValueSource: 'messageTag' })] },
+        }),
+      });
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SES', MetricName: event, Dimensions: [{ Name: 'ses:configuration-set', Value: { Ref: set[0] } }], Threshold: 1, AlarmActions: [topic()],
+      });
+      for (const name of ['consolidate', 'remind'] as const) {
+        expect(s.template.toJSON().Resources[fnId(name)].Properties.Environment.Variables.TONGHOP_SES_CONFIGURATION_SET).toEqual({ Ref: set[0] });
+      }
+    });
+
+    it('shows the deadline week on a dashboard: uploads, dead letters, portal, functions, email, alarms', () => {
+      const dashboards = Object.values(s.template.findResources('AWS::CloudWatch::Dashboard'));
+      expect(dashboards).toHaveLength(1);
+      const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+      for (const metric of ['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', '5xx', 'Errors', 'Throttles', 'Duration', 'Bounce', 'Complaint']) expect(body).toContain(metric);
+      expect(body).toContain('alarm');
+      s.template.hasOutput('DashboardName', Match.anyValue());
     });
   });
 

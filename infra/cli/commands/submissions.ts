@@ -1,14 +1,16 @@
 /**
  * `tonghop submissions list --form <id> --period <kỳ> [--unit <mã>] [--json]` and
  * `tonghop submissions show <uploadId> [--json]`: every upload with its status and version —
- * refused and failed ones included — plus the ingest messages that ended in the local
- * dead-letter folder, so nothing that was uploaded is invisible.
+ * refused and failed ones included — plus the ingest messages that ended in the dead-letter
+ * queue (the local dead-letter folder, or on AWS the deployed queue: infra/cli/aws-dead-letters.ts),
+ * so nothing that was uploaded is invisible.
  */
 import type { Submission, ValidationIssue } from '../../../functions/core/model';
 import { NotFoundError } from '../../../functions/core/errors';
 import { parsePeriod, TIME_ZONE } from '../../../functions/core/periods';
 import { parseUploadKey } from '../../../functions/core/upload-id';
 import { listDeadLetters, type DeadLetter } from '../../local/ingest-queue';
+import { listAwsDeadLetters } from '../aws-dead-letters';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, subcommands, withLocalDeps } from '../context';
 
@@ -20,7 +22,8 @@ Các lần nộp báo cáo và kết quả xử lý.
 
   list   Mọi lần nộp của biểu mẫu trong kỳ (mọi đơn vị, mọi phiên bản, kể cả bị từ chối và
          lỗi xử lý), theo đơn vị rồi thứ tự nộp; cuối danh sách là các tệp chưa xử lý được
-         (hàng đợi lỗi: <thư mục dữ liệu>/dead-letter/).
+         (hàng đợi lỗi: <thư mục dữ liệu>/dead-letter/; với TONGHOP_TARGET=aws: hàng đợi
+         TONGHOP_DLQ_URL của stack, chỉ xem, không xoá).
          --json: { "submissions": [{ "uploadId", "unitCode", "unitName", "version", "status",
                    "receivedAt", "late", "errors", "warnings", "fileName", "latest" }],
                    "deadLetters": [{ "file", "failedAt", "receives", "keys", "reason" }] }
@@ -68,7 +71,7 @@ async function list(args: string[]): Promise<number> {
   const period = values.period;
   parsePeriod(period);
 
-  const { rows, deadLetters } = await withLocalDeps(async (deps) => {
+  const { rows, deadLetters } = await withLocalDeps(async (deps, context) => {
     const [all, latest, units] = await Promise.all([
       values.unit ? deps.submissions.listByUnit(values.unit, { formId, period }) : deps.submissions.listByFormPeriod(formId, period),
       deps.submissions.listLatestAccepted(formId, period),
@@ -90,7 +93,8 @@ async function list(args: string[]): Promise<number> {
       fileName: s.fileName,
       latest: latestIds.has(s.uploadId),
     }));
-    const deadLetters = listDeadLetters(deps.config.dataDir).filter((d) => concerns(d, formId, period, values.unit));
+    const letters = context.target === 'aws' ? await listAwsDeadLetters(process.env) : listDeadLetters(deps.config.dataDir);
+    const deadLetters = letters.filter((d) => concerns(d, formId, period, values.unit));
     return { rows, deadLetters };
   });
 

@@ -4,6 +4,7 @@
  * submission is marked failed rather than left pending.
  */
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { INGEST_MAX_RECEIVE_COUNT } from '../../../functions/core/storage-layout';
 import { createIngestHandler, uploadsInMessage } from '../../../functions/handlers/ingest';
 import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
 import { keyFor, s3Notification, testCatalog, unitOf, workbookFor } from './support';
@@ -59,7 +60,7 @@ describe('createIngestHandler', () => {
       expect((await deps.submissions.get(uploadId))?.status).toBe('accepted');
     });
 
-    it('marks the submission failed when the last allowed receive fails', async () => {
+    it('marks the submission failed when the last receive the deployed queue allows fails', async () => {
       const { deps, handler } = await setup();
       const { bytes } = await workbookFor(unit, PERIOD);
       const { key, uploadId } = keyFor('SO-YTE', PERIOD, '2026-03-10T02:00:00.000Z');
@@ -67,9 +68,9 @@ describe('createIngestHandler', () => {
       jest.spyOn(deps.submissions, 'putValues').mockRejectedValue(new Error('ServiceUnavailable'));
       const body = s3Notification(key, '2026-03-10T02:00:00.000Z');
 
-      const second = await handler({ Records: [record('m1', body, 2)] }, {} as Context);
+      const second = await handler({ Records: [record('m1', body, INGEST_MAX_RECEIVE_COUNT - 1)] }, {} as Context);
       expect((await deps.submissions.get(uploadId))?.status).toBe('pending');
-      const third = await handler({ Records: [record('m1', body, 3)] }, {} as Context);
+      const third = await handler({ Records: [record('m1', body, INGEST_MAX_RECEIVE_COUNT)] }, {} as Context);
 
       expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
       expect(third.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
