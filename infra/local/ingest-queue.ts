@@ -19,7 +19,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Clock, ObjectStore, SubmissionRepository } from '../../functions/core/ports';
 import { KEY_PREFIX } from '../../functions/core/storage-layout';
 import { currentForms, type FormLookup } from '../../functions/core/usecases/form-lookup';
-import { objectCreatedNotification, sweepStalledUploads, type RequeueUpload, type SweepResult, type SweepStalledUploadsInput } from '../../functions/core/usecases/sweep-stalled-uploads';
+import { objectCreatedNotification, RECENT_UPLOADS, sweepStalledUploads, type RequeueUpload, type SweepResult, type SweepStalledUploadsInput } from '../../functions/core/usecases/sweep-stalled-uploads';
 import type { S3EventNotification } from './emulators';
 
 export type IngestSqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
@@ -247,7 +247,7 @@ export function startLocalUploadSweeper(options: LocalUploadSweeperOptions): Loc
     return current;
   };
   const started = run({ leaseMs: 0, scope: 'all' });
-  const periodic = () => run({ leaseMs: options.leaseMs ?? 60_000, scope: { periodsBack: 1 } });
+  const periodic = () => run({ ...RECENT_UPLOADS, leaseMs: options.leaseMs ?? 60_000 });
   const timer = setInterval(() => void periodic(), options.intervalMs ?? 60_000);
   timer.unref();
   return {

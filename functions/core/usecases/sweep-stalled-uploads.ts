@@ -13,11 +13,13 @@
  *
  * Cost is bounded by key prefix, not by the bucket's size: with `scope: { periodsBack }`, only
  * `uploads/<formId>/<period>/` of each form's open period and the `periodsBack` periods before
- * it are listed (S3 cannot filter a listing by LastModified, so a time horizon would still
- * read the whole prefix), and the submissions of each listed (form, period) are read with one
- * query, not one read per object. An upload to an older period (a late report months after)
- * is outside that window; `scope: 'all'` lists every upload, for a small store (the local
- * runtime at start-up).
+ * it are listed (S3 cannot filter a listing by LastModified, so a time horizon alone would
+ * still read the whole prefix). Objects older than `horizonMs` are then dropped before any
+ * database read, and the submissions of a (form, period) with objects left are read with one
+ * query, not one read per object: a quiet period costs its listing only. An upload to an older
+ * period (a late report months after) is outside the window, and one stuck longer than the
+ * horizon is no longer counted (the alarm fired long before); `scope: 'all'` without a horizon
+ * looks at every upload, for a small store (the local runtime at start-up).
  */
 import type { FormDefinition } from '../forms/definition';
 import type { Submission } from '../model';
@@ -74,10 +76,19 @@ export interface SweepStalledUploadsInput {
   leaseMs: number;
   /** `{ periodsBack }`: the open period of each form and that many before it; `'all'`: every upload. */
   scope: { periodsBack: number } | 'all';
+  /** Objects last modified longer ago than this are skipped (default: none are). */
+  horizonMs?: number;
 }
 
+/**
+ * The periodic sweep's window (AWS and local): the open period of each form and the one before
+ * it (late reports right after a period), uploads of the last 24 hours (a stuck one has been
+ * alarmed on for a day by then).
+ */
+export const RECENT_UPLOADS = { scope: { periodsBack: 1 }, horizonMs: 24 * 60 * 60_000 } as const satisfies Omit<SweepStalledUploadsInput, 'leaseMs'>;
+
 export interface SweepResult {
-  /** Objects looked at. */
+  /** Objects looked at (within the horizon). */
   scanned: number;
   /** Uploads missing a final status past the lease (each was handed to `requeue`). */
   stalled: number;
@@ -95,8 +106,12 @@ export async function sweepStalledUploads(deps: SweepStalledUploadsDeps, input: 
   const result: SweepResult = { scanned: 0, stalled: 0, requeued: 0, oldestPendingSeconds: 0, keys: [] };
   for (const prefix of prefixesInScope(deps.forms, input.scope, deps.clock.now())) {
     const groups = groupByFormPeriod(await deps.files.list(prefix));
-    for (const { formId, period, objects } of groups) {
+    const horizon = input.horizonMs === undefined ? -Infinity : now - input.horizonMs;
+    for (const group of groups) {
+      const objects = group.objects.filter(({ object }) => (object.lastModified?.getTime() ?? now) >= horizon);
+      const { formId, period } = group;
       result.scanned += objects.length;
+      if (objects.length === 0) continue;
       const byId = new Map<string, Submission>((await deps.submissions.listByFormPeriod(formId, period)).map((s) => [s.uploadId, s]));
       for (const { object, uploadId } of objects) {
         const submission = byId.get(uploadId);

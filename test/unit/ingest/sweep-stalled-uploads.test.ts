@@ -6,7 +6,7 @@
 import type { FormCatalog } from '../../../functions/core/forms';
 import type { Submission } from '../../../functions/core/model';
 import { openPeriod, shiftPeriod } from '../../../functions/core/periods';
-import { sweepStalledUploads, type StalledUpload, type SweepStalledUploadsDeps } from '../../../functions/core/usecases/sweep-stalled-uploads';
+import { RECENT_UPLOADS, sweepStalledUploads, type StalledUpload, type SweepStalledUploadsDeps } from '../../../functions/core/usecases/sweep-stalled-uploads';
 import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository } from '../../support/in-memory';
 import { FORM_ID, keyFor, testCatalog } from './support';
 
@@ -102,6 +102,19 @@ describe('sweepStalledUploads', () => {
       expect(listed).toEqual(expect.arrayContaining([`uploads/${FORM_ID}/${period}/`, `uploads/${FORM_ID}/${shiftPeriod(period, -1)}/`]));
       expect(listed).not.toContain(`uploads/${FORM_ID}/${shiftPeriod(period, -2)}/`);
       expect(requeued.map((u) => u.key).sort()).toEqual([recent.key, old.key].sort());
+    });
+
+    it('does not read the submissions of a period whose uploads are all older than the horizon', async () => {
+      uploaded('SO-NV', 3 * 24 * 60 * MINUTE);
+      const queried: string[] = [];
+      const listByFormPeriod = submissions.listByFormPeriod.bind(submissions);
+      submissions.listByFormPeriod = async (formId, p) => (queried.push(p), listByFormPeriod(formId, p));
+
+      const result = await sweepStalledUploads(deps, { ...RECENT_UPLOADS, leaseMs: 5 * MINUTE });
+
+      expect(result).toMatchObject({ scanned: 0, stalled: 0 });
+      expect(queried).toEqual([]);
+      expect(requeued).toEqual([]);
     });
   });
 });
