@@ -163,5 +163,7 @@ describe('npm start stopped during a 40-unit rush', () => {
     expect(aggregate?.unitsReported).toBe(UNITS);
     expect(aggregate?.totals).toEqual(computeTotals(form, uploads.map((u) => u.values)));
     expect(listDeadLetters(dataDir)).toEqual([]);
+    // The operator is told: the restart says it sent unfinished uploads to ingest again.
+    expect(second.output()).toContain('uploads without a final status were sent to ingest again');
   });
 });
