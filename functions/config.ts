@@ -35,6 +35,8 @@ export const RuntimeConfigSchema = z.object({
   TONGHOP_MAIL_MAX_BYTES: z._default(PositiveInt, 40 * 1024 * 1024),
   /** SES configuration set for bounce/complaint events (optional). */
   TONGHOP_SES_CONFIGURATION_SET: z.optional(NonEmpty),
+  /** The ingest queue, where the upload sweeper sends stalled uploads again (the sweep function only). */
+  TONGHOP_INGEST_QUEUE_URL: z.optional(NonEmpty),
   AWS_REGION: z._default(NonEmpty, 'ap-southeast-1'),
 });
 export type RuntimeConfig = z.output<typeof RuntimeConfigSchema>;

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface AwsClientOptions {
   region: string;
@@ -40,4 +41,9 @@ export function createS3Client(options: AwsClientOptions): S3Client {
 /** An SES (API v2) client for sending mail (Lambda only: locally the outbox mailer stands in). */
 export function createSesClient(options: AwsClientOptions): SESv2Client {
   return new SESv2Client({ region: options.region, credentials: options.credentials, maxAttempts: 5 });
+}
+
+/** An SQS client (the upload sweeper sends stalled uploads back to the ingest queue). */
+export function createSqsClient(options: AwsClientOptions): SQSClient {
+  return new SQSClient({ region: options.region, credentials: options.credentials, maxAttempts: 5 });
 }

@@ -3,6 +3,7 @@
  * so S3 keys and DynamoDB sort keys list in upload order.
  */
 import { randomBytes } from 'node:crypto';
+import { KEY_PREFIX } from './storage-layout';
 
 const UPLOAD_ID = /^[0-9a-z]{9}-[0-9a-z]{10}$/;
 
@@ -19,6 +20,11 @@ export function isUploadId(value: string): boolean {
 /** The S3 key of a raw upload: `uploads/<formId>/<period>/<unitCode>/<uploadId>.xlsx`. */
 export function uploadKey(parts: { formId: string; period: string; unitCode: string; uploadId: string }): string {
   return `uploads/${parts.formId}/${parts.period}/${parts.unitCode}/${parts.uploadId}.xlsx`;
+}
+
+/** The key prefix of every upload of one (form, period): `uploads/<formId>/<period>/`. */
+export function uploadPeriodPrefix(formId: string, period: string): string {
+  return `${KEY_PREFIX.uploads}${formId}/${period}/`;
 }
 
 /** Parses an upload key back into its parts; undefined when the key does not follow the layout. */

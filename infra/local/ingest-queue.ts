@@ -5,13 +5,21 @@
  * received again with backoff, up to `maxReceives` times (the AWS queue's maxReceiveCount), and
  * then written to `<dataDir>/dead-letter/<time>-<key>.json`, where `tonghop submissions list`
  * shows it: nothing is dropped silently. At most `concurrency` messages run at once.
+ *
+ * The queue lives in memory: a stop or a crash loses what it holds. A stop waits for the
+ * messages being processed and leaves the others (queued or waiting for a retry) unfinished —
+ * not dead-lettered, since nothing failed — and the upload sweeper below (the same use case as
+ * the AWS `sweep` function) sends them again at the next start, and every minute for an upload
+ * whose event never arrived.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { FileStore, SubmissionRepository } from '../../functions/core/ports';
-import { parseUploadKey } from '../../functions/core/upload-id';
+import type { Clock, ObjectStore, SubmissionRepository } from '../../functions/core/ports';
+import { KEY_PREFIX } from '../../functions/core/storage-layout';
+import { currentForms, type FormLookup } from '../../functions/core/usecases/form-lookup';
+import { objectCreatedNotification, RECENT_UPLOADS, sweepStalledUploads, type RequeueUpload, type SweepResult, type SweepStalledUploadsInput } from '../../functions/core/usecases/sweep-stalled-uploads';
 import type { S3EventNotification } from './emulators';
 
 export type IngestSqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
@@ -33,10 +41,15 @@ export interface LocalIngestQueueOptions {
 
 export interface LocalIngestQueue {
   enqueue(event: S3EventNotification): void;
+  /** Whether a message for this object key is queued, running or waiting for a retry. */
+  holds(key: string): boolean;
   /** Resolves when no message is queued, running or waiting for a retry. */
   drain(): Promise<void>;
-  /** Stops retry timers (their messages are dead-lettered, so they stay visible), waits for running ones. */
-  stop(): Promise<void>;
+  /**
+   * Waits for the messages being processed; the others are left unfinished (their uploads stay
+   * `pending` or unrecorded, for the sweeper at the next start) and their keys returned.
+   */
+  stop(): Promise<string[]>;
 }
 
 /** One dead-lettered message, as written to disk. */
@@ -68,8 +81,17 @@ export function createLocalIngestQueue(options: LocalIngestQueueOptions): LocalI
   const concurrency = options.concurrency ?? 4;
   const maxReceives = options.maxReceives ?? 3;
   const backoffMs = options.backoffMs ?? 500;
-  const prefix = options.prefix ?? 'uploads/';
+  const prefix = options.prefix ?? KEY_PREFIX.uploads;
   const ready: Message[] = [];
+  /** Messages per object key, from enqueue until handled, dead-lettered or left at a stop. */
+  const held = new Map<string, number>();
+  const hold = (message: Message, delta: 1 | -1) => {
+    for (const key of message.keys) {
+      const n = (held.get(key) ?? 0) + delta;
+      if (n > 0) held.set(key, n);
+      else held.delete(key);
+    }
+  };
   const timers = new Map<NodeJS.Timeout, Message>();
   const running = new Set<Promise<void>>();
   let waiters: Array<() => void> = [];
@@ -114,9 +136,12 @@ export function createLocalIngestQueue(options: LocalIngestQueueOptions): LocalI
     } catch (err) {
       failed = `handler threw: ${(err as Error).message}`;
     }
-    if (!failed) return;
-    if (message.receives >= maxReceives) return deadLetter(message, failed);
-    if (stopped) return deadLetter(message, `${failed}; queue stopped before the retry`);
+    if (!failed) return hold(message, -1);
+    if (message.receives >= maxReceives) {
+      hold(message, -1);
+      return deadLetter(message, failed);
+    }
+    if (stopped) return; // Left for the sweeper at the next start, like a queued message.
     const delay = backoffMs * 2 ** (message.receives - 1);
     options.log?.info('ingest message will be retried', { keys: message.keys, receives: message.receives, delayMs: delay });
     const timer = setTimeout(() => {
@@ -135,8 +160,13 @@ export function createLocalIngestQueue(options: LocalIngestQueueOptions): LocalI
       const records = event.Records.filter((r) => r.s3.object.key.startsWith(prefix));
       if (records.length === 0) return;
       event = { ...event, Records: records };
-      ready.push({ id: randomUUID(), body: JSON.stringify(event), keys: event.Records.map((r) => r.s3.object.key), receives: 0, firstReceivedAt: Date.now() });
+      const message: Message = { id: randomUUID(), body: JSON.stringify(event), keys: event.Records.map((r) => r.s3.object.key), receives: 0, firstReceivedAt: Date.now() };
+      hold(message, 1);
+      ready.push(message);
       pump();
+    },
+    holds(key) {
+      return held.has(key);
     },
     drain() {
       if (idle()) return Promise.resolve();
@@ -144,48 +174,91 @@ export function createLocalIngestQueue(options: LocalIngestQueueOptions): LocalI
     },
     async stop() {
       stopped = true;
-      for (const [timer, message] of timers) {
-        clearTimeout(timer);
-        deadLetter(message, 'queue stopped before the retry');
-      }
+      for (const timer of timers.keys()) clearTimeout(timer);
       timers.clear();
-      for (const message of ready.splice(0)) deadLetter(message, 'queue stopped before delivery');
+      ready.splice(0);
       await Promise.allSettled([...running]);
+      const left = [...held.keys()];
+      held.clear();
+      if (left.length > 0) options.log?.warn('ingest queue stopped with uploads unfinished; they are sent again at the next start', { count: left.length, keys: left });
       notify();
+      return left;
     },
   };
 }
 
-/**
- * The local queue lives in memory, so a process stopped mid-ingest would leave uploads that no
- * event will ever reach. Call this once at start-up: every object under `uploads/` whose
- * submission is missing or still `pending` gets an object-created event again (its time is the
- * object's LastModified, as S3's eventTime; an existing record keeps its own receivedAt).
- * Returns the keys queued.
- */
-export async function requeueUnfinishedUploads(deps: {
-  files: Pick<FileStore, 'list'>;
-  submissions: Pick<SubmissionRepository, 'get'>;
-  queue: Pick<LocalIngestQueue, 'enqueue'>;
+/** Sends a stalled upload to the local queue as the object-created event S3 would have sent, unless the queue holds it already. */
+export function requeueToLocalQueue(queue: Pick<LocalIngestQueue, 'enqueue' | 'holds'>, bucketName: string): RequeueUpload {
+  return async (upload) => {
+    if (queue.holds(upload.key)) return false;
+    queue.enqueue(objectCreatedNotification(upload, bucketName));
+    return true;
+  };
+}
+
+export interface LocalUploadSweeperOptions {
+  files: Pick<ObjectStore, 'list'>;
+  submissions: Pick<SubmissionRepository, 'listByFormPeriod'>;
+  /** The form catalog (its current forms' recent periods are swept). */
+  forms: FormLookup;
+  clock: Clock;
+  queue: Pick<LocalIngestQueue, 'enqueue' | 'holds'>;
   bucketName: string;
-}): Promise<string[]> {
-  const queued: string[] = [];
-  for (const object of await deps.files.list('uploads/')) {
-    const parts = parseUploadKey(object.key);
-    // Off-layout objects were recorded as failed when their event came; they would only fail again.
-    if (!parts) continue;
-    const existing = await deps.submissions.get(parts.uploadId);
-    if (existing && existing.status !== 'pending') continue;
-    deps.queue.enqueue({
-      Records: [{
-        eventName: 'ObjectCreated:Put',
-        eventTime: (object.lastModified ?? new Date()).toISOString(),
-        s3: { bucket: { name: deps.bucketName }, object: { key: object.key, size: object.size, eTag: object.etag } },
-      }],
+  log: { warn(message: string, extra?: Record<string, unknown>): void; error(message: string, extra?: Record<string, unknown>): void };
+  /** Time between sweeps after the start-up one (default 60 s). */
+  intervalMs?: number;
+  /** How long an upload may wait for its event before a periodic sweep sends it (default 60 s). */
+  leaseMs?: number;
+}
+
+export interface LocalUploadSweeper {
+  /** The start-up sweep (every upload, no lease: nothing can be in flight before this process queued it). */
+  started: Promise<SweepResult | undefined>;
+  /** Runs one periodic sweep now (what the timer does). */
+  sweep(): Promise<SweepResult | undefined>;
+  /** Clears the timer and waits for a sweep under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local upload sweeper: once at start-up over every upload, then every `intervalMs`
+ * over the recent periods of each form with a lease, so an upload whose event was lost (the
+ * process was killed, or the event never came) reaches ingest without anyone noticing first.
+ * A sweep that finds stalled uploads says so in the log. The timer does not keep the process alive.
+ */
+export function startLocalUploadSweeper(options: LocalUploadSweeperOptions): LocalUploadSweeper {
+  const deps = { ...options, forms: currentForms(options.forms), requeue: requeueToLocalQueue(options.queue, options.bucketName) };
+  let stopped = false;
+  let current: Promise<SweepResult | undefined> = Promise.resolve(undefined);
+  const run = (input: SweepStalledUploadsInput) => {
+    current = current.then(async () => {
+      if (stopped) return undefined;
+      try {
+        const result = await sweepStalledUploads(deps, input);
+        if (result.stalled > 0) {
+          options.log.warn('uploads without a final status were sent to ingest again', { stalled: result.stalled, requeued: result.requeued, oldestPendingSeconds: result.oldestPendingSeconds, keys: result.keys });
+        }
+        return result;
+      } catch (err) {
+        options.log.error('upload sweep failed', { error: err as Error });
+        return undefined;
+      }
     });
-    queued.push(object.key);
-  }
-  return queued;
+    return current;
+  };
+  const started = run({ leaseMs: 0, scope: 'all' });
+  const periodic = () => run({ ...RECENT_UPLOADS, leaseMs: options.leaseMs ?? 60_000 });
+  const timer = setInterval(() => void periodic(), options.intervalMs ?? 60_000);
+  timer.unref();
+  return {
+    started,
+    sweep: periodic,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await current;
+    },
+  };
 }
 
 /** Dead-lettered messages, oldest first (unreadable files are listed with their parse error). */

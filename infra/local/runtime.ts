@@ -26,7 +26,7 @@ import { createRemindHandler } from '../../functions/handlers/remind';
 import { composeLocal, consoleLog, type LocalDeps, type LocalLog } from './compose';
 import { startEmulators, type Emulators } from './emulators';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-gateway';
-import { createLocalIngestQueue, type LocalIngestQueue } from './ingest-queue';
+import { createLocalIngestQueue, startLocalUploadSweeper, type LocalIngestQueue, type LocalUploadSweeper } from './ingest-queue';
 import { clearRuntimeInfo, writeRuntimeInfo } from './runtime-file';
 import { SAMPLE_PROVINCE, seedSampleProvince } from './sample-province';
 import { startSchedules, type LocalSchedules } from './schedules';
@@ -54,6 +54,7 @@ export interface LocalRuntime {
   emulators: Emulators;
   catalog: FormCatalog;
   ingest: LocalIngestQueue;
+  sweeper: LocalUploadSweeper;
   schedules: LocalSchedules;
   /** Whether this start seeded the sample province. */
   seeded: boolean;
@@ -142,6 +143,9 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       unsubscribe();
       await ingest.stop();
     });
+    // Uploads a previous run left unfinished, then every minute those whose event never came.
+    const sweeper = startLocalUploadSweeper({ ...deps, forms: catalog, queue: ingest, bucketName: deps.config.bucketName });
+    cleanup.push(() => sweeper.stop());
 
     const schedules = startSchedules(
       catalog.list(),
@@ -194,6 +198,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       emulators,
       catalog,
       ingest,
+      sweeper,
       schedules,
       seeded,
       stop: () => (stopping ??= runCleanup()),

@@ -36,9 +36,10 @@ import { INGEST_MAX_RECEIVE_COUNT, KEY_PREFIX } from '../../functions/core/stora
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR, cdkBundlingOptions } from '../bundling';
 import type { DeployConfig } from './config';
 import { readScheduledForms, type ScheduledForm } from './scheduled-forms';
+import { UploadSweeper } from './upload-sweeper';
 
 /** The Lambda functions, by name; each entry is `functions/lambda/<name>.ts` exporting `handler`. */
-export const FUNCTION_NAMES = ['ingest', 'api', 'consolidate', 'remind'] as const;
+export const FUNCTION_NAMES = ['ingest', 'api', 'consolidate', 'remind', 'sweep'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 export const LAMBDA_ENTRY_DIR = path.join(PROJECT_ROOT, 'functions', 'lambda');
 /** The exported name every entry must have (checked by test/infra). */
@@ -88,6 +89,8 @@ interface FunctionAccess {
  * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
  *   writes consolidated reports and presigns their download; sends email.
  * - remind: units + submissions + once-ledger; signs unit links (link secret); sends email.
+ * - sweep: queries submissions; lists `uploads/` and sends to the ingest queue (both granted in
+ *   upload-sweeper.ts, where the queue is).
  * BatchWriteItem (unit import) is not granted: the `units import` CLI runs with the operator's
  * own credentials.
  */
@@ -133,6 +136,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     readLinkSecret: true,
     sendEmail: true,
   },
+  sweep: { table: ['Query'], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
 };
 
 interface FunctionSizing {
@@ -181,6 +185,8 @@ const SIZING: Record<FunctionName, FunctionSizing> = {
   // sends thousands of emails at SES's sending rate (see the README's cost section).
   consolidate: { description: 'Consolidates the latest accepted submissions per form and emails leadership', memorySize: 2048, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
   remind: { description: 'Reminds units that have not reported', memorySize: 512, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
+  // A few listings and queries per form; one run at a time is enough.
+  sweep: { description: 'Sends uploads left without a final status back to the ingest queue (schedule)', memorySize: 512, timeout: Duration.minutes(5), reserved: () => 1 },
 };
 
 export interface TonghopStackProps extends StackProps {
@@ -418,6 +424,7 @@ export class TonghopStack extends Stack {
     this.alarmTopic.addSubscription(new EmailSubscription(config.operatorEmail));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(7) });
     this.addAlarms();
+    new UploadSweeper(this, 'UploadSweeper', { fn: fns.sweep, bucket: this.bucket, queue: this.queue, alarmTopic: this.alarmTopic });
     this.addDashboardWidgets();
 
     // ---- Outputs -----------------------------------------------------------------------------

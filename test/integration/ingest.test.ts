@@ -19,7 +19,8 @@ import { systemClock } from '../../functions/core/ports';
 import { feedbackKey } from '../../functions/core/upload-id';
 import { createIngestHandler } from '../../functions/handlers/ingest';
 import { startEmulators, type Emulators, type S3EventNotification } from '../../infra/local/emulators';
-import { createLocalIngestQueue, listDeadLetters, requeueUnfinishedUploads, type LocalIngestQueue } from '../../infra/local/ingest-queue';
+import { sweepStalledUploads } from '../../functions/core/usecases/sweep-stalled-uploads';
+import { createLocalIngestQueue, listDeadLetters, requeueToLocalQueue, type LocalIngestQueue } from '../../infra/local/ingest-queue';
 import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/ingest/support';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -232,10 +233,13 @@ describe('ingest pipeline (embedded stack)', () => {
       await eventFor(key);
       expect(await submissions.get(uploadId)).toBeUndefined();
 
-      const requeued = await requeueUnfinishedUploads({ files, submissions, queue, bucketName: emulators.bucketName });
+      const sweep = await sweepStalledUploads(
+        { files, submissions, forms: catalog.list(), clock: systemClock, requeue: requeueToLocalQueue(queue, emulators.bucketName) },
+        { leaseMs: 0, scope: 'all' },
+      );
       await queue.drain();
 
-      expect(requeued).toEqual([key]);
+      expect(sweep).toMatchObject({ stalled: 1, requeued: 1, keys: [key] });
       expect((await submissions.get(uploadId))?.status).toBe('accepted');
     });
   });

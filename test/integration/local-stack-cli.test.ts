@@ -5,11 +5,11 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
 import { silentLog } from '../../infra/local/compose';
+import { freePort } from '../support/free-port';
 import { tempDirs } from '../support/temp-dirs';
 
 jest.setTimeout(180_000);
@@ -32,14 +32,6 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
   });
 }
 const tonghop = (args: string[], env: Record<string, string>) => run(process.execPath, [BIN, ...args], env);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('tonghop CLI', () => {
   describe('with npm start running on the data dir', () => {

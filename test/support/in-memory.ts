@@ -26,7 +26,7 @@ export class InMemoryFileStore implements FileStore {
     return o && { key, size: o.body.length, lastModified: o.lastModified, metadata: o.metadata };
   }
   async list(prefix: string) {
-    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort().map((k) => ({ key: k, size: this.objects.get(k)!.body.length }));
+    return [...this.objects.entries()].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, o]) => ({ key, size: o.body.length, lastModified: o.lastModified }));
   }
   async createUploadPost(input: { key: string; maxBytes: number; expiresInSeconds: number }) {
     return { url: 'http://files.test/upload', fields: { key: input.key, 'x-max-bytes': String(input.maxBytes) } };

@@ -1,7 +1,8 @@
 /**
  * The local SQS stand-in: redelivers failed messages with backoff up to three receives, then
  * writes them to the dead-letter folder where the CLI lists them; never runs more than the
- * configured number of messages at once.
+ * configured number of messages at once; a stop leaves unfinished work for the sweeper instead
+ * of dead-lettering it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,15 +94,44 @@ describe('createLocalIngestQueue', () => {
   });
 
   describe('stop', () => {
-    it('dead-letters a message still waiting for its retry instead of losing it', async () => {
+    it('leaves messages waiting for a retry or a slot unfinished, not dead-lettered, and names them', async () => {
       const queue = createLocalIngestQueue({
-        dataDir, backoffMs: 60_000,
-        handler: async (e) => ({ batchItemFailures: [{ itemIdentifier: e.Records[0]!.messageId }] }),
+        dataDir, backoffMs: 60_000, concurrency: 1,
+        handler: async (e) => {
+          await new Promise((r) => setTimeout(r, 20));
+          return { batchItemFailures: [{ itemIdentifier: e.Records[0]!.messageId }] };
+        },
       });
       queue.enqueue(event('uploads/f/2026-Q1/U1/c.xlsx'));
-      await new Promise((r) => setTimeout(r, 20));
-      await queue.stop();
-      expect(listDeadLetters(dataDir).map((d) => d.keys)).toEqual([['uploads/f/2026-Q1/U1/c.xlsx']]);
+      queue.enqueue(event('uploads/f/2026-Q1/U2/d.xlsx'));
+      await new Promise((r) => setTimeout(r, 10));
+      const held = queue.holds('uploads/f/2026-Q1/U2/d.xlsx');
+
+      const left = await queue.stop();
+
+      expect(held).toBe(true);
+      expect(left.sort()).toEqual(['uploads/f/2026-Q1/U1/c.xlsx', 'uploads/f/2026-Q1/U2/d.xlsx']);
+      expect(listDeadLetters(dataDir)).toEqual([]);
+      expect(queue.holds('uploads/f/2026-Q1/U2/d.xlsx')).toBe(false);
+    });
+
+    it('waits for a message being processed and does not leave it once it succeeded', async () => {
+      const done: string[] = [];
+      const queue = createLocalIngestQueue({
+        dataDir,
+        handler: async (e) => {
+          await new Promise((r) => setTimeout(r, 30));
+          done.push(keyOf(e));
+          return { batchItemFailures: [] };
+        },
+      });
+      queue.enqueue(event('uploads/f/2026-Q1/U1/e.xlsx'));
+      await new Promise((r) => setTimeout(r, 5));
+
+      const left = await queue.stop();
+
+      expect(done).toEqual(['uploads/f/2026-Q1/U1/e.xlsx']);
+      expect(left).toEqual([]);
     });
   });
 });
