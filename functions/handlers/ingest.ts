@@ -9,13 +9,15 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { FormCatalog } from '../core/forms/catalog';
-import { ingestUpload, recordIngestFailure, type IngestLog, type IngestUploadDeps, type IngestUploadInput } from '../core/usecases/ingest-upload';
+import type { Log } from '../core/log';
+import { INGEST_MAX_RECEIVE_COUNT } from '../core/storage-layout';
+import { ingestUpload, recordIngestFailure, type IngestUploadDeps, type IngestUploadInput } from '../core/usecases/ingest-upload';
 
 export interface IngestHandlerDeps extends Omit<IngestUploadDeps, 'catalog'> {
   /** The catalog, or its loading promise (a CommonJS Lambda bundle cannot await at module scope). */
   catalog: FormCatalog | Promise<FormCatalog>;
-  log: IngestLog & { error(message: string, extra: Record<string, unknown>): void };
-  /** The queue's maxReceiveCount: on this receive a failure is final (default 3). */
+  log: Log;
+  /** The queue's maxReceiveCount: on this receive a failure is final (default: the stack's, `INGEST_MAX_RECEIVE_COUNT`). */
   maxReceiveCount?: number;
 }
 
@@ -55,7 +57,7 @@ function decodeS3Key(key: string): string {
 }
 
 export function createIngestHandler(deps: IngestHandlerDeps) {
-  const maxReceives = deps.maxReceiveCount ?? 3;
+  const maxReceives = deps.maxReceiveCount ?? INGEST_MAX_RECEIVE_COUNT;
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
     const useCaseDeps: IngestUploadDeps = { ...deps, catalog: await deps.catalog };
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];

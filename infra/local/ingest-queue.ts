@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FileStore, SubmissionRepository } from '../../functions/core/ports';
+import { INGEST_MAX_RECEIVE_COUNT, KEY_PREFIX } from '../../functions/core/storage-layout';
 import { parseUploadKey } from '../../functions/core/upload-id';
 import type { S3EventNotification } from './emulators';
 
@@ -23,7 +24,7 @@ export interface LocalIngestQueueOptions {
   log?: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void };
   /** Messages processed at the same time (default 4). */
   concurrency?: number;
-  /** Receives before a message is dead-lettered (default 3, as the CDK queue). */
+  /** Receives before a message is dead-lettered (default `INGEST_MAX_RECEIVE_COUNT`, as the CDK queue). */
   maxReceives?: number;
   /** Delay before the first redelivery; doubles each time (default 500 ms). */
   backoffMs?: number;
@@ -66,9 +67,9 @@ export function deadLetterDir(dataDir: string): string {
 /** Creates the queue; `enqueue` is what `emulators.onObjectCreated` should call. */
 export function createLocalIngestQueue(options: LocalIngestQueueOptions): LocalIngestQueue {
   const concurrency = options.concurrency ?? 4;
-  const maxReceives = options.maxReceives ?? 3;
+  const maxReceives = options.maxReceives ?? INGEST_MAX_RECEIVE_COUNT;
   const backoffMs = options.backoffMs ?? 500;
-  const prefix = options.prefix ?? 'uploads/';
+  const prefix = options.prefix ?? KEY_PREFIX.uploads;
   const ready: Message[] = [];
   const timers = new Map<NodeJS.Timeout, Message>();
   const running = new Set<Promise<void>>();
@@ -170,7 +171,7 @@ export async function requeueUnfinishedUploads(deps: {
   bucketName: string;
 }): Promise<string[]> {
   const queued: string[] = [];
-  for (const object of await deps.files.list('uploads/')) {
+  for (const object of await deps.files.list(KEY_PREFIX.uploads)) {
     const parts = parseUploadKey(object.key);
     // Off-layout objects were recorded as failed when their event came; they would only fail again.
     if (!parts) continue;

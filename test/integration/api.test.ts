@@ -23,7 +23,7 @@ import { httpEvent } from '../unit/portal/http-event';
 const SECRET = 'integration-secret-integration-secret-0123456789';
 const SO_NV: Unit = { code: 'SO-NV', name: 'Sở Nội vụ', type: 'so-nganh', emails: ['snv@example.vn'], active: true, keyVersion: 1 };
 const HU_TH: Unit = { code: 'HU-TH', name: 'Huyện ủy Thạch Hà', type: 'huyen', emails: ['th@example.vn'], active: true, keyVersion: 1 };
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('portal API on the embedded stack', () => {
   let emulators: Emulators;

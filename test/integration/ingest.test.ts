@@ -22,7 +22,7 @@ import { startEmulators, type Emulators, type S3EventNotification } from '../../
 import { createLocalIngestQueue, listDeadLetters, requeueUnfinishedUploads, type LocalIngestQueue } from '../../infra/local/ingest-queue';
 import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/ingest/support';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 // The project-level testTimeout is not applied by jest 30 (a global option); a loaded 2-core machine needs more than 5 s.
 jest.setTimeout(120_000);
