@@ -2,7 +2,8 @@
  * Local-mode configuration: `PORT` (default 3000) and `TONGHOP_DATA_DIR` (default `.local`),
  * parsed once with zod. A bad value stops start-up with a message naming the variable. Every
  * other port (DynamoDB, S3) is chosen free automatically, so two instances with different
- * `PORT` and data dir run side by side.
+ * `PORT` and data dir run side by side. The rest of the configuration is Lambda's schema
+ * (`localRuntimeConfig`), so limits and the sender mean the same locally as in AWS.
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
