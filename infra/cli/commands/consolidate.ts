@@ -29,11 +29,11 @@ với TONGHOP_TARGET=aws, email được gửi qua Amazon SES từ TONGHOP_MAIL_
 Exit: 0 thành công, 1 biểu mẫu/kỳ không hợp lệ hoặc thất bại, 2 sai cú pháp hoặc lỗi đọc/ghi.`;
 
 /**
- * The consolidation's dependencies as the target's composition built them (the local outbox, or
- * SES on `TONGHOP_TARGET=aws`: the mailer is never swapped here), with the catalog loaded and,
- * for `remind --date`, another clock.
+ * A consolidation's or reminders' use-case dependencies as the target's composition built them
+ * for the handler (the local outbox, or SES on `TONGHOP_TARGET=aws`: the mailer is never swapped
+ * here), with the catalog loaded and, for `remind --date`, another clock.
  */
-export async function consolidationDeps<D extends { forms: Promise<FormCatalog> | FormCatalog; clock: Clock }>(handlerDeps: D, clock?: Clock) {
+export async function useCaseDeps<D extends { forms: Promise<FormCatalog> | FormCatalog; clock: Clock }>(handlerDeps: D, clock?: Clock) {
   return { ...handlerDeps, forms: await handlerDeps.forms, clock: clock ?? handlerDeps.clock };
 }
 
@@ -75,7 +75,7 @@ export const command: CliCommand = {
       const emails: string[] = [];
       const { result, bucket } = await withLocalDeps(
         async (deps) => ({
-          result: await consolidateReport(await consolidationDeps(deps.handlers.consolidate), { formId: values.form!, period: values.period!, send: values.send === true }),
+          result: await consolidateReport(await useCaseDeps(deps.handlers.consolidate), { formId: values.form!, period: values.period!, send: values.send === true }),
           bucket: deps.settings.bucketName,
         }),
         { onEmail: (f) => emails.push(f) },

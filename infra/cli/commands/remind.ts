@@ -6,7 +6,7 @@
 import { reminderRunAt, sendReminders } from '../../../functions/core/usecases/send-reminders';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
-import { consolidationDeps } from './consolidate';
+import { useCaseDeps } from './consolidate';
 
 const help = `Gửi email nhắc nộp báo cáo cho các đơn vị chưa nộp, như lịch chạy hằng ngày.
 
@@ -36,7 +36,7 @@ export const command: CliCommand = {
         async (deps) => {
           const form = (await deps.catalog).require(values.form!);
           const clock = values.date ? { now: () => reminderRunAt(form, values.date!) } : undefined;
-          return sendReminders(await consolidationDeps(deps.handlers.remind, clock), { formId: form.id, period: values.period });
+          return sendReminders(await useCaseDeps(deps.handlers.remind, clock), { formId: form.id, period: values.period });
         },
         { onEmail: (f) => files.push(f) },
       );
