@@ -1,7 +1,9 @@
 /**
- * Runtime configuration for the Lambda handlers and the local runtime, parsed once from the
- * environment by a schema that throws on what is missing (house style §4): no silent defaults
- * for anything that must be set.
+ * Runtime configuration for every runtime (Lambda, the local runtime, the CLI on either target),
+ * parsed once from the environment by a schema that throws on what is missing (house style §4):
+ * no silent defaults for anything that must be set. The local runtime feeds the same schema
+ * (infra/local/config.ts supplies its emulator names and a local sender), so both get the same
+ * defaults, and `settingsFrom` turns the result into the composition's settings.
  */
 import * as z from 'zod/mini';
 import { ConfigError } from './core/errors';
@@ -21,7 +23,7 @@ export const RuntimeConfigSchema = z.object({
   TONGHOP_BUCKET: NonEmpty,
   /** Public origin of the portal, used to build unit links (e.g. https://baocao.example.vn). */
   TONGHOP_PORTAL_URL: z.url(),
-  /** Sender address (SES verified identity in AWS). */
+  /** Sender address (SES verified identity in AWS); required by whatever sends mail (see functions/compose.ts). */
   TONGHOP_MAIL_FROM: z.optional(NonEmpty),
   /** Link-signing secret: the value itself (local) … */
   TONGHOP_LINK_SECRET: z.optional(z.string().check(z.minLength(32))),
@@ -47,9 +49,40 @@ export function loadRuntimeConfig(env: Record<string, string | undefined> = proc
   if (!result.success) {
     throw new ConfigError(`Invalid configuration:\n${z.prettifyError(result.error)}`, result.error);
   }
-  const cfg = result.data;
-  if (!cfg.TONGHOP_LINK_SECRET && !cfg.TONGHOP_LINK_SECRET_ARN) {
-    throw new ConfigError('Invalid configuration: set TONGHOP_LINK_SECRET or TONGHOP_LINK_SECRET_ARN');
-  }
-  return cfg;
+  // The link secret is checked where it is used (`linkSecretSourceFor`): ingest and consolidation
+  // sign no links, and the local runtime keeps its secret in the data dir.
+  return result.data;
+}
+
+/** What the composition reads from the configuration, by what it means rather than by variable name. */
+export interface AppSettings {
+  tableName: string;
+  bucketName: string;
+  region: string;
+  /** Public portal origin without a trailing slash; a unit's link is `<portalUrl>/u/<token>`. */
+  portalUrl: string;
+  maxUploadBytes: number;
+  /** Form definitions folder (undefined: `templates/` beside the code or bundle). */
+  templatesDir?: string;
+  mail: {
+    /** Sender address; whatever sends mail requires it (`requireMailFrom`). */
+    from?: string;
+    /** Largest raw email sent with the workbook attached; above it a download link. */
+    maxMessageBytes: number;
+    /** SES configuration set (AWS only). */
+    configurationSet?: string;
+  };
+}
+
+/** The composition's settings of a parsed configuration. */
+export function settingsFrom(config: RuntimeConfig): AppSettings {
+  return {
+    tableName: config.TONGHOP_TABLE,
+    bucketName: config.TONGHOP_BUCKET,
+    region: config.AWS_REGION,
+    portalUrl: config.TONGHOP_PORTAL_URL.replace(/\/+$/, ''),
+    maxUploadBytes: config.TONGHOP_MAX_UPLOAD_BYTES,
+    templatesDir: config.TONGHOP_TEMPLATES_DIR,
+    mail: { from: config.TONGHOP_MAIL_FROM, maxMessageBytes: config.TONGHOP_MAIL_MAX_BYTES, configurationSet: config.TONGHOP_SES_CONFIGURATION_SET },
+  };
 }

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { reportPrefix } from '../../functions/core/consolidation/report-key';
 import type { Submission } from '../../functions/core/model';
 import { openPeriod } from '../../functions/core/periods';
 import { newUploadId, uploadKey } from '../../functions/core/upload-id';
@@ -172,7 +173,7 @@ async function seed(deps: LocalDeps, kit: FormKit, period: string, log: (m: stri
 
 /** Deletes stored consolidated workbooks and releases email claims for (form, period). */
 async function undoConsolidations(deps: LocalDeps, bucket: string, formId: string, period: string): Promise<void> {
-  for (const object of await deps.files.list(`reports/${formId}/${period}/`)) {
+  for (const object of await deps.files.list(reportPrefix(formId, period))) {
     await deps.clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.key }));
   }
   for (const claim of await deps.ledger.list(`consolidation#${formId}#${period}#`)) await deps.ledger.release(claim.key);

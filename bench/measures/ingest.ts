@@ -36,15 +36,8 @@ export const ingestGroup: MeasureGroup = {
       await deps.units.putMany(units);
       // Count and time every storage call the handler makes (the story behind the number).
       const calls = countCalls({ dynamodb: deps.clients.dynamo, s3: deps.clients.s3 });
-      const handler = createIngestHandler({
-        submissions: deps.submissions,
-        files: deps.files,
-        units: deps.units,
-        catalog: kit.catalog,
-        clock: deps.clock,
-        maxUploadBytes: deps.config.maxUploadBytes,
-        log: deps.log,
-      });
+      // The ingest Lambda's own dependencies (functions/compose.ts), with the bench's catalog.
+      const handler = createIngestHandler({ ...deps.handlers.ingest, catalog: kit.catalog });
 
       type Calls = Map<string, { count: number; ms: number }>;
       const ingestOnce = async (i: number): Promise<{ ms: number; submission?: Submission; calls: Calls }> => {

@@ -38,7 +38,7 @@ export function createS3Client(options: AwsClientOptions): S3Client {
   });
 }
 
-/** An SES (API v2) client for sending mail (Lambda only: locally the outbox mailer stands in). */
+/** An SES (API v2) client for sending mail (Lambda and the CLI's AWS target; locally the outbox mailer stands in). */
 export function createSesClient(options: AwsClientOptions): SESv2Client {
   return new SESv2Client({ region: options.region, credentials: options.credentials, maxAttempts: 5 });
 }

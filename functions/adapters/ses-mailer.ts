@@ -6,6 +6,7 @@
  */
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { composeMime } from '../core/mail/compose';
+import type { AppSettings } from '../config';
 import type { Mailer, OutgoingEmail } from '../core/ports';
 
 export interface SesMailerOptions {
@@ -36,4 +37,9 @@ export class SesMailer implements Mailer {
     if (!out.MessageId) throw new Error('SES SendEmail returned no MessageId');
     return { messageId: out.MessageId };
   }
+}
+
+/** The SES mailer the configuration names (its configuration set, when one is set). */
+export function sesMailerFor(client: SESv2Client, settings: Pick<AppSettings, 'mail'>): SesMailer {
+  return new SesMailer({ client, configurationSetName: settings.mail.configurationSet });
 }

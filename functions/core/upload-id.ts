@@ -19,7 +19,7 @@ export function isUploadId(value: string): boolean {
 
 /** The S3 key of a raw upload: `uploads/<formId>/<period>/<unitCode>/<uploadId>.xlsx`. */
 export function uploadKey(parts: { formId: string; period: string; unitCode: string; uploadId: string }): string {
-  return `uploads/${parts.formId}/${parts.period}/${parts.unitCode}/${parts.uploadId}.xlsx`;
+  return `${KEY_PREFIX.uploads}${parts.formId}/${parts.period}/${parts.unitCode}/${parts.uploadId}.xlsx`;
 }
 
 /** The key prefix of every upload of one (form, period): `uploads/<formId>/<period>/`. */
@@ -29,9 +29,10 @@ export function uploadPeriodPrefix(formId: string, period: string): string {
 
 /** Parses an upload key back into its parts; undefined when the key does not follow the layout. */
 export function parseUploadKey(key: string): { formId: string; period: string; unitCode: string; uploadId: string } | undefined {
-  const m = /^uploads\/([a-z0-9-]+)\/([0-9A-Z-]+)\/([A-Za-z0-9_-]+)\/([0-9a-z]{9}-[0-9a-z]{10})\.xlsx$/.exec(key);
+  if (!key.startsWith(KEY_PREFIX.uploads)) return undefined;
+  const m = /^([a-z0-9-]+)\/([0-9A-Z-]+)\/([A-Za-z0-9_-]+)\/([0-9a-z]{9}-[0-9a-z]{10})\.xlsx$/.exec(key.slice(KEY_PREFIX.uploads.length));
   if (!m) return undefined;
   return { formId: m[1]!, period: m[2]!, unitCode: m[3]!, uploadId: m[4]! };
 }
 
-export const feedbackKey = (uploadId: string): string => `feedback/${uploadId}.xlsx`;
+export const feedbackKey = (uploadId: string): string => `${KEY_PREFIX.feedback}${uploadId}.xlsx`;

@@ -8,7 +8,8 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { generateForm as generateFormFromCatalog } from '../core/forms';
 import { renderMessagePage } from '../portal/render-unit-page';
-import { errorResponse, type ApiLogger } from './http/error-response';
+import type { Log } from '../core/log';
+import { errorResponse } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
 import type { HttpResponse } from './http/responses';
 import { dispatch } from './http/router';
@@ -24,7 +25,7 @@ export interface ApiDeps extends Omit<PortalDeps, 'generateForm' | 'logger' | 'c
   /** Defaults to the forms engine's `generateForm`. */
   generateForm?: PortalDeps['generateForm'];
   /** Defaults to a Powertools logger (service `tonghop-api`). */
-  logger?: ApiLogger;
+  logger?: Log;
 }
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<HttpResponse>;

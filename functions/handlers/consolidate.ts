@@ -7,6 +7,7 @@
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { InvalidInputError } from '../core/errors';
+import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
 import { consolidateScheduled, type ConsolidateDeps } from '../core/usecases/consolidate-report';
 
@@ -20,7 +21,7 @@ export type ConsolidateEvent = z.infer<typeof ConsolidateEventSchema>;
 export interface ConsolidateHandlerDeps extends Omit<ConsolidateDeps, 'forms'> {
   /** The catalog, or its loading promise (a CommonJS bundle cannot await at module scope). */
   forms: FormCatalog | Promise<FormCatalog>;
-  log: { info(message: string, extra: Record<string, unknown>): void };
+  log: Log;
 }
 
 export interface ConsolidateHandlerResult {

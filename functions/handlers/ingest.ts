@@ -9,14 +9,15 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { FormCatalog } from '../core/forms/catalog';
+import type { Log } from '../core/log';
 import { INGEST_MAX_RECEIVE_COUNT } from '../core/storage-layout';
-import { ingestUpload, recordIngestFailure, type IngestLog, type IngestUploadDeps, type IngestUploadInput } from '../core/usecases/ingest-upload';
+import { ingestUpload, recordIngestFailure, type IngestUploadDeps, type IngestUploadInput } from '../core/usecases/ingest-upload';
 
 export interface IngestHandlerDeps extends Omit<IngestUploadDeps, 'catalog'> {
   /** The catalog, or its loading promise (a CommonJS Lambda bundle cannot await at module scope). */
   catalog: FormCatalog | Promise<FormCatalog>;
-  log: IngestLog & { error(message: string, extra: Record<string, unknown>): void };
-  /** The queue's maxReceiveCount: on this receive a failure is final (default INGEST_MAX_RECEIVE_COUNT, the deployed queue's). */
+  log: Log;
+  /** The queue's maxReceiveCount: on this receive a failure is final (default: the stack's, `INGEST_MAX_RECEIVE_COUNT`). */
   maxReceiveCount?: number;
 }
 

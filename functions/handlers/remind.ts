@@ -6,6 +6,7 @@
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { InvalidInputError } from '../core/errors';
+import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
 import { sendReminders, type RemindDeps } from '../core/usecases/send-reminders';
 
@@ -14,7 +15,7 @@ export type RemindEvent = z.infer<typeof RemindEventSchema>;
 
 export interface RemindHandlerDeps extends Omit<RemindDeps, 'forms'> {
   forms: FormCatalog | Promise<FormCatalog>;
-  log: { info(message: string, extra: Record<string, unknown>): void };
+  log: Log;
 }
 
 export function createRemindHandler(deps: RemindHandlerDeps) {

@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { MetricsPublisher } from '../adapters/emf-metrics';
 import type { FormCatalog } from '../core/forms/catalog';
+import type { Log } from '../core/log';
 import { currentForms } from '../core/usecases/form-lookup';
 import { RECENT_UPLOADS, sweepStalledUploads, type SweepStalledUploadsDeps } from '../core/usecases/sweep-stalled-uploads';
 
@@ -26,7 +27,7 @@ export interface SweepHandlerDeps extends Omit<SweepStalledUploadsDeps, 'forms'>
   /** The catalog, or its loading promise (a CommonJS Lambda bundle cannot await at module scope). */
   forms: FormCatalog | Promise<FormCatalog>;
   metrics: MetricsPublisher;
-  log: { info(message: string, extra: Record<string, unknown>): void; warn(message: string, extra: Record<string, unknown>): void };
+  log: Log;
 }
 
 export interface SweepSummary {

@@ -1,35 +1,19 @@
 /**
  * Lambda entry for the scheduled consolidation (EventBridge Scheduler, daily per form, payload
- * `{ formId, period?, send? }`). AWS composition root: configuration, clients, adapters and the
- * form catalog are built once per container at module scope. Nothing local-only is imported.
+ * `{ formId, period?, send? }`). Configuration and clients are built once per container at
+ * module scope; `composeConsolidation` (functions/compose.ts) wires the rest, mail through SES.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { createDynamoDocumentClient, createS3Client, createSesClient } from '../adapters/aws-clients';
-import { DynamoOnceLedger } from '../adapters/dynamo-once-ledger';
-import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-repository';
-import { DynamoUnitRepository } from '../adapters/dynamo-unit-repository';
-import { S3FileStore } from '../adapters/s3-file-store';
-import { SesMailer } from '../adapters/ses-mailer';
-import { loadRuntimeConfig } from '../config';
-import { ConfigError } from '../core/errors';
-import { loadFormCatalog } from '../core/forms/catalog';
-import { systemClock } from '../core/ports';
+import { sesMailerFor } from '../adapters/ses-mailer';
+import { composeConsolidation } from '../compose';
+import { loadRuntimeConfig, settingsFrom } from '../config';
 import { createConsolidateHandler } from '../handlers/consolidate';
 
-const config = loadRuntimeConfig();
-if (!config.TONGHOP_MAIL_FROM) throw new ConfigError('Invalid configuration: TONGHOP_MAIL_FROM (a verified SES identity) is required to email reports');
-const logger = new Logger({ serviceName: 'tonghop-consolidate' });
-const dynamo = createDynamoDocumentClient({ region: config.AWS_REGION });
-const s3 = createS3Client({ region: config.AWS_REGION });
+const settings = settingsFrom(loadRuntimeConfig());
+const log = new Logger({ serviceName: 'tonghop-consolidate' });
+const clients = { dynamo: createDynamoDocumentClient(settings), s3: createS3Client(settings) };
+const mailer = sesMailerFor(createSesClient(settings), settings);
 
-export const handler = createConsolidateHandler({
-  forms: loadFormCatalog(config.TONGHOP_TEMPLATES_DIR),
-  units: new DynamoUnitRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
-  submissions: new DynamoSubmissionRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
-  files: new S3FileStore({ client: s3, bucket: config.TONGHOP_BUCKET }),
-  ledger: new DynamoOnceLedger({ client: dynamo, tableName: config.TONGHOP_TABLE }),
-  mailer: new SesMailer({ client: createSesClient({ region: config.AWS_REGION }), configurationSetName: config.TONGHOP_SES_CONFIGURATION_SET }),
-  clock: systemClock,
-  mail: { from: config.TONGHOP_MAIL_FROM, maxMessageBytes: config.TONGHOP_MAIL_MAX_BYTES },
-  log: logger,
-});
+export const handler = createConsolidateHandler(composeConsolidation({ settings, clients, log, mailer })).use(injectLambdaContext(log));

@@ -1,36 +1,22 @@
 /**
  * Lambda entry for the daily reminders (EventBridge Scheduler, per form at its reminder time,
- * payload `{ formId }`). AWS composition root, built once per container at module scope: the
- * link secret comes from Secrets Manager (TONGHOP_LINK_SECRET_ARN) or the configured value.
+ * payload `{ formId }`). Configuration and clients are built once per container at module scope;
+ * `composeReminders` (functions/compose.ts) wires the rest: mail through SES, the link secret
+ * from Secrets Manager (TONGHOP_LINK_SECRET_ARN) or the configured value.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { createDynamoDocumentClient, createSesClient } from '../adapters/aws-clients';
-import { DynamoOnceLedger } from '../adapters/dynamo-once-ledger';
-import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-repository';
-import { DynamoUnitRepository } from '../adapters/dynamo-unit-repository';
 import { linkSecretSourceFor } from '../adapters/secrets-manager-secret-source';
-import { SesMailer } from '../adapters/ses-mailer';
-import { loadRuntimeConfig } from '../config';
-import { ConfigError } from '../core/errors';
-import { loadFormCatalog } from '../core/forms/catalog';
-import { systemClock } from '../core/ports';
+import { sesMailerFor } from '../adapters/ses-mailer';
+import { composeReminders } from '../compose';
+import { loadRuntimeConfig, settingsFrom } from '../config';
 import { createRemindHandler } from '../handlers/remind';
 
 const config = loadRuntimeConfig();
-if (!config.TONGHOP_MAIL_FROM) throw new ConfigError('Invalid configuration: TONGHOP_MAIL_FROM (a verified SES identity) is required to send reminders');
-const logger = new Logger({ serviceName: 'tonghop-remind' });
-const dynamo = createDynamoDocumentClient({ region: config.AWS_REGION });
+const settings = settingsFrom(config);
+const log = new Logger({ serviceName: 'tonghop-remind' });
+const clients = { dynamo: createDynamoDocumentClient(settings) };
+const mailer = sesMailerFor(createSesClient(settings), settings);
 
-
-export const handler = createRemindHandler({
-  forms: loadFormCatalog(config.TONGHOP_TEMPLATES_DIR),
-  units: new DynamoUnitRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
-  submissions: new DynamoSubmissionRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
-  ledger: new DynamoOnceLedger({ client: dynamo, tableName: config.TONGHOP_TABLE }),
-  mailer: new SesMailer({ client: createSesClient({ region: config.AWS_REGION }), configurationSetName: config.TONGHOP_SES_CONFIGURATION_SET }),
-  secrets: linkSecretSourceFor(config),
-  clock: systemClock,
-  portalUrl: config.TONGHOP_PORTAL_URL,
-  mail: { from: config.TONGHOP_MAIL_FROM },
-  log: logger,
-});
+export const handler = createRemindHandler(composeReminders({ settings, clients, log, mailer, secrets: linkSecretSourceFor(config) })).use(injectLambdaContext(log));

@@ -9,7 +9,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError, ConfigError } from '../../functions/core/errors';
-import { composeLocal, consoleLog, type LocalDeps, type LocalLog } from '../local/compose';
+import type { Log } from '../../functions/core/log';
+import { composeLocal, consoleLog, type LocalDeps } from '../local/compose';
 import { loadLocalConfig, type LocalConfig } from '../local/config';
 import { DataDirBusyError } from '../local/data-dir-lock';
 import { LOCAL_CREDENTIALS, startEmulators } from '../local/emulators';
@@ -27,7 +28,9 @@ export interface CliContext {
 
 export interface WithLocalDepsOptions {
   env?: Record<string, string | undefined>;
-  log?: LocalLog;
+  log?: Log;
+  /** Told the path of each message the local outbox writes (on AWS mail goes through SES: no files). */
+  onEmail?: (file: string) => void;
   /** How long to wait for another CLI command holding the data dir (default 20 s). */
   waitMs?: number;
 }
@@ -44,13 +47,15 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 /** Local dependencies over the emulators of a running `npm start` on `dataDir`, or undefined when none answers. */
-export async function composeLiveRuntime(dataDir: string, log?: LocalLog): Promise<LocalDeps | undefined> {
+export async function composeLiveRuntime(dataDir: string, log?: Log, options: Pick<WithLocalDepsOptions, 'env' | 'onEmail'> = {}): Promise<LocalDeps | undefined> {
   const live = readLiveRuntime(dataDir);
   if (!live || !(await reachable(live.endpoints.dynamodb))) return undefined;
   return composeLocal({
     dataDir,
     portalUrl: live.portalUrl,
     log,
+    env: options.env,
+    onEmail: options.onEmail,
     emulators: { endpoints: live.endpoints, tableName: live.tableName, bucketName: live.bucketName, region: live.region, credentials: LOCAL_CREDENTIALS },
   });
 }
@@ -74,7 +79,7 @@ export async function withLocalDeps<T>(fn: (deps: LocalDeps, context: CliContext
   }
   const deadline = Date.now() + (options.waitMs ?? 20_000);
   for (;;) {
-    const live = await composeLiveRuntime(config.dataDir, log);
+    const live = await composeLiveRuntime(config.dataDir, log, options);
     if (live) {
       try {
         return await fn(live, { config, running: true, target: 'local' });
@@ -92,7 +97,13 @@ export async function withLocalDeps<T>(fn: (deps: LocalDeps, context: CliContext
       }
       throw err;
     }
-    const deps = composeLocal({ dataDir: config.dataDir, portalUrl: `http://localhost:${config.port}`, log, emulators });
+    let deps: LocalDeps;
+    try {
+      deps = composeLocal({ dataDir: config.dataDir, portalUrl: `http://localhost:${config.port}`, log, emulators, env, onEmail: options.onEmail });
+    } catch (err) {
+      await emulators.stop();
+      throw err;
+    }
     try {
       return await fn(deps, { config, running: false, target: 'local' });
     } finally {

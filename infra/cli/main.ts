@@ -3,6 +3,7 @@
  * `command: CliCommand`. Exit codes: 0 success, 1 a refused or failed operation, 2 usage or I/O error.
  */
 import type { CliCommand } from './command';
+import { nodeVersionNoticeLines } from './node-version';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: CliCommand }> }> = {
   start: { summary: 'Chạy toàn bộ hệ thống trên máy này (DynamoDB, S3, cổng nộp báo cáo, lịch, hộp thư đi)', load: () => import('./commands/start') },
@@ -24,6 +25,7 @@ function usage(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     'Mỗi lệnh có --help. Dữ liệu: TONGHOP_DATA_DIR (mặc định .local). Exit: 0 thành công, 1 bị từ chối/thất bại, 2 sai cú pháp hoặc lỗi đọc/ghi.',
+    ...nodeVersionNoticeLines(),
   ].join('\n');
 }
 
@@ -41,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { command } = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(command.help.trimEnd() + '\n');
+    process.stdout.write([command.help.trimEnd(), ...nodeVersionNoticeLines()].join('\n') + '\n');
     return 0;
   }
   return command.run(rest);

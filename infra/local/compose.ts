@@ -1,33 +1,30 @@
 /**
- * The LOCAL composition root (house style §2): the same AWS adapters Lambda uses, pointed at the
- * embedded emulators' endpoints, plus the data dir's link secret and the `.eml` outbox mailer
- * (`<dataDir>/outbox/`). The runtime and every CLI command get their
- * dependencies here, so local behaviour is the Lambda behaviour with different endpoints.
+ * The local runtime's call of the one composition root (functions/compose.ts): the same
+ * adapters, settings and constants Lambda gets, with SDK clients pointed at the embedded
+ * emulators, the `.eml` outbox mailer (`<dataDir>/outbox/`) and the data dir's link secret.
+ * The runtime and every local CLI command get their dependencies here.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
-import { DynamoOnceLedger } from '../../functions/adapters/dynamo-once-ledger';
-import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
-import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
-import { S3FileStore } from '../../functions/adapters/s3-file-store';
 import { join } from 'node:path';
-import { loadFormCatalog, type FormCatalog } from '../../functions/core/forms/catalog';
-import type { Clock, FileStore, Mailer, OnceLedger, SecretSource, SubmissionRepository, UnitRepository } from '../../functions/core/ports';
+import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
+import { composeRuntime, uploadOriginFor, type Composition } from '../../functions/compose';
+import { settingsFrom } from '../../functions/config';
+import type { Log } from '../../functions/core/log';
+import type { Clock } from '../../functions/core/ports';
 import { systemClock } from '../../functions/core/ports';
+import { localRuntimeConfig } from './config';
 import type { Emulators } from './emulators';
 import { localSecretSource } from './local-secrets';
 import { OutboxMailer } from './outbox-mailer';
 
+export { silentLog } from '../../functions/core/log';
+
 /** Where the emulators listen (from `startEmulators`, or a running instance's runtime.json). */
 export type LocalEndpoints = Pick<Emulators, 'endpoints' | 'tableName' | 'bucketName' | 'region' | 'credentials'>;
 
-export interface LocalLog {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-  debug(message: string, extra?: Record<string, unknown>): void;
-}
+/** @deprecated The one logger type is `Log` (functions/core/log.ts). */
+export type LocalLog = Log;
 
 export interface ComposeLocalOptions {
   dataDir: string;
@@ -35,16 +32,17 @@ export interface ComposeLocalOptions {
   /** Public origin of the portal, e.g. http://localhost:3000 (unit links are `<portalUrl>/u/<token>`). */
   portalUrl: string;
   clock?: Clock;
-  log?: LocalLog;
-  /** Upload size limit (default 5 MB, as in AWS). */
-  maxUploadBytes?: number;
-  mailFrom?: string;
-  /** Form definitions folder (default: this checkout's templates/). */
+  log?: Log;
+  /** The environment's shared settings (limits, sender, form folder); default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Form definitions folder; overrides TONGHOP_TEMPLATES_DIR (default: this checkout's templates/). */
   templatesDir?: string;
+  /** Told the path of each message the outbox mailer writes (the CLI prints them). */
+  onEmail?: (file: string) => void;
 }
 
-/** Everything a handler or CLI command may need locally. Additive: new capabilities add fields. */
-export interface LocalDeps {
+/** Everything a handler or CLI command may need: the composition plus what only a local runtime has. */
+export interface LocalDeps extends Composition {
   config: {
     dataDir: string;
     portalUrl: string;
@@ -57,82 +55,82 @@ export interface LocalDeps {
     uploadOrigin: string;
     outboxDir: string;
   };
-  /** The form catalog, loaded once (`await deps.catalog`); handlers accept the promise as is. */
-  catalog: Promise<FormCatalog>;
   /** Public portal origin (same as `config.portalUrl`): unit links are `<portalUrl>/u/<token>`. */
   portalUrl: string;
   mail: { from: string };
-  mailer: Mailer;
   clients: { dynamo: DynamoDBDocumentClient; s3: S3Client };
-  units: UnitRepository;
-  submissions: SubmissionRepository;
-  files: FileStore;
-  ledger: OnceLedger;
-  secrets: SecretSource;
-  clock: Clock;
-  log: LocalLog;
   /** Closes the SDK clients' sockets. */
   close(): void;
 }
 
-export const DEFAULT_MAIL_FROM = 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>';
-export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-
 /** A console logger with one JSON line of details, quiet on debug unless TONGHOP_DEBUG is set. */
-export function consoleLog(stream: NodeJS.WritableStream = process.stderr): LocalLog {
-  const line = (level: string) => (message: string, extra?: Record<string, unknown>) => {
-    const details = extra && Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message } : v))}` : '';
-    stream.write(`[${new Date().toISOString()}] ${level} ${message}${details}\n`);
-  };
+export function consoleLog(stream: NodeJS.WritableStream = process.stderr): Log {
+  const line =
+    (level: string) =>
+    (message: string, ...extra: Array<Record<string, unknown>>) => {
+      const merged = Object.assign({}, ...extra) as Record<string, unknown>;
+      const details = Object.keys(merged).length > 0 ? ` ${JSON.stringify(merged, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message } : v))}` : '';
+      stream.write(`[${new Date().toISOString()}] ${level} ${message}${details}\n`);
+    };
   const debug = process.env.TONGHOP_DEBUG ? line('debug') : () => undefined;
   return { info: line('info'), warn: line('warn'), error: line('error'), debug };
 }
 
-/** A logger that drops everything (tests, benchmarks). */
-export const silentLog: LocalLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-
 /** Builds the local dependencies over the emulators. Call `close()` when done. */
 export function composeLocal(options: ComposeLocalOptions): LocalDeps {
   const { emulators } = options;
+  const env = options.env ?? process.env;
+  const config = localRuntimeConfig(options.templatesDir ? { ...env, TONGHOP_TEMPLATES_DIR: options.templatesDir } : env, {
+    tableName: emulators.tableName,
+    bucketName: emulators.bucketName,
+    region: emulators.region,
+    portalUrl: options.portalUrl,
+  });
+  const settings = settingsFrom(config);
   const clientOptions = { region: emulators.region, endpoints: emulators.endpoints, credentials: emulators.credentials };
-  const dynamo = createDynamoDocumentClient(clientOptions);
-  const s3 = createS3Client(clientOptions);
+  const clients = { dynamo: createDynamoDocumentClient(clientOptions), s3: createS3Client(clientOptions) };
   const clock = options.clock ?? systemClock;
-  const tableName = emulators.tableName;
   const log = options.log ?? consoleLog();
-  const portalUrl = options.portalUrl.replace(/\/+$/, '');
-  const mailFrom = options.mailFrom ?? DEFAULT_MAIL_FROM;
   const outboxDir = join(options.dataDir, 'outbox');
-  const catalog = loadFormCatalog(options.templatesDir);
-  // Whoever awaits the catalog sees a load failure; nobody awaiting must not crash the process.
-  catalog.catch(() => undefined);
-  return {
-    config: {
-      dataDir: options.dataDir,
-      portalUrl,
-      tableName,
-      bucketName: emulators.bucketName,
-      region: emulators.region,
-      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
-      mailFrom,
-      uploadOrigin: new URL(emulators.endpoints.s3).origin,
-      outboxDir,
-    },
-    catalog,
-    portalUrl,
-    mail: { from: mailFrom },
-    mailer: new OutboxMailer({ dir: outboxDir, clock, onWritten: (file) => log.info('email written to outbox', { file }) }),
-    clients: { dynamo, s3 },
-    units: new DynamoUnitRepository({ client: dynamo, tableName }),
-    submissions: new DynamoSubmissionRepository({ client: dynamo, tableName, clock }),
-    files: new S3FileStore({ client: s3, bucket: emulators.bucketName }),
-    ledger: new DynamoOnceLedger({ client: dynamo, tableName, clock }),
-    secrets: localSecretSource(options.dataDir),
+  const mailer = new OutboxMailer({
+    dir: outboxDir,
     clock,
-    log,
-    close() {
-      dynamo.destroy();
-      s3.destroy();
+    onWritten: (file) => {
+      log.info('email written to outbox', { file });
+      options.onEmail?.(file);
     },
-  };
+  });
+  const composition = composeRuntime({ settings, clients, log, clock, mailer, secrets: localSecretSource(options.dataDir), s3Endpoint: emulators.endpoints.s3 });
+  return runtimeDeps(composition, {
+    dataDir: options.dataDir,
+    clients,
+    uploadOrigin: uploadOriginFor(settings, emulators.endpoints.s3),
+    close() {
+      clients.dynamo.destroy();
+      clients.s3.destroy();
+    },
+  });
+}
+
+/** A composition shaped for the CLI and the local runtime: the composition plus its clients, data dir and `close`. */
+export function runtimeDeps(composition: Composition, extras: { dataDir: string; clients: LocalDeps['clients']; uploadOrigin: string; close(): void }): LocalDeps {
+  const { settings } = composition;
+  const mailFrom = settings.mail.from ?? '';
+  return Object.assign(composition, {
+    config: {
+      dataDir: extras.dataDir,
+      portalUrl: settings.portalUrl,
+      tableName: settings.tableName,
+      bucketName: settings.bucketName,
+      region: settings.region,
+      maxUploadBytes: settings.maxUploadBytes,
+      mailFrom,
+      uploadOrigin: extras.uploadOrigin,
+      outboxDir: join(extras.dataDir, 'outbox'),
+    },
+    portalUrl: settings.portalUrl,
+    mail: { from: mailFrom },
+    clients: extras.clients,
+    close: extras.close,
+  });
 }

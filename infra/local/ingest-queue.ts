@@ -17,7 +17,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Clock, ObjectStore, SubmissionRepository } from '../../functions/core/ports';
-import { KEY_PREFIX } from '../../functions/core/storage-layout';
+import { INGEST_MAX_RECEIVE_COUNT, KEY_PREFIX } from '../../functions/core/storage-layout';
 import { currentForms, type FormLookup } from '../../functions/core/usecases/form-lookup';
 import { objectCreatedNotification, RECENT_UPLOADS, sweepStalledUploads, type RequeueUpload, type SweepResult, type SweepStalledUploadsInput } from '../../functions/core/usecases/sweep-stalled-uploads';
 import type { S3EventNotification } from './emulators';
@@ -31,7 +31,7 @@ export interface LocalIngestQueueOptions {
   log?: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void };
   /** Messages processed at the same time (default 4). */
   concurrency?: number;
-  /** Receives before a message is dead-lettered (default 3, as the CDK queue). */
+  /** Receives before a message is dead-lettered (default `INGEST_MAX_RECEIVE_COUNT`, as the CDK queue). */
   maxReceives?: number;
   /** Delay before the first redelivery; doubles each time (default 500 ms). */
   backoffMs?: number;
@@ -79,7 +79,7 @@ export function deadLetterDir(dataDir: string): string {
 /** Creates the queue; `enqueue` is what `emulators.onObjectCreated` should call. */
 export function createLocalIngestQueue(options: LocalIngestQueueOptions): LocalIngestQueue {
   const concurrency = options.concurrency ?? 4;
-  const maxReceives = options.maxReceives ?? 3;
+  const maxReceives = options.maxReceives ?? INGEST_MAX_RECEIVE_COUNT;
   const backoffMs = options.backoffMs ?? 500;
   const prefix = options.prefix ?? KEY_PREFIX.uploads;
   const ready: Message[] = [];

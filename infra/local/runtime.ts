@@ -23,7 +23,9 @@ import { safeError, safePath } from '../../functions/handlers/http/safe-path';
 import { createConsolidateHandler } from '../../functions/handlers/consolidate';
 import { createIngestHandler } from '../../functions/handlers/ingest';
 import { createRemindHandler } from '../../functions/handlers/remind';
-import { composeLocal, consoleLog, type LocalDeps, type LocalLog } from './compose';
+import type { Log } from '../../functions/core/log';
+import { KEY_PREFIX } from '../../functions/core/storage-layout';
+import { composeLocal, consoleLog, type LocalDeps } from './compose';
 import { startEmulators, type Emulators } from './emulators';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-gateway';
 import { createLocalIngestQueue, startLocalUploadSweeper, type LocalIngestQueue, type LocalUploadSweeper } from './ingest-queue';
@@ -35,7 +37,7 @@ export interface StartLocalRuntimeOptions {
   /** HTTP port of the portal/API; 0 picks a free one (tests). */
   port: number;
   dataDir: string;
-  log?: LocalLog;
+  log?: Log;
   /** Interface to listen on (default 127.0.0.1: the portal is for this machine). */
   host?: string;
   clock?: Clock;
@@ -128,15 +130,15 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     const seeded = options.seed === false ? false : await seedSampleProvince(deps.units);
     if (seeded) log.info('sample province seeded', { units: SAMPLE_PROVINCE.length });
 
-    const api = createApiHandler({ ...deps, config: { maxUploadBytes: deps.config.maxUploadBytes, portalUrl: url, uploadOrigin: deps.config.uploadOrigin }, logger: deps.log });
-    const ingestHandler = createIngestHandler({ ...deps, catalog, maxUploadBytes: deps.config.maxUploadBytes, log: deps.log });
-    const consolidate = createConsolidateHandler({ ...deps, forms: catalog, log: deps.log });
-    const remind = createRemindHandler({ ...deps, forms: catalog, log: deps.log });
+    const api = createApiHandler(deps.handlers.api);
+    const ingestHandler = createIngestHandler(deps.handlers.ingest);
+    const consolidate = createConsolidateHandler(deps.handlers.consolidate);
+    const remind = createRemindHandler(deps.handlers.remind);
 
     const ingest = createLocalIngestQueue({ handler: (event, context) => ingestHandler(event, context), dataDir: options.dataDir, log, backoffMs: options.ingestBackoffMs });
     const unsubscribe = emulators.onObjectCreated((event) => {
       // Same filter as the S3 → SQS notification in AWS: only raw uploads are ingested.
-      const uploads = { Records: event.Records.filter((r) => decodeURIComponent(r.s3.object.key).startsWith('uploads/')) };
+      const uploads = { Records: event.Records.filter((r) => decodeURIComponent(r.s3.object.key).startsWith(KEY_PREFIX.uploads)) };
       if (uploads.Records.length > 0) ingest.enqueue(uploads);
     });
     cleanup.push(async () => {

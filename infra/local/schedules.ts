@@ -8,7 +8,7 @@
 import { Cron } from 'croner';
 import type { FormDefinition } from '../../functions/core/forms/definition';
 import { TIME_ZONE } from '../../functions/core/periods';
-import type { LocalLog } from './compose';
+import type { Log } from '../../functions/core/log';
 
 export interface ScheduleTargets {
   consolidate(event: { formId: string }): Promise<unknown>;
@@ -37,7 +37,7 @@ const cronAt = (hhmm: string) => {
 };
 
 /** Starts a daily consolidation and reminder job per form. */
-export function startSchedules(forms: readonly FormDefinition[], targets: ScheduleTargets, log: LocalLog, options: { retries?: number; backoffMs?: number } = {}): LocalSchedules {
+export function startSchedules(forms: readonly FormDefinition[], targets: ScheduleTargets, log: Log, options: { retries?: number; backoffMs?: number } = {}): LocalSchedules {
   const retries = options.retries ?? 2;
   const backoffMs = options.backoffMs ?? 30_000;
   const jobs: Array<{ schedule: LocalSchedule; cron: Cron }> = [];

@@ -136,7 +136,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     readLinkSecret: true,
     sendEmail: true,
   },
-  sweep: { table: ['Query'], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
+  sweep: { table: ['Query'], writeKeys: [], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
 };
 
 interface FunctionSizing {

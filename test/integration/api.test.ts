@@ -11,6 +11,7 @@ import { S3FileStore } from '../../functions/adapters/s3-file-store';
 import { StaticSecretSource } from '../../functions/adapters/secrets-manager-secret-source';
 import { loadFormCatalog, type FormCatalog } from '../../functions/core/forms';
 import { signLinkToken, tokenId } from '../../functions/core/links';
+import { silentLog as quiet } from '../../functions/core/log';
 import type { Unit } from '../../functions/core/model';
 import { openPeriod, periodLabel } from '../../functions/core/periods';
 import { systemClock } from '../../functions/core/ports';
@@ -24,7 +25,6 @@ import { httpEvent } from '../unit/portal/http-event';
 const SECRET = 'integration-secret-integration-secret-0123456789';
 const SO_NV: Unit = { code: 'SO-NV', name: 'Sở Nội vụ', type: 'so-nganh', emails: ['snv@example.vn'], active: true, keyVersion: 1 };
 const HU_TH: Unit = { code: 'HU-TH', name: 'Huyện ủy Thạch Hà', type: 'huyen', emails: ['th@example.vn'], active: true, keyVersion: 1 };
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('portal API on the embedded stack', () => {
   let emulators: Emulators;

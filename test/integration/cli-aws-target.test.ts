@@ -4,26 +4,18 @@
  * emulators, reached through the SDK's standard endpoint variables (AWS_ENDPOINT_URL_DYNAMODB),
  * so the test runs the real wire protocol with no AWS account.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyLinkToken } from '../../functions/core/links';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
+import { runTonghop } from '../support/cli';
 
 jest.setTimeout(120_000);
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'tonghop.cjs');
 const SECRET = 'a-deployed-stack-link-secret-0123456789';
 
-function tonghop(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const tonghop = runTonghop;
 
 describe('tonghop CLI', () => {
   describe('on a deployed stack (TONGHOP_TARGET=aws)', () => {

@@ -13,6 +13,7 @@ import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repos
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
 import { computeTotals } from '../../functions/core/consolidation/totals';
 import { ruleCode, type FormCatalog } from '../../functions/core/forms';
+import { silentLog as silent } from '../../functions/core/log';
 import type { FormValues, Unit } from '../../functions/core/model';
 import type { Aggregate } from '../../functions/core/ports';
 import { systemClock } from '../../functions/core/ports';
@@ -22,8 +23,6 @@ import { startEmulators, type Emulators, type S3EventNotification } from '../../
 import { sweepStalledUploads } from '../../functions/core/usecases/sweep-stalled-uploads';
 import { createLocalIngestQueue, listDeadLetters, requeueToLocalQueue, type LocalIngestQueue } from '../../infra/local/ingest-queue';
 import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/ingest/support';
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 // The project-level testTimeout is not applied by jest 30 (a global option); a loaded 2-core machine needs more than 5 s.
 jest.setTimeout(120_000);

@@ -3,6 +3,7 @@
  * a temporary TONGHOP_DATA_DIR, seeding it through the real adapters against the emulators,
  * and running one command while capturing what it prints.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,20 @@ export interface CliRun {
   code: number;
   out: string;
   err: string;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * Runs `npx tonghop <args>` as a child process (bin/tonghop.cjs, as an operator runs it) with
+ * `env` over this process's environment; resolves with its exit code and output.
+ */
+export function runTonghop(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin', 'tonghop.cjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
 }
 
 /** Runs one CLI command in-process, capturing stdout and stderr. */

@@ -4,7 +4,8 @@
  * creation) and hash8 the first 8 hex digits of the report's content hash (so a run with the
  * same figures finds and reuses the workbook it already stored).
  */
-export const REPORTS_PREFIX = 'reports/';
+import { KEY_PREFIX } from '../storage-layout';
+
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface ReportKeyParts {
@@ -19,13 +20,13 @@ const KEY_RE = /^reports\/([a-z0-9-]+)\/([0-9A-Z-]+)\/(\d{8}T\d{6})-([0-9a-f]{8}
 /** The key of a consolidated workbook. */
 export function reportKey(formId: string, period: string, createdAt: Date, contentHash: string): string {
   const stamp = createdAt.toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return `${REPORTS_PREFIX}${formId}/${period}/${stamp}-${contentHash.slice(0, 8)}.xlsx`;
+  return `${KEY_PREFIX.reports}${formId}/${period}/${stamp}-${contentHash.slice(0, 8)}.xlsx`;
 }
 
 /** The listing prefix for a form, or a form and period. */
 export function reportPrefix(formId?: string, period?: string): string {
-  if (!formId) return REPORTS_PREFIX;
-  return period ? `${REPORTS_PREFIX}${formId}/${period}/` : `${REPORTS_PREFIX}${formId}/`;
+  if (!formId) return KEY_PREFIX.reports;
+  return period ? `${KEY_PREFIX.reports}${formId}/${period}/` : `${KEY_PREFIX.reports}${formId}/`;
 }
 
 /** Parses a report key; undefined for anything else under the prefix. */

@@ -22,14 +22,9 @@ import { validateUpload } from '../forms/validate-upload';
 import type { FormDefinition } from '../forms/definition';
 import type { FormValues, Submission, Unit, ValidationIssue, ValidationResult } from '../model';
 import { deadlineFor, parsePeriod, periodLabel, shiftPeriod } from '../periods';
+import type { Log } from '../log';
 import type { Clock, ObjectStore, SubmissionRepository, UnitRepository } from '../ports';
 import { feedbackKey, parseUploadKey } from '../upload-id';
-
-/** The slice of a Powertools `Logger` ingest uses (structured attributes always given). */
-export interface IngestLog {
-  info(message: string, extra: Record<string, unknown>): void;
-  warn(message: string, extra: Record<string, unknown>): void;
-}
 
 export interface IngestUploadDeps {
   submissions: SubmissionRepository;
@@ -39,7 +34,7 @@ export interface IngestUploadDeps {
   clock: Clock;
   /** Upload size limit in bytes (TONGHOP_MAX_UPLOAD_BYTES). */
   maxUploadBytes: number;
-  log?: IngestLog;
+  log?: Log;
 }
 
 export interface IngestUploadInput {

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import type { FileStore } from '../ports';
+import { KEY_PREFIX } from '../storage-layout';
 
 export const UploadIntentSchema = z.object({
   uploadId: z.string(),
@@ -22,7 +23,7 @@ export const UploadIntentSchema = z.object({
 export type UploadIntent = z.infer<typeof UploadIntentSchema>;
 
 /** `intents/<uploadId>.json` (no S3 event notification on this prefix). */
-export const uploadIntentKey = (uploadId: string): string => `intents/${uploadId}.json`;
+export const uploadIntentKey = (uploadId: string): string => `${KEY_PREFIX.intents}${uploadId}.json`;
 
 export async function saveUploadIntent(files: FileStore, intent: UploadIntent): Promise<void> {
   await files.put(uploadIntentKey(intent.uploadId), JSON.stringify(intent), { contentType: 'application/json' });

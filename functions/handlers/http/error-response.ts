@@ -8,18 +8,12 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AppError } from '../../core/errors';
+import type { Log } from '../../core/log';
 import { html, json, type HttpResponse } from './responses';
 import { safeError, safePath } from './safe-path';
 
-/** The slice of a Powertools `Logger` the API uses. */
-export interface ApiLogger {
-  info(message: string, ...extra: Array<Record<string, unknown>>): void;
-  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
-  error(message: string, ...extra: Array<Record<string, unknown>>): void;
-}
-
 export interface ErrorResponseOptions {
-  logger: ApiLogger;
+  logger: Log;
   /** Renders the HTML error page for browser routes. */
   renderErrorPage(error: { statusCode: number; code: string; message: string }): string;
 }

@@ -5,6 +5,7 @@
  */
 import type * as z from 'zod/mini';
 import { InvalidInputError } from '../../core/errors';
+import type { Log } from '../../core/log';
 import type { Clock, FileStore, SecretSource, SubmissionRepository, UnitRepository } from '../../core/ports';
 import { createUpload, CreateUploadBodySchema } from '../../core/usecases/create-upload';
 import { downloadForm } from '../../core/usecases/download-form';
@@ -15,7 +16,6 @@ import { listUnitReports } from '../../core/usecases/list-unit-reports';
 import { resolveUnitLink } from '../../core/usecases/resolve-unit-link';
 import { PORTAL_ASSETS, type StaticAsset } from '../../portal/assets';
 import { renderMessagePage, renderUnitPage } from '../../portal/render-unit-page';
-import type { ApiLogger } from './error-response';
 import { attachment, binary, html, json, redirect, type HttpResponse } from './responses';
 import type { Route, RouteRequest } from './router';
 
@@ -28,7 +28,7 @@ export interface PortalDeps {
   clock: Clock;
   config: { maxUploadBytes: number; portalUrl: string };
   generateForm: GenerateForm;
-  logger: ApiLogger;
+  logger: Log;
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

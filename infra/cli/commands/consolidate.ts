@@ -1,15 +1,14 @@
 /**
  * `npx tonghop consolidate --form <id> --period <kỳ> [--send] [--out <file.xlsx>] [--json]`:
- * the same use case the scheduled Lambda runs, on the local data dir; email goes to the outbox
- * (`<data dir>/outbox/*.eml`).
+ * the same use case the scheduled Lambda runs, with the same dependencies: on the local data dir
+ * email goes to the outbox (`<data dir>/outbox/*.eml`), on `TONGHOP_TARGET=aws` through SES.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatLocalDateTime } from '../../../functions/core/consolidation/email';
-import { consolidateReport, type ConsolidateDeps, type ConsolidateResult } from '../../../functions/core/usecases/consolidate-report';
+import type { FormCatalog } from '../../../functions/core/forms/catalog';
 import type { Clock } from '../../../functions/core/ports';
-import type { LocalDeps } from '../../local/compose';
-import { createOutboxMailer } from '../../local/outbox-mailer';
+import { consolidateReport, type ConsolidateResult } from '../../../functions/core/usecases/consolidate-report';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
 
@@ -25,24 +24,17 @@ Tùy chọn:
   --json          in kết quả dạng JSON
   Kỳ: 2019-03 (tháng), 2019-Q1 (quý), 2019-H1 (6 tháng), 2019 (năm)
 
-Email được ghi vào hộp thư đi <thư mục dữ liệu>/outbox/*.eml (TONGHOP_DATA_DIR, mặc định .local).
+Email được ghi vào hộp thư đi <thư mục dữ liệu>/outbox/*.eml (TONGHOP_DATA_DIR, mặc định .local);
+với TONGHOP_TARGET=aws, email được gửi qua Amazon SES từ TONGHOP_MAIL_FROM.
 Exit: 0 thành công, 1 biểu mẫu/kỳ không hợp lệ hoặc thất bại, 2 sai cú pháp hoặc lỗi đọc/ghi.`;
 
 /**
- * The consolidation/reminder dependencies over the local ones: the same catalog, repositories
- * and ledger, with an outbox mailer that reports each file it writes (the CLI prints them) and,
- * for `remind --date`, another clock.
+ * A consolidation's or reminders' use-case dependencies as the target's composition built them
+ * for the handler (the local outbox, or SES on `TONGHOP_TARGET=aws`: the mailer is never swapped
+ * here), with the catalog loaded and, for `remind --date`, another clock.
  */
-export async function localConsolidationDeps(deps: LocalDeps, options: { clock?: Clock; onEmail?: (file: string) => void } = {}) {
-  const clock = options.clock ?? deps.clock;
-  const maxMessageBytes = process.env.TONGHOP_MAIL_MAX_BYTES ? Number(process.env.TONGHOP_MAIL_MAX_BYTES) : undefined;
-  return {
-    ...deps,
-    forms: await deps.catalog,
-    clock,
-    mailer: createOutboxMailer({ dir: deps.config.outboxDir, clock, onWritten: (file) => options.onEmail?.(file) }),
-    mail: { ...deps.mail, maxMessageBytes },
-  } satisfies ConsolidateDeps & Record<string, unknown>;
+export async function useCaseDeps<D extends { forms: Promise<FormCatalog> | FormCatalog; clock: Clock }>(handlerDeps: D, clock?: Clock) {
+  return { ...handlerDeps, forms: await handlerDeps.forms, clock: clock ?? handlerDeps.clock };
 }
 
 function describe(result: ConsolidateResult, bucket: string, out: string | undefined, emails: string[]): string {
@@ -81,10 +73,13 @@ export const command: CliCommand = {
       if (positionals.length > 0) throw new UsageError(`Thừa tham số: ${positionals.join(' ')}`);
       if (!values.form || !values.period) throw new UsageError('Cần --form <mã biểu mẫu> và --period <kỳ>.');
       const emails: string[] = [];
-      const { result, bucket } = await withLocalDeps(async (local) => {
-        const deps = await localConsolidationDeps(local, { onEmail: (f) => emails.push(f) });
-        return { result: await consolidateReport(deps, { formId: values.form!, period: values.period!, send: values.send === true }), bucket: local.config.bucketName };
-      });
+      const { result, bucket } = await withLocalDeps(
+        async (deps) => ({
+          result: await consolidateReport(await useCaseDeps(deps.handlers.consolidate), { formId: values.form!, period: values.period!, send: values.send === true }),
+          bucket: deps.settings.bucketName,
+        }),
+        { onEmail: (f) => emails.push(f) },
+      );
       const out = values.out ? resolve(values.out) : undefined;
       if (out) await writeFile(out, result.workbook);
       if (values.json) {

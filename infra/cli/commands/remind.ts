@@ -1,12 +1,13 @@
 /**
  * `npx tonghop remind --form <id> [--date yyyy-mm-dd] [--period <kỳ>] [--json]`: today's (or
- * that day's) reminders and late digest, as the daily scheduled run sends them, to the outbox.
+ * that day's) reminders and late digest, as the daily scheduled run sends them: to the outbox
+ * locally, through SES on `TONGHOP_TARGET=aws`.
  */
 import { formatViDate } from '../../../functions/core/format-vi';
 import { reminderRunAt, sendReminders } from '../../../functions/core/usecases/send-reminders';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
-import { localConsolidationDeps } from './consolidate';
+import { useCaseDeps } from './consolidate';
 
 const help = `Gửi email nhắc nộp báo cáo cho các đơn vị chưa nộp, như lịch chạy hằng ngày.
 
@@ -18,7 +19,7 @@ Cách dùng:
 sau hạn, Ban Tổ chức nhận danh sách đơn vị quá hạn chưa nộp.
   --date    chạy như vào ngày này (giờ nhắc của biểu mẫu), mặc định hôm nay
   --period  chỉ kỳ này (mặc định: kỳ đang mở và kỳ trước đó)
-Email được ghi vào <thư mục dữ liệu>/outbox/*.eml.
+Email được ghi vào <thư mục dữ liệu>/outbox/*.eml; với TONGHOP_TARGET=aws, gửi qua Amazon SES.
 Exit: 0 thành công, 1 biểu mẫu không hợp lệ hoặc gửi thất bại, 2 sai cú pháp.`;
 
 const STATUS: Record<string, string> = { sent: 'đã gửi', 'already-sent': 'đã gửi trước đó hôm nay', 'no-email': 'đơn vị chưa có email', failed: 'gửi thất bại', 'no-recipients': 'biểu mẫu chưa có người nhận' };
@@ -32,12 +33,14 @@ export const command: CliCommand = {
       if (!values.form) throw new UsageError('Cần --form <mã biểu mẫu>.');
       if (values.date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(values.date) || Number.isNaN(Date.parse(values.date)))) throw new UsageError(`--date phải có dạng yyyy-mm-dd: ${values.date}`);
       const files: string[] = [];
-      const result = await withLocalDeps(async (local) => {
-        const form = (await local.catalog).require(values.form!);
-        const clock = values.date ? { now: () => reminderRunAt(form, values.date!) } : local.clock;
-        const deps = await localConsolidationDeps(local, { clock, onEmail: (f) => files.push(f) });
-        return sendReminders(deps, { formId: form.id, period: values.period });
-      });
+      const result = await withLocalDeps(
+        async (deps) => {
+          const form = (await deps.catalog).require(values.form!);
+          const clock = values.date ? { now: () => reminderRunAt(form, values.date!) } : undefined;
+          return sendReminders(await useCaseDeps(deps.handlers.remind, clock), { formId: form.id, period: values.period });
+        },
+        { onEmail: (f) => files.push(f) },
+      );
       if (values.json) {
         process.stdout.write(JSON.stringify({ ...result, outbox: files }, null, 2) + '\n');
         return 0;

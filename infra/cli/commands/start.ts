@@ -8,6 +8,7 @@ import { DataDirBusyError } from '../../local/data-dir-lock';
 import { readLiveRuntime } from '../../local/runtime-file';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { UsageError, type CliCommand } from '../command';
+import { nodeVersionNoticeLines } from '../node-version';
 import { reportCliError } from '../context';
 
 const help = `Cách dùng: npm start   (hoặc: npx tonghop start)
@@ -50,6 +51,7 @@ function banner(runtime: LocalRuntime, dataDir: string): string {
     ...runtime.schedules.list().map((s) => `  ${s.kind === 'consolidate' ? 'tổng hợp' : 'nhắc nộp'} ${s.formId}: lần tới ${at(s.nextRun())}`),
     '',
     'Nhấn Ctrl-C để dừng (press Ctrl-C to stop).',
+    ...nodeVersionNoticeLines(),
     '',
   ];
   return lines.join('\n');

@@ -5,7 +5,7 @@ import { localInstant } from '../../../functions/core/periods';
 import { loadForm, makeUnits, memoryDeps, randomValues, rng, submit } from './fixtures';
 
 const context = {} as Context;
-const log = () => ({ lines: [] as Array<[string, Record<string, unknown>]>, info(m: string, e: Record<string, unknown>) { this.lines.push([m, e]); } });
+const log = () => ({ lines: [] as Array<[string, Record<string, unknown> | undefined]>, info(m: string, e?: Record<string, unknown>) { this.lines.push([m, e]); }, debug() {}, warn() {}, error() {} });
 
 describe('consolidate handler', () => {
   describe('daily schedule', () => {

@@ -4,6 +4,7 @@
  * submission is marked failed rather than left pending.
  */
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { silentLog as silent } from '../../../functions/core/log';
 import { INGEST_MAX_RECEIVE_COUNT } from '../../../functions/core/storage-layout';
 import { createIngestHandler, uploadsInMessage } from '../../../functions/handlers/ingest';
 import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
@@ -13,7 +14,6 @@ const PERIOD = '2026-Q1';
 const unit = unitOf('SO-YTE', 'so-nganh', 'Sở Y tế');
 const record = (messageId: string, body: string, receives = 1): SQSRecord =>
   ({ messageId, body, attributes: { ApproximateReceiveCount: String(receives) } }) as unknown as SQSRecord;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function setup() {
   const clock = new FakeClock(new Date('2026-03-10T03:00:00Z'));
@@ -68,12 +68,12 @@ describe('createIngestHandler', () => {
       jest.spyOn(deps.submissions, 'putValues').mockRejectedValue(new Error('ServiceUnavailable'));
       const body = s3Notification(key, '2026-03-10T02:00:00.000Z');
 
-      const second = await handler({ Records: [record('m1', body, INGEST_MAX_RECEIVE_COUNT - 1)] }, {} as Context);
+      const beforeLast = await handler({ Records: [record('m1', body, INGEST_MAX_RECEIVE_COUNT - 1)] }, {} as Context);
       expect((await deps.submissions.get(uploadId))?.status).toBe('pending');
-      const third = await handler({ Records: [record('m1', body, INGEST_MAX_RECEIVE_COUNT)] }, {} as Context);
+      const last = await handler({ Records: [record('m1', body, INGEST_MAX_RECEIVE_COUNT)] }, {} as Context);
 
-      expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-      expect(third.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+      expect(beforeLast.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+      expect(last.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
       expect(await deps.submissions.get(uploadId)).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ code: 'PROCESSING_FAILED' })] });
     });
   });

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
+import { INGEST_MAX_RECEIVE_COUNT } from '../../../functions/core/storage-layout';
 import { createLocalIngestQueue, listDeadLetters } from '../../../infra/local/ingest-queue';
 import type { S3EventNotification } from '../../../infra/local/emulators';
 
@@ -40,7 +41,7 @@ describe('createLocalIngestQueue', () => {
       expect(listDeadLetters(dataDir)).toEqual([]);
     });
 
-    it('dead-letters a message after three failed receives, with its key and reason', async () => {
+    it('dead-letters a message after the queue\'s receive count of failed receives, with its key and reason', async () => {
       let calls = 0;
       const queue = createLocalIngestQueue({
         dataDir, backoffMs: 5,
@@ -51,10 +52,10 @@ describe('createLocalIngestQueue', () => {
       });
       queue.enqueue(event('uploads/f/2026-Q1/U1/b.xlsx'));
       await queue.drain();
-      expect(calls).toBe(3);
+      expect(calls).toBe(INGEST_MAX_RECEIVE_COUNT);
       const dead = listDeadLetters(dataDir);
       expect(dead).toHaveLength(1);
-      expect(dead[0]).toMatchObject({ receives: 3, keys: ['uploads/f/2026-Q1/U1/b.xlsx'], reason: expect.stringContaining('DynamoDB unreachable') });
+      expect(dead[0]).toMatchObject({ receives: INGEST_MAX_RECEIVE_COUNT, keys: ['uploads/f/2026-Q1/U1/b.xlsx'], reason: expect.stringContaining('DynamoDB unreachable') });
     });
   });
 

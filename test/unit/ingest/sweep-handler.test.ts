@@ -15,10 +15,10 @@ import { uploadsInMessage } from '../../../functions/handlers/ingest';
 import { createSweepHandler, SWEEP_LEASE_MS } from '../../../functions/handlers/sweep';
 import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository } from '../../support/in-memory';
 import { FORM_ID, keyFor, testCatalog } from './support';
+import { silentLog as silent } from '../../../functions/core/log';
 
 const NOW = new Date('2026-11-20T03:00:00.000Z');
 const QUEUE_URL = 'https://sqs.ap-southeast-1.amazonaws.com/111122223333/tonghop-ingest';
-const silent = { info: () => undefined, warn: () => undefined };
 
 describe('sweep handler (AWS)', () => {
   const sqs = mockClient(SQSClient);

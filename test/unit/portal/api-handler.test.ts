@@ -1,6 +1,6 @@
 import { generateForm } from '../../../functions/core/forms';
 import { createApiHandler } from '../../../functions/handlers/api';
-import type { ApiLogger } from '../../../functions/handlers/http/error-response';
+import type { Log } from '../../../functions/core/log';
 import { httpEvent } from './http-event';
 import { createWorld, HU_TH, SO_NV, submission } from './world';
 
@@ -10,7 +10,7 @@ function setup() {
   const world = createWorld();
   const lines: string[] = [];
   const record = (level: string) => (message: string, ...extra: Array<Record<string, unknown>>) => void lines.push(`${level} ${message} ${JSON.stringify(extra)}`);
-  const logger: ApiLogger = { info: record('info'), warn: record('warn'), error: record('error') };
+  const logger: Log = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   const handler = createApiHandler({ ...world, config: { ...world.config, uploadOrigin: UPLOAD_ORIGIN }, generateForm, logger });
   const call = async (...args: Parameters<typeof httpEvent>) => {
     const res = await handler(httpEvent(...args));

@@ -1,0 +1,219 @@
+/**
+ * The one composition root. Every runtime builds its dependencies here: the four Lambda entries
+ * (`functions/lambda/*.ts`), the local runtime behind `npm start` and the CLI on either target
+ * (`infra/local/compose.ts`, `infra/cli/aws-deps.ts`). What they pass in is all that differs
+ * between them: the SDK clients (AWS's endpoints or the embedded emulators'), the mailer (SES or
+ * the `.eml` outbox) and the link-secret source (Secrets Manager or the data dir's secret). The
+ * adapters, table and bucket, limits and storage constants are chosen here, once.
+ *
+ * One builder per capability over shared pieces, rather than one function returning everything:
+ * a Lambda bundle then holds only the adapters its capability uses (esbuild drops the builders
+ * and classes an entry never reaches, so ingest bundles no S3 presigner and no SES client);
+ * `composeRuntime` calls them all for the runtimes that serve every capability.
+ *
+ * Lambda-importable: nothing local-only or test-only is imported here.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoOnceLedger } from './adapters/dynamo-once-ledger';
+import { DynamoSubmissionRepository } from './adapters/dynamo-submission-repository';
+import { DynamoUnitRepository } from './adapters/dynamo-unit-repository';
+import { S3FileStore } from './adapters/s3-file-store';
+import { S3ObjectStore } from './adapters/s3-object-store';
+import type { AppSettings } from './config';
+import { ConfigError } from './core/errors';
+import { loadFormCatalog, type FormCatalog } from './core/forms/catalog';
+import type { Log } from './core/log';
+import { systemClock, type Clock, type FileStore, type Mailer, type OnceLedger, type SecretSource, type SubmissionRepository, type UnitRepository } from './core/ports';
+import { INGEST_MAX_RECEIVE_COUNT } from './core/storage-layout';
+import type { ApiDeps } from './handlers/api';
+import type { ConsolidateHandlerDeps } from './handlers/consolidate';
+import type { IngestHandlerDeps } from './handlers/ingest';
+import type { RemindHandlerDeps } from './handlers/remind';
+import type { SweepHandlerDeps } from './handlers/sweep';
+
+/** The SDK clients a runtime created (aws-clients.ts): AWS's endpoints, or the emulators'. */
+export interface Clients {
+  dynamo: DynamoDBDocumentClient;
+  s3: S3Client;
+}
+
+/** What every builder takes. */
+export interface CompositionInput<C extends Partial<Clients> = Clients> {
+  settings: AppSettings;
+  clients: C;
+  log: Log;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** The form catalog, loaded once per runtime; default: loaded from `settings.templatesDir`. */
+  catalog?: Promise<FormCatalog>;
+  /**
+   * The S3 endpoint override (the local emulator), when any: browsers post uploads there and the
+   * portal's CSP allows its origin. Default: the bucket's virtual-hosted AWS origin.
+   */
+  s3Endpoint?: string;
+}
+
+/** Ports every capability shares, over DynamoDB. */
+function records(input: CompositionInput<Pick<Clients, 'dynamo'>>) {
+  const { dynamo } = input.clients;
+  const { tableName } = input.settings;
+  const clock = input.clock ?? systemClock;
+  return {
+    units: new DynamoUnitRepository({ client: dynamo, tableName }),
+    submissions: new DynamoSubmissionRepository({ client: dynamo, tableName, clock }),
+    clock,
+  };
+}
+
+function catalogOf(input: CompositionInput<Partial<Clients>>): Promise<FormCatalog> {
+  if (input.catalog) return input.catalog;
+  const catalog = loadFormCatalog(input.settings.templatesDir);
+  // Whoever awaits the catalog sees a load failure; nobody awaiting must not crash the process.
+  catalog.catch(() => undefined);
+  return catalog;
+}
+
+function onceLedger(input: CompositionInput<Pick<Clients, 'dynamo'>>): OnceLedger {
+  return new DynamoOnceLedger({ client: input.clients.dynamo, tableName: input.settings.tableName, clock: input.clock ?? systemClock });
+}
+
+/** The sender, which anything that sends mail requires; throws `ConfigError` naming the variable. */
+export function requireMailFrom(settings: AppSettings): string {
+  if (!settings.mail.from) throw new ConfigError('Invalid configuration: TONGHOP_MAIL_FROM (the sender, a verified SES identity in AWS) is required to send email');
+  return settings.mail.from;
+}
+
+/** Where browsers post uploads: the S3 endpoint override's origin, or the bucket's own (virtual-hosted). */
+export function uploadOriginFor(settings: AppSettings, s3Endpoint?: string): string {
+  return s3Endpoint ? new URL(s3Endpoint).origin : `https://${settings.bucketName}.s3.${settings.region}.amazonaws.com`;
+}
+
+/** Ingest (S3 → SQS → ingestUpload): an unsigned object store, since ingest hands out no links. */
+export function composeIngest(input: CompositionInput): IngestHandlerDeps {
+  return {
+    ...records(input),
+    files: new S3ObjectStore({ client: input.clients.s3, bucket: input.settings.bucketName }),
+    catalog: catalogOf(input),
+    maxUploadBytes: input.settings.maxUploadBytes,
+    maxReceiveCount: INGEST_MAX_RECEIVE_COUNT,
+    log: input.log,
+  };
+}
+
+/** The portal and its API: presigned uploads and downloads, and signed unit links. */
+export function composeApi(input: CompositionInput & { secrets: SecretSource }): ApiDeps {
+  const { settings } = input;
+  return {
+    ...records(input),
+    files: new S3FileStore({ client: input.clients.s3, bucket: settings.bucketName }),
+    catalog: catalogOf(input),
+    secrets: input.secrets,
+    config: { maxUploadBytes: settings.maxUploadBytes, portalUrl: settings.portalUrl, uploadOrigin: uploadOriginFor(settings, input.s3Endpoint) },
+    logger: input.log,
+  };
+}
+
+/** The consolidation: workbooks in S3 (download links when too big to attach), emailed once per content. */
+export function composeConsolidation(input: CompositionInput & { mailer: Mailer }): ConsolidateHandlerDeps {
+  const { settings } = input;
+  return {
+    ...records(input),
+    files: new S3FileStore({ client: input.clients.s3, bucket: settings.bucketName }),
+    forms: catalogOf(input),
+    ledger: onceLedger(input),
+    mailer: input.mailer,
+    mail: { from: requireMailFrom(settings), maxMessageBytes: settings.mail.maxMessageBytes },
+    log: input.log,
+  };
+}
+
+/** The daily reminders: unit links signed with the link secret, each email once per day. */
+export function composeReminders(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): RemindHandlerDeps {
+  const { settings } = input;
+  return {
+    ...records(input),
+    forms: catalogOf(input),
+    ledger: onceLedger(input),
+    mailer: input.mailer,
+    secrets: input.secrets,
+    portalUrl: settings.portalUrl,
+    mail: { from: requireMailFrom(settings) },
+    log: input.log,
+  };
+}
+
+/**
+ * The upload sweeper: recent uploads listed in S3, their submissions read in DynamoDB, stalled
+ * ones handed to `requeue` (the ingest queue in AWS, the in-process queue locally), its counts to
+ * `metrics` (EMF log lines in AWS).
+ */
+export function composeSweep(input: CompositionInput & Pick<SweepHandlerDeps, 'requeue' | 'metrics'>): SweepHandlerDeps {
+  const { submissions, clock } = records(input);
+  return {
+    files: new S3ObjectStore({ client: input.clients.s3, bucket: input.settings.bucketName }),
+    submissions,
+    clock,
+    forms: catalogOf(input),
+    requeue: input.requeue,
+    metrics: input.metrics,
+    log: input.log,
+  };
+}
+
+/** Every capability, for a runtime that serves them all (the local runtime, the CLI). */
+export interface Composition {
+  settings: AppSettings;
+  catalog: Promise<FormCatalog>;
+  clock: Clock;
+  log: Log;
+  mailer: Mailer;
+  secrets: SecretSource;
+  units: UnitRepository;
+  submissions: SubmissionRepository;
+  files: FileStore;
+  ledger: OnceLedger;
+  /**
+   * The four handlers' dependencies, exactly as the Lambda entries build them. Built on first
+   * use, so a command that sends nothing does not need a sender (`requireMailFrom`).
+   */
+  readonly handlers: { readonly api: ApiDeps; readonly ingest: IngestHandlerDeps; readonly consolidate: ConsolidateHandlerDeps; readonly remind: RemindHandlerDeps };
+}
+
+function memo<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
+/** All four capabilities over one catalog and clock. */
+export function composeRuntime(input: CompositionInput & { mailer: Mailer; secrets: SecretSource }): Composition {
+  const shared = { ...input, clock: input.clock ?? systemClock, catalog: catalogOf(input) };
+  const api = memo(() => composeApi(shared));
+  const ingest = memo(() => composeIngest(shared));
+  const consolidate = memo(() => composeConsolidation(shared));
+  const remind = memo(() => composeReminders(shared));
+  return {
+    ...records(shared),
+    settings: input.settings,
+    catalog: shared.catalog,
+    log: input.log,
+    mailer: input.mailer,
+    secrets: input.secrets,
+    files: new S3FileStore({ client: input.clients.s3, bucket: input.settings.bucketName }),
+    ledger: onceLedger(shared),
+    handlers: {
+      get api() {
+        return api();
+      },
+      get ingest() {
+        return ingest();
+      },
+      get consolidate() {
+        return consolidate();
+      },
+      get remind() {
+        return remind();
+      },
+    },
+  };
+}
