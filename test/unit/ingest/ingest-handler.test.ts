@@ -59,12 +59,13 @@ describe('createIngestHandler', () => {
       expect((await deps.submissions.get(uploadId))?.status).toBe('accepted');
     });
 
-    it('marks the submission failed when the last allowed receive fails', async () => {
+    it('marks the submission failed when the last allowed receive fails, with a fixed Vietnamese message and no exception text', async () => {
       const { deps, handler } = await setup();
       const { bytes } = await workbookFor(unit, PERIOD);
       const { key, uploadId } = keyFor('SO-YTE', PERIOD, '2026-03-10T02:00:00.000Z');
       await deps.files.put(key, bytes);
-      jest.spyOn(deps.submissions, 'putValues').mockRejectedValue(new Error('ServiceUnavailable'));
+      const internal = Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
+      jest.spyOn(deps.submissions, 'putValues').mockRejectedValue(internal);
       const body = s3Notification(key, '2026-03-10T02:00:00.000Z');
 
       const second = await handler({ Records: [record('m1', body, 2)] }, {} as Context);
@@ -73,7 +74,9 @@ describe('createIngestHandler', () => {
 
       expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
       expect(third.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-      expect(await deps.submissions.get(uploadId)).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ code: 'PROCESSING_FAILED' })] });
+      const failed = await deps.submissions.get(uploadId);
+      expect(failed).toMatchObject({ status: 'failed', errors: [{ code: 'PROCESSING_FAILED', severity: 'error', message: expect.stringMatching(/^Hệ thống chưa xử lý được tệp này do sự cố kỹ thuật\./) }] });
+      expect(JSON.stringify(failed)).not.toMatch(/ValidationException|Item size|exceeded/);
     });
   });
 });

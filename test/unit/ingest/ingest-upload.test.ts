@@ -7,7 +7,9 @@ import { computeTotals } from '../../../functions/core/consolidation/totals';
 import type { FormCatalog } from '../../../functions/core/forms';
 import { ruleCode } from '../../../functions/core/forms';
 import { feedbackKey } from '../../../functions/core/upload-id';
-import { ingestUpload, type IngestUploadDeps } from '../../../functions/core/usecases/ingest-upload';
+import { capIssues, ingestUpload, type IngestUploadDeps } from '../../../functions/core/usecases/ingest-upload';
+import { listUnitReports } from '../../../functions/core/usecases/list-unit-reports';
+import { longTextInNumberCells } from '../../fixtures/forms/bad-files';
 import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
 import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from './support';
 
@@ -181,6 +183,32 @@ describe('ingestUpload', () => {
       expect(s.errors[0]!.message).toMatch(/[ạảãáàặẳẵắằậẩẫấầệểễếềịỉĩíìọỏõóòộổỗốồợởỡớờụủũúùựửữứừỵỷỹýỳđ]/i);
     });
 
+    it('refuses 38 number cells of 12,000 characters each with short per-cell errors on a record under 64 KB', async () => {
+      const deps = setup();
+      const { bytes } = await workbookFor(soYTe, PERIOD);
+      const { input, uploadId } = await upload(deps, 'SO-YTE', await longTextInNumberCells(bytes), '2026-03-10T02:00:00.000Z');
+
+      const s = await ingestUpload(deps, input);
+      const stored = await deps.submissions.get(uploadId);
+
+      expect(s.status).toBe('rejected');
+      expect(s.errors).toHaveLength(38);
+      expect(s.errors.every((e) => e.code === 'NOT_A_NUMBER' && e.cell !== undefined && e.message.length < 300)).toBe(true);
+      expect(s.errors[0]!.message).toContain('…');
+      expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThan(64 * 1024);
+      expect(await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).toEqual([]);
+    });
+
+    it('keeps at most 32 KB of issues on the record and counts the rest', () => {
+      const many = Array.from({ length: 150 }, (_, i) => ({ code: 'NOT_A_NUMBER', severity: 'error' as const, message: `Ô C${i + 10}: ${'x'.repeat(500)}`, cell: `C${i + 10}` }));
+
+      const kept = capIssues(many);
+
+      expect(Buffer.byteLength(JSON.stringify(kept))).toBeLessThanOrEqual(32 * 1024);
+      expect(kept.at(-1)).toEqual({ code: 'MORE_ISSUES', severity: 'error', message: `… và ${150 - (kept.length - 1)} mục khác; xem đầy đủ trong tệp phản hồi.` });
+      expect(kept.length).toBeGreaterThan(40);
+    });
+
     it('records an object outside the key layout as failed instead of dropping it', async () => {
       const deps = setup();
       await deps.files.put('uploads/sap-xep-bo-may/2026-Q1/oops.xlsx', Buffer.from('x'));
@@ -191,6 +219,20 @@ describe('ingestUpload', () => {
       expect(s).toMatchObject({ status: 'failed', s3Key: 'uploads/sap-xep-bo-may/2026-Q1/oops.xlsx', errors: [expect.objectContaining({ code: 'UPLOAD_KEY_INVALID' })] });
       expect(again.uploadId).toBe(s.uploadId);
       expect(await deps.submissions.listByFormPeriod('sap-xep-bo-may', '2026-Q1')).toHaveLength(1);
+    });
+
+    it('records a key with ".." segments against no unit, so no unit’s page lists it', async () => {
+      const deps = setup();
+      const key = 'uploads/sap-xep-bo-may/2026-Q1/SO-YTE/../SO-TC/x.xlsx';
+      await deps.files.put(key, Buffer.from('x'));
+
+      const s = await ingestUpload(deps, { bucketKey: key, eventTime: '2026-03-10T02:00:00.000Z' });
+      const pages = await Promise.all([soYTe, soTaiChinh].map((u) => listUnitReports(deps, u)));
+
+      expect(s).toMatchObject({ status: 'failed', unitCode: '-', errors: [expect.objectContaining({ code: 'UPLOAD_KEY_INVALID' })] });
+      expect(pages.flatMap((p) => p.history)).toEqual([]);
+      expect(pages.flatMap((p) => p.reports).filter((r) => r.status !== 'not_submitted' && r.status !== 'late')).toEqual([]);
+      expect(await deps.submissions.listByFormPeriod('sap-xep-bo-may', '2026-Q1')).toEqual([expect.objectContaining({ uploadId: s.uploadId, unitCode: '-' })]);
     });
   });
 
