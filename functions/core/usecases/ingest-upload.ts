@@ -3,9 +3,10 @@
  * with its outcome, the unit's values, the latest-accepted pointer, the (form, period)
  * aggregate and the annotated feedback workbook.
  *
- * Every upload is accounted for: an object outside the key layout, a missing or oversized
- * object, an unknown unit or form all end in a recorded submission (`failed` or `rejected`),
- * never a silent drop.
+ * Every upload is accounted for: an object outside the key layout, one no upload intent issued
+ * (or posted under another key or link), a missing or oversized object, an unknown unit or form
+ * all end in a recorded submission (`failed` or `rejected`), never a silent drop; only an
+ * upload bound to its intent is read and can count.
  *
  * Every step is idempotent, and the submission's final status is written LAST: a crash
  * part-way leaves it `pending`, the queue redelivers the event, and the retry redoes the
@@ -23,8 +24,9 @@ import { validateUpload } from '../forms/validate-upload';
 import type { FormDefinition } from '../forms/definition';
 import type { FormValues, Submission, Unit, ValidationIssue, ValidationResult } from '../model';
 import { deadlineFor, parsePeriod, periodLabel, shiftPeriod } from '../periods';
-import type { Clock, ObjectStore, SubmissionRepository, UnitRepository } from '../ports';
+import type { Clock, ObjectStore, StoredObjectInfo, SubmissionRepository, UnitRepository } from '../ports';
 import { feedbackKey, parseUploadKey } from '../upload-id';
+import { loadUploadIntent, XLSX_CONTENT_TYPE, type UploadIntent } from './upload-intent';
 
 /** The slice of a Powertools `Logger` ingest uses (structured attributes always given). */
 export interface IngestLog {
@@ -61,7 +63,6 @@ export interface IngestUploadInput {
 const MAX_STORED_ISSUES = 200;
 const MAX_STORED_ISSUE_BYTES = 32 * 1024;
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FINAL: ReadonlySet<Submission['status']> = new Set(['accepted', 'rejected']);
 
 const issue = (code: string, message: string, extra: Partial<ValidationIssue> = {}): ValidationIssue => ({ code, severity: 'error', message, ...extra });
@@ -77,9 +78,11 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   const parts = parseUploadKey(input.bucketKey);
   if (!parts) return recordUnreadableKey(deps, input, receivedAt);
 
-  const head = await deps.files.head(input.bucketKey);
+  const [head, intent] = await Promise.all([deps.files.head(input.bucketKey), loadUploadIntent(deps.files, parts.uploadId)]);
+  const binding = bindToIntent(input.bucketKey, parts, intent, head);
   const draft: Submission = {
     ...parts,
+    ...(binding.ok ? {} : binding.owner),
     status: 'pending',
     s3Key: input.bucketKey,
     s3VersionId: input.versionId ?? head?.versionId,
@@ -91,6 +94,7 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
     errors: [],
     warnings: [],
   };
+  if (!binding.ok) return recordUnbound(deps, draft, binding.issue, input.bucketKey);
   const sizeOk = head !== undefined && head.size <= deps.maxUploadBytes;
   // Independent round trips at once: the record (created once per upload), the unit, the bytes (bounded).
   // The baseline lookup is fetched alongside too, for a form with a baseline rule (its failure surfaces only if validation asks for it).
@@ -154,6 +158,41 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
     submission.feedbackKey = await storeFeedback(deps, submission, bytes, result);
   }
   return finish(deps, submission, result.accepted ? 'accepted' : 'rejected', result.errors, result.warnings);
+}
+
+type Binding =
+  | { ok: true }
+  /** `owner`: the intent's unit, form and period when it proves the upload id is that unit's; else no unit. */
+  | { ok: false; owner: Pick<Submission, 'unitCode' | 'formId' | 'period'>; issue: ValidationIssue };
+
+/**
+ * An upload counts only when the portal (or an operator) issued it: an intent for its upload id
+ * with the same unit, form, period and key, and the object carries that intent's link id (the
+ * presigned POST signs both; s3rver enforces neither, so this is the guard locally). The
+ * workbook's own `_tonghop` claim is a cross-check after this, never the proof.
+ */
+function bindToIntent(key: string, parts: { formId: string; period: string; unitCode: string }, intent: UploadIntent | undefined, head: StoredObjectInfo | undefined): Binding {
+  const noOwner = { ...NO_OWNER, formId: parts.formId, period: parts.period };
+  if (!intent) {
+    return { ok: false, owner: noOwner, issue: issue('UPLOAD_NOT_ISSUED', 'Tệp này không được nộp qua đường dẫn nộp báo cáo của đơn vị (hệ thống không cấp lượt nộp này), nên không được tiếp nhận. Vui lòng nộp lại qua đường dẫn được cấp cho đơn vị.') };
+  }
+  // A vanished object carries no metadata: it is reported as not found against the intent's unit.
+  const linkOk = head === undefined || head.metadata?.['link-id'] === intent.linkId;
+  const keyOk = intent.key === key && intent.unitCode === parts.unitCode && intent.formId === parts.formId && intent.period === parts.period;
+  if (linkOk && keyOk) return { ok: true };
+  return {
+    ok: false,
+    owner: linkOk ? { unitCode: intent.unitCode, formId: intent.formId, period: intent.period } : noOwner,
+    issue: issue('UPLOAD_NOT_BOUND', 'Tệp này không khớp với lượt nộp đã cấp (khác đơn vị, biểu mẫu, kỳ báo cáo hoặc đường dẫn nộp), nên không được tiếp nhận. Vui lòng nộp lại qua đường dẫn được cấp cho đơn vị.'),
+  };
+}
+
+/** Records an upload no intent vouches for as rejected (kept in storage, never read, never counted). */
+async function recordUnbound(deps: IngestUploadDeps, draft: Submission, refusal: ValidationIssue, key: string): Promise<Submission> {
+  const { submission: stored } = await deps.submissions.createIfAbsent(draft);
+  if (FINAL.has(stored.status)) return stored;
+  deps.log?.warn('upload not bound to an issued intent', { key, uploadId: draft.uploadId, unitCode: draft.unitCode, code: refusal.code });
+  return finish(deps, { ...draft, ...definedOnly(stored), status: 'pending' }, 'rejected', [refusal]);
 }
 
 /**
@@ -231,7 +270,7 @@ async function storeFeedback(deps: IngestUploadDeps, submission: Submission, byt
     return undefined;
   }
   const key = feedbackKey(submission.uploadId);
-  await deps.files.put(key, workbook, { contentType: XLSX_TYPE });
+  await deps.files.put(key, workbook, { contentType: XLSX_CONTENT_TYPE });
   return key;
 }
 

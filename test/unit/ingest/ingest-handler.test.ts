@@ -6,7 +6,7 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createIngestHandler, uploadsInMessage } from '../../../functions/handlers/ingest';
 import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
-import { keyFor, s3Notification, testCatalog, unitOf, workbookFor } from './support';
+import { s3Notification, testCatalog, unitOf, uploadFor, workbookFor } from './support';
 
 const PERIOD = '2026-Q1';
 const unit = unitOf('SO-YTE', 'so-nganh', 'Sở Y tế');
@@ -47,8 +47,7 @@ describe('createIngestHandler', () => {
     it('reports only the message that failed, and processes the others', async () => {
       const { deps, handler } = await setup();
       const { bytes } = await workbookFor(unit, PERIOD);
-      const { key, uploadId } = keyFor('SO-YTE', PERIOD, '2026-03-10T02:00:00.000Z');
-      await deps.files.put(key, bytes);
+      const { key, uploadId } = await uploadFor(deps.files, 'SO-YTE', PERIOD, bytes, { at: '2026-03-10T02:00:00.000Z' });
       const event: SQSEvent = {
         Records: [record('m-ok', s3Notification(key, '2026-03-10T02:00:00.000Z')), record('m-bad', '{"not":"s3"}'), record('m-test', JSON.stringify({ Event: 's3:TestEvent' }))],
       };
@@ -62,8 +61,7 @@ describe('createIngestHandler', () => {
     it('marks the submission failed when the last allowed receive fails, with a fixed Vietnamese message and no exception text', async () => {
       const { deps, handler } = await setup();
       const { bytes } = await workbookFor(unit, PERIOD);
-      const { key, uploadId } = keyFor('SO-YTE', PERIOD, '2026-03-10T02:00:00.000Z');
-      await deps.files.put(key, bytes);
+      const { key, uploadId } = await uploadFor(deps.files, 'SO-YTE', PERIOD, bytes, { at: '2026-03-10T02:00:00.000Z' });
       const internal = Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
       jest.spyOn(deps.submissions, 'putValues').mockRejectedValue(internal);
       const body = s3Notification(key, '2026-03-10T02:00:00.000Z');
