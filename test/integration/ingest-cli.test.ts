@@ -8,7 +8,7 @@ import { ingestUpload } from '../../functions/core/usecases/ingest-upload';
 import { command } from '../../infra/cli/commands/submissions';
 import { deadLetterDir } from '../../infra/local/ingest-queue';
 import { runCli, seedDataDir, tempDataDir } from '../support/cli';
-import { FORM_ID, keyFor, unitOf, workbookFor } from '../unit/ingest/support';
+import { FORM_ID, keyFor, unitOf, uploadFor, workbookFor } from '../unit/ingest/support';
 
 const PERIOD = '2026-Q1';
 
@@ -31,8 +31,7 @@ describe('tonghop submissions', () => {
       const good = await workbookFor(unit, PERIOD, { seed: 1 });
       const bad = await workbookFor(unit, PERIOD, { seed: 2, change: (v) => void (v.fields['16.so_nguoi'] = Number(v.fields['16.so_nguoi']) + 1) });
       for (const [name, book, at] of [['v1', good, '2026-03-10T01:00:00.000Z'], ['v2', bad, '2026-03-11T01:00:00.000Z']] as const) {
-        const { key, uploadId } = keyFor('SO-YTE', PERIOD, at);
-        await deps.files.put(key, book.bytes);
+        const { key, uploadId } = await uploadFor(deps.files, 'SO-YTE', PERIOD, book.bytes, { at });
         await ingestUpload(deps, { bucketKey: key, eventTime: at });
         ids[name] = uploadId;
       }
