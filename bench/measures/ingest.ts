@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import type { Submission } from '../../functions/core/model';
 import { openPeriod } from '../../functions/core/periods';
 import { UPLOAD_EXPIRES_SECONDS } from '../../functions/core/usecases/create-upload';
-import { issueUploadIntent, uploadMetadata, XLSX_CONTENT_TYPE } from '../../functions/core/usecases/upload-intent';
+import { issueUploadIntent, putUnderIntent } from '../../functions/core/usecases/upload-intent';
 import { filledForm, loadFormKit } from '../lib/forms';
 import type { BenchContext, MeasureGroup, MetricRow } from '../lib/result';
 import { countCalls, startStack, syntheticUnits } from '../lib/stack';
@@ -55,7 +55,7 @@ export const ingestGroup: MeasureGroup = {
           unitCode: unit.code, formId: kit.form.id, period, fileName: 'báo cáo.xlsx', size: files[i]!.length, linkId: 'bench', now: new Date(), expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
         });
         const { uploadId, key } = intent;
-        await deps.files.put(key, files[i]!, { contentType: XLSX_CONTENT_TYPE, metadata: uploadMetadata(intent) });
+        await putUnderIntent(deps.files, intent, files[i]!);
         const body = JSON.stringify({
           Records: [{ eventName: 'ObjectCreated:Post', eventTime: new Date().toISOString(), s3: { bucket: { name: emulators.bucketName }, object: { key: encodeURIComponent(key), size: files[i]!.length } } }],
         });

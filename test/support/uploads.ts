@@ -6,7 +6,7 @@
  */
 import type { ObjectStore } from '../../functions/core/ports';
 import { UPLOAD_EXPIRES_SECONDS } from '../../functions/core/usecases/create-upload';
-import { issueUploadIntent, uploadMetadata, XLSX_CONTENT_TYPE, type UploadIntent } from '../../functions/core/usecases/upload-intent';
+import { issueUploadIntent, putUnderIntent, type UploadIntent } from '../../functions/core/usecases/upload-intent';
 
 export interface IssuedUploadInput {
   formId: string;
@@ -22,7 +22,7 @@ export interface IssuedUploadInput {
 /** Issues the intent and puts the object under its key; returns the key, upload id and intent. */
 export async function putIssuedUpload(files: ObjectStore, input: IssuedUploadInput): Promise<{ key: string; uploadId: string; intent: UploadIntent }> {
   const intent = await issueIntent(files, input);
-  await files.put(intent.key, input.bytes, { contentType: XLSX_CONTENT_TYPE, metadata: uploadMetadata(intent) });
+  await putUnderIntent(files, intent, input.bytes);
   return { key: intent.key, uploadId: intent.uploadId, intent };
 }
 

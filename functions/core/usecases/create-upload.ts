@@ -46,17 +46,8 @@ export async function createUpload(
   input: CreateUploadBody & { unit: Unit; linkId: string },
 ): Promise<CreatedUpload> {
   const now = deps.clock.now();
-  requireReportable(deps.catalog, input.formId, input.period, now);
   const maxBytes = deps.config.maxUploadBytes;
-  if (input.size > maxBytes) {
-    throw new TooLargeError('FILE_TOO_LARGE', `Tệp "${input.fileName}" có dung lượng ${formatMb(input.size)}, vượt quá mức cho phép ${formatMb(maxBytes)}. Vui lòng kiểm tra lại đúng biểu mẫu đã tải về (thường chỉ vài chục KB).`);
-  }
-  if (input.size === 0) {
-    throw new InvalidInputError('FILE_EMPTY', `Tệp "${input.fileName}" rỗng (0 byte). Vui lòng chọn lại tệp báo cáo đã điền.`);
-  }
-  if (!/\.xlsx$/i.test(input.fileName.trim())) {
-    throw new InvalidInputError('FILE_TYPE_INVALID', `Tệp "${input.fileName}" không phải bảng tính Excel .xlsx. Vui lòng nộp đúng biểu mẫu đã tải về; nếu tệp đang ở dạng .xls hoặc .ods, hãy mở bằng Excel/LibreOffice và chọn "Lưu thành" định dạng .xlsx.`);
-  }
+  requireUploadable(deps.catalog, input, maxBytes, now);
   const intent = await issueUploadIntent(deps.files, {
     unitCode: input.unit.code, formId: input.formId, period: input.period, fileName: input.fileName, size: input.size,
     linkId: input.linkId, now, expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
@@ -69,6 +60,23 @@ export async function createUpload(
     metadata: uploadMetadata(intent),
   });
   return { uploadId: intent.uploadId, url: post.url, fields: post.fields, expiresAt: intent.expiresAt, maxBytes };
+}
+
+/**
+ * What every issued upload must be, whoever issues it (the portal, `tonghop submissions upload`):
+ * a reportable form and period, a non-empty .xlsx within the limit. Throws 404, 413 or 400.
+ */
+export function requireUploadable(catalog: FormLookup, input: { formId: string; period: string; fileName: string; size: number }, maxBytes: number, now: Date): void {
+  requireReportable(catalog, input.formId, input.period, now);
+  if (input.size > maxBytes) {
+    throw new TooLargeError('FILE_TOO_LARGE', `Tệp "${input.fileName}" có dung lượng ${formatMb(input.size)}, vượt quá mức cho phép ${formatMb(maxBytes)}. Vui lòng kiểm tra lại đúng biểu mẫu đã tải về (thường chỉ vài chục KB).`);
+  }
+  if (input.size === 0) {
+    throw new InvalidInputError('FILE_EMPTY', `Tệp "${input.fileName}" rỗng (0 byte). Vui lòng chọn lại tệp báo cáo đã điền.`);
+  }
+  if (!/\.xlsx$/i.test(input.fileName.trim())) {
+    throw new InvalidInputError('FILE_TYPE_INVALID', `Tệp "${input.fileName}" không phải bảng tính Excel .xlsx. Vui lòng nộp đúng biểu mẫu đã tải về; nếu tệp đang ở dạng .xls hoặc .ods, hãy mở bằng Excel/LibreOffice và chọn "Lưu thành" định dạng .xlsx.`);
+  }
 }
 
 /** "5 MB", "1,5 MB" (Vietnamese decimal comma). */

@@ -79,6 +79,14 @@ export function uploadMetadata(intent: Pick<UploadIntent, 'linkId' | 'fileName'>
   return { 'link-id': intent.linkId, 'file-name': encodeURIComponent(intent.fileName) };
 }
 
+/**
+ * Puts a file under the intent's key as its presigned POST would leave it (content type and
+ * metadata): for an operator loading a file on a unit's behalf, and for tests and benchmarks.
+ */
+export async function putUnderIntent(files: ObjectStore, intent: UploadIntent, bytes: Buffer): Promise<void> {
+  await files.put(intent.key, bytes, { contentType: XLSX_CONTENT_TYPE, metadata: uploadMetadata(intent) });
+}
+
 /** The intent, or undefined when none was issued (or it is unreadable: treated as unknown). */
 export async function loadUploadIntent(files: ObjectStore, uploadId: string): Promise<UploadIntent | undefined> {
   const body = await files.get(uploadIntentKey(uploadId), { maxBytes: 64 * 1024 });
