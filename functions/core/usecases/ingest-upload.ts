@@ -88,7 +88,8 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
     s3VersionId: input.versionId ?? head?.versionId,
     etag: input.etag ?? head?.etag,
     size: head?.size ?? input.size,
-    fileName: decodeFileName(head?.metadata?.['file-name']),
+    // The name the portal checked when it issued the upload; an unbound object's own metadata, bounded.
+    fileName: binding.ok && intent ? intent.fileName : decodeFileName(head?.metadata?.['file-name']),
     linkId: head?.metadata?.['link-id'],
     receivedAt,
     errors: [],
@@ -376,9 +377,9 @@ function tooLarge(maxBytes: number): ValidationIssue {
 function decodeFileName(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   try {
-    return decodeURIComponent(raw);
+    return quoteText(decodeURIComponent(raw), 255);
   } catch {
-    return raw;
+    return quoteText(raw, 255);
   }
 }
 
