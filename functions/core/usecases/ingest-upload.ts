@@ -90,7 +90,7 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
     size: head?.size ?? input.size,
     // The name the portal checked when it issued the upload; an unbound object's own metadata, bounded.
     fileName: binding.ok && intent ? intent.fileName : decodeFileName(head?.metadata?.['file-name']),
-    linkId: head?.metadata?.['link-id'],
+    linkId: binding.ok && intent ? intent.linkId : head?.metadata?.['link-id']?.slice(0, 100),
     receivedAt,
     errors: [],
     warnings: [],
