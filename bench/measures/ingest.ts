@@ -1,7 +1,7 @@
 /**
  * `ingest_ms_p50`: one accepted `sap-xep-bo-may` workbook through the ingest Lambda's handler
- * (functions/handlers/ingest.ts) in this process, on the embedded stack: head + read from s3rver,
- * validate, store the submission, values, pointer and aggregate in dynalite. The upload itself
+ * (functions/handlers/ingest.ts) in this process, on the embedded stack: head + the upload
+ * intent + read from s3rver, validate, store the submission, values, pointer and aggregate in dynalite. The upload itself
  * (the PUT to S3) is done before the clock starts. Compared with `exceljs_load_ms_p50`, a bare
  * `workbook.xlsx.load()` of the same bytes, interleaved in the same process.
  */
@@ -9,7 +9,8 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import ExcelJS from 'exceljs';
 import type { Submission } from '../../functions/core/model';
 import { openPeriod } from '../../functions/core/periods';
-import { newUploadId, uploadKey } from '../../functions/core/upload-id';
+import { UPLOAD_EXPIRES_SECONDS } from '../../functions/core/usecases/create-upload';
+import { issueUploadIntent, putUnderIntent } from '../../functions/core/usecases/upload-intent';
 import { filledForm, loadFormKit } from '../lib/forms';
 import type { BenchContext, MeasureGroup, MetricRow } from '../lib/result';
 import { countCalls, startStack, syntheticUnits } from '../lib/stack';
@@ -42,10 +43,12 @@ export const ingestGroup: MeasureGroup = {
       type Calls = Map<string, { count: number; ms: number }>;
       const ingestOnce = async (i: number): Promise<{ ms: number; submission?: Submission; calls: Calls }> => {
         const unit = units[i]!;
-        const uploadId = newUploadId();
-        const key = uploadKey({ formId: kit.form.id, period, unitCode: unit.code, uploadId });
-        // The upload, as the browser's presigned POST leaves it: not timed.
-        await deps.files.put(key, files[i]!, { metadata: { 'link-id': 'bench', 'file-name': encodeURIComponent('báo cáo.xlsx') } });
+        // The upload intent the portal issues, then the upload as the browser's presigned POST leaves it: not timed.
+        const intent = await issueUploadIntent(deps.files, {
+          unitCode: unit.code, formId: kit.form.id, period, fileName: 'báo cáo.xlsx', size: files[i]!.length, linkId: 'bench', now: new Date(), expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
+        });
+        const { uploadId, key } = intent;
+        await putUnderIntent(deps.files, intent, files[i]!);
         const body = JSON.stringify({
           Records: [{ eventName: 'ObjectCreated:Post', eventTime: new Date().toISOString(), s3: { bucket: { name: emulators.bucketName }, object: { key: encodeURIComponent(key), size: files[i]!.length } } }],
         });

@@ -6,7 +6,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { FileStore } from '../core/ports';
+import type { FileStore, UploadPostInput } from '../core/ports';
 import { S3ObjectStore, type S3ObjectStoreOptions } from './s3-object-store';
 
 export type S3FileStoreOptions = S3ObjectStoreOptions;
@@ -28,24 +28,29 @@ export function contentDisposition(fileName: string): string {
 
 export class S3FileStore extends S3ObjectStore implements FileStore {
   /**
-   * A presigned POST the browser submits as multipart form data. S3 enforces the exact `key`,
-   * the size range and the expiry; the metadata fields are signed too, so they cannot be
-   * swapped. (s3rver enforces none of this locally: the ingest path re-checks size and identity.)
+   * A presigned POST the browser submits as multipart form data. The policy pins the exact
+   * `key`, the size range, the `Content-Type` and each `x-amz-meta-*` field (`eq`), and S3
+   * enforces it with the expiry: a browser cannot post under another key or swap the link id.
+   * (s3rver enforces none of this locally: ingest re-checks size, key and link against the
+   * upload intent, which is the guard there.)
    */
-  async createUploadPost(input: { key: string; maxBytes: number; expiresInSeconds: number; metadata?: Record<string, string> }) {
-    const metaFields = Object.fromEntries(Object.entries(input.metadata ?? {}).map(([k, v]) => [`x-amz-meta-${k}`, v]));
-    const { url, fields } = await createPresignedPost(this.client, {
+  async createUploadPost(input: UploadPostInput) {
+    const fields: Record<string, string> = {
+      ...(input.contentType ? { 'Content-Type': input.contentType } : {}),
+      ...Object.fromEntries(Object.entries(input.metadata ?? {}).map(([k, v]) => [`x-amz-meta-${k}`, v])),
+    };
+    const { url, fields: signed } = await createPresignedPost(this.client, {
       Bucket: this.bucket,
       Key: input.key,
       Expires: input.expiresInSeconds,
-      Fields: metaFields,
+      Fields: fields,
       Conditions: [
         ['eq', '$key', input.key],
         ['content-length-range', 1, input.maxBytes],
-        ...Object.entries(metaFields).map(([k, v]) => ['eq', `$${k}`, v] as ['eq', string, string]),
+        ...Object.entries(fields).map(([k, v]) => ['eq', `$${k}`, v] as ['eq', string, string]),
       ],
     });
-    return { url, fields };
+    return { url, fields: signed };
   }
 
   async createDownloadUrl(key: string, options: { expiresInSeconds: number; fileName?: string }): Promise<string> {

@@ -16,10 +16,21 @@ export interface ObjectStore {
 
 /** Object storage that also hands out signed links (the portal, consolidation). */
 export interface FileStore extends ObjectStore {
-  /** A browser-usable presigned POST bound to exactly `key`, with a size range and expiry. */
-  createUploadPost(input: { key: string; maxBytes: number; expiresInSeconds: number; metadata?: Record<string, string> }): Promise<{ url: string; fields: Record<string, string> }>;
+  /**
+   * A browser-usable presigned POST bound to exactly `key`, with a size range and expiry; the
+   * content type and each metadata entry (`x-amz-meta-<name>`) are pinned by the policy too.
+   */
+  createUploadPost(input: UploadPostInput): Promise<{ url: string; fields: Record<string, string> }>;
   /** A time-limited GET link, optionally forcing a download file name. */
   createDownloadUrl(key: string, options: { expiresInSeconds: number; fileName?: string }): Promise<string>;
+}
+
+export interface UploadPostInput {
+  key: string;
+  maxBytes: number;
+  expiresInSeconds: number;
+  contentType?: string;
+  metadata?: Record<string, string>;
 }
 
 export interface StoredObjectInfo {

@@ -82,7 +82,7 @@ interface FunctionAccess {
 /**
  * What each function may do, derived from the adapters its Lambda entry composes:
  * - ingest: submissions + units (get/put/update/query); heads and reads the upload (by
- *   version); writes the feedback workbook.
+ *   version) and reads its upload intent; writes the feedback workbook.
  * - api: reads units + submissions (it writes no item: the submission is created by ingest);
  *   signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
  *   upload intents, presigns feedback downloads; reads the link secret.
@@ -100,6 +100,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     writeKeys: [ITEM_KEY_PREFIX.submission, ITEM_KEY_PREFIX.latest, ITEM_KEY_PREFIX.aggregate],
     objects: [
       { prefix: KEY_PREFIX.uploads, actions: ['s3:GetObject', 's3:GetObjectVersion'] },
+      // The upload intent the portal issued: ingest refuses an object no intent binds.
+      { prefix: KEY_PREFIX.intents, actions: ['s3:GetObject'] },
       { prefix: KEY_PREFIX.feedback, actions: ['s3:PutObject'] },
     ],
     listBucket: true,

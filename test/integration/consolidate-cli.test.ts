@@ -11,7 +11,7 @@ import { command as consolidate } from '../../infra/cli/commands/consolidate';
 import { command as remind } from '../../infra/cli/commands/remind';
 import { command as reports } from '../../infra/cli/commands/reports';
 import { runCli as run, seedDataDir, tempDataDir } from '../support/cli';
-import { FORM_ID, keyFor, unitOf, workbookFor } from '../unit/ingest/support';
+import { FORM_ID, unitOf, uploadFor, workbookFor } from '../unit/ingest/support';
 
 const PERIOD = '2019-Q1';
 
@@ -28,8 +28,7 @@ describe('tonghop consolidate / reports / remind', () => {
       const reporting = unitOf('SO-YTE', 'so-nganh', 'Sở Y tế');
       await deps.units.putMany([reporting, unitOf('SO-TC', 'so-nganh', 'Sở Tài chính')]);
       const { bytes } = await workbookFor(reporting, PERIOD, { seed: 3 });
-      const { key } = keyFor(reporting.code, PERIOD, '2019-03-12T02:00:00.000Z');
-      await deps.files.put(key, bytes);
+      const { key } = await uploadFor(deps.files, reporting.code, PERIOD, bytes, { at: '2019-03-12T02:00:00.000Z' });
       await ingestUpload(deps, { bucketKey: key, eventTime: '2019-03-12T02:00:00.000Z', size: bytes.length });
     });
   });

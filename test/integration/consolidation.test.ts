@@ -24,7 +24,7 @@ import { ingestUpload } from '../../functions/core/usecases/ingest-upload';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { OutboxMailer } from '../../infra/local/outbox-mailer';
 import { FakeClock } from '../support/in-memory';
-import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/ingest/support';
+import { FORM_ID, testCatalog, unitOf, uploadFor, workbookFor } from '../unit/ingest/support';
 
 const PERIOD = '2019-Q1';
 
@@ -42,8 +42,7 @@ describe('consolidation (embedded stack)', () => {
 
   async function upload(unit: Unit, at: string, seed: number): Promise<void> {
     const { bytes, values } = await workbookFor(unit, PERIOD, { seed });
-    const { key } = keyFor(unit.code, PERIOD, at);
-    await files.put(key, bytes);
+    const { key } = await uploadFor(files, unit.code, PERIOD, bytes, { at });
     deps.clock.set(at);
     await ingestUpload({ ...deps, catalog, maxUploadBytes: 5 * 1024 * 1024 }, { bucketKey: key, eventTime: at, size: bytes.length });
     accepted.set(unit.code, values);

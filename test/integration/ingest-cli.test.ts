@@ -3,12 +3,13 @@
  * refused and dead-lettered uploads are all visible, with versions and errors.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ingestUpload } from '../../functions/core/usecases/ingest-upload';
 import { command } from '../../infra/cli/commands/submissions';
 import { deadLetterDir } from '../../infra/local/ingest-queue';
 import { runCli, seedDataDir, tempDataDir } from '../support/cli';
-import { FORM_ID, keyFor, unitOf, workbookFor } from '../unit/ingest/support';
+import { FORM_ID, keyFor, unitOf, uploadFor, workbookFor } from '../unit/ingest/support';
 
 const PERIOD = '2026-Q1';
 
@@ -31,8 +32,7 @@ describe('tonghop submissions', () => {
       const good = await workbookFor(unit, PERIOD, { seed: 1 });
       const bad = await workbookFor(unit, PERIOD, { seed: 2, change: (v) => void (v.fields['16.so_nguoi'] = Number(v.fields['16.so_nguoi']) + 1) });
       for (const [name, book, at] of [['v1', good, '2026-03-10T01:00:00.000Z'], ['v2', bad, '2026-03-11T01:00:00.000Z']] as const) {
-        const { key, uploadId } = keyFor('SO-YTE', PERIOD, at);
-        await deps.files.put(key, book.bytes);
+        const { key, uploadId } = await uploadFor(deps.files, 'SO-YTE', PERIOD, book.bytes, { at });
         await ingestUpload(deps, { bucketKey: key, eventTime: at });
         ids[name] = uploadId;
       }
@@ -88,6 +88,33 @@ describe('tonghop submissions', () => {
       const { code, err } = await run(['show', '0000000aa-bbbbbbbbbb']);
       expect(code).toBe(1);
       expect(err).toContain('Không có lần nộp');
+    });
+  });
+
+  describe('upload', () => {
+    it('loads a file on a unit’s behalf through an issued intent, prints the upload id and the status, and audits the operator', async () => {
+      const file = join(temp!.dir, 'bao-cao-so-tc.xlsx');
+      writeFileSync(file, (await workbookFor(unitOf('SO-TC', 'so-nganh', 'Sở Tài chính'), '2026-Q2', { seed: 5 })).bytes);
+
+      const { code, out, err } = await run(['upload', '--unit', 'SO-TC', '--form', FORM_ID, '--period', '2026-Q2', file, '--json']);
+
+      expect(code).toBe(0);
+      const printed = JSON.parse(out) as { uploadId: string; status: string; issuedBy: string; unitCode: string };
+      expect(printed).toMatchObject({ unitCode: 'SO-TC', status: 'accepted', issuedBy: `operator-cli:${userInfo().username}` });
+      const audit = err.split('\n').find((l) => l.includes('operator upload'));
+      expect(JSON.parse(audit!.slice(audit!.indexOf('{')))).toMatchObject({ operator: userInfo().username, unitCode: 'SO-TC', formId: FORM_ID, period: '2026-Q2', uploadId: printed.uploadId });
+      const listed = JSON.parse((await run(['list', '--form', FORM_ID, '--period', '2026-Q2', '--json'])).out) as { submissions: Array<Record<string, unknown>> };
+      expect(listed.submissions).toEqual([expect.objectContaining({ uploadId: printed.uploadId, unitCode: 'SO-TC', status: 'accepted', latest: true })]);
+    });
+
+    it('refuses an unknown unit before storing anything (exit 1)', async () => {
+      const file = join(temp!.dir, 'bao-cao-khac.xlsx');
+      writeFileSync(file, (await workbookFor(unitOf('SO-YTE', 'so-nganh'), '2026-Q2', { seed: 6 })).bytes);
+
+      const { code, err } = await run(['upload', '--unit', 'SO-KHONG-CO', '--form', FORM_ID, '--period', '2026-Q2', file]);
+
+      expect(code).toBe(1);
+      expect(err).toContain('Không có đơn vị báo cáo mã "SO-KHONG-CO"');
     });
   });
 });

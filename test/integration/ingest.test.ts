@@ -22,7 +22,8 @@ import { createIngestHandler } from '../../functions/handlers/ingest';
 import { startEmulators, type Emulators, type S3EventNotification } from '../../infra/local/emulators';
 import { sweepStalledUploads } from '../../functions/core/usecases/sweep-stalled-uploads';
 import { createLocalIngestQueue, listDeadLetters, requeueToLocalQueue, type LocalIngestQueue } from '../../infra/local/ingest-queue';
-import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from '../unit/ingest/support';
+import { longTextInNumberCells } from '../fixtures/forms/bad-files';
+import { FORM_ID, keyFor, testCatalog, unitOf, uploadFor, workbookFor } from '../unit/ingest/support';
 
 // The project-level testTimeout is not applied by jest 30 (a global option); a loaded 2-core machine needs more than 5 s.
 jest.setTimeout(120_000);
@@ -90,8 +91,7 @@ describe('ingest pipeline (embedded stack)', () => {
 
   /** PUTs the workbook as the browser's POST would leave it and waits until ingest has settled. */
   async function uploadAndIngest(unitCode: string, period: string, bytes: Buffer): Promise<{ key: string; uploadId: string }> {
-    const { key, uploadId } = keyFor(unitCode, period);
-    await files.put(key, bytes, { metadata: { 'link-id': 'tok', 'file-name': encodeURIComponent('báo cáo.xlsx') } });
+    const { key, uploadId } = await uploadFor(files, unitCode, period, bytes);
     await eventFor(key);
     await queue.drain();
     return { key, uploadId };
@@ -126,8 +126,7 @@ describe('ingest pipeline (embedded stack)', () => {
 
       const keys = await Promise.all(
         fifty.map(async (u, i) => {
-          const { key } = keyFor(u.code, period);
-          await files.put(key, made[i]!.bytes);
+          const { key } = await uploadFor(files, u.code, period, made[i]!.bytes);
           return key;
         }),
       );
@@ -150,12 +149,10 @@ describe('ingest pipeline (embedded stack)', () => {
       const first = await workbookFor(unit, period, { seed: 11 });
       const second = await workbookFor(unit, period, { seed: 12 });
       autoEnqueue = false;
-      const k1 = keyFor('ORD-01', period);
-      await files.put(k1.key, first.bytes);
+      const k1 = await uploadFor(files, 'ORD-01', period, first.bytes);
       const e1 = await eventFor(k1.key);
       await new Promise((r) => setTimeout(r, 5));
-      const k2 = keyFor('ORD-01', period);
-      await files.put(k2.key, second.bytes);
+      const k2 = await uploadFor(files, 'ORD-01', period, second.bytes);
       const e2 = await eventFor(k2.key);
 
       queue.enqueue(e2);
@@ -189,6 +186,40 @@ describe('ingest pipeline (embedded stack)', () => {
     });
   });
 
+  describe('a hostile upload', () => {
+    it('refuses 38 number cells of 12,000 characters with per-cell errors on a record under 64 KB, nothing dead-lettered', async () => {
+      const period = '2028-Q1';
+      const unit = unitOf('LONG-01', 'so-nganh');
+      await units.putMany([unit]);
+      const { bytes } = await workbookFor(unit, period);
+
+      const { uploadId } = await uploadAndIngest('LONG-01', period, await longTextInNumberCells(bytes));
+
+      const s = await submissions.get(uploadId);
+      expect(s?.status).toBe('rejected');
+      expect(s?.errors.map((e) => e.code)).toEqual(Array.from({ length: 38 }, () => 'NOT_A_NUMBER'));
+      expect(Buffer.byteLength(JSON.stringify(s))).toBeLessThan(64 * 1024);
+      expect(listDeadLetters(dataDir)).toEqual([]);
+    });
+
+    it('refuses a file placed under another unit’s key without an upload intent and never counts it', async () => {
+      const period = '2028-Q2';
+      const victim = unitOf('VIC-01', 'so-nganh');
+      await units.putMany([victim]);
+      const { bytes } = await workbookFor(victim, period);
+      const { key, uploadId } = keyFor('VIC-01', period);
+
+      await files.put(key, bytes);
+      await eventFor(key);
+      await queue.drain();
+
+      expect(await submissions.get(uploadId)).toMatchObject({ status: 'rejected', unitCode: '-', errors: [expect.objectContaining({ code: 'UPLOAD_NOT_ISSUED' })] });
+      expect(await submissions.listByUnit('VIC-01')).toEqual([]);
+      expect(await submissions.getAggregate(FORM_ID, period)).toBeUndefined();
+      expect(listDeadLetters(dataDir)).toEqual([]);
+    });
+  });
+
   describe('a DynamoDB failure part-way', () => {
     it('shows no partial state until the queue’s retry completes the upload', async () => {
       const period = '2027-Q1';
@@ -199,7 +230,7 @@ describe('ingest pipeline (embedded stack)', () => {
       await uploadAndIngest('CRASH-02', period, otherBook.bytes);
       const before = await submissions.getAggregate(FORM_ID, period);
       const book = await workbookFor(unit, period, { seed: 22 });
-      const key = keyFor('CRASH-01', period);
+      let key: { key: string; uploadId: string } = { key: '', uploadId: '' };
       let during: { status?: string; pointers: string[]; aggregate?: Aggregate } | undefined;
       failOnceBeforePointer = async () => {
         during = {
@@ -209,7 +240,7 @@ describe('ingest pipeline (embedded stack)', () => {
         };
       };
 
-      await files.put(key.key, book.bytes);
+      key = await uploadFor(files, 'CRASH-01', period, book.bytes);
       await eventFor(key.key);
       await queue.drain();
 
@@ -227,8 +258,7 @@ describe('ingest pipeline (embedded stack)', () => {
       await units.putMany([unit]);
       const { bytes } = await workbookFor(unit, '2027-Q4', { seed: 41 });
       autoEnqueue = false;
-      const { key, uploadId } = keyFor('LOST-01', '2027-Q4');
-      await files.put(key, bytes);
+      const { key, uploadId } = await uploadFor(files, 'LOST-01', '2027-Q4', bytes);
       await eventFor(key);
       expect(await submissions.get(uploadId)).toBeUndefined();
 

@@ -9,12 +9,12 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { signLinkToken } from '../../functions/core/links';
-import { newUploadId, uploadKey } from '../../functions/core/upload-id';
 import { startEmulators } from '../../infra/local/emulators';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
 import { silentLog } from '../../infra/local/compose';
 import { tempDirs } from '../support/temp-dirs';
+import { putIssuedUpload } from '../support/uploads';
 
 // jest 30 ignores the project-level testTimeout; the shared machine can be slow.
 jest.setTimeout(120_000);
@@ -92,10 +92,8 @@ describe('local runtime', () => {
 
   it('delivers an S3 object-created event for an upload to the ingest handler, which records a submission', async () => {
     runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: silentLog, ingestBackoffMs: 10 });
-    const uploadId = newUploadId();
-    const key = uploadKey({ formId: 'sap-xep-bo-may', period: '2026-Q4', unitCode: 'SO-NV', uploadId });
+    const { uploadId } = await putIssuedUpload(runtime.deps.files, { formId: 'sap-xep-bo-may', period: '2026-Q4', unitCode: 'SO-NV', bytes: Buffer.from('không phải tệp Excel'), fileName: 'bao-cao.xlsx' });
 
-    await runtime.deps.files.put(key, Buffer.from('không phải tệp Excel'), { metadata: { 'file-name': 'bao-cao.xlsx' } });
     await waitFor(async () => (await runtime!.deps.submissions.get(uploadId)) !== undefined);
     await runtime.ingest.drain();
     const submission = await runtime.deps.submissions.get(uploadId);

@@ -169,3 +169,18 @@ export function toRawCell(value: unknown): RawCell {
   }
   return { kind: 'text', value: String(value) };
 }
+
+/** How much of a cell's text (or any text from a file) a message quotes. */
+export const QUOTE_MAX_CHARS = 60;
+
+/**
+ * Text from an uploaded file as a message may quote it: at most `max` characters, cut with "…",
+ * never splitting a character. Messages are stored on the submission record and shown on the
+ * unit's page, so a cell holding thousands of characters must not be repeated in each of them.
+ */
+export function quoteText(text: string, max: number = QUOTE_MAX_CHARS): string {
+  if (text.length <= max) return text;
+  const chars = Array.from(text.slice(0, max * 2));
+  if (chars.length <= max && text.length <= max * 2) return text;
+  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}

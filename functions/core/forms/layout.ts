@@ -290,9 +290,17 @@ export function structureOf(layout: FormLayout): FormStructure {
   };
 }
 
-/** A short hash of the identity and structure of a generated form (detects edits of the hidden part). */
-export function fingerprintOf(formId: string, version: number, unitType: string, structureJson: string): string {
-  return createHash('sha256').update(JSON.stringify([formId, version, unitType, structureJson])).digest('hex').slice(0, 24);
+/**
+ * A short hash of the identity and structure of a generated form: it detects an accidental or
+ * casual edit of the hidden part (it is not keyed, so it proves nothing against someone who
+ * recomputes it; which unit an upload counts for is decided by its upload intent, not by the file).
+ * Metadata format 2 covers the form, version, unit type, unit code, period and structure; format 1
+ * (forms generated before) covered no unit code or period.
+ */
+export function fingerprintOf(identity: { formId: string; version: number; unitType: string; unitCode: string; period: string }, structureJson: string, format: 1 | 2 = 2): string {
+  const { formId, version, unitType, unitCode, period } = identity;
+  const fields = format === 1 ? [formId, version, unitType, structureJson] : [formId, version, unitType, unitCode, period, structureJson];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 24);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,12 @@ import { UNIT_TYPES, type UnitType } from '../model';
 import { fingerprintOf, META_SHEET, type FormStructure } from './layout';
 
 export const META_MARKER = 'tonghop-form';
+/**
+ * The metadata format written next to the marker (B1). Format 2's fingerprint covers the unit
+ * code and period; format 1 files (generated before) are still read, since a unit may hold one
+ * for the open period, and the upload intent, not the file, decides which unit an upload is for.
+ */
+export const META_FORMAT = 2;
 
 /** What the generator records; the fingerprint is derived from it. */
 export type FormMetadataInput = Omit<FormMetadata, 'fingerprint'>;
@@ -58,10 +64,10 @@ const ORDER: Array<keyof FormMetadata> = ['formId', 'version', 'unitCode', 'unit
 /** Writes the metadata sheet (hidden, protected, no password: nothing secret lives there). */
 export async function writeMetadataSheet(workbook: Workbook, input: FormMetadataInput): Promise<Worksheet> {
   const structureJson = JSON.stringify(input.structure);
-  const meta: FormMetadata = { ...input, fingerprint: fingerprintOf(input.formId, input.version, input.unitType, structureJson) };
+  const meta: FormMetadata = { ...input, fingerprint: fingerprintOf(input, structureJson, META_FORMAT) };
   const ws = workbook.addWorksheet(META_SHEET, { state: 'veryHidden' });
   ws.getCell('A1').value = META_MARKER;
-  ws.getCell('B1').value = '1';
+  ws.getCell('B1').value = String(META_FORMAT);
   ORDER.forEach((key, i) => {
     const value = meta[key];
     ws.getCell(i + 2, 1).value = key;
@@ -102,6 +108,7 @@ export function readMetadata(workbook: Workbook): MetadataRead {
   const parsed = MetadataSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const meta = parsed.data as FormMetadata;
-  if (fingerprintOf(meta.formId, meta.version, meta.unitType, structureJson) !== meta.fingerprint) return { ok: false, reason: 'tampered' };
+  const format = cellText(ws, 1, 2) === '1' ? 1 : META_FORMAT;
+  if (fingerprintOf(meta, structureJson, format) !== meta.fingerprint) return { ok: false, reason: 'tampered' };
   return { ok: true, meta };
 }

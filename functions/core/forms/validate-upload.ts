@@ -10,7 +10,7 @@ import type { Worksheet } from 'exceljs';
 import type { FieldValue, FormValues, TableRow, ValidationIssue, ValidationResult } from '../model';
 import { parsePeriod } from '../periods';
 import type { FormCatalog } from './catalog';
-import { readDate, readNumber, readText, toRawCell, normalizeText, type RawCell } from './cell-values';
+import { quoteText, readDate, readNumber, readText, toRawCell, normalizeText, type RawCell } from './cell-values';
 import type { FieldType, FormDefinition } from './definition';
 import { inspectFile, FILE_MESSAGES, type InspectLimits } from './inspect-file';
 import { a1, columnLetter, layoutForm, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
@@ -99,14 +99,14 @@ export async function readWorkbook(wb: ExcelJS.Workbook, options: ValidateUpload
     return refused(
       known
         ? fileError('FORM_VERSION_UNKNOWN', `Biểu mẫu "${known.name}" phiên bản ${meta.version} không còn được hỗ trợ. Hãy tải biểu mẫu mới từ đường dẫn nộp báo cáo.`)
-        : fileError('FORM_UNKNOWN', `Hệ thống không có biểu mẫu "${meta.formId}". Hãy tải biểu mẫu từ đường dẫn nộp báo cáo của đơn vị.`),
+        : fileError('FORM_UNKNOWN', `Hệ thống không có biểu mẫu "${quoteText(meta.formId)}". Hãy tải biểu mẫu từ đường dẫn nộp báo cáo của đơn vị.`),
       ident,
     );
   }
   try {
     parsePeriod(meta.period, form.periodType);
   } catch {
-    return refused(fileError('FORM_METADATA_INVALID', `Kỳ báo cáo ghi trong biểu mẫu ("${meta.period}") không hợp lệ. Hãy tải lại biểu mẫu gốc.`), ident);
+    return refused(fileError('FORM_METADATA_INVALID', `Kỳ báo cáo ghi trong biểu mẫu ("${quoteText(meta.period)}") không hợp lệ. Hãy tải lại biểu mẫu gốc.`), ident);
   }
   const layout = layoutForm(form, meta.unitType);
   const mismatch = structureMismatch(layout, meta.structure);
@@ -263,7 +263,7 @@ class SheetReader {
       this.issue(
         'error',
         'STRUCTURE_COLUMN_MOVED',
-        `Phần "${section}": cột "${text}" không còn ở cột ${letter} (dòng ${row}). Có thể đã chèn, xóa hoặc đổi tên cột. Hãy tải lại biểu mẫu gốc và nhập lại số liệu, không chèn hay xóa cột.`,
+        `Phần "${quoteText(section)}": cột "${quoteText(text)}" không còn ở cột ${letter} (dòng ${row}). Có thể đã chèn, xóa hoặc đổi tên cột. Hãy tải lại biểu mẫu gốc và nhập lại số liệu, không chèn hay xóa cột.`,
         a1(row, col),
       );
     }
@@ -279,7 +279,7 @@ class SheetReader {
           unmapped.add(anchorIndex);
           const [acol, arow, text] = this.meta.structure.anchors[anchorIndex]!;
           const count = this.rowsWithText(acol, text).length;
-          const what = f.rowCode ? `dòng có mã số ${text}` : `dòng "${text}"`;
+          const what = f.rowCode ? `dòng có mã số ${quoteText(text)}` : `dòng "${quoteText(text)}"`;
           const why = count > 1 ? `xuất hiện ${count} lần ở cột ${columnLetter(acol)}, không biết dòng nào đúng` : `không còn ở cột ${columnLetter(acol)} (trước đây ở dòng ${arow})`;
           this.issue(
             'error',
@@ -322,7 +322,7 @@ class SheetReader {
         const parsed = readNumber(raw);
         if (!parsed.ok) {
           if (parsed.reason === 'blank') return blank();
-          const shown = raw.kind === 'text' ? raw.value.trim() : '';
+          const shown = raw.kind === 'text' ? quoteText(raw.value.trim()) : '';
           if (parsed.reason === 'ambiguous') {
             err('NUMBER_AMBIGUOUS', `"${shown}" không rõ là số nguyên có dấu phẩy ngăn cách hàng nghìn hay số thập phân. Hãy nhập số không có dấu ngăn cách (ví dụ 1234), hoặc dùng dấu chấm ngăn cách hàng nghìn (1.234).`);
           } else err('NOT_A_NUMBER', `"${shown}" không phải là ${TYPE_WORDS[spec.type]}. Chỉ nhập chữ số, ví dụ 1.234 hoặc 1234.`);
@@ -370,7 +370,7 @@ class SheetReader {
         if (t === undefined) return blank();
         const choice = (spec.choices ?? []).find((c) => c.toLocaleLowerCase('vi-VN') === t.toLocaleLowerCase('vi-VN'));
         if (!choice) {
-          err('NOT_IN_LIST', `"${t}" không có trong danh sách (${(spec.choices ?? []).join(', ')}).`);
+          err('NOT_IN_LIST', `"${quoteText(t)}" không có trong danh sách (${(spec.choices ?? []).join(', ')}).`);
           return undefined;
         }
         return choice;
@@ -390,7 +390,7 @@ class SheetReader {
         this.issue(
           'error',
           'STRUCTURE_ROW_NOT_FOUND',
-          `Không tìm thấy ${headerRow === undefined ? `dòng tiêu đề của bảng "${t.label}" (cột "${htext}", trước đây ở dòng ${hr})` : `dòng "${ttext}" của bảng "${t.label}" (trước đây ở dòng ${tr})`}. Có thể dòng đã bị xóa hoặc sửa. Hãy tải lại biểu mẫu gốc và nhập lại số liệu.`,
+          `Không tìm thấy ${headerRow === undefined ? `dòng tiêu đề của bảng "${t.label}" (cột "${quoteText(htext)}", trước đây ở dòng ${hr})` : `dòng "${quoteText(ttext)}" của bảng "${t.label}" (trước đây ở dòng ${tr})`}. Có thể dòng đã bị xóa hoặc sửa. Hãy tải lại biểu mẫu gốc và nhập lại số liệu.`,
           a1(headerRow === undefined ? hr : tr, headerRow === undefined ? hc : tc),
           t.key,
         );
@@ -429,7 +429,7 @@ class SheetReader {
             const norm = value.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
             const first = seen.get(norm);
             if (first) {
-              this.issue('error', 'TABLE_DUPLICATE', `Ô ${cell}: "${value}" trùng với ô ${first}. Mỗi ${c.label.toLowerCase()} chỉ ghi một dòng.`, cell, keys[i]);
+              this.issue('error', 'TABLE_DUPLICATE', `Ô ${cell}: "${quoteText(value)}" trùng với ô ${first}. Mỗi ${c.label.toLowerCase()} chỉ ghi một dòng.`, cell, keys[i]);
             } else seen.set(norm, cell);
           }
         }
@@ -441,7 +441,7 @@ class SheetReader {
           if (compare(rule.op, l, rr)) continue;
           const cell = a1(r, recorded.columns[rule.left[0]!] ?? 0);
           const msg = rule.message.replace('{leftValue}', formatNumberVi(l)).replace('{rightValue}', formatNumberVi(rr));
-          this.issue(rule.severity, ruleCode(rule.id), `Ô ${cell} (dòng ${r - firstRow + 1}${typeof row[t.columns[0]!.key] === 'string' ? `, ${row[t.columns[0]!.key]}` : ''}): ${msg}`, cell, `${t.key}.${rule.left[0]}`);
+          this.issue(rule.severity, ruleCode(rule.id), `Ô ${cell} (dòng ${r - firstRow + 1}${typeof row[t.columns[0]!.key] === 'string' ? `, ${quoteText(row[t.columns[0]!.key] as string)}` : ''}): ${msg}`, cell, `${t.key}.${rule.left[0]}`);
         }
         rows.push(row);
       }

@@ -1,18 +1,18 @@
 /**
  * Issues a presigned POST for one upload by one unit: the S3 key is fixed to
  * `uploads/<formId>/<period>/<unitCode>/<uploadId>.xlsx` for the link's unit, the size range
- * to the configured limit, the expiry to 15 minutes; the link id and original file name ride
- * along as signed object metadata. Records an upload intent so the status endpoint can tell
- * "not yet arrived" (pending) from "not yours" (403).
+ * to the configured limit, the content type to .xlsx, the expiry to 15 minutes; the link id and
+ * original file name ride along as signed object metadata. Records an upload intent so the
+ * status endpoint can tell "not yet arrived" (pending) from "not yours" (403), and ingest can
+ * refuse an object that this link did not post under this key.
  */
 import * as z from 'zod/mini';
 import { InvalidInputError, TooLargeError } from '../errors';
 import type { Unit } from '../model';
 import type { Clock, FileStore } from '../ports';
-import { newUploadId, uploadKey } from '../upload-id';
 import type { FormLookup } from './form-lookup';
 import { requireReportable } from './reportable-period';
-import { saveUploadIntent } from './upload-intent';
+import { issueUploadIntent, uploadMetadata, XLSX_CONTENT_TYPE } from './upload-intent';
 
 export const UPLOAD_EXPIRES_SECONDS = 15 * 60;
 
@@ -75,8 +75,28 @@ export async function createUpload(
   input: CreateUploadBody & { unit: Unit; linkId: string },
 ): Promise<CreatedUpload> {
   const now = deps.clock.now();
-  requireReportable(deps.catalog, input.formId, input.period, now);
   const maxBytes = deps.config.maxUploadBytes;
+  requireUploadable(deps.catalog, input, maxBytes, now);
+  const intent = await issueUploadIntent(deps.files, {
+    unitCode: input.unit.code, formId: input.formId, period: input.period, fileName: input.fileName, size: input.size,
+    linkId: input.linkId, now, expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
+  });
+  const post = await deps.files.createUploadPost({
+    key: intent.key,
+    maxBytes,
+    expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
+    contentType: XLSX_CONTENT_TYPE,
+    metadata: uploadMetadata(intent),
+  });
+  return { uploadId: intent.uploadId, url: post.url, fields: post.fields, expiresAt: intent.expiresAt, maxBytes };
+}
+
+/**
+ * What every issued upload must be, whoever issues it (the portal, `tonghop submissions upload`):
+ * a reportable form and period, a non-empty .xlsx within the limit. Throws 404, 413 or 400.
+ */
+export function requireUploadable(catalog: FormLookup, input: { formId: string; period: string; fileName: string; size: number }, maxBytes: number, now: Date): void {
+  requireReportable(catalog, input.formId, input.period, now);
   if (input.size > maxBytes) {
     throw new TooLargeError('FILE_TOO_LARGE', `Tệp "${input.fileName}" có dung lượng ${formatMb(input.size)}, vượt quá mức cho phép ${formatMb(maxBytes)}. Vui lòng kiểm tra lại đúng biểu mẫu đã tải về (thường chỉ vài chục KB).`);
   }
@@ -86,20 +106,6 @@ export async function createUpload(
   if (!/\.xlsx$/i.test(input.fileName.trim())) {
     throw new InvalidInputError('FILE_TYPE_INVALID', `Tệp "${input.fileName}" không phải bảng tính Excel .xlsx. Vui lòng nộp đúng biểu mẫu đã tải về; nếu tệp đang ở dạng .xls hoặc .ods, hãy mở bằng Excel/LibreOffice và chọn "Lưu thành" định dạng .xlsx.`);
   }
-  const uploadId = newUploadId(now);
-  const key = uploadKey({ formId: input.formId, period: input.period, unitCode: input.unit.code, uploadId });
-  const expiresAt = new Date(now.getTime() + UPLOAD_EXPIRES_SECONDS * 1000).toISOString();
-  await saveUploadIntent(deps.files, {
-    uploadId, unitCode: input.unit.code, formId: input.formId, period: input.period, key,
-    fileName: input.fileName, size: input.size, linkId: input.linkId, createdAt: now.toISOString(), expiresAt,
-  });
-  const post = await deps.files.createUploadPost({
-    key,
-    maxBytes,
-    expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
-    metadata: { 'link-id': input.linkId, 'file-name': encodeURIComponent(input.fileName) },
-  });
-  return { uploadId, url: post.url, fields: post.fields, expiresAt, maxBytes };
 }
 
 /** "5 MB", "1,5 MB" (Vietnamese decimal comma). */

@@ -3,9 +3,10 @@
  * with its outcome, the unit's values, the latest-accepted pointer, the (form, period)
  * aggregate and the annotated feedback workbook.
  *
- * Every upload is accounted for: an object outside the key layout, a missing or oversized
- * object, an unknown unit or form all end in a recorded submission (`failed` or `rejected`),
- * never a silent drop.
+ * Every upload is accounted for: an object outside the key layout, one no upload intent issued
+ * (or posted under another key or link), a missing or oversized object, an unknown unit or form
+ * all end in a recorded submission (`failed` or `rejected`), never a silent drop; only an
+ * upload bound to its intent is read and can count.
  *
  * Every step is idempotent, and the submission's final status is written LAST: a crash
  * part-way leaves it `pending`, the queue redelivers the event, and the retry redoes the
@@ -18,13 +19,15 @@ import { computeTotals } from '../consolidation/totals';
 import { TooLargeError } from '../errors';
 import type { FormCatalog } from '../forms/catalog';
 import { buildFeedbackWorkbook } from '../forms/feedback-workbook';
+import { quoteText } from '../forms/cell-values';
 import { validateUpload } from '../forms/validate-upload';
 import type { FormDefinition } from '../forms/definition';
 import type { FormValues, Submission, Unit, ValidationIssue, ValidationResult } from '../model';
 import { deadlineFor, parsePeriod, periodLabel, shiftPeriod } from '../periods';
 import type { Log } from '../log';
-import type { Clock, ObjectStore, SubmissionRepository, UnitRepository } from '../ports';
+import type { Clock, ObjectStore, StoredObjectInfo, SubmissionRepository, UnitRepository } from '../ports';
 import { feedbackKey, parseUploadKey } from '../upload-id';
+import { loadUploadIntent, XLSX_CONTENT_TYPE, type UploadIntent } from './upload-intent';
 
 export interface IngestUploadDeps {
   submissions: SubmissionRepository;
@@ -47,10 +50,14 @@ export interface IngestUploadInput {
   versionId?: string;
 }
 
-/** At most this many errors and warnings are kept on the record (DynamoDB items are ≤ 400 KB); the feedback workbook shows all. */
+/**
+ * At most this many errors and warnings, and this many bytes of them, are kept on the record
+ * (a DynamoDB item is ≤ 400 KB, and the status endpoint returns the record); the feedback
+ * workbook shows all. Messages quote at most `QUOTE_MAX_CHARS` of any text from the file.
+ */
 const MAX_STORED_ISSUES = 200;
+const MAX_STORED_ISSUE_BYTES = 32 * 1024;
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FINAL: ReadonlySet<Submission['status']> = new Set(['accepted', 'rejected']);
 
 const issue = (code: string, message: string, extra: Partial<ValidationIssue> = {}): ValidationIssue => ({ code, severity: 'error', message, ...extra });
@@ -66,20 +73,24 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   const parts = parseUploadKey(input.bucketKey);
   if (!parts) return recordUnreadableKey(deps, input, receivedAt);
 
-  const head = await deps.files.head(input.bucketKey);
+  const [head, intent] = await Promise.all([deps.files.head(input.bucketKey), loadUploadIntent(deps.files, parts.uploadId)]);
+  const binding = bindToIntent(input.bucketKey, parts, intent, head);
   const draft: Submission = {
     ...parts,
+    ...(binding.ok ? {} : binding.owner),
     status: 'pending',
     s3Key: input.bucketKey,
     s3VersionId: input.versionId ?? head?.versionId,
     etag: input.etag ?? head?.etag,
     size: head?.size ?? input.size,
-    fileName: decodeFileName(head?.metadata?.['file-name']),
-    linkId: head?.metadata?.['link-id'],
+    // The name the portal checked when it issued the upload; an unbound object's own metadata, bounded.
+    fileName: binding.ok && intent ? intent.fileName : decodeFileName(head?.metadata?.['file-name']),
+    linkId: binding.ok && intent ? intent.linkId : head?.metadata?.['link-id']?.slice(0, 100),
     receivedAt,
     errors: [],
     warnings: [],
   };
+  if (!binding.ok) return recordUnbound(deps, draft, binding.issue, input.bucketKey);
   const sizeOk = head !== undefined && head.size <= deps.maxUploadBytes;
   // Independent round trips at once: the record (created once per upload), the unit, the bytes (bounded).
   // The baseline lookup is fetched alongside too, for a form with a baseline rule (its failure surfaces only if validation asks for it).
@@ -145,22 +156,59 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   return finish(deps, submission, result.accepted ? 'accepted' : 'rejected', result.errors, result.warnings);
 }
 
+type Binding =
+  | { ok: true }
+  /** `owner`: the intent's unit, form and period when it proves the upload id is that unit's; else no unit. */
+  | { ok: false; owner: Pick<Submission, 'unitCode' | 'formId' | 'period'>; issue: ValidationIssue };
+
+/**
+ * An upload counts only when the portal (or an operator) issued it: an intent for its upload id
+ * with the same unit, form, period and key, and the object carries that intent's link id (the
+ * presigned POST signs both; s3rver enforces neither, so this is the guard locally). The
+ * workbook's own `_tonghop` claim is a cross-check after this, never the proof.
+ */
+function bindToIntent(key: string, parts: { formId: string; period: string; unitCode: string }, intent: UploadIntent | undefined, head: StoredObjectInfo | undefined): Binding {
+  const noOwner = { ...NO_OWNER, formId: parts.formId, period: parts.period };
+  if (!intent) {
+    return { ok: false, owner: noOwner, issue: issue('UPLOAD_NOT_ISSUED', 'Tệp này không được nộp qua đường dẫn nộp báo cáo của đơn vị (hệ thống không cấp lượt nộp này), nên không được tiếp nhận. Vui lòng nộp lại qua đường dẫn được cấp cho đơn vị.') };
+  }
+  // A vanished object carries no metadata: it is reported as not found against the intent's unit.
+  const linkOk = head === undefined || head.metadata?.['link-id'] === intent.linkId;
+  const keyOk = intent.key === key && intent.unitCode === parts.unitCode && intent.formId === parts.formId && intent.period === parts.period;
+  if (linkOk && keyOk) return { ok: true };
+  return {
+    ok: false,
+    owner: linkOk ? { unitCode: intent.unitCode, formId: intent.formId, period: intent.period } : noOwner,
+    issue: issue('UPLOAD_NOT_BOUND', 'Tệp này không khớp với lượt nộp đã cấp (khác đơn vị, biểu mẫu, kỳ báo cáo hoặc đường dẫn nộp), nên không được tiếp nhận. Vui lòng nộp lại qua đường dẫn được cấp cho đơn vị.'),
+  };
+}
+
+/** Records an upload no intent vouches for as rejected (kept in storage, never read, never counted). */
+async function recordUnbound(deps: IngestUploadDeps, draft: Submission, refusal: ValidationIssue, key: string): Promise<Submission> {
+  const { submission: stored } = await deps.submissions.createIfAbsent(draft);
+  if (FINAL.has(stored.status)) return stored;
+  deps.log?.warn('upload not bound to an issued intent', { key, uploadId: draft.uploadId, unitCode: draft.unitCode, code: refusal.code });
+  return finish(deps, { ...draft, ...definedOnly(stored), status: 'pending' }, 'rejected', [refusal]);
+}
+
 /**
  * Marks a still-pending submission `failed` after its last delivery failed (the message goes to
  * the dead-letter queue), so the uploader and `tonghop submissions list` see it instead of a
  * submission that stays pending forever. A redrive from the dead-letter queue processes it again.
  */
-export async function recordIngestFailure(deps: Pick<IngestUploadDeps, 'submissions' | 'clock'>, input: IngestUploadInput, cause: unknown): Promise<void> {
+export async function recordIngestFailure(deps: Pick<IngestUploadDeps, 'submissions' | 'clock' | 'log'>, input: IngestUploadInput, cause: unknown): Promise<void> {
   const parts = parseUploadKey(input.bucketKey);
   if (!parts) return;
   const current = await deps.submissions.get(parts.uploadId);
   if (!current || FINAL.has(current.status)) return;
-  const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  // The exception's text stays in the log (the handler logs it with the message id): it can
+  // name tables, keys and limits, and its size is not ours to bound.
+  deps.log?.warn('submission marked failed after its last delivery', { uploadId: current.uploadId, error: cause instanceof Error ? cause.name : typeof cause });
   await deps.submissions.update({
     ...current,
     status: 'failed',
     processedAt: deps.clock.now().toISOString(),
-    errors: [issue('PROCESSING_FAILED', `Hệ thống chưa xử lý được tệp này do sự cố kỹ thuật (${detail.slice(0, 300)}). Tệp vẫn được lưu; quản trị viên có thể xử lý lại.`)],
+    errors: [issue('PROCESSING_FAILED', 'Hệ thống chưa xử lý được tệp này do sự cố kỹ thuật. Tệp vẫn được lưu; quản trị viên đã được ghi nhận sự cố và có thể xử lý lại.')],
   });
 }
 
@@ -190,11 +238,11 @@ async function checkIdentity(
   if (result.unit !== undefined && result.unit !== parts.unitCode) {
     const other = await deps.units.get(result.unit);
     mismatches.push(
-      issue('UNIT_MISMATCH', `Tệp này là báo cáo của đơn vị ${other?.name ?? result.unit}, không phải của đơn vị ${unit.name}. Vui lòng tải biểu mẫu của đơn vị mình từ đường dẫn được cấp và nộp lại.`),
+      issue('UNIT_MISMATCH', `Tệp này là báo cáo của đơn vị ${quoteText(other?.name ?? result.unit)}, không phải của đơn vị ${unit.name}. Vui lòng tải biểu mẫu của đơn vị mình từ đường dẫn được cấp và nộp lại.`),
     );
   }
   if (result.formId !== undefined && result.formId !== parts.formId) {
-    const embedded = deps.catalog.get(result.formId)?.name ?? result.formId;
+    const embedded = deps.catalog.get(result.formId)?.name ?? quoteText(result.formId);
     mismatches.push(issue('FORM_MISMATCH', `Tệp này là biểu mẫu "${embedded}", không phải biểu mẫu "${form.name}" của đường dẫn nộp.`));
   }
   if (result.period !== undefined && result.period !== parts.period) {
@@ -218,7 +266,7 @@ async function storeFeedback(deps: IngestUploadDeps, submission: Submission, byt
     return undefined;
   }
   const key = feedbackKey(submission.uploadId);
-  await deps.files.put(key, workbook, { contentType: XLSX_TYPE });
+  await deps.files.put(key, workbook, { contentType: XLSX_CONTENT_TYPE });
   return key;
 }
 
@@ -254,29 +302,44 @@ function settle<T>(promise: Promise<T>): Promise<() => T> {
   );
 }
 
+/** The form, period and unit of a record that belongs to no unit (never shown on a unit's page). */
+const NO_OWNER = { formId: '-', period: '-', unitCode: '-' } as const;
+const FORM_SEGMENT = /^[a-z0-9-]{1,64}$/;
+const PERIOD_SEGMENT = /^[0-9A-Z-]{1,16}$/;
+
 const objectNotFound = () => issue('OBJECT_NOT_FOUND', 'Không tìm thấy tệp đã nộp trong kho lưu trữ. Vui lòng nộp lại.');
 
-/** Keeps the first issues and says how many more the feedback workbook lists. */
-function capIssues(issues: ValidationIssue[]): ValidationIssue[] {
-  if (issues.length <= MAX_STORED_ISSUES) return issues;
-  const rest = issues.length - (MAX_STORED_ISSUES - 1);
-  const first = issues[0]!;
+/** Keeps the first issues within the count and byte budgets and says how many more the feedback workbook lists. */
+export function capIssues(issues: ValidationIssue[]): ValidationIssue[] {
+  const sizes = issues.map((i) => Buffer.byteLength(JSON.stringify(i), 'utf8'));
+  if (issues.length <= MAX_STORED_ISSUES && sizes.reduce((sum, n) => sum + n, 0) <= MAX_STORED_ISSUE_BYTES) return issues;
+  // Room is kept for the closing "… và N mục khác" entry.
+  let bytes = 256;
+  let kept = 0;
+  while (kept < issues.length && kept < MAX_STORED_ISSUES - 1 && bytes + sizes[kept]! <= MAX_STORED_ISSUE_BYTES) bytes += sizes[kept++]!;
+  const rest = issues.length - kept;
   return [
-    ...issues.slice(0, MAX_STORED_ISSUES - 1),
-    { code: 'MORE_ISSUES', severity: first.severity, message: `… và ${rest.toLocaleString('vi-VN')} mục khác; xem đầy đủ trong tệp phản hồi.` },
+    ...issues.slice(0, kept),
+    { code: 'MORE_ISSUES', severity: issues[0]!.severity, message: `… và ${rest.toLocaleString('vi-VN')} mục khác; xem đầy đủ trong tệp phản hồi.` },
   ];
 }
 
-/** An object outside `uploads/<form>/<period>/<unit>/<uploadId>.xlsx`: recorded as failed under an id derived from its key and time. */
+/**
+ * An object outside `uploads/<form>/<period>/<unit>/<uploadId>.xlsx`: recorded as failed under an
+ * id derived from its key and time, against no unit. Its unit segment proves nothing
+ * (`uploads/f/p/SO-NV/../SO-YT/x.xlsx` names two units), so it is never listed on a unit's page;
+ * the form and period are kept when they look like ones, so the operator's
+ * `tonghop submissions list` still shows it.
+ */
 async function recordUnreadableKey(deps: IngestUploadDeps, input: IngestUploadInput, receivedAt: string): Promise<Submission> {
   const segments = input.bucketKey.split('/');
   // Never the id found in the key: `feedback/<uploadId>.xlsx` must not overwrite that upload's record.
   const uploadId = syntheticUploadId(receivedAt, input.bucketKey);
   const draft: Submission = {
     uploadId,
-    formId: segments[1] || '-',
-    period: segments[2] || '-',
-    unitCode: segments[3] || '-',
+    ...NO_OWNER,
+    ...(segments[1] && FORM_SEGMENT.test(segments[1]) ? { formId: segments[1] } : {}),
+    ...(segments[2] && PERIOD_SEGMENT.test(segments[2]) ? { period: segments[2] } : {}),
     status: 'pending',
     s3Key: input.bucketKey,
     s3VersionId: input.versionId,
@@ -289,7 +352,7 @@ async function recordUnreadableKey(deps: IngestUploadDeps, input: IngestUploadIn
   const { submission } = await deps.submissions.createIfAbsent(draft);
   deps.log?.warn('object outside the upload key layout', { key: input.bucketKey, uploadId });
   return finish(deps, { ...draft, ...definedOnly(submission) }, 'failed', [
-    issue('UPLOAD_KEY_INVALID', `Tệp "${input.bucketKey}" không nằm đúng vị trí của một lần nộp báo cáo (uploads/<biểu mẫu>/<kỳ>/<đơn vị>/<mã nộp>.xlsx) nên không xử lý được.`),
+    issue('UPLOAD_KEY_INVALID', `Tệp "${quoteText(input.bucketKey, 120)}" không nằm đúng vị trí của một lần nộp báo cáo (uploads/<biểu mẫu>/<kỳ>/<đơn vị>/<mã nộp>.xlsx) nên không xử lý được.`),
   ]);
 }
 
@@ -309,9 +372,9 @@ function tooLarge(maxBytes: number): ValidationIssue {
 function decodeFileName(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   try {
-    return decodeURIComponent(raw);
+    return quoteText(decodeURIComponent(raw), 255);
   } catch {
-    return raw;
+    return quoteText(raw, 255);
   }
 }
 
@@ -319,7 +382,7 @@ function safeLabel(period: string): string {
   try {
     return periodLabel(period).replace(/^./, (c) => c.toLowerCase());
   } catch {
-    return `kỳ ${period}`;
+    return `kỳ ${quoteText(period)}`;
   }
 }
 

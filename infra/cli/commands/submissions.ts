@@ -4,11 +4,18 @@
  * refused and failed ones included — plus the ingest messages that ended in the dead-letter
  * queue (the local dead-letter folder, or on AWS the deployed queue: infra/cli/aws-dead-letters.ts),
  * so nothing that was uploaded is invisible.
+ * `tonghop submissions upload --unit <mã> --form <id> --period <kỳ> <tệp.xlsx>`: an operator
+ * loads a file on a unit's behalf through a proper upload intent (ingest refuses any other).
  */
+import { readFile, stat } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import type { Submission, ValidationIssue } from '../../../functions/core/model';
 import { NotFoundError } from '../../../functions/core/errors';
 import { parsePeriod, TIME_ZONE } from '../../../functions/core/periods';
 import { parseUploadKey } from '../../../functions/core/upload-id';
+import { ingestUpload } from '../../../functions/core/usecases/ingest-upload';
+import { operatorUpload } from '../../../functions/core/usecases/operator-upload';
 import { listDeadLetters, type DeadLetter } from '../../local/ingest-queue';
 import { listAwsDeadLetters } from '../aws-dead-letters';
 import { UsageError, type CliCommand } from '../command';
@@ -17,6 +24,7 @@ import { parseCliArgs, subcommands, withLocalDeps } from '../context';
 const help = `Cách dùng:
   npx tonghop submissions list --form <biểu mẫu> --period <kỳ> [--unit <mã đơn vị>] [--json]
   npx tonghop submissions show <mã lần nộp> [--json]
+  npx tonghop submissions upload --unit <mã đơn vị> --form <biểu mẫu> --period <kỳ> <tệp.xlsx> [--wait <giây>] [--json]
 
 Các lần nộp báo cáo và kết quả xử lý.
 
@@ -28,10 +36,16 @@ Các lần nộp báo cáo và kết quả xử lý.
                    "receivedAt", "late", "errors", "warnings", "fileName", "latest" }],
                    "deadLetters": [{ "file", "failedAt", "receives", "keys", "reason" }] }
   show   Một lần nộp: đơn vị, phiên bản, trạng thái, tệp, và từng lỗi/cảnh báo kèm ô.
+  upload Nộp thay một đơn vị (ví dụ đơn vị gửi tệp qua thư): cấp lượt nộp cho đơn vị, biểu mẫu
+         và kỳ như cổng nộp báo cáo (ghi người cấp: operator-cli:<tài khoản máy>), đưa tệp lên
+         kho, in mã lần nộp, rồi chờ kết quả xử lý (--wait, mặc định 60 giây; 0: không chờ).
+         Tệp được kiểm tra như mọi lần nộp khác và chỉ được tính khi được chấp nhận.
+         --json: { "uploadId", "key", "unitCode", "formId", "period", "issuedBy", "status", "errors", "warnings" }
 
 Trạng thái: accepted (được chấp nhận), rejected (bị từ chối: lỗi trong tệp), failed (hệ thống chưa
 xử lý được), pending (đang xử lý). Ví dụ kỳ: 2026-Q1, 2026-02.
-Exit: 0 thành công, 1 không tìm thấy lần nộp, 2 sai cú pháp hoặc lỗi đọc dữ liệu.`;
+Exit: 0 thành công (upload: được chấp nhận hoặc còn đang xử lý), 1 không tìm thấy lần nộp hoặc
+tệp nộp thay bị từ chối, 2 sai cú pháp hoặc lỗi đọc dữ liệu.`;
 
 const STATUS_LABEL: Record<Submission['status'], string> = {
   accepted: 'chấp nhận',
@@ -182,4 +196,78 @@ function printIssues(title: string, issues: ValidationIssue[], out: NodeJS.Writa
   }
 }
 
-export const command: CliCommand = subcommands('submissions', help, { list, show });
+/** Files larger than this are not even read (the upload limit is far smaller; the use case gives the exact message). */
+const READ_LIMIT_BYTES = 64 * 1024 * 1024;
+
+async function upload(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, {
+    unit: { type: 'string' },
+    form: { type: 'string' },
+    period: { type: 'string' },
+    wait: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const [file, ...extra] = positionals;
+  if (!values.unit || !values.form || !values.period || !file || extra.length > 0) {
+    throw new UsageError('Cần --unit <mã đơn vị> --form <biểu mẫu> --period <kỳ> và đúng một tệp .xlsx, ví dụ: --unit SO-NV --form sap-xep-bo-may --period 2026-Q1 bao-cao.xlsx');
+  }
+  const waitSeconds = values.wait === undefined ? 60 : Number(values.wait);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new UsageError(`--wait phải là số giây (0 trở lên), không phải "${values.wait}".`);
+  if ((await stat(file)).size > READ_LIMIT_BYTES) throw new UsageError(`Tệp "${basename(file)}" quá lớn để là một biểu mẫu báo cáo.`);
+  const bytes = await readFile(file);
+  const operator = operatorName();
+
+  const outcome = await withLocalDeps(async (deps, context) => {
+    const catalog = await deps.catalog;
+    const intent = await operatorUpload(
+      { catalog, units: deps.units, files: deps.files, clock: deps.clock, config: deps.config },
+      { unitCode: values.unit!, formId: values.form!, period: values.period!, fileName: basename(file), bytes, operator },
+    );
+    // The audit line: who loaded what for whom (an operator action, never a token).
+    deps.log.info('operator upload', { operator, unitCode: intent.unitCode, formId: intent.formId, period: intent.period, uploadId: intent.uploadId, target: context.target, size: bytes.length });
+    if (context.target === 'local' && !context.running) {
+      // No `npm start` consumes the object-created event: ingest here, as the runtime would.
+      await ingestUpload(
+        { submissions: deps.submissions, files: deps.files, units: deps.units, catalog, clock: deps.clock, maxUploadBytes: deps.config.maxUploadBytes, log: deps.log },
+        { bucketKey: intent.key, eventTime: deps.clock.now().toISOString(), size: bytes.length },
+      );
+    }
+    const deadline = Date.now() + waitSeconds * 1000;
+    let submission = await deps.submissions.get(intent.uploadId);
+    while ((!submission || submission.status === 'pending') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      submission = await deps.submissions.get(intent.uploadId);
+    }
+    return { intent, submission };
+  });
+
+  const { intent, submission: s } = outcome;
+  const status = s?.status ?? 'pending';
+  if (values.json) {
+    process.stdout.write(
+      JSON.stringify({ uploadId: intent.uploadId, key: intent.key, unitCode: intent.unitCode, formId: intent.formId, period: intent.period, issuedBy: intent.issuedBy, status, errors: s?.errors ?? [], warnings: s?.warnings ?? [] }, null, 2) + '\n',
+    );
+  } else {
+    const out = process.stdout;
+    out.write(`Đã nộp thay đơn vị ${intent.unitCode}: biểu mẫu ${intent.formId}, kỳ ${intent.period}.\n`);
+    out.write(`  Mã lần nộp:  ${intent.uploadId}\n  Lưu tại:     ${intent.key}\n`);
+    out.write(`  Trạng thái:  ${STATUS_LABEL[status]} (${status})${s?.version ? `, lần nộp thứ ${s.version}` : ''}\n`);
+    if (status === 'pending') out.write(`  Chưa có kết quả; xem sau: npx tonghop submissions show ${intent.uploadId}\n`);
+    if (s) {
+      printIssues('Lỗi', s.errors, out);
+      printIssues('Cảnh báo', s.warnings, out);
+    }
+  }
+  return status === 'rejected' || status === 'failed' ? 1 : 0;
+}
+
+/** The OS account running the CLI (recorded on the intent and in the audit line). */
+function operatorName(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+}
+
+export const command: CliCommand = subcommands('submissions', help, { list, show, upload });

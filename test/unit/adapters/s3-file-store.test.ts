@@ -99,18 +99,26 @@ describe('S3FileStore', () => {
   });
 
   describe('createUploadPost', () => {
-    it('binds the key, size range and metadata in the signed policy', async () => {
-      const post = await store.createUploadPost({ key: 'uploads/f/2026-Q1/U/id.xlsx', maxBytes: 5_000_000, expiresInSeconds: 900, metadata: { 'link-id': 'L1' } });
-      const policy = JSON.parse(Buffer.from(post.fields.Policy ?? '', 'base64').toString('utf8'));
+    it('pins the exact key, size range, Content-Type and every x-amz-meta-* field in the signed policy', async () => {
+      const post = await store.createUploadPost({
+        key: 'uploads/f/2026-Q1/U/id.xlsx', maxBytes: 5_000_000, expiresInSeconds: 900,
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        metadata: { 'link-id': 'L1', 'file-name': 'B%C3%A1o%20c%C3%A1o.xlsx' },
+      });
+      const policy = JSON.parse(Buffer.from(post.fields.Policy ?? '', 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
 
-      expect(post.fields).toMatchObject({ key: 'uploads/f/2026-Q1/U/id.xlsx', 'x-amz-meta-link-id': 'L1' });
+      expect(post.fields).toMatchObject({ 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'x-amz-meta-file-name': 'B%C3%A1o%20c%C3%A1o.xlsx' });
       expect(policy.conditions).toEqual(
         expect.arrayContaining([
           ['eq', '$key', 'uploads/f/2026-Q1/U/id.xlsx'],
           ['content-length-range', 1, 5_000_000],
+          ['eq', '$Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
           ['eq', '$x-amz-meta-link-id', 'L1'],
+          ['eq', '$x-amz-meta-file-name', 'B%C3%A1o%20c%C3%A1o.xlsx'],
         ]),
       );
+      // No prefix condition would let the browser choose another key.
+      expect(policy.conditions).not.toEqual(expect.arrayContaining([expect.arrayContaining(['starts-with'])]));
     });
   });
 

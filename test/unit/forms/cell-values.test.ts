@@ -1,4 +1,4 @@
-import { parseNumberText, readDate, readNumber, toRawCell } from '../../../functions/core/forms/cell-values';
+import { parseNumberText, quoteText, readDate, readNumber, toRawCell } from '../../../functions/core/forms/cell-values';
 
 describe('parseNumberText', () => {
   describe('reads Vietnamese number notation', () => {
@@ -62,5 +62,23 @@ describe('readDate', () => {
   });
   it.each(['31/02/2026', 'hôm nay', '2026/13/01'])('rejects %j', (value) => {
     expect(readDate(toRawCell(value))).toEqual({ ok: false, reason: 'not-date' });
+  });
+});
+
+describe('quoteText', () => {
+  it('keeps short text as typed', () => {
+    expect(quoteText('12 người (tạm tính)')).toBe('12 người (tạm tính)');
+  });
+
+  it('cuts long text to 60 characters with "…", so a message never repeats a whole cell', () => {
+    const quoted = quoteText('Số liệu đang chờ tổng hợp. '.repeat(500));
+    expect(Array.from(quoted)).toHaveLength(60);
+    expect(quoted.endsWith('…')).toBe(true);
+    expect(quoted.startsWith('Số liệu đang chờ tổng hợp.')).toBe(true);
+  });
+
+  it('never splits a character made of two UTF-16 units', () => {
+    const quoted = quoteText('𝟏'.repeat(100));
+    expect(quoted).toBe(`${'𝟏'.repeat(59)}…`);
   });
 });

@@ -3,6 +3,7 @@
  * cells, numbers typed as text and moved rows still read right; what it cannot map it names
  * precisely. Values are read the way people type them; cached formula values are used.
  */
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { createFormCatalog, validateUpload, META_SHEET } from '../../../functions/core/forms';
 import { parseFormDefinition } from '../../../functions/core/forms/definition';
@@ -41,6 +42,35 @@ describe('validateUpload reading a form', () => {
       });
       const result = await validate(bytes);
       expect(result.errors).toEqual([expect.objectContaining({ code: 'FORM_METADATA_INVALID' })]);
+    });
+
+    it.each([
+      ['unit code', 'unitCode', 'SO-KHAC'],
+      ['period', 'period', '2025-Q4'],
+    ])('refuses a file whose hidden %s was edited (the fingerprint covers it)', async (_what, key, value) => {
+      const bytes = await edit(await filledHuyen(), (wb) => {
+        wb.getWorksheet(META_SHEET)!.eachRow((row) => {
+          if (row.getCell(1).value === key) row.getCell(2).value = value;
+        });
+      });
+      const result = await validate(bytes);
+      expect(result.errors).toEqual([expect.objectContaining({ code: 'FORM_METADATA_INVALID' })]);
+    });
+
+    it('still reads a form generated before the fingerprint covered unit and period (metadata format 1)', async () => {
+      const bytes = await edit(await filledHuyen(), (wb) => {
+        const meta = wb.getWorksheet(META_SHEET)!;
+        const text: Record<string, string> = {};
+        meta.eachRow((row) => void (text[String(row.getCell(1).value)] = String(row.getCell(2).value)));
+        // The format-1 generator: B1 "1", a fingerprint of form, version, unit type and structure only.
+        const old = createHash('sha256').update(JSON.stringify([text.formId, Number(text.version), text.unitType, text.structure])).digest('hex').slice(0, 24);
+        meta.getCell('B1').value = '1';
+        meta.eachRow((row) => {
+          if (row.getCell(1).value === 'fingerprint') row.getCell(2).value = old;
+        });
+      });
+      const result = await validate(bytes);
+      expect(result).toEqual(expect.objectContaining({ accepted: true, unit: 'TEST-HUYEN', period: '2026-Q1' }));
     });
 
     it('still reads a file of an older version when a newer one is published', async () => {

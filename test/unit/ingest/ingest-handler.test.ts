@@ -8,7 +8,7 @@ import { silentLog as silent } from '../../../functions/core/log';
 import { INGEST_MAX_RECEIVE_COUNT } from '../../../functions/core/storage-layout';
 import { createIngestHandler, uploadsInMessage } from '../../../functions/handlers/ingest';
 import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
-import { keyFor, s3Notification, testCatalog, unitOf, workbookFor } from './support';
+import { s3Notification, testCatalog, unitOf, uploadFor, workbookFor } from './support';
 
 const PERIOD = '2026-Q1';
 const unit = unitOf('SO-YTE', 'so-nganh', 'Sở Y tế');
@@ -48,8 +48,7 @@ describe('createIngestHandler', () => {
     it('reports only the message that failed, and processes the others', async () => {
       const { deps, handler } = await setup();
       const { bytes } = await workbookFor(unit, PERIOD);
-      const { key, uploadId } = keyFor('SO-YTE', PERIOD, '2026-03-10T02:00:00.000Z');
-      await deps.files.put(key, bytes);
+      const { key, uploadId } = await uploadFor(deps.files, 'SO-YTE', PERIOD, bytes, { at: '2026-03-10T02:00:00.000Z' });
       const event: SQSEvent = {
         Records: [record('m-ok', s3Notification(key, '2026-03-10T02:00:00.000Z')), record('m-bad', '{"not":"s3"}'), record('m-test', JSON.stringify({ Event: 's3:TestEvent' }))],
       };
@@ -60,12 +59,12 @@ describe('createIngestHandler', () => {
       expect((await deps.submissions.get(uploadId))?.status).toBe('accepted');
     });
 
-    it('marks the submission failed when the last receive the deployed queue allows fails', async () => {
+    it('marks the submission failed when the last allowed receive fails, with a fixed Vietnamese message and no exception text', async () => {
       const { deps, handler } = await setup();
       const { bytes } = await workbookFor(unit, PERIOD);
-      const { key, uploadId } = keyFor('SO-YTE', PERIOD, '2026-03-10T02:00:00.000Z');
-      await deps.files.put(key, bytes);
-      jest.spyOn(deps.submissions, 'putValues').mockRejectedValue(new Error('ServiceUnavailable'));
+      const { key, uploadId } = await uploadFor(deps.files, 'SO-YTE', PERIOD, bytes, { at: '2026-03-10T02:00:00.000Z' });
+      const internal = Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
+      jest.spyOn(deps.submissions, 'putValues').mockRejectedValue(internal);
       const body = s3Notification(key, '2026-03-10T02:00:00.000Z');
 
       const beforeLast = await handler({ Records: [record('m1', body, INGEST_MAX_RECEIVE_COUNT - 1)] }, {} as Context);
@@ -74,7 +73,9 @@ describe('createIngestHandler', () => {
 
       expect(beforeLast.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
       expect(last.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-      expect(await deps.submissions.get(uploadId)).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ code: 'PROCESSING_FAILED' })] });
+      const failed = await deps.submissions.get(uploadId);
+      expect(failed).toMatchObject({ status: 'failed', errors: [{ code: 'PROCESSING_FAILED', severity: 'error', message: expect.stringMatching(/^Hệ thống chưa xử lý được tệp này do sự cố kỹ thuật\./) }] });
+      expect(JSON.stringify(failed)).not.toMatch(/ValidationException|Item size|exceeded/);
     });
   });
 });

@@ -6,10 +6,14 @@
 import { computeTotals } from '../../../functions/core/consolidation/totals';
 import type { FormCatalog } from '../../../functions/core/forms';
 import { ruleCode } from '../../../functions/core/forms';
-import { feedbackKey } from '../../../functions/core/upload-id';
-import { ingestUpload, type IngestUploadDeps } from '../../../functions/core/usecases/ingest-upload';
+import { feedbackKey, uploadKey } from '../../../functions/core/upload-id';
+import { uploadMetadata } from '../../../functions/core/usecases/upload-intent';
+import { capIssues, ingestUpload, type IngestUploadDeps } from '../../../functions/core/usecases/ingest-upload';
+import { listUnitReports } from '../../../functions/core/usecases/list-unit-reports';
+import { longTextInNumberCells } from '../../fixtures/forms/bad-files';
+import { issueIntent } from '../../support/uploads';
 import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
-import { FORM_ID, keyFor, testCatalog, unitOf, workbookFor } from './support';
+import { FORM_ID, keyFor, testCatalog, unitOf, uploadFor, workbookFor } from './support';
 
 const PERIOD = '2026-Q1';
 const soYTe = unitOf('SO-YTE', 'so-nganh', 'Sở Y tế');
@@ -34,8 +38,7 @@ function setup(overrides: { files?: InMemoryFileStore; submissions?: InMemorySub
 }
 
 async function upload(deps: ReturnType<typeof setup>, unitCode: string, bytes: Buffer, at: string, period = PERIOD) {
-  const { key, uploadId } = keyFor(unitCode, period, at);
-  await deps.files.put(key, bytes, { metadata: { 'link-id': 'tok-1', 'file-name': encodeURIComponent('Báo cáo quý 1.xlsx') } });
+  const { key, uploadId } = await uploadFor(deps.files, unitCode, period, bytes, { at, linkId: 'tok-1', fileName: 'Báo cáo quý 1.xlsx' });
   return { key, uploadId, input: { bucketKey: key, eventTime: at } };
 }
 
@@ -162,12 +165,12 @@ describe('ingestUpload', () => {
       const files = new InMemoryFileStore();
       const get = jest.spyOn(files, 'get');
       const deps = setup({ files, maxUploadBytes: 1024 });
-      const { input } = await upload(deps, 'SO-YTE', Buffer.alloc(4096, 1), '2026-03-10T02:00:00.000Z');
+      const { input, key } = await upload(deps, 'SO-YTE', Buffer.alloc(4096, 1), '2026-03-10T02:00:00.000Z');
 
       const s = await ingestUpload(deps, input);
 
       expect(s).toMatchObject({ status: 'rejected', errors: [expect.objectContaining({ code: 'FILE_TOO_LARGE', message: expect.stringContaining('dung lượng') })] });
-      expect(get).not.toHaveBeenCalled();
+      expect(get.mock.calls.map(([read]) => read)).not.toContain(key);
     });
 
     it('refuses a file that is not a workbook with a coded Vietnamese error and no feedback file', async () => {
@@ -181,6 +184,32 @@ describe('ingestUpload', () => {
       expect(s.errors[0]!.message).toMatch(/[ạảãáàặẳẵắằậẩẫấầệểễếềịỉĩíìọỏõóòộổỗốồợởỡớờụủũúùựửữứừỵỷỹýỳđ]/i);
     });
 
+    it('refuses 38 number cells of 12,000 characters each with short per-cell errors on a record under 64 KB', async () => {
+      const deps = setup();
+      const { bytes } = await workbookFor(soYTe, PERIOD);
+      const { input, uploadId } = await upload(deps, 'SO-YTE', await longTextInNumberCells(bytes), '2026-03-10T02:00:00.000Z');
+
+      const s = await ingestUpload(deps, input);
+      const stored = await deps.submissions.get(uploadId);
+
+      expect(s.status).toBe('rejected');
+      expect(s.errors).toHaveLength(38);
+      expect(s.errors.every((e) => e.code === 'NOT_A_NUMBER' && e.cell !== undefined && e.message.length < 300)).toBe(true);
+      expect(s.errors[0]!.message).toContain('…');
+      expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThan(64 * 1024);
+      expect(await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).toEqual([]);
+    });
+
+    it('keeps at most 32 KB of issues on the record and counts the rest', () => {
+      const many = Array.from({ length: 150 }, (_, i) => ({ code: 'NOT_A_NUMBER', severity: 'error' as const, message: `Ô C${i + 10}: ${'x'.repeat(500)}`, cell: `C${i + 10}` }));
+
+      const kept = capIssues(many);
+
+      expect(Buffer.byteLength(JSON.stringify(kept))).toBeLessThanOrEqual(32 * 1024);
+      expect(kept.at(-1)).toEqual({ code: 'MORE_ISSUES', severity: 'error', message: `… và ${150 - (kept.length - 1)} mục khác; xem đầy đủ trong tệp phản hồi.` });
+      expect(kept.length).toBeGreaterThan(40);
+    });
+
     it('records an object outside the key layout as failed instead of dropping it', async () => {
       const deps = setup();
       await deps.files.put('uploads/sap-xep-bo-may/2026-Q1/oops.xlsx', Buffer.from('x'));
@@ -191,6 +220,67 @@ describe('ingestUpload', () => {
       expect(s).toMatchObject({ status: 'failed', s3Key: 'uploads/sap-xep-bo-may/2026-Q1/oops.xlsx', errors: [expect.objectContaining({ code: 'UPLOAD_KEY_INVALID' })] });
       expect(again.uploadId).toBe(s.uploadId);
       expect(await deps.submissions.listByFormPeriod('sap-xep-bo-may', '2026-Q1')).toHaveLength(1);
+    });
+
+    it('records a key with ".." segments against no unit, so no unit’s page lists it', async () => {
+      const deps = setup();
+      const key = 'uploads/sap-xep-bo-may/2026-Q1/SO-YTE/../SO-TC/x.xlsx';
+      await deps.files.put(key, Buffer.from('x'));
+
+      const s = await ingestUpload(deps, { bucketKey: key, eventTime: '2026-03-10T02:00:00.000Z' });
+      const pages = await Promise.all([soYTe, soTaiChinh].map((u) => listUnitReports(deps, u)));
+
+      expect(s).toMatchObject({ status: 'failed', unitCode: '-', errors: [expect.objectContaining({ code: 'UPLOAD_KEY_INVALID' })] });
+      expect(pages.flatMap((p) => p.history)).toEqual([]);
+      expect(pages.flatMap((p) => p.reports).filter((r) => r.status !== 'not_submitted' && r.status !== 'late')).toEqual([]);
+      expect(await deps.submissions.listByFormPeriod('sap-xep-bo-may', '2026-Q1')).toEqual([expect.objectContaining({ uploadId: s.uploadId, unitCode: '-' })]);
+    });
+  });
+
+  describe('uploads no link issued', () => {
+    it('refuses a file put under another unit’s key with no upload intent, against no unit, and never counts it', async () => {
+      const deps = setup();
+      // What s3rver let a unit do: a workbook claiming Sở Tài chính, under its key, no link, no metadata.
+      const { bytes } = await workbookFor(soTaiChinh, PERIOD);
+      const { key, uploadId } = keyFor('SO-TC', PERIOD, '2026-03-10T02:00:00.000Z');
+      await deps.files.put(key, bytes);
+
+      const s = await ingestUpload(deps, { bucketKey: key, eventTime: '2026-03-10T02:00:00.000Z' });
+      const page = await listUnitReports(deps, soTaiChinh);
+
+      expect(s).toMatchObject({ uploadId, status: 'rejected', unitCode: '-', errors: [expect.objectContaining({ code: 'UPLOAD_NOT_ISSUED', message: expect.stringContaining('không được tiếp nhận') })] });
+      expect(page.history).toEqual([]);
+      expect(await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).toEqual([]);
+      expect(await deps.submissions.getAggregate(FORM_ID, PERIOD)).toBeUndefined();
+      expect(deps.files.objects.has(key)).toBe(true);
+    });
+
+    it('refuses a unit’s upload posted under another unit’s key, shown to the unit that was issued it', async () => {
+      const deps = setup();
+      const { bytes } = await workbookFor(soTaiChinh, PERIOD);
+      const intent = await issueIntent(deps.files, { formId: FORM_ID, period: PERIOD, unitCode: 'SO-YTE', at: '2026-03-10T02:00:00.000Z', linkId: 'link-yte' });
+      const key = uploadKey({ formId: FORM_ID, period: PERIOD, unitCode: 'SO-TC', uploadId: intent.uploadId });
+      await deps.files.put(key, bytes, { metadata: uploadMetadata(intent) });
+
+      const s = await ingestUpload(deps, { bucketKey: key, eventTime: '2026-03-10T02:00:00.000Z' });
+      const [yte, tc] = await Promise.all([listUnitReports(deps, soYTe), listUnitReports(deps, soTaiChinh)]);
+
+      expect(s).toMatchObject({ status: 'rejected', unitCode: 'SO-YTE', s3Key: key, errors: [expect.objectContaining({ code: 'UPLOAD_NOT_BOUND' })] });
+      expect(yte.history.map((h) => [h.uploadId, h.status])).toEqual([[intent.uploadId, 'rejected']]);
+      expect(tc.history).toEqual([]);
+      expect(await deps.submissions.getAggregate(FORM_ID, PERIOD)).toBeUndefined();
+    });
+
+    it('refuses a file under an issued key that arrived without the link’s id, against no unit', async () => {
+      const deps = setup();
+      const { bytes } = await workbookFor(soYTe, PERIOD);
+      const intent = await issueIntent(deps.files, { formId: FORM_ID, period: PERIOD, unitCode: 'SO-YTE', at: '2026-03-10T02:00:00.000Z', linkId: 'link-yte' });
+      await deps.files.put(intent.key, bytes, { metadata: { 'link-id': 'someone-else' } });
+
+      const s = await ingestUpload(deps, { bucketKey: intent.key, eventTime: '2026-03-10T02:00:00.000Z' });
+
+      expect(s).toMatchObject({ status: 'rejected', unitCode: '-', errors: [expect.objectContaining({ code: 'UPLOAD_NOT_BOUND' })] });
+      expect(await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).toEqual([]);
     });
   });
 

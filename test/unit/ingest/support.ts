@@ -5,7 +5,9 @@
 import { generateForm, loadFormCatalog, type FormCatalog } from '../../../functions/core/forms';
 import type { FormValues, Unit, UnitType } from '../../../functions/core/model';
 import { newUploadId, uploadKey } from '../../../functions/core/upload-id';
+import type { ObjectStore } from '../../../functions/core/ports';
 import { fillForm, sampleUnit, sampleValues } from '../../support/forms';
+import { putIssuedUpload } from '../../support/uploads';
 
 export const FORM_ID = 'sap-xep-bo-may';
 
@@ -26,10 +28,19 @@ export async function workbookFor(unit: Unit, period: string, options: { seed?: 
   return { bytes, values };
 }
 
-/** A fresh upload key for the unit, with an upload id from `at` (ids sort by time like S3 keys). */
+/**
+ * A fresh upload key for the unit, with an upload id from `at` (ids sort by time like S3 keys),
+ * and no upload intent: what a unit that bypassed the portal would post. Real uploads go through
+ * `uploadFor`.
+ */
 export function keyFor(unitCode: string, period: string, at: string | Date = new Date()): { key: string; uploadId: string } {
   const uploadId = newUploadId(new Date(at));
   return { key: uploadKey({ formId: FORM_ID, period, unitCode, uploadId }), uploadId };
+}
+
+/** An upload of the test form issued as the portal issues it, the object put as the browser's POST leaves it. */
+export function uploadFor(files: ObjectStore, unitCode: string, period: string, bytes: Buffer, options: { at?: string | Date; linkId?: string; fileName?: string } = {}) {
+  return putIssuedUpload(files, { formId: FORM_ID, period, unitCode, bytes, ...options });
 }
 
 /** An S3 ObjectCreated notification body as S3 puts it on the queue (key URL-encoded). */
