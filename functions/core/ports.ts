@@ -129,9 +129,39 @@ export interface Clock {
   now(): Date;
 }
 
-/** The secret that signs upload links (Secrets Manager in AWS, config locally). */
+/** One link-signing key: `id` travels in every token it signs (`k`), `secret` never leaves the ring. */
+export interface LinkKey {
+  id: string;
+  secret: string;
+}
+
+/**
+ * The link-signing keys: new links are signed with `current`; links signed with `current` or
+ * `previous` verify, so a rotation does not break links already sent. Dropping `previous`
+ * revokes every link it signed.
+ */
+export interface LinkKeyRing {
+  current: LinkKey;
+  previous?: LinkKey;
+}
+
+/** The keys that sign upload links (Secrets Manager in AWS, the data dir's file locally). */
 export interface SecretSource {
-  getLinkSecret(): Promise<string>;
+  /**
+   * The key ring, possibly cached for a bounded time. `fresh` asks to re-read it now (a token
+   * names a key the cached ring does not know: it may have been rotated in); a source may still
+   * answer from cache when it re-read very recently, so forged key ids cannot flood the store.
+   */
+  getLinkKeys(options?: { fresh?: boolean }): Promise<LinkKeyRing>;
+}
+
+/** A key ring an operator can change (`npx tonghop links rotate-key`). */
+export interface LinkKeyStore extends SecretSource {
+  /**
+   * Replaces the ring with `change(ring)`, refusing (ConflictError) when someone else changed it
+   * in between. Resolves to the ring before and after, and the store's version id when it has one.
+   */
+  updateLinkKeys(change: (ring: LinkKeyRing) => LinkKeyRing): Promise<{ before: LinkKeyRing; after: LinkKeyRing; versionId?: string }>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -13,7 +13,7 @@ import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repos
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
 import { join } from 'node:path';
 import { loadFormCatalog, type FormCatalog } from '../../functions/core/forms/catalog';
-import type { Clock, FileStore, Mailer, OnceLedger, SecretSource, SubmissionRepository, UnitRepository } from '../../functions/core/ports';
+import type { Clock, FileStore, LinkKeyStore, Mailer, OnceLedger, SubmissionRepository, UnitRepository } from '../../functions/core/ports';
 import { systemClock } from '../../functions/core/ports';
 import type { Emulators } from './emulators';
 import { localSecretSource } from './local-secrets';
@@ -68,7 +68,8 @@ export interface LocalDeps {
   submissions: SubmissionRepository;
   files: FileStore;
   ledger: OnceLedger;
-  secrets: SecretSource;
+  /** The link-signing keys, rotatable by `links rotate-key`. */
+  secrets: LinkKeyStore;
   clock: Clock;
   log: LocalLog;
   /** Closes the SDK clients' sockets. */

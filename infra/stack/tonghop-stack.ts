@@ -246,7 +246,7 @@ export class TonghopStack extends Stack {
     });
     Validations.of(this.linkSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Rotating the HMAC key would invalidate every unit link already sent by email; links are revoked per unit by bumping its key version instead.',
+      reason: 'The HMAC key is rotated by an operator with `npx tonghop links rotate-key` (the previous key keeps verifying links already sent); a scheduled rotation would revoke links without anyone re-sending them.',
     });
 
     // ---- HTTP API (created before the api function: the portal URL is its endpoint) ---------

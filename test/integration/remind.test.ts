@@ -76,6 +76,6 @@ describe('reminders (embedded stack)', () => {
     expect(mail.to).toMatchObject({ text: 'hoinongdan@example.vn' });
     expect(mail.subject).toBe('[Nhắc nộp báo cáo] Sắp xếp tổ chức bộ máy, tinh giản biên chế — Quý I năm 2019 — hạn nộp 17:00 ngày 18/03/2019');
     const token = /http:\/\/localhost:3000\/u\/(\S+)/.exec(mail.text ?? '')![1]!;
-    expect(verifyLinkToken(await deps.secrets.getLinkSecret(), token, deps.clock.now())).toMatchObject({ u: 'HNN', v: 1 });
+    expect(verifyLinkToken(await deps.secrets.getLinkKeys(), token, deps.clock.now())).toMatchObject({ u: 'HNN', v: 1 });
   });
 });

@@ -11,7 +11,7 @@ import type { FormCatalog } from '../forms/catalog';
 import { signLinkToken } from '../links';
 import type { Unit } from '../model';
 import { deadlineFor, formatLocalDate, localInstant, openPeriod, parsePeriod, shiftPeriod, toLocalDate } from '../periods';
-import type { Clock, Mailer, OnceLedger, SecretSource, SubmissionRepository, UnitRepository } from '../ports';
+import type { Clock, LinkKey, Mailer, OnceLedger, SecretSource, SubmissionRepository, UnitRepository } from '../ports';
 import { composeLateDigestEmail, composeReminderEmail, reminderDays, type ReminderKind } from '../consolidation/reminders';
 
 /** Upload links in reminders stay valid 30 days past the deadline (late reports are accepted). */
@@ -66,7 +66,7 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
   const units = (await deps.units.list()).filter((u) => u.active);
   const result: RemindResult = { formId: form.id, date: today, reminders: [], digests: [] };
   const failures: unknown[] = [];
-  let secret: string | undefined;
+  let signingKey: LinkKey | undefined;
 
   for (const period of periods) {
     // Today's reminder day of each unit, from the calendar alone: on most days nobody is due and
@@ -97,10 +97,10 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
         continue;
       }
       try {
-        secret ??= await deps.secrets.getLinkSecret();
+        signingKey ??= (await deps.secrets.getLinkKeys()).current;
         const deadline = deadlineFor(form, unit.type, period);
         const linkExpiresAt = new Date(deadline.getTime() + REMINDER_LINK_GRACE_DAYS * 86_400_000);
-        const token = signLinkToken(secret, { u: unit.code, v: unit.keyVersion, exp: Math.floor(linkExpiresAt.getTime() / 1000) });
+        const token = signLinkToken(signingKey, { u: unit.code, v: unit.keyVersion, exp: Math.floor(linkExpiresAt.getTime() / 1000) });
         const body = composeReminderEmail({
           form, unit, period, deadline, kind: day.kind, link: `${deps.portalUrl.replace(/\/+$/, '')}/u/${token}`, linkExpiresAt, lastUploadRejected: rejected(unit),
         });
