@@ -124,6 +124,30 @@ export interface Mailer {
   send(message: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
+/** One unit's reminder for one day: what the daily run hands to the sender (one queue message). */
+export interface UnitReminder {
+  formId: string;
+  period: string;
+  unitCode: string;
+  /** The local day (yyyy-mm-dd, Asia/Ho_Chi_Minh) it is due: a message still waiting the next day is dropped. */
+  date: string;
+  kind: 'before' | 'after';
+  /** The unit's last upload for the period was refused (the email says so). */
+  lastUploadRejected: boolean;
+}
+
+/** What became of a reminder handed to the queue: `queued` (sent later by the worker) or, when delivered at once, the worker's outcome. */
+export type ReminderDelivery = 'queued' | 'sent' | 'already-sent' | 'skipped' | 'failed';
+
+/**
+ * Hands reminders to the worker that emails them one unit at a time: SQS in AWS (the worker
+ * Lambda's concurrency matches SES's sending rate), an in-process queue locally that runs the
+ * same worker use case at once. Resolves to one delivery per message, in order.
+ */
+export interface ReminderQueue {
+  enqueue(reminders: UnitReminder[]): Promise<ReminderDelivery[]>;
+}
+
 /** Time, injectable for tests. */
 export interface Clock {
   now(): Date;

@@ -23,6 +23,7 @@ import { safePath } from '../../functions/handlers/http/safe-path';
 import { createConsolidateHandler } from '../../functions/handlers/consolidate';
 import { createIngestHandler } from '../../functions/handlers/ingest';
 import { createRemindHandler } from '../../functions/handlers/remind';
+import { inProcessReminderQueue } from './in-process-reminder-queue';
 import { composeLocal, consoleLog, type LocalDeps, type LocalLog } from './compose';
 import { startEmulators, type Emulators } from './emulators';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-gateway';
@@ -130,7 +131,10 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     const api = createApiHandler({ ...deps, config: { maxUploadBytes: deps.config.maxUploadBytes, portalUrl: url, uploadOrigin: deps.config.uploadOrigin }, logger: deps.log });
     const ingestHandler = createIngestHandler({ ...deps, catalog, maxUploadBytes: deps.config.maxUploadBytes, log: deps.log });
     const consolidate = createConsolidateHandler({ ...deps, forms: catalog, log: deps.log });
-    const remind = createRemindHandler({ ...deps, forms: catalog, log: deps.log });
+    const remind = createRemindHandler({
+      ...deps, forms: catalog, log: deps.log,
+      queue: inProcessReminderQueue({ ...deps, forms: catalog }, { onError: (r, error) => deps.log.warn('reminder failed', { unit: r.unitCode, formId: r.formId, error: error as Error }) }),
+    });
 
     const ingest = createLocalIngestQueue({ handler: (event, context) => ingestHandler(event, context), dataDir: options.dataDir, log, backoffMs: options.ingestBackoffMs });
     const unsubscribe = emulators.onObjectCreated((event) => {

@@ -33,6 +33,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { TABLE_KEYS } from '../../functions/adapters/table-schema';
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR, cdkBundlingOptions } from '../bundling';
 import type { DeployConfig } from './config';
+import { ReminderFanout } from './reminder-fanout';
 import { readScheduledForms, type ScheduledForm } from './scheduled-forms';
 
 /** The Lambda functions, by name; each entry is `functions/lambda/<name>.ts` exporting `handler`. */
@@ -70,7 +71,8 @@ interface FunctionAccess {
  *   `uploads/`), writes and reads upload intents, presigns feedback downloads; reads the link secret.
  * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
  *   writes consolidated reports and presigns their download; sends email.
- * - remind: units + submissions + once-ledger; signs unit links (link secret); sends email.
+ * - remind: units + submissions + once-ledger; queues each unit's reminder (the worker, in
+ *   reminder-fanout.ts, signs the link and sends it); sends the late digest.
  * BatchWriteItem (unit import) is not granted: the `units import` CLI runs with the operator's
  * own credentials.
  */
@@ -107,7 +109,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
     objects: [],
     listBucket: false,
-    readLinkSecret: true,
+    readLinkSecret: false,
     sendEmail: true,
   },
 };
@@ -131,8 +133,8 @@ const SIZING: Record<FunctionName, FunctionSizing> = {
   // HTTP API integrations time out at 30 s; generating a pre-filled form takes well under a second.
   api: { description: 'Portal pages and API (HTTP API, payload v2)', memorySize: 1024, timeout: Duration.seconds(29), reserved: () => 20 },
   // The province workbook for thousands of units is built in memory and emailed. Timeouts are
-  // Lambda's maximum: a run is billed for the time it takes, and at 10,000 units a reminder run
-  // sends thousands of emails at SES's sending rate (see the README's cost section).
+  // Lambda's maximum: a run is billed for the time it takes (see the README's cost section). The
+  // reminder run only queues one message per due unit (reminder-fanout.ts) and sends the digest.
   consolidate: { description: 'Consolidates the latest accepted submissions per form and emails leadership', memorySize: 2048, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
   remind: { description: 'Reminds units that have not reported', memorySize: 512, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
 };
@@ -158,6 +160,7 @@ export class TonghopStack extends Stack {
   /** Absolute entry file per function (what test/infra checks). */
   readonly entries: Record<FunctionName, string>;
   readonly scheduledForms: ScheduledForm[];
+  readonly reminderFanout: ReminderFanout;
   readonly schedules: scheduler.Schedule[] = [];
 
   constructor(scope: Construct, id: string, props: TonghopStackProps) {
@@ -331,6 +334,9 @@ export class TonghopStack extends Stack {
     });
     if (config.operatorEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.operatorEmail));
     this.addAlarms();
+    this.reminderFanout = new ReminderFanout(this, 'ReminderFanout', {
+      config, table: this.table, linkSecret: this.linkSecret, planner: fns.remind, environment: { ...commonEnv, ...mailEnv }, alarmTopic: this.alarmTopic,
+    });
 
     // ---- Outputs -----------------------------------------------------------------------------
     new CfnOutput(this, 'PortalUrl', { value: portalOrigin, description: 'Base URL of unit links (TONGHOP_PORTAL_URL)' });

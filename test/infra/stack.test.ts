@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { build, stop } from 'esbuild';
 import { TABLE_KEYS } from '../../functions/adapters/table-schema';
+import { reminderTime } from '../../functions/core/usecases/send-reminders';
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR } from '../../infra/bundling';
 import { FUNCTION_NAMES, HANDLER_EXPORT, INGEST_TIMEOUT, type FunctionName } from '../../infra/stack/tonghop-stack';
 import { asList, logicalId, roleStatements, statementsOn, synthesize, type Statement, type Synthesized } from './support';
@@ -286,7 +287,7 @@ describe('TonghopStack', () => {
 
   describe('schedules', () => {
     it.each(templateForms().map((f) => [f.id, f] as const))('%s: consolidates daily at its consolidation time and reminds at its reminder time, Vietnam time', (formId, form) => {
-      for (const [fn, time] of [['consolidate', form.consolidation.time], ['remind', form.reminders?.time ?? '08:00']] as const) {
+      for (const [fn, time] of [['consolidate', form.consolidation.time], ['remind', reminderTime({ id: form.id, reminders: { time: form.reminders?.time ?? '08:00' } })]] as const) {
         const [h, m] = time.split(':').map(Number);
         s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
           ScheduleExpression: `cron(${m} ${h} * * ? *)`,
@@ -354,10 +355,10 @@ describe('TonghopStack', () => {
       expect(statementsOn(roleStatements(s.template, roleId('remind')), bucketId())).toEqual([]);
     });
 
-    it('lets only api and remind read the link-signing secret', () => {
+    it('lets only api (and the reminder worker, see reminder-fanout.test.ts) read the link-signing secret', () => {
       const secret = logicalId(s.stack, s.stack.linkSecret);
       const readers = FUNCTION_NAMES.filter((n) => actionsOf(statementsOn(roleStatements(s.template, roleId(n)), secret)).includes('secretsmanager:GetSecretValue'));
-      expect(readers.sort()).toEqual(['api', 'remind']);
+      expect(readers.sort()).toEqual(['api']);
       s.template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
     });
 

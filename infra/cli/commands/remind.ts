@@ -3,6 +3,7 @@
  * that day's) reminders and late digest, as the daily scheduled run sends them, to the outbox.
  */
 import { reminderRunAt, sendReminders } from '../../../functions/core/usecases/send-reminders';
+import { inProcessReminderQueue } from '../../local/in-process-reminder-queue';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
 import { localConsolidationDeps } from './consolidate';
@@ -20,7 +21,7 @@ sau hạn, Ban Tổ chức nhận danh sách đơn vị nộp muộn.
 Email được ghi vào <thư mục dữ liệu>/outbox/*.eml.
 Exit: 0 thành công, 1 biểu mẫu không hợp lệ hoặc gửi thất bại, 2 sai cú pháp.`;
 
-const STATUS: Record<string, string> = { sent: 'đã gửi', 'already-sent': 'đã gửi trước đó hôm nay', 'no-email': 'đơn vị chưa có email', failed: 'gửi thất bại', 'no-recipients': 'biểu mẫu chưa có người nhận' };
+const STATUS: Record<string, string> = { sent: 'đã gửi', queued: 'đã xếp hàng gửi', skipped: 'bỏ qua (đơn vị không còn hoạt động hoặc không có email)', 'already-sent': 'đã gửi trước đó hôm nay', 'no-email': 'đơn vị chưa có email', failed: 'gửi thất bại', 'no-recipients': 'biểu mẫu chưa có người nhận' };
 
 export const command: CliCommand = {
   help,
@@ -35,7 +36,7 @@ export const command: CliCommand = {
         const form = (await local.catalog).require(values.form!);
         const clock = values.date ? { now: () => reminderRunAt(form, values.date!) } : local.clock;
         const deps = await localConsolidationDeps(local, { clock, onEmail: (f) => files.push(f) });
-        return sendReminders(deps, { formId: form.id, period: values.period });
+        return sendReminders({ ...deps, queue: inProcessReminderQueue(deps) }, { formId: form.id, period: values.period });
       });
       if (values.json) {
         process.stdout.write(JSON.stringify({ ...result, outbox: files }, null, 2) + '\n');
