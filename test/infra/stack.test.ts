@@ -107,7 +107,7 @@ describe('TonghopStack', () => {
 
     it('encrypts every queue and refuses non-TLS access to each', () => {
       const queues = s.template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(3);
+      expect(Object.keys(queues)).toHaveLength(5); // ingest + its DLQ, schedule DLQ, reminders + its DLQ (reminder-fanout.ts)
       for (const q of Object.values(queues)) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
       const policies = Object.values(s.template.findResources('AWS::SQS::QueuePolicy'));
       for (const id of Object.keys(queues)) {
