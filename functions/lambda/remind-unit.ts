@@ -6,6 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDocumentClient, createSesClient } from '../adapters/aws-clients';
 import { DynamoOnceLedger } from '../adapters/dynamo-once-ledger';
+import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from '../adapters/dynamo-unit-repository';
 import { linkSecretSourceFor } from '../adapters/secrets-manager-secret-source';
 import { SesMailer } from '../adapters/ses-mailer';
@@ -23,6 +24,7 @@ const dynamo = createDynamoDocumentClient({ region: config.AWS_REGION });
 export const handler = createRemindUnitHandler({
   forms: loadFormCatalog(config.TONGHOP_TEMPLATES_DIR),
   units: new DynamoUnitRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
+  submissions: new DynamoSubmissionRepository({ client: dynamo, tableName: config.TONGHOP_TABLE }),
   ledger: new DynamoOnceLedger({ client: dynamo, tableName: config.TONGHOP_TABLE }),
   mailer: new SesMailer({ client: createSesClient({ region: config.AWS_REGION }), configurationSetName: config.TONGHOP_SES_CONFIGURATION_SET }),
   secrets: linkSecretSourceFor(config),

@@ -5,7 +5,7 @@
  * whatever the number of units; a send that fails is retried by SQS (its once-ledger claim was
  * released), and after `REMINDER_MAX_RECEIVES` receives the message waits in a dead-letter queue
  * with an alarm. The worker's role holds only what `sendUnitReminder` calls: read a unit
- * (GetItem), claim/release the once-ledger key (PutItem/DeleteItem), read the link keys, send
+ * (GetItem), the unit's uploads for the period (Query on gsi1), claim/release the once-ledger key (PutItem/DeleteItem), read the link keys, send
  * email from the configured address.
  */
 import * as path from 'node:path';
@@ -22,6 +22,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TABLE_KEYS } from '../../functions/adapters/table-schema';
 import { PROJECT_ROOT, cdkBundlingOptions } from '../bundling';
 import type { DeployConfig } from './config';
 
@@ -92,6 +93,7 @@ export class ReminderFanout extends Construct {
     const role = this.workerRole;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [props.table.tableArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.table.tableArn}/index/${TABLE_KEYS.gsi1.name}`] }));
     props.linkSecret.grantRead(role);
     const sesResources = [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity })];
     if (config.sesConfigurationSet) sesResources.push(stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.sesConfigurationSet }));

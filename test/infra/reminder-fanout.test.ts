@@ -52,12 +52,16 @@ describe('ReminderFanout', () => {
       });
     });
 
-    it('may read units and claim/release the once-ledger, read the link keys and send from the configured address — nothing else', () => {
+    it('may read units and their uploads, claim/release the once-ledger, read the link keys and send from the configured address — nothing else', () => {
       const statements = roleStatements(s.template, workerRoleId());
       const table = logicalId(s.stack, s.stack.table);
-      expect(actions(statements.filter((st) => JSON.stringify(st.Resource).includes(`"${table}"`)))).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+      const onTable = statements.filter((st) => JSON.stringify(st.Resource).includes(`"${table}"`));
+      expect(actions(onTable)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      const query = onTable.find((st) => asList(st.Action).includes('dynamodb:Query'))!;
+      expect(JSON.stringify(query.Resource)).toContain('/index/gsi1');
+      expect(JSON.stringify(query.Resource)).not.toContain('*');
       expect(actions(statements)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'ses:SendEmail', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
-      expect(actions(statements).filter((a) => !/^(logs:(CreateLogStream|PutLogEvents)|dynamodb:(GetItem|PutItem|DeleteItem)|secretsmanager:(GetSecretValue|DescribeSecret)|ses:SendEmail|sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
+      expect(actions(statements).filter((a) => !/^(logs:(CreateLogStream|PutLogEvents)|dynamodb:(GetItem|PutItem|DeleteItem|Query)|secretsmanager:(GetSecretValue|DescribeSecret)|ses:SendEmail|sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
       const ses = statements.find((st) => asList(st.Action).includes('ses:SendEmail'))!;
       expect(ses.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'baocao@example.vn' } });
     });

@@ -5,12 +5,12 @@
  * before the send, after everything that could fail first (unit, key, email body), and released
  * if the send fails, so the queue's retry sends it and a failure never leaves a unit claimed but
  * not reminded. A message for another day than today is dropped: a "due tomorrow" email must not
- * arrive the day after.
+ * arrive the day after; so is one for a unit whose report was accepted since the run queued it.
  */
 import type { FormCatalog } from '../forms/catalog';
 import { signLinkToken } from '../links';
 import { deadlineFor, formatLocalDate, toLocalDate } from '../periods';
-import type { Clock, Mailer, OnceLedger, SecretSource, UnitRepository, UnitReminder } from '../ports';
+import type { Clock, Mailer, OnceLedger, SecretSource, SubmissionRepository, UnitRepository, UnitReminder } from '../ports';
 import { composeReminderEmail } from '../consolidation/reminders';
 
 /** Upload links in reminders stay valid 30 days past the deadline (late reports are accepted). */
@@ -19,6 +19,7 @@ export const REMINDER_LINK_GRACE_DAYS = 30;
 export interface SendUnitReminderDeps {
   forms: Pick<FormCatalog, 'require'>;
   units: Pick<UnitRepository, 'get'>;
+  submissions: Pick<SubmissionRepository, 'listByUnit'>;
   ledger: OnceLedger;
   mailer: Mailer;
   clock: Clock;
@@ -28,7 +29,7 @@ export interface SendUnitReminderDeps {
   mail: { from: string };
 }
 
-/** `skipped`: the unit is gone, inactive or has no email, or the message is for another day. */
+/** `skipped`: the unit is gone, inactive, has no email or has reported since, or the message is for another day. */
 export type UnitReminderOutcome = 'sent' | 'already-sent' | 'skipped';
 
 /** The once-ledger key of a unit's reminder for a day (also the email's idempotency header). */
@@ -41,6 +42,9 @@ export async function sendUnitReminder(deps: SendUnitReminderDeps, reminder: Uni
   const form = deps.forms.require(reminder.formId);
   const unit = await deps.units.get(reminder.unitCode);
   if (!unit || !unit.active || unit.emails.length === 0) return 'skipped';
+  // The run queued it minutes ago; a report accepted since then makes the reminder wrong.
+  const uploads = await deps.submissions.listByUnit(unit.code, { formId: reminder.formId, period: reminder.period });
+  if (uploads.some((s) => s.status === 'accepted')) return 'skipped';
   const { current: signingKey } = await deps.secrets.getLinkKeys();
   const deadline = deadlineFor(form, unit.type, reminder.period);
   const linkExpiresAt = new Date(deadline.getTime() + REMINDER_LINK_GRACE_DAYS * 86_400_000);

@@ -14,7 +14,7 @@ import { reminderKey, sendUnitReminder } from '../../../functions/core/usecases/
 import { createRemindUnitHandler } from '../../../functions/handlers/remind-unit';
 import { silentLog } from '../../../infra/local/compose';
 import { startSchedules } from '../../../infra/local/schedules';
-import { loadForm, makeUnits, memoryDeps } from './fixtures';
+import { loadForm, makeUnits, memoryDeps, submit } from './fixtures';
 
 const form = loadForm('sap-xep-bo-may');
 /** 13/03/2019: 3 working days before the Q1 deadline (Mon 18/03) of every unit type. */
@@ -89,6 +89,16 @@ describe('sendUnitReminder (worker)', () => {
 
       await expect(sendUnitReminder(deps, reminder)).rejects.toThrow('Secrets Manager');
       expect(claim).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('a unit that reported after the run queued its reminder', () => {
+    it('is not reminded', async () => {
+      const { deps, reminder } = setUp();
+      await submit(deps.submissions, { unitCode: reminder.unitCode, formId: form.id, period: '2019-Q1', receivedAt: '2019-03-13T01:20:00Z' });
+
+      await expect(sendUnitReminder(deps, reminder)).resolves.toBe('skipped');
+      expect(deps.mailer.sent).toEqual([]);
     });
   });
 
