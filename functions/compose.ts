@@ -24,12 +24,13 @@ import type { AppSettings } from './config';
 import { ConfigError } from './core/errors';
 import { loadFormCatalog, type FormCatalog } from './core/forms/catalog';
 import type { Log } from './core/log';
-import { systemClock, type Clock, type FileStore, type Mailer, type OnceLedger, type SecretSource, type SubmissionRepository, type UnitRepository } from './core/ports';
+import { systemClock, type Clock, type FileStore, type Mailer, type OnceLedger, type ReminderQueue, type SecretSource, type SubmissionRepository, type UnitRepository } from './core/ports';
 import { INGEST_MAX_RECEIVE_COUNT } from './core/storage-layout';
 import type { ApiDeps } from './handlers/api';
 import type { ConsolidateHandlerDeps } from './handlers/consolidate';
 import type { IngestHandlerDeps } from './handlers/ingest';
 import type { RemindHandlerDeps } from './handlers/remind';
+import type { RemindUnitHandlerDeps } from './handlers/remind-unit';
 import type { SweepHandlerDeps } from './handlers/sweep';
 
 /** The SDK clients a runtime created (aws-clients.ts): AWS's endpoints, or the emulators'. */
@@ -128,8 +129,24 @@ export function composeConsolidation(input: CompositionInput & { mailer: Mailer 
   };
 }
 
-/** The daily reminders: unit links signed with the link secret, each email once per day. */
-export function composeReminders(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): RemindHandlerDeps {
+/**
+ * The daily reminder run: works out who is due, hands each unit's reminder to `queue` (SQS in
+ * AWS, the worker in-process locally) and emails the late digest itself.
+ */
+export function composeReminders(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; queue: ReminderQueue }): RemindHandlerDeps {
+  return {
+    ...records(input),
+    forms: catalogOf(input),
+    ledger: onceLedger(input),
+    mailer: input.mailer,
+    queue: input.queue,
+    mail: { from: requireMailFrom(input.settings) },
+    log: input.log,
+  };
+}
+
+/** The reminder worker: one unit's reminder, its link signed with the current link key, emailed once per day. */
+export function composeReminderWorker(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): RemindUnitHandlerDeps {
   const { settings } = input;
   return {
     ...records(input),
@@ -162,13 +179,13 @@ export function composeSweep(input: CompositionInput & Pick<SweepHandlerDeps, 'r
 }
 
 /** Every capability, for a runtime that serves them all (the local runtime, the CLI). */
-export interface Composition {
+export interface Composition<S extends SecretSource = SecretSource> {
   settings: AppSettings;
   catalog: Promise<FormCatalog>;
   clock: Clock;
   log: Log;
   mailer: Mailer;
-  secrets: SecretSource;
+  secrets: S;
   units: UnitRepository;
   submissions: SubmissionRepository;
   files: FileStore;
@@ -177,7 +194,14 @@ export interface Composition {
    * The four handlers' dependencies, exactly as the Lambda entries build them. Built on first
    * use, so a command that sends nothing does not need a sender (`requireMailFrom`).
    */
-  readonly handlers: { readonly api: ApiDeps; readonly ingest: IngestHandlerDeps; readonly consolidate: ConsolidateHandlerDeps; readonly remind: RemindHandlerDeps };
+  readonly handlers: {
+    readonly api: ApiDeps;
+    readonly ingest: IngestHandlerDeps;
+    readonly consolidate: ConsolidateHandlerDeps;
+    /** The daily run, its reminders handed to the runtime's `reminderQueue` over `remindUnit`. */
+    readonly remind: RemindHandlerDeps;
+    readonly remindUnit: RemindUnitHandlerDeps;
+  };
 }
 
 function memo<T>(build: () => T): () => T {
@@ -185,13 +209,20 @@ function memo<T>(build: () => T): () => T {
   return () => (built ??= { value: build() }).value;
 }
 
-/** All four capabilities over one catalog and clock. */
-export function composeRuntime(input: CompositionInput & { mailer: Mailer; secrets: SecretSource }): Composition {
+/**
+ * Every capability over one catalog and clock. `reminderQueue` turns the reminder worker's
+ * dependencies into the queue the daily run hands reminders to (the in-process queue for the
+ * local runtime and the CLI, where there is no SQS).
+ */
+export function composeRuntime<S extends SecretSource>(
+  input: CompositionInput & { mailer: Mailer; secrets: S; reminderQueue: (worker: RemindUnitHandlerDeps) => ReminderQueue },
+): Composition<S> {
   const shared = { ...input, clock: input.clock ?? systemClock, catalog: catalogOf(input) };
   const api = memo(() => composeApi(shared));
   const ingest = memo(() => composeIngest(shared));
   const consolidate = memo(() => composeConsolidation(shared));
-  const remind = memo(() => composeReminders(shared));
+  const remindUnit = memo(() => composeReminderWorker(shared));
+  const remind = memo(() => composeReminders({ ...shared, queue: input.reminderQueue(remindUnit()) }));
   return {
     ...records(shared),
     settings: input.settings,
@@ -213,6 +244,9 @@ export function composeRuntime(input: CompositionInput & { mailer: Mailer; secre
       },
       get remind() {
         return remind();
+      },
+      get remindUnit() {
+        return remindUnit();
       },
     },
   };

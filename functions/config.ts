@@ -35,6 +35,8 @@ export const RuntimeConfigSchema = z.object({
   TONGHOP_TEMPLATES_DIR: z.optional(NonEmpty),
   /** Largest raw email (bytes) sent with the workbook attached; above it a download link (default 40 MB, SES's limit). */
   TONGHOP_MAIL_MAX_BYTES: z._default(PositiveInt, 40 * 1024 * 1024),
+  /** The reminders queue (SQS URL) the daily reminder run sends each unit's reminder to (remind function). */
+  TONGHOP_REMINDER_QUEUE_URL: z.optional(NonEmpty),
   /** SES configuration set for bounce/complaint events (optional). */
   TONGHOP_SES_CONFIGURATION_SET: z.optional(NonEmpty),
   /** The ingest queue, where the upload sweeper sends stalled uploads again (the sweep function only). */

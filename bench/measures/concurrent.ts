@@ -56,9 +56,9 @@ export const concurrentGroup: MeasureGroup = {
     const runtime = await startLocalRuntime({ port: 0, host: '127.0.0.1', dataDir, log: quiet, seed: false });
     try {
       await runtime.deps.units.putMany(units);
-      const secret: string = await runtime.deps.secrets.getLinkSecret();
+      const { current: signingKey } = await runtime.deps.secrets.getLinkKeys();
       const exp = Math.floor(Date.now() / 1000) + 24 * 3600;
-      const tokens = units.map((u) => signLinkToken(secret, { u: u.code, v: u.keyVersion, exp }));
+      const tokens = units.map((u) => signLinkToken(signingKey, { u: u.code, v: u.keyVersion, exp }));
       // The portal origin is announced as localhost; talk to the address it listens on.
       const api = `http://127.0.0.1:${runtime.port}`;
       ctx.log(`concurrent: runtime at ${api}, ${UNITS} units, period ${period}`);

@@ -135,14 +135,68 @@ export interface Mailer {
   send(message: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
+/** One unit's reminder for one day: what the daily run hands to the sender (one queue message). */
+export interface UnitReminder {
+  formId: string;
+  period: string;
+  unitCode: string;
+  /** The local day (yyyy-mm-dd, Asia/Ho_Chi_Minh) it is due: a message still waiting the next day is dropped. */
+  date: string;
+  kind: 'before' | 'after';
+  /** The unit's last upload for the period was refused (the email says so). */
+  lastUploadRejected: boolean;
+}
+
+/** What became of a reminder handed to the queue: `queued` (sent later by the worker) or, when delivered at once, the worker's outcome. */
+export type ReminderDelivery = 'queued' | 'sent' | 'already-sent' | 'skipped' | 'failed';
+
+/**
+ * Hands reminders to the worker that emails them one unit at a time: SQS in AWS (the worker
+ * Lambda's concurrency matches SES's sending rate), an in-process queue locally that runs the
+ * same worker use case at once. Resolves to one delivery per message, in order.
+ */
+export interface ReminderQueue {
+  enqueue(reminders: UnitReminder[]): Promise<ReminderDelivery[]>;
+}
+
 /** Time, injectable for tests. */
 export interface Clock {
   now(): Date;
 }
 
-/** The secret that signs upload links (Secrets Manager in AWS, config locally). */
+/** One link-signing key: `id` travels in every token it signs (`k`), `secret` never leaves the ring. */
+export interface LinkKey {
+  id: string;
+  secret: string;
+}
+
+/**
+ * The link-signing keys: new links are signed with `current`; links signed with `current` or
+ * `previous` verify, so a rotation does not break links already sent. Dropping `previous`
+ * revokes every link it signed.
+ */
+export interface LinkKeyRing {
+  current: LinkKey;
+  previous?: LinkKey;
+}
+
+/** The keys that sign upload links (Secrets Manager in AWS, the data dir's file locally). */
 export interface SecretSource {
-  getLinkSecret(): Promise<string>;
+  /**
+   * The key ring, possibly cached for a bounded time. `fresh` asks to re-read it now (a token
+   * names a key the cached ring does not know: it may have been rotated in); a source may still
+   * answer from cache when it re-read very recently, so forged key ids cannot flood the store.
+   */
+  getLinkKeys(options?: { fresh?: boolean }): Promise<LinkKeyRing>;
+}
+
+/** A key ring an operator can change (`npx tonghop links rotate-key`). */
+export interface LinkKeyStore extends SecretSource {
+  /**
+   * Replaces the ring with `change(ring)`, refusing (ConflictError) when someone else changed it
+   * in between. Resolves to the ring before and after, and the store's version id when it has one.
+   */
+  updateLinkKeys(change: (ring: LinkKeyRing) => LinkKeyRing): Promise<{ before: LinkKeyRing; after: LinkKeyRing; versionId?: string }>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -1,7 +1,8 @@
 /**
- * The reminders Lambda's handler, invoked daily per form (at the form's reminder time) by
- * EventBridge Scheduler with `{ formId }`. Each unit is reminded at most once per day (OnceLedger),
- * so a retry after a partial failure sends only what did not go out.
+ * The daily reminder run's handler, invoked per form (at the form's reminder time) by
+ * EventBridge Scheduler with `{ formId }`: queues each due unit's reminder (sent by the worker,
+ * remind-unit.ts) and sends the late digest. Each unit is reminded at most once per day
+ * (OnceLedger), so a retry after a partial failure sends only what did not go out.
  */
 import middy from '@middy/core';
 import * as z from 'zod/mini';
@@ -19,12 +20,13 @@ export interface RemindHandlerDeps extends Omit<RemindDeps, 'forms'> {
 }
 
 export function createRemindHandler(deps: RemindHandlerDeps) {
-  return middy<unknown, { formId: string; date: string; sent: number; skipped: number; digests: number }>().handler(async (event) => {
+  return middy<unknown, { formId: string; date: string; queued: number; sent: number; skipped: number; digests: number }>().handler(async (event) => {
     const parsed = RemindEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidInputError('EVENT_INVALID', `Reminder event must be { formId, period? }: ${z.prettifyError(parsed.error)}`);
     const result = await sendReminders({ ...deps, forms: await deps.forms }, parsed.data);
     const sent = result.reminders.filter((r) => r.status === 'sent').length;
-    const summary = { formId: result.formId, date: result.date, sent, skipped: result.reminders.length - sent, digests: result.digests.filter((d) => d.status === 'sent').length };
+    const queued = result.reminders.filter((r) => r.status === 'queued').length;
+    const summary = { formId: result.formId, date: result.date, queued, sent, skipped: result.reminders.length - sent - queued, digests: result.digests.filter((d) => d.status === 'sent').length };
     // Unit codes only: emails and links stay out of the logs.
     deps.log.info('reminders', { ...summary, units: result.reminders.map((r) => `${r.unitCode}:${r.status}`) });
     return summary;

@@ -1,22 +1,26 @@
 /**
- * Lambda entry for the daily reminders (EventBridge Scheduler, per form at its reminder time,
+ * Lambda entry for the daily reminder run (EventBridge Scheduler, per form at its reminder time,
  * payload `{ formId }`). Configuration and clients are built once per container at module scope;
- * `composeReminders` (functions/compose.ts) wires the rest: mail through SES, the link secret
- * from Secrets Manager (TONGHOP_LINK_SECRET_ARN) or the configured value.
+ * `composeReminders` (functions/compose.ts) wires the rest: each unit's reminder goes to the
+ * reminders queue (TONGHOP_REMINDER_QUEUE_URL), whose worker (remind-unit.ts) signs the link and
+ * sends it; the late digest is sent from here through SES.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { createDynamoDocumentClient, createSesClient } from '../adapters/aws-clients';
-import { linkSecretSourceFor } from '../adapters/secrets-manager-secret-source';
+import { createDynamoDocumentClient, createSesClient, createSqsClient } from '../adapters/aws-clients';
 import { sesMailerFor } from '../adapters/ses-mailer';
+import { SqsReminderQueue } from '../adapters/sqs-reminder-queue';
 import { composeReminders } from '../compose';
 import { loadRuntimeConfig, settingsFrom } from '../config';
+import { ConfigError } from '../core/errors';
 import { createRemindHandler } from '../handlers/remind';
 
 const config = loadRuntimeConfig();
+if (!config.TONGHOP_REMINDER_QUEUE_URL) throw new ConfigError('Invalid configuration: TONGHOP_REMINDER_QUEUE_URL (the reminders queue) is required');
 const settings = settingsFrom(config);
 const log = new Logger({ serviceName: 'tonghop-remind' });
 const clients = { dynamo: createDynamoDocumentClient(settings) };
 const mailer = sesMailerFor(createSesClient(settings), settings);
+const queue = new SqsReminderQueue({ client: createSqsClient(settings), queueUrl: config.TONGHOP_REMINDER_QUEUE_URL });
 
-export const handler = createRemindHandler(composeReminders({ settings, clients, log, mailer, secrets: linkSecretSourceFor(config) })).use(injectLambdaContext(log));
+export const handler = createRemindHandler(composeReminders({ settings, clients, log, mailer, queue })).use(injectLambdaContext(log));

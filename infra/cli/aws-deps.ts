@@ -13,6 +13,7 @@ import { composeRuntime, uploadOriginFor } from '../../functions/compose';
 import { loadRuntimeConfig, settingsFrom } from '../../functions/config';
 import type { Log } from '../../functions/core/log';
 import { runtimeDeps, type LocalDeps } from '../local/compose';
+import { inProcessReminderQueue } from '../local/in-process-reminder-queue';
 
 /** True when the environment asks the CLI to work on AWS rather than the local data dir. */
 export const targetsAws = (env: Record<string, string | undefined>): boolean => env.TONGHOP_TARGET === 'aws';
@@ -23,7 +24,9 @@ export function composeAws(env: Record<string, string | undefined>, dataDir: str
   const settings = settingsFrom(config);
   const clients = { dynamo: createDynamoDocumentClient(settings), s3: createS3Client(settings) };
   const ses = createSesClient(settings);
-  const composition = composeRuntime({ settings, clients, log, mailer: sesMailerFor(ses, settings), secrets: linkSecretSourceFor(config) });
+  // Reminders are sent from this process through SES (the deployed reminders queue is for the
+  // scheduled run); each is still claimed only around its send.
+  const composition = composeRuntime({ settings, clients, log, mailer: sesMailerFor(ses, settings), secrets: linkSecretSourceFor(config), reminderQueue: inProcessReminderQueue });
   return runtimeDeps(composition, {
     dataDir,
     clients,

@@ -11,10 +11,11 @@ import { createDynamoDocumentClient, createS3Client } from '../../functions/adap
 import { composeRuntime, uploadOriginFor, type Composition } from '../../functions/compose';
 import { settingsFrom } from '../../functions/config';
 import type { Log } from '../../functions/core/log';
-import type { Clock } from '../../functions/core/ports';
+import type { Clock, LinkKeyStore } from '../../functions/core/ports';
 import { systemClock } from '../../functions/core/ports';
 import { localRuntimeConfig } from './config';
 import type { Emulators } from './emulators';
+import { inProcessReminderQueue } from './in-process-reminder-queue';
 import { localSecretSource } from './local-secrets';
 import { OutboxMailer } from './outbox-mailer';
 
@@ -42,7 +43,7 @@ export interface ComposeLocalOptions {
 }
 
 /** Everything a handler or CLI command may need: the composition plus what only a local runtime has. */
-export interface LocalDeps extends Composition {
+export interface LocalDeps extends Composition<LinkKeyStore> {
   config: {
     dataDir: string;
     portalUrl: string;
@@ -59,6 +60,8 @@ export interface LocalDeps extends Composition {
   portalUrl: string;
   mail: { from: string };
   clients: { dynamo: DynamoDBDocumentClient; s3: S3Client };
+  /** The link-signing keys, rotatable by `links rotate-key`. */
+  secrets: LinkKeyStore;
   /** Closes the SDK clients' sockets. */
   close(): void;
 }
@@ -100,7 +103,7 @@ export function composeLocal(options: ComposeLocalOptions): LocalDeps {
       options.onEmail?.(file);
     },
   });
-  const composition = composeRuntime({ settings, clients, log, clock, mailer, secrets: localSecretSource(options.dataDir), s3Endpoint: emulators.endpoints.s3 });
+  const composition = composeRuntime({ settings, clients, log, clock, mailer, secrets: localSecretSource(options.dataDir), reminderQueue: inProcessReminderQueue, s3Endpoint: emulators.endpoints.s3 });
   return runtimeDeps(composition, {
     dataDir: options.dataDir,
     clients,
@@ -113,7 +116,7 @@ export function composeLocal(options: ComposeLocalOptions): LocalDeps {
 }
 
 /** A composition shaped for the CLI and the local runtime: the composition plus its clients, data dir and `close`. */
-export function runtimeDeps(composition: Composition, extras: { dataDir: string; clients: LocalDeps['clients']; uploadOrigin: string; close(): void }): LocalDeps {
+export function runtimeDeps(composition: Composition<LinkKeyStore>, extras: { dataDir: string; clients: LocalDeps['clients']; uploadOrigin: string; close(): void }): LocalDeps {
   const { settings } = composition;
   const mailFrom = settings.mail.from ?? '';
   return Object.assign(composition, {

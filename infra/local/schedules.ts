@@ -2,13 +2,14 @@
  * The local stand-in for EventBridge Scheduler: for every form, two daily croner jobs in
  * Asia/Ho_Chi_Minh, the same as the CDK schedules: consolidation at the form's consolidation
  * time (`{ formId }`: the handler decides whether a period is due today) and reminders at the
- * form's reminder time (`{ formId }`). A failed run is logged and retried twice with backoff,
+ * form's reminder time plus its stagger (`reminderTime`) (`{ formId }`). A failed run is logged and retried twice with backoff,
  * like the Scheduler's retry policy; there is no dead-letter queue locally.
  */
 import { Cron } from 'croner';
 import type { FormDefinition } from '../../functions/core/forms/definition';
 import { TIME_ZONE } from '../../functions/core/periods';
 import type { Log } from '../../functions/core/log';
+import { reminderTime } from '../../functions/core/usecases/send-reminders';
 
 export interface ScheduleTargets {
   consolidate(event: { formId: string }): Promise<unknown>;
@@ -67,7 +68,7 @@ export function startSchedules(forms: readonly FormDefinition[], targets: Schedu
   };
 
   for (const form of forms) {
-    for (const [kind, time] of [['consolidate', form.consolidation.time], ['remind', form.reminders.time]] as const) {
+    for (const [kind, time] of [['consolidate', form.consolidation.time], ['remind', reminderTime(form)]] as const) {
       const expression = cronAt(time);
       const cron = new Cron(expression, { timezone: TIME_ZONE, protect: true }, () => run(kind, form.id));
       jobs.push({ schedule: { name: `${kind}-${form.id}`, formId: form.id, kind, cron: expression, nextRun: () => cron.nextRun() }, cron });

@@ -1,13 +1,15 @@
 /**
  * The forms the stack schedules, read from templates/*.json at synth time (synchronously: CDK
  * constructs are built synchronously). Each form gets a daily consolidation run at its
- * consolidation time and a daily reminder run at its reminder time, Asia/Ho_Chi_Minh; the
+ * consolidation time and a daily reminder run at its reminder time plus the form's stagger
+ * (`reminderTime`: 0–29 minutes derived from the form id), Asia/Ho_Chi_Minh; the
  * handlers decide whether today is a consolidation or reminder day (deadlines move around
  * weekends and holidays, which a cron expression cannot express).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseFormDefinition } from '../../functions/core/forms/definition';
+import { reminderTime } from '../../functions/core/usecases/send-reminders';
 
 export interface ScheduledForm {
   formId: string;
@@ -42,6 +44,6 @@ export function readScheduledForms(templatesDir: string): ScheduledForm[] {
       formId: form.id,
       name: form.name,
       consolidation: hhmm(form.consolidation.time, `${form.id} consolidation.time`),
-      reminders: hhmm(form.reminders.time, `${form.id} reminders.time`),
+      reminders: hhmm(reminderTime(form), `${form.id} reminders.time`),
     }));
 }

@@ -35,6 +35,7 @@ import { TABLE_KEYS } from '../../functions/adapters/table-schema';
 import { INGEST_MAX_RECEIVE_COUNT, KEY_PREFIX } from '../../functions/core/storage-layout';
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR, cdkBundlingOptions } from '../bundling';
 import type { DeployConfig } from './config';
+import { ReminderFanout } from './reminder-fanout';
 import { readScheduledForms, type ScheduledForm } from './scheduled-forms';
 import { UploadSweeper } from './upload-sweeper';
 
@@ -88,7 +89,8 @@ interface FunctionAccess {
  *   upload intents, presigns feedback downloads; reads the link secret.
  * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
  *   writes consolidated reports and presigns their download; sends email.
- * - remind: units + submissions + once-ledger; signs unit links (link secret); sends email.
+ * - remind: units + submissions + once-ledger; queues each unit's reminder (the worker, in
+ *   reminder-fanout.ts, signs the link and sends it); sends the late digest.
  * - sweep: queries submissions; lists `uploads/` and sends to the ingest queue (both granted in
  *   upload-sweeper.ts, where the queue is).
  * BatchWriteItem (unit import) is not granted: the `units import` CLI runs with the operator's
@@ -135,7 +137,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     writeKeys: [ITEM_KEY_PREFIX.once],
     objects: [],
     listBucket: false,
-    readLinkSecret: true,
+    readLinkSecret: false,
     sendEmail: true,
   },
   sweep: { table: ['Query'], writeKeys: [], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
@@ -183,8 +185,8 @@ const SIZING: Record<FunctionName, FunctionSizing> = {
   // HTTP API integrations time out at 30 s; generating a pre-filled form takes well under a second.
   api: { description: 'Portal pages and API (HTTP API, payload v2)', memorySize: 1024, timeout: Duration.seconds(29), reserved: () => 20 },
   // The province workbook for thousands of units is built in memory and emailed. Timeouts are
-  // Lambda's maximum: a run is billed for the time it takes, and at 10,000 units a reminder run
-  // sends thousands of emails at SES's sending rate (see the README's cost section).
+  // Lambda's maximum: a run is billed for the time it takes (see the README's cost section). The
+  // reminder run only queues one message per due unit (reminder-fanout.ts) and sends the digest.
   consolidate: { description: 'Consolidates the latest accepted submissions per form and emails leadership', memorySize: 2048, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
   remind: { description: 'Reminds units that have not reported', memorySize: 512, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
   // A few listings and queries per form; one run at a time is enough.
@@ -217,6 +219,7 @@ export class TonghopStack extends Stack {
   /** Absolute entry file per function (what test/infra checks). */
   readonly entries: Record<FunctionName, string>;
   readonly scheduledForms: ScheduledForm[];
+  readonly reminderFanout: ReminderFanout;
   readonly schedules: scheduler.Schedule[] = [];
 
   constructor(scope: Construct, id: string, props: TonghopStackProps) {
@@ -306,7 +309,7 @@ export class TonghopStack extends Stack {
     });
     Validations.of(this.linkSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Rotating the HMAC key would invalidate every unit link already sent by email; links are revoked per unit by bumping its key version instead.',
+      reason: 'The HMAC key is rotated by an operator with `npx tonghop links rotate-key` (the previous key keeps verifying links already sent); a scheduled rotation would revoke links without anyone re-sending them.',
     });
 
     // ---- HTTP API (created before the api function: the portal URL is its endpoint) ---------
@@ -427,6 +430,9 @@ export class TonghopStack extends Stack {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(7) });
     this.addAlarms();
     new UploadSweeper(this, 'UploadSweeper', { fn: fns.sweep, bucket: this.bucket, queue: this.queue, alarmTopic: this.alarmTopic });
+    this.reminderFanout = new ReminderFanout(this, 'ReminderFanout', {
+      config, table: this.table, linkSecret: this.linkSecret, planner: fns.remind, environment: { ...commonEnv, ...mailEnv }, alarmTopic: this.alarmTopic,
+    });
     this.addDashboardWidgets();
 
     // ---- Outputs -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { build, stop } from 'esbuild';
 import { TABLE_KEYS } from '../../functions/adapters/table-schema';
+import { reminderTime } from '../../functions/core/usecases/send-reminders';
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR } from '../../infra/bundling';
 import { INGEST_MAX_RECEIVE_COUNT } from '../../functions/core/storage-layout';
 import { DURATION_ALARMED, DURATION_ALARM_SHARE, FUNCTION_NAMES, HANDLER_EXPORT, INGEST_TIMEOUT, NONCURRENT_VERSION_DAYS, type FunctionName } from '../../infra/stack/tonghop-stack';
@@ -136,7 +137,7 @@ describe('TonghopStack', () => {
 
     it('encrypts every queue and refuses non-TLS access to each', () => {
       const queues = s.template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(3);
+      expect(Object.keys(queues)).toHaveLength(5); // ingest + its DLQ, schedule DLQ, reminders + its DLQ (reminder-fanout.ts)
       for (const q of Object.values(queues)) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
       const policies = Object.values(s.template.findResources('AWS::SQS::QueuePolicy'));
       for (const id of Object.keys(queues)) {
@@ -313,7 +314,7 @@ describe('TonghopStack', () => {
 
   describe('schedules', () => {
     it.each(templateForms().map((f) => [f.id, f] as const))('%s: consolidates daily at its consolidation time and reminds at its reminder time, Vietnam time', (formId, form) => {
-      for (const [fn, time] of [['consolidate', form.consolidation.time], ['remind', form.reminders?.time ?? '08:00']] as const) {
+      for (const [fn, time] of [['consolidate', form.consolidation.time], ['remind', reminderTime({ id: form.id, reminders: { time: form.reminders?.time ?? '08:00' } })]] as const) {
         const [h, m] = time.split(':').map(Number);
         s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
           ScheduleExpression: `cron(${m} ${h} * * ? *)`,
@@ -407,10 +408,10 @@ describe('TonghopStack', () => {
       expect(statementsOn(roleStatements(s.template, roleId('remind')), bucketId())).toEqual([]);
     });
 
-    it('lets only api and remind read the link-signing secret', () => {
+    it('lets only api (and the reminder worker, see reminder-fanout.test.ts) read the link-signing secret', () => {
       const secret = logicalId(s.stack, s.stack.linkSecret);
       const readers = FUNCTION_NAMES.filter((n) => actionsOf(statementsOn(roleStatements(s.template, roleId(n)), secret)).includes('secretsmanager:GetSecretValue'));
-      expect(readers.sort()).toEqual(['api', 'remind']);
+      expect(readers.sort()).toEqual(['api']);
       s.template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
     });
 

@@ -10,7 +10,7 @@ import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repos
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
 import { StaticSecretSource } from '../../functions/adapters/secrets-manager-secret-source';
 import { loadFormCatalog, type FormCatalog } from '../../functions/core/forms';
-import { signLinkToken, tokenId } from '../../functions/core/links';
+import { LEGACY_LINK_KEY_ID, signLinkToken, tokenId } from '../../functions/core/links';
 import { silentLog as quiet } from '../../functions/core/log';
 import type { Unit } from '../../functions/core/model';
 import { openPeriod, periodLabel } from '../../functions/core/periods';
@@ -35,7 +35,7 @@ describe('portal API on the embedded stack', () => {
   let period: string;
   const ingested: Array<Promise<unknown>> = [];
 
-  const token = (unit: Unit, exp = Math.floor(Date.now() / 1000) + 3600, v = 1) => signLinkToken(SECRET, { u: unit.code, v, exp });
+  const token = (unit: Unit, exp = Math.floor(Date.now() / 1000) + 3600, v = 1) => signLinkToken({ id: LEGACY_LINK_KEY_ID, secret: SECRET }, { u: unit.code, v, exp });
   const call = async (event: APIGatewayProxyEventV2) => {
     const res = await handler(event);
     return { ...res, json: () => JSON.parse(res.body ?? '') as Record<string, any> };

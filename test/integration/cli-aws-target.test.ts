@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyLinkToken } from '../../functions/core/links';
+import { LEGACY_LINK_KEY_ID, verifyLinkToken } from '../../functions/core/links';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { runTonghop } from '../support/cli';
 
@@ -68,7 +68,7 @@ describe('tonghop CLI', () => {
       expect(issued.map((l) => l.unit)).toEqual(['H-TS', 'SO-NV']);
       for (const link of issued) {
         expect(link.url).toBe(`https://baocao.tinhuy.example.vn/u/${link.token}`);
-        expect(verifyLinkToken(SECRET, link.token, new Date('2019-03-01T00:00:00Z')).u).toBe(link.unit);
+        expect(verifyLinkToken({ current: { id: LEGACY_LINK_KEY_ID, secret: SECRET } }, link.token, new Date('2019-03-01T00:00:00Z')).u).toBe(link.unit);
       }
     });
 

@@ -4,7 +4,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { loadLocalConfig } from '../../infra/local/config';
 import { acquireDataDirLock, lockPath } from '../../infra/local/data-dir-lock';
-import { ensureLocalLinkSecret, secretsPath } from '../../infra/local/local-secrets';
+import { ensureLocalLinkKeys, secretsPath } from '../../infra/local/local-secrets';
 import { readLiveRuntime, writeRuntimeInfo } from '../../infra/local/runtime-file';
 import { tempDirs } from '../support/temp-dirs';
 
@@ -39,11 +39,11 @@ describe('data dir files', () => {
   it('creates the link secret once, private to the owner, and returns the same one afterwards', () => {
     const dir = newDir();
 
-    const first = ensureLocalLinkSecret(dir);
-    const again = ensureLocalLinkSecret(dir);
+    const first = ensureLocalLinkKeys(dir);
+    const again = ensureLocalLinkKeys(dir);
 
-    expect(first.length).toBeGreaterThanOrEqual(32);
-    expect(again).toBe(first);
+    expect(first.current.secret.length).toBeGreaterThanOrEqual(32);
+    expect(again).toEqual(first);
     expect(statSync(secretsPath(dir)).mode & 0o777).toBe(0o600);
   });
 
@@ -51,7 +51,7 @@ describe('data dir files', () => {
     const dir = newDir();
     writeFileSync(secretsPath(dir), JSON.stringify({ linkSecret: 'short' }));
 
-    expect(() => ensureLocalLinkSecret(dir)).toThrow('secrets.json');
+    expect(() => ensureLocalLinkKeys(dir)).toThrow('secrets.json');
   });
 
   it('takes over a lock left by a process that no longer runs, and refuses a live owner', () => {

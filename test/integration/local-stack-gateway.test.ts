@@ -172,7 +172,7 @@ describe('local gateway logs', () => {
     const output = new PassThrough();
     output.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
     runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: consoleLog(output) });
-    token = signLinkToken(await runtime.deps.secrets.getLinkSecret(), { u: 'SO-NV', v: 1, exp: Math.floor(Date.now() / 1000) + 3600 });
+    token = signLinkToken((await runtime.deps.secrets.getLinkKeys()).current, { u: 'SO-NV', v: 1, exp: Math.floor(Date.now() / 1000) + 3600 });
   });
   afterAll(async () => {
     await runtime?.stop();

@@ -132,7 +132,7 @@ describe('npm start stopped during a 40-unit rush', () => {
     const dataDir = newDataDir();
     const first = await startStack(dataDir);
     const period = openPeriod(form, new Date());
-    const secret = await localSecretSource(dataDir).getLinkSecret();
+    const { current: secret } = await localSecretSource(dataDir).getLinkKeys();
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const tokens = SAMPLE_PROVINCE.slice(0, UNITS).map((u) => signLinkToken(secret, { u: u.code, v: u.keyVersion, exp }));
 

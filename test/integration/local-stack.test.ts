@@ -77,10 +77,10 @@ describe('local runtime', () => {
 
   it('opens a unit link signed with the data dir secret on the portal, and refuses a forged one', async () => {
     runtime = await startLocalRuntime({ port: 0, dataDir: newDataDir(), log: silentLog });
-    const secret = await runtime.deps.secrets.getLinkSecret();
+    const { current } = await runtime.deps.secrets.getLinkKeys();
     const exp = Math.floor(Date.now() / 1000) + 3600;
-    const token = signLinkToken(secret, { u: 'SO-NV', v: 1, exp });
-    const forged = signLinkToken('another-secret-another-secret-another', { u: 'SO-NV', v: 1, exp });
+    const token = signLinkToken(current, { u: 'SO-NV', v: 1, exp });
+    const forged = signLinkToken({ id: current.id, secret: 'another-secret-another-secret-another' }, { u: 'SO-NV', v: 1, exp });
 
     const page = await fetch(`${runtime.url}/u/${token}`);
     const refused = await fetch(`${runtime.url}/u/${forged}`);
@@ -107,7 +107,7 @@ describe('local runtime', () => {
     runtime = await startLocalRuntime({ port: 0, dataDir, log: silentLog });
     await runtime.deps.units.bumpKeyVersion('SO-NV');
     await runtime.deps.files.put('reports/probe.txt', 'còn đây');
-    const secret = await runtime.deps.secrets.getLinkSecret();
+    const secret = await runtime.deps.secrets.getLinkKeys();
     await runtime.stop();
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
 
@@ -117,7 +117,7 @@ describe('local runtime', () => {
     expect((await runtime.deps.units.get('SO-NV'))?.keyVersion).toBe(2);
     expect(await runtime.deps.units.list()).toHaveLength(SAMPLE_PROVINCE.length);
     expect((await runtime.deps.files.get('reports/probe.txt'))?.toString()).toBe('còn đây');
-    expect(await runtime.deps.secrets.getLinkSecret()).toBe(secret);
+    expect(await runtime.deps.secrets.getLinkKeys()).toEqual(secret);
     expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
   });
 
@@ -132,7 +132,7 @@ describe('local runtime', () => {
       expect(a.url).not.toBe(runtime.url);
       expect([ha.status, hb.status]).toEqual([200, 200]);
       expect((await runtime.deps.units.get('SO-NV'))?.keyVersion).toBe(1);
-      expect(await a.deps.secrets.getLinkSecret()).not.toBe(await runtime.deps.secrets.getLinkSecret());
+      expect((await a.deps.secrets.getLinkKeys()).current.secret).not.toBe((await runtime.deps.secrets.getLinkKeys()).current.secret);
     } finally {
       await a.stop();
     }

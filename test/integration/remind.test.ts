@@ -15,6 +15,8 @@ import { createFormCatalog } from '../../functions/core/forms/catalog';
 import { verifyLinkToken } from '../../functions/core/links';
 import type { Unit } from '../../functions/core/model';
 import { reminderRunAt, sendReminders, type RemindDeps } from '../../functions/core/usecases/send-reminders';
+import type { SendUnitReminderDeps } from '../../functions/core/usecases/send-unit-reminder';
+import { inProcessReminderQueue } from '../../infra/local/in-process-reminder-queue';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { OutboxMailer } from '../../infra/local/outbox-mailer';
 import { FakeClock, fixedSecret } from '../support/in-memory';
@@ -26,7 +28,7 @@ jest.setTimeout(120_000);
 describe('reminders (embedded stack)', () => {
   let emulators: Emulators;
   let outbox: string;
-  let deps: RemindDeps & { clock: FakeClock };
+  let deps: RemindDeps & SendUnitReminderDeps & { clock: FakeClock };
   const form = loadForm('sap-xep-bo-may');
   const silent: Unit = { code: 'HNN', name: 'Hội Nông dân tỉnh', type: 'mttq-doan-the', emails: ['hoinongdan@example.vn'], active: true, keyVersion: 1 };
   const done: Unit = { code: 'SNV', name: 'Sở Nội vụ', type: 'so-nganh', emails: ['sonoivu@example.vn'], active: true, keyVersion: 1 };
@@ -37,7 +39,7 @@ describe('reminders (embedded stack)', () => {
     const client = createDynamoDocumentClient({ region: emulators.region, endpoints: emulators.endpoints, credentials: emulators.credentials });
     const clock = new FakeClock(reminderRunAt(form, '2019-03-13'));
     const submissions = new DynamoSubmissionRepository({ client, tableName: emulators.tableName, clock });
-    deps = {
+    const base = {
       forms: createFormCatalog([form]),
       units: new DynamoUnitRepository({ client, tableName: emulators.tableName }),
       submissions,
@@ -48,6 +50,7 @@ describe('reminders (embedded stack)', () => {
       portalUrl: 'http://localhost:3000',
       mail: { from: 'tonghop@tinhuy.example.vn' },
     };
+    deps = { ...base, queue: inProcessReminderQueue(base) };
     await deps.units.putMany([silent, done]);
     const accepted = {
       uploadId: '20190312T020000000Z-aaaa', unitCode: done.code, formId: form.id, period: '2019-Q1', status: 'accepted' as const,
@@ -76,6 +79,6 @@ describe('reminders (embedded stack)', () => {
     expect(mail.to).toMatchObject({ text: 'hoinongdan@example.vn' });
     expect(mail.subject).toBe('[Nhắc nộp báo cáo] Sắp xếp tổ chức bộ máy, tinh giản biên chế — Quý I năm 2019 — hạn nộp 17:00 ngày 18/03/2019');
     const token = /http:\/\/localhost:3000\/u\/(\S+)/.exec(mail.text ?? '')![1]!;
-    expect(verifyLinkToken(await deps.secrets.getLinkSecret(), token, deps.clock.now())).toMatchObject({ u: 'HNN', v: 1 });
+    expect(verifyLinkToken(await deps.secrets.getLinkKeys(), token, deps.clock.now())).toMatchObject({ u: 'HNN', v: 1 });
   });
 });

@@ -4,7 +4,7 @@
  * use case tested here behaves the same on DynamoDB and S3.
  */
 import type {
-  AcceptedValues, Aggregate, Clock, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource,
+  AcceptedValues, Aggregate, Clock, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
   StoredObjectInfo, SubmissionRepository, UnitRepository,
 } from '../../functions/core/ports';
 import type { FormValues, Submission, Unit } from '../../functions/core/model';
@@ -162,7 +162,24 @@ export class RecordingMailer implements Mailer {
   }
 }
 
-export const fixedSecret = (secret = 'test-secret-test-secret-test-secret-0123'): SecretSource => ({ getLinkSecret: async () => secret });
+export const fixedSecret = (secret = 'test-secret-test-secret-test-secret-0123'): SecretSource => new InMemoryLinkKeyStore({ current: { id: 'test-key', secret } });
+
+/** A key ring in memory; `reads` counts reads, `fresh` ones separately. */
+export class InMemoryLinkKeyStore implements LinkKeyStore {
+  reads = 0;
+  freshReads = 0;
+  constructor(public keys: LinkKeyRing) {}
+  async getLinkKeys(options: { fresh?: boolean } = {}): Promise<LinkKeyRing> {
+    this.reads += 1;
+    if (options.fresh) this.freshReads += 1;
+    return this.keys;
+  }
+  async updateLinkKeys(change: (keys: LinkKeyRing) => LinkKeyRing) {
+    const before = this.keys;
+    this.keys = change(before);
+    return { before, after: this.keys };
+  }
+}
 
 /** A clock tests can move. */
 export class FakeClock implements Clock {

@@ -4,18 +4,21 @@
  * (unit, form, period, day) thanks to the OnceLedger; on a day after a deadline, a digest of
  * the late units goes to Ban Tổ chức (recipients.organisationCommittee).
  *
+ * This run only works out who is due (from the calendar, then one read of the period's
+ * submissions) and hands each unit's reminder to the `ReminderQueue`; the worker
+ * (`send-unit-reminder.ts`) sends them one unit at a time, so 10,000 units neither exceed a
+ * Lambda's 15 minutes nor SES's sending rate. The digest (one email) is sent here.
+ *
  * Periods considered: the open one and the one before it, because the day after the deadline
  * can already fall after the consolidation moment that closes the period.
  */
 import type { FormCatalog } from '../forms/catalog';
-import { signLinkToken } from '../links';
 import type { Unit } from '../model';
 import { deadlineFor, formatLocalDate, localInstant, openPeriod, parsePeriod, shiftPeriod, toLocalDate } from '../periods';
-import type { Clock, Mailer, OnceLedger, SecretSource, SubmissionRepository, UnitRepository } from '../ports';
-import { composeLateDigestEmail, composeReminderEmail, reminderDays, type ReminderKind } from '../consolidation/reminders';
+import type { Clock, Mailer, OnceLedger, ReminderDelivery, ReminderQueue, SubmissionRepository, UnitRepository, UnitReminder } from '../ports';
+import { composeLateDigestEmail, reminderDays, type ReminderKind } from '../consolidation/reminders';
 
-/** Upload links in reminders stay valid 30 days past the deadline (late reports are accepted). */
-export const REMINDER_LINK_GRACE_DAYS = 30;
+export { REMINDER_LINK_GRACE_DAYS } from './send-unit-reminder';
 
 export interface RemindDeps {
   forms: Pick<FormCatalog, 'require'>;
@@ -24,9 +27,8 @@ export interface RemindDeps {
   ledger: OnceLedger;
   mailer: Mailer;
   clock: Clock;
-  secrets: SecretSource;
-  /** Public portal origin; a unit's link is `<portalUrl>/u/<token>`. */
-  portalUrl: string;
+  /** Where each unit's reminder goes to be sent (SQS in AWS, the worker in-process locally). */
+  queue: ReminderQueue;
   mail: { from: string };
 }
 
@@ -42,8 +44,8 @@ export interface ReminderOutcome {
   period: string;
   kind: ReminderKind;
   to: string[];
-  status: 'sent' | 'already-sent' | 'no-email' | 'failed';
-  error?: string;
+  /** `queued`: handed to the reminder queue (AWS); the other values: the in-process worker's outcome (local). */
+  status: ReminderDelivery | 'no-email';
 }
 
 export interface RemindResult {
@@ -54,7 +56,7 @@ export interface RemindResult {
   digests: Array<{ period: string; to: string[]; lateUnits: string[]; status: 'sent' | 'already-sent' | 'no-recipients' }>;
 }
 
-/** Sends today's reminders and late digests; throws after the loop if any send failed (a retry resends only those). */
+/** Queues today's reminders and sends the late digests; throws after the loop if any failed (a retry resends only those). */
 export async function sendReminders(deps: RemindDeps, input: RemindInput): Promise<RemindResult> {
   const form = deps.forms.require(input.formId);
   const now = deps.clock.now();
@@ -66,7 +68,6 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
   const units = (await deps.units.list()).filter((u) => u.active);
   const result: RemindResult = { formId: form.id, date: today, reminders: [], digests: [] };
   const failures: unknown[] = [];
-  let secret: string | undefined;
 
   for (const period of periods) {
     // Today's reminder day of each unit, from the calendar alone: on most days nobody is due and
@@ -83,34 +84,20 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
     for (const s of submissions) lastUpload.set(s.unitCode, s.status); // ordered by upload: the last wins
     const rejected = (u: Unit) => lastUpload.get(u.code) === 'rejected' || lastUpload.get(u.code) === 'failed';
 
+    const toQueue: Array<{ reminder: UnitReminder; outcome: ReminderOutcome }> = [];
     for (const { unit, day } of dueToday) {
       if (reported.has(unit.code)) continue;
-      const outcome: ReminderOutcome = { unitCode: unit.code, unitName: unit.name, period, kind: day.kind, to: unit.emails, status: 'sent' };
+      const outcome: ReminderOutcome = { unitCode: unit.code, unitName: unit.name, period, kind: day.kind, to: unit.emails, status: 'no-email' };
       result.reminders.push(outcome);
-      if (unit.emails.length === 0) {
-        outcome.status = 'no-email';
-        continue;
-      }
-      const key = `reminder#${form.id}#${period}#${unit.code}#${today}`;
-      if (!(await deps.ledger.claim(key, { kind: day.kind, to: unit.emails.join(',') }))) {
-        outcome.status = 'already-sent';
-        continue;
-      }
-      try {
-        secret ??= await deps.secrets.getLinkSecret();
-        const deadline = deadlineFor(form, unit.type, period);
-        const linkExpiresAt = new Date(deadline.getTime() + REMINDER_LINK_GRACE_DAYS * 86_400_000);
-        const token = signLinkToken(secret, { u: unit.code, v: unit.keyVersion, exp: Math.floor(linkExpiresAt.getTime() / 1000) });
-        const body = composeReminderEmail({
-          form, unit, period, deadline, kind: day.kind, link: `${deps.portalUrl.replace(/\/+$/, '')}/u/${token}`, linkExpiresAt, lastUploadRejected: rejected(unit),
-        });
-        await deps.mailer.send({ from: deps.mail.from, to: unit.emails, ...body, headers: { 'X-Tonghop-Idempotency-Key': key } });
-      } catch (err) {
-        await deps.ledger.release(key);
-        outcome.status = 'failed';
-        outcome.error = err instanceof Error ? err.message : String(err);
-        failures.push(err);
-      }
+      if (unit.emails.length === 0) continue;
+      toQueue.push({ outcome, reminder: { formId: form.id, period, unitCode: unit.code, date: today, kind: day.kind, lastUploadRejected: rejected(unit) } });
+    }
+    if (toQueue.length > 0) {
+      const deliveries = await deps.queue.enqueue(toQueue.map((q) => q.reminder));
+      toQueue.forEach((q, i) => {
+        q.outcome.status = deliveries[i] ?? 'failed';
+        if (q.outcome.status === 'failed') failures.push(new Error(`reminder to ${q.reminder.unitCode} failed`));
+      });
     }
 
     if (!digestDue) continue;
@@ -143,8 +130,34 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
   return result;
 }
 
-/** The instant the reminder run acts as on a given local day (the form's reminder time). */
-export function reminderRunAt(form: { reminders: { time: string } }, date: string): Date {
+/** Reminder runs of different forms are spread over this many minutes after their configured time. */
+export const REMINDER_STAGGER_MINUTES = 30;
+
+/**
+ * A form's stable offset (0–29 minutes) from its configured reminder time, derived from its id
+ * (FNV-1a): forms configured for the same time ("08:00") do not all start on one SES sending rate
+ * at once, and a form keeps its minute from one deploy to the next.
+ */
+export function reminderStaggerMinutes(formId: string): number {
+  let hash = 0x811c9dc5;
+  for (const ch of formId) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return hash % REMINDER_STAGGER_MINUTES;
+}
+
+/**
+ * When a form's daily reminder run starts (HH:MM, Asia/Ho_Chi_Minh): `reminders.time` plus the
+ * form's stagger, never past midnight (the run acts for its local day). The AWS schedule, the
+ * local schedule and `remind --date` all use this.
+ */
+export function reminderTime(form: { id: string; reminders: { time: string } }): string {
+  const [h, m] = form.reminders.time.split(':').map(Number);
+  const base = h! * 60 + m!;
+  const total = base + reminderStaggerMinutes(form.id) < 24 * 60 ? base + reminderStaggerMinutes(form.id) : base;
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+}
+
+/** The instant the reminder run acts as on a given local day (the form's staggered reminder time). */
+export function reminderRunAt(form: { id: string; reminders: { time: string } }, date: string): Date {
   const [y, m, d] = date.split('-').map(Number);
-  return localInstant({ year: y!, month: m!, day: d! }, form.reminders.time);
+  return localInstant({ year: y!, month: m!, day: d! }, reminderTime(form));
 }

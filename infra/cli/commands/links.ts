@@ -1,9 +1,15 @@
 /**
  * `tonghop links --period <period> [--form <id>] [--unit <code>] [--json]`: each active unit's
  * upload link, `<portal url>/u/<token>`.
+ * `tonghop links rotate-key [--drop-previous]`: replaces the link-signing key (the data dir's
+ * secrets.json locally, the stack's Secrets Manager secret with TONGHOP_TARGET=aws), keeping the
+ * replaced key as the previous one so links already sent keep working; `--drop-previous` revokes
+ * every link the previous key signed. Each change is logged as one structured audit line.
  */
-import { signLinkToken } from '../../../functions/core/links';
-import { AppError } from '../../../functions/core/errors';
+import { userInfo } from 'node:os';
+import { dropPreviousLinkKey, generateLinkKey, rotateLinkKeys, signLinkToken } from '../../../functions/core/links';
+import { AppError, ConflictError } from '../../../functions/core/errors';
+import type { LinkKeyRing } from '../../../functions/core/ports';
 import type { FormDefinition } from '../../../functions/core/forms/definition';
 import type { Unit } from '../../../functions/core/model';
 import { deadlineFor, parsePeriod, periodLabel, TIME_ZONE } from '../../../functions/core/periods';
@@ -14,6 +20,7 @@ import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
 export const LINK_GRACE_DAYS = 30;
 
 const help = `Cách dùng: npx tonghop links --period <kỳ> [--form <mã biểu mẫu>] [--unit <mã đơn vị>] [--json]
+           npx tonghop links rotate-key [--drop-previous]
 
 In đường dẫn nộp báo cáo của từng đơn vị đang hoạt động: <địa chỉ cổng>/u/<mã truy cập>.
 Mỗi đường dẫn được ký riêng cho đơn vị, hết hạn ${LINK_GRACE_DAYS} ngày sau hạn nộp muộn nhất của đơn vị trong kỳ
@@ -24,6 +31,15 @@ Mỗi đường dẫn được ký riêng cho đơn vị, hết hạn ${LINK_GRA
   --form <mã>     chỉ tính hạn nộp của biểu mẫu này
   --unit <mã>     chỉ một đơn vị
   --json          [{ "unit": "<mã>", "url": "<địa chỉ cổng>/u/<mã truy cập>", "token": "<mã truy cập>" }]
+
+Đổi khóa ký đường dẫn (khi khóa bị lộ, hoặc định kỳ):
+  npx tonghop links rotate-key                   tạo khóa mới để ký đường dẫn từ nay; khóa đang dùng thành
+                                                 khóa cũ: đường dẫn đã gửi vẫn dùng được đến khi hết hạn
+                                                 (khóa cũ trước đó, nếu có, bị bỏ)
+  npx tonghop links rotate-key --drop-previous   bỏ khóa cũ: mọi đường dẫn ký bằng nó bị thu hồi
+Khi khóa bị lộ: chạy cả hai lệnh, rồi gửi lại đường dẫn mới cho các đơn vị. Với TONGHOP_TARGET=aws
+lệnh ghi secret Secrets Manager của stack (TONGHOP_LINK_SECRET_ARN); các hàm Lambda dùng khóa mới
+trong vòng 5 phút.
 
 Không cần chạy npm start: lệnh tự khởi động DynamoDB nhúng trên thư mục dữ liệu
 (TONGHOP_DATA_DIR, mặc định .local). Địa chỉ cổng là của npm start đang chạy, nếu không thì
@@ -48,10 +64,69 @@ export function linkExpiry(forms: readonly FormDefinition[], unit: Pick<Unit, 't
   return new Date(latest + LINK_GRACE_DAYS * 86_400_000);
 }
 
+/** Who ran a key change, for the audit line (the AWS principal itself is in CloudTrail's PutSecretValue event). */
+function operatorIdentity(env: Record<string, string | undefined>): Record<string, string> {
+  let user = env.USER ?? env.USERNAME ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): keep the environment's name.
+  }
+  return env.AWS_PROFILE ? { user, awsProfile: env.AWS_PROFILE } : { user };
+}
+
+function keyIds(keys: LinkKeyRing): string[] {
+  return [keys.current.id, ...(keys.previous ? [keys.previous.id] : [])];
+}
+
+async function rotateKey(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { 'drop-previous': { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError(`Thừa tham số: ${positionals.join(' ')}`);
+  const drop = values['drop-previous'] === true;
+  const { before, after } = await withLocalDeps(async (deps, context) => {
+    const change = drop
+      ? (keys: LinkKeyRing) => {
+          if (!keys.previous) throw new ConflictError('NO_PREVIOUS_LINK_KEY', 'Không có khóa cũ nào để bỏ: chỉ có khóa đang dùng.');
+          return dropPreviousLinkKey(keys);
+        }
+      : (keys: LinkKeyRing) => rotateLinkKeys(keys, generateLinkKey(deps.clock.now()));
+    const result = await deps.secrets.updateLinkKeys(change);
+    // Key ids only: a secret never reaches a log.
+    deps.log.info('audit: link-signing keys changed', {
+      audit: 'link-keys',
+      action: drop ? 'drop-previous' : 'rotate',
+      target: context.target,
+      operator: operatorIdentity(process.env),
+      current: result.after.current.id,
+      previous: result.after.previous?.id ?? null,
+      revoked: keyIds(result.before).filter((id) => !keyIds(result.after).includes(id)),
+      secretVersionId: result.versionId ?? null,
+      at: deps.clock.now().toISOString(),
+    });
+    return result;
+  });
+  const revoked = keyIds(before).filter((id) => !keyIds(after).includes(id));
+  if (drop) {
+    process.stdout.write(`Đã bỏ khóa cũ ${revoked.join(', ')}: mọi đường dẫn ký bằng khóa này bị thu hồi.
+`
+      + `Khóa đang dùng: ${after.current.id}. Gửi lại đường dẫn mới: npx tonghop links --period <kỳ>.
+`);
+  } else {
+    process.stdout.write(`Đã tạo khóa mới ${after.current.id}: đường dẫn cấp từ nay được ký bằng khóa này.
+`
+      + `Đường dẫn đã gửi (khóa ${before.current.id}) vẫn dùng được đến khi hết hạn, hoặc đến khi bỏ khóa cũ: npx tonghop links rotate-key --drop-previous
+`
+      + (revoked.length > 0 ? `Khóa cũ trước đó (${revoked.join(', ')}) đã bị bỏ: đường dẫn ký bằng nó bị thu hồi.
+` : ''));
+  }
+  return 0;
+}
+
 export const command: CliCommand = {
   help,
   async run(args) {
     try {
+      if (args[0] === 'rotate-key') return await rotateKey(args.slice(1));
       const { values, positionals } = parseCliArgs(args, {
         period: { type: 'string' },
         form: { type: 'string' },
@@ -79,10 +154,10 @@ export const command: CliCommand = {
           units = units.filter((u) => u.code === values.unit);
           if (units.length === 0) throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị đang hoạt động mã "${values.unit}".`, { statusCode: 404 });
         }
-        const secret = await deps.secrets.getLinkSecret();
+        const { current: signingKey } = await deps.secrets.getLinkKeys();
         return units.map((u): UnitLink => {
           const expires = linkExpiry(forms, u, period.id, deps.clock.now());
-          const token = signLinkToken(secret, { u: u.code, v: u.keyVersion, exp: Math.floor(expires.getTime() / 1000) });
+          const token = signLinkToken(signingKey, { u: u.code, v: u.keyVersion, exp: Math.floor(expires.getTime() / 1000) });
           return { unit: u.code, name: u.name, url: `${deps.portalUrl}/u/${token}`, token, expiresAt: expires.toISOString() };
         });
       });

@@ -5,6 +5,7 @@
  */
 import { formatViDate } from '../../../functions/core/format-vi';
 import { reminderRunAt, sendReminders } from '../../../functions/core/usecases/send-reminders';
+import { inProcessReminderQueue } from '../../local/in-process-reminder-queue';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
 import { useCaseDeps } from './consolidate';
@@ -22,7 +23,7 @@ sau hạn, Ban Tổ chức nhận danh sách đơn vị quá hạn chưa nộp.
 Email được ghi vào <thư mục dữ liệu>/outbox/*.eml; với TONGHOP_TARGET=aws, gửi qua Amazon SES.
 Exit: 0 thành công, 1 biểu mẫu không hợp lệ hoặc gửi thất bại, 2 sai cú pháp.`;
 
-const STATUS: Record<string, string> = { sent: 'đã gửi', 'already-sent': 'đã gửi trước đó hôm nay', 'no-email': 'đơn vị chưa có email', failed: 'gửi thất bại', 'no-recipients': 'biểu mẫu chưa có người nhận' };
+const STATUS: Record<string, string> = { sent: 'đã gửi', queued: 'đã xếp hàng gửi', skipped: 'bỏ qua (đơn vị không còn hoạt động hoặc không có email)', 'already-sent': 'đã gửi trước đó hôm nay', 'no-email': 'đơn vị chưa có email', failed: 'gửi thất bại', 'no-recipients': 'biểu mẫu chưa có người nhận' };
 
 export const command: CliCommand = {
   help,
@@ -37,7 +38,9 @@ export const command: CliCommand = {
         async (deps) => {
           const form = (await deps.catalog).require(values.form!);
           const clock = values.date ? { now: () => reminderRunAt(form, values.date!) } : undefined;
-          return sendReminders(await useCaseDeps(deps.handlers.remind, clock), { formId: form.id, period: values.period });
+          // The worker runs in this process, on the same (possibly --date) clock as the run.
+          const queue = inProcessReminderQueue({ ...deps.handlers.remindUnit, ...(clock ? { clock } : {}) });
+          return sendReminders({ ...(await useCaseDeps(deps.handlers.remind, clock)), queue }, { formId: form.id, period: values.period });
         },
         { onEmail: (f) => files.push(f) },
       );

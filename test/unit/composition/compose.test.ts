@@ -97,10 +97,10 @@ describe('composition root', () => {
     });
 
     it('differ in the mailer and the link-secret source only', () => {
-      expect([local.handlers.consolidate.mailer, local.handlers.remind.mailer]).toEqual([expect.any(OutboxMailer), expect.any(OutboxMailer)]);
-      expect([aws.handlers.consolidate.mailer, aws.handlers.remind.mailer]).toEqual([expect.any(SesMailer), expect.any(SesMailer)]);
-      expect(aws.handlers.remind.secrets).toBeInstanceOf(SecretsManagerSecretSource);
-      expect(local.handlers.remind.secrets).not.toBeInstanceOf(SecretsManagerSecretSource);
+      expect([local.handlers.consolidate.mailer, local.handlers.remind.mailer, local.handlers.remindUnit.mailer]).toEqual([expect.any(OutboxMailer), expect.any(OutboxMailer), expect.any(OutboxMailer)]);
+      expect([aws.handlers.consolidate.mailer, aws.handlers.remind.mailer, aws.handlers.remindUnit.mailer]).toEqual([expect.any(SesMailer), expect.any(SesMailer), expect.any(SesMailer)]);
+      expect(aws.handlers.remindUnit.secrets).toBeInstanceOf(SecretsManagerSecretSource);
+      expect(local.handlers.remindUnit.secrets).not.toBeInstanceOf(SecretsManagerSecretSource);
     });
   });
 

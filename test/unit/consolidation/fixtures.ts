@@ -2,6 +2,7 @@
  * Test fixtures for consolidation: the real form definitions, a seeded random unit registry and
  * random valid-looking values (property-style tests run over many seeds).
  */
+import { inProcessReminderQueue } from '../../../infra/local/in-process-reminder-queue';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFormDefinition, type FormDefinition } from '../../../functions/core/forms/definition';
@@ -60,7 +61,7 @@ export function randomValues(form: FormDefinition, unit: Unit, r: () => number, 
 
 export function memoryDeps(units: Unit[], now: string) {
   const clock = new FakeClock(new Date(now));
-  return {
+  const deps = {
     forms: createFormCatalog([loadForm('sap-xep-bo-may'), loadForm('bien-che-thang')]),
     units: new InMemoryUnitRepository(units),
     submissions: new InMemorySubmissionRepository(clock),
@@ -72,6 +73,8 @@ export function memoryDeps(units: Unit[], now: string) {
     clock,
     mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>' },
   };
+  // Reminders go through the same in-process queue as the local runtime (the worker use case).
+  return { ...deps, queue: inProcessReminderQueue(deps) };
 }
 
 let uploadSeq = 0;

@@ -62,7 +62,7 @@ describe('remind handler', () => {
       const l = log();
       const handler = createRemindHandler({ ...deps, log: l });
       const summary = await handler({ formId: 'sap-xep-bo-may' }, context);
-      expect(summary).toEqual({ formId: 'sap-xep-bo-may', date: '2019-03-13', sent: 3, skipped: 0, digests: 0 });
+      expect(summary).toEqual({ formId: 'sap-xep-bo-may', date: '2019-03-13', queued: 0, sent: 3, skipped: 0, digests: 0 });
       expect(JSON.stringify(l.lines)).not.toContain('/u/');
     });
   });

@@ -97,7 +97,7 @@ describe('sendReminders', () => {
       expect(mail.to).toEqual(['hu01@example.vn']);
       expect(mail.subject).toBe('[Nhắc nộp báo cáo] Báo cáo nhanh biên chế hằng tháng — Tháng 4 năm 2019 — hạn nộp 17:00 ngày 16/04/2019');
       const token = /https:\/\/baocao\.example\.vn\/u\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
-      const claims = verifyLinkToken(await deps.secrets.getLinkSecret(), token, deps.clock.now());
+      const claims = verifyLinkToken(await deps.secrets.getLinkKeys(), token, deps.clock.now());
       expect(claims).toMatchObject({ u: 'HU01', v: 2, exp: deadlineFor(form, 'huyen', '2019-04').getTime() / 1000 + 30 * 86_400 });
       expect(mail.html).toContain(`href="https://baocao.example.vn/u/${token}"`);
     });

@@ -1,7 +1,7 @@
 import { signLinkToken, tokenId } from '../../../functions/core/links';
 import { redactTokens, safeError } from '../../../functions/handlers/http/safe-path';
 
-const token = signLinkToken('unit-test-secret-unit-test-secret-0123', { u: 'SO-NV', v: 1, exp: 1_900_000_000 });
+const token = signLinkToken({ id: 'k1', secret: 'unit-test-secret-unit-test-secret-0123' }, { u: 'SO-NV', v: 1, exp: 1_900_000_000 });
 const [payload, signature] = token.split('.') as [string, string];
 const marker = `[token:${tokenId(token)}]`;
 

@@ -6,10 +6,11 @@
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
 import { signLinkToken } from '../../../functions/core/links';
 import type { Submission, Unit } from '../../../functions/core/model';
-import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
+import { FakeClock, InMemoryFileStore, InMemoryLinkKeyStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
 import { loadForm } from '../consolidation/fixtures';
 
 export const SECRET = 'portal-test-secret-portal-test-secret-0123';
+export const KEY = { id: '20190101-a1b2c3', secret: SECRET };
 export const NOW = '2019-03-01T03:00:00Z';
 
 export const SO_NV: Unit = { code: 'SO-NV', name: 'Sở Nội vụ', type: 'so-nganh', emails: ['snv@example.vn'], active: true, keyVersion: 1 };
@@ -21,11 +22,11 @@ export function createWorld() {
   const submissions = new InMemorySubmissionRepository(clock);
   const files = new InMemoryFileStore();
   const catalog = createFormCatalog([loadForm('sap-xep-bo-may'), loadForm('bien-che-thang')]);
-  const secrets = { getLinkSecret: async () => SECRET };
+  const secrets = new InMemoryLinkKeyStore({ current: KEY });
   const config = { maxUploadBytes: 5 * 1024 * 1024, portalUrl: 'https://baocao.example.vn' };
   /** A link token for `unit`, valid for 30 days from the clock unless `exp` is given (epoch seconds). */
   const tokenFor = (unit: Unit, options: { exp?: number; v?: number } = {}) =>
-    signLinkToken(SECRET, { u: unit.code, v: options.v ?? unit.keyVersion, exp: options.exp ?? Math.floor(clock.now().getTime() / 1000) + 30 * 86400 });
+    signLinkToken(KEY, { u: unit.code, v: options.v ?? unit.keyVersion, exp: options.exp ?? Math.floor(clock.now().getTime() / 1000) + 30 * 86400 });
   return { clock, units, submissions, files, catalog, secrets, config, tokenFor };
 }
 
