@@ -23,6 +23,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../../functions/adapters/table-schema';
+/** The once-ledger's partition-key prefix (ITEM_KEY_PREFIX.once in tonghop-stack.ts). */
+const ONCE_KEY_PREFIX = 'ONCE#';
 import { PROJECT_ROOT, cdkBundlingOptions } from '../bundling';
 import type { DeployConfig } from './config';
 
@@ -84,7 +86,8 @@ export class ReminderFanout extends Construct {
 
     const logGroup = new logs.LogGroup(this, 'WorkerLogs', {
       retention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on stack deletion and replacement, not when the create that made it rolls back.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.workerRole = new iam.Role(this, 'WorkerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -92,7 +95,13 @@ export class ReminderFanout extends Construct {
     });
     const role = this.workerRole;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [props.table.tableArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }));
+    // It writes only once-ledger claims (claim before the send, release when it fails).
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      resources: [props.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ONCE_KEY_PREFIX}*`] } },
+    }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.table.tableArn}/index/${TABLE_KEYS.gsi1.name}`] }));
     props.linkSecret.grantRead(role);
     const sesResources = [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity })];

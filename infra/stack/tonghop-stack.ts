@@ -106,6 +106,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
       { prefix: KEY_PREFIX.intents, actions: ['s3:GetObject'] },
       { prefix: KEY_PREFIX.feedback, actions: ['s3:PutObject'] },
     ],
+    // It reads one intent by key, never lists them.
+    listPrefixes: [KEY_PREFIX.uploads, KEY_PREFIX.feedback],
     listBucket: true,
     readLinkSecret: false,
     sendEmail: false,

@@ -9,7 +9,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { build, stop } from 'esbuild';
 import { PROJECT_ROOT } from '../../infra/bundling';
 import { REMINDER_MAX_CONCURRENCY, REMINDER_WORKER_ENTRY } from '../../infra/stack/reminder-fanout';
-import { asList, logicalId, roleStatements, synthesize, type Statement, type Synthesized } from './support';
+import { asList, DEPLOY_CONTEXT, logicalId, roleStatements, synthesize, type Statement, type Synthesized } from './support';
 
 jest.setTimeout(240_000);
 
@@ -63,7 +63,7 @@ describe('ReminderFanout', () => {
       expect(actions(statements)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'ses:SendEmail', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
       expect(actions(statements).filter((a) => !/^(logs:(CreateLogStream|PutLogEvents)|dynamodb:(GetItem|PutItem|DeleteItem|Query)|secretsmanager:(GetSecretValue|DescribeSecret)|ses:SendEmail|sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
       const ses = statements.find((st) => asList(st.Action).includes('ses:SendEmail'))!;
-      expect(ses.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'baocao@example.vn' } });
+      expect(ses.Condition).toEqual({ StringEquals: { 'ses:FromAddress': DEPLOY_CONTEXT.mailFrom } });
     });
 
     it('names a real export of its entry file, and its bundle leaves local-only code out', async () => {

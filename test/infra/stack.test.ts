@@ -229,7 +229,8 @@ describe('TonghopStack', () => {
 
     it('writes each function\'s logs, the bucket-notifications handler\'s included, to a log group kept 365 days', () => {
       const fns = Object.values(s.template.findResources('AWS::Lambda::Function'));
-      expect(fns.length).toBe(FUNCTION_NAMES.length + 1);
+      // FUNCTION_NAMES, the reminder worker (reminder-fanout.ts) and the bucket-notifications handler.
+      expect(fns.length).toBe(FUNCTION_NAMES.length + 2);
       for (const fn of fns) {
         const ref = fn.Properties.LoggingConfig.LogGroup.Ref as string;
         expect(s.template.toJSON().Resources[ref].Properties.RetentionInDays).toBe(365);
