@@ -1,7 +1,7 @@
 import { ForbiddenError, NotFoundError } from '../../../functions/core/errors';
-import { createUpload } from '../../../functions/core/usecases/create-upload';
+import { createUpload, UPLOAD_EXPIRES_SECONDS } from '../../../functions/core/usecases/create-upload';
 import { getUploadFeedback } from '../../../functions/core/usecases/get-upload-feedback';
-import { getUploadStatus } from '../../../functions/core/usecases/get-upload-status';
+import { getUploadStatus, UPLOAD_ARRIVAL_GRACE_SECONDS } from '../../../functions/core/usecases/get-upload-status';
 import { createWorld, HU_TH, SO_NV, submission } from './world';
 
 const issue = { code: 'SUM_MISMATCH', severity: 'error' as const, message: 'Tổng số đầu mối (ô D12) phải bằng tổng các dòng 02–05.', sheet: 'Biểu mẫu', cell: 'D12', field: '01.truoc' };
@@ -20,6 +20,25 @@ describe('getUploadStatus', () => {
 
       expect(status).toMatchObject({ uploadId, status: 'pending', errors: [], warnings: [], fileName: 'bc.xlsx' });
       expect(status.feedbackUrl).toBeUndefined();
+    });
+
+    it('says the file never arrived once the upload form has expired with nothing stored, instead of pending forever', async () => {
+      const world = createWorld();
+      const { uploadId } = await issued(world);
+      world.clock.advance((UPLOAD_EXPIRES_SECONDS + UPLOAD_ARRIVAL_GRACE_SECONDS + 1) * 1000);
+
+      const status = await getUploadStatus(world, SO_NV, uploadId);
+
+      expect(status).toMatchObject({ uploadId, status: 'rejected', fileName: 'bc.xlsx', errors: [{ code: 'UPLOAD_NOT_RECEIVED', severity: 'error', message: expect.stringMatching(/^Hệ thống chưa nhận được tệp/) }] });
+    });
+
+    it('stays pending past the expiry while the file is stored but not yet processed', async () => {
+      const world = createWorld();
+      const { uploadId, fields } = await issued(world);
+      await world.files.put(fields['key']!, Buffer.from('x'));
+      world.clock.advance((UPLOAD_EXPIRES_SECONDS + UPLOAD_ARRIVAL_GRACE_SECONDS + 1) * 1000);
+
+      await expect(getUploadStatus(world, SO_NV, uploadId)).resolves.toMatchObject({ status: 'pending', errors: [] });
     });
 
     it('refuses with 403 an upload id issued to another unit', async () => {
