@@ -63,8 +63,10 @@ describe('tonghop submissions', () => {
     it('prints a table with Vietnamese statuses and the dead-letter section', async () => {
       const { code, out } = await run(['list', '--form', FORM_ID, '--period', PERIOD]);
       expect(code).toBe(0);
-      expect(out).toMatch(/SO-YTE\s+1\s+chấp nhận/);
+      // Times as everywhere else: dd/mm/yyyy hh:mm, Việt Nam time.
+      expect(out).toMatch(/SO-YTE\s+1\s+chấp nhận\s+\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
       expect(out).toMatch(/SO-YTE\s+2\s+từ chối/);
+      expect(out).not.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
       expect(out).toContain('Hàng đợi lỗi');
       expect(out).toContain(deadKey);
     });

@@ -58,7 +58,7 @@ export function composeReminderEmail(input: ReminderEmailInput): { subject: stri
   const html = [
     '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body style="font-family:\'Times New Roman\',serif;font-size:14px">',
     ...lines.filter((l) => l !== '').map((l) =>
-      l.startsWith('Đường dẫn nộp') ? `<p><a href="${esc(link)}" style="font-weight:bold">Mở trang nộp báo cáo của đơn vị</a><br><span style="font-size:12px">${esc(link)}</span></p>` : `<p>${esc(l)}</p>`,
+      l.startsWith('Đường dẫn nộp') ? `<p><a href="${esc(link)}" style="font-weight:bold">Mở trang nộp báo cáo của đơn vị</a><br><span style="font-size:12px;word-break:break-all;overflow-wrap:anywhere">${esc(link)}</span></p>` : `<p>${esc(l)}</p>`,
     ),
     '</body></html>',
   ].join('\n');

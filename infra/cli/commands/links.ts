@@ -12,7 +12,8 @@ import { AppError, ConflictError } from '../../../functions/core/errors';
 import type { LinkKeyRing } from '../../../functions/core/ports';
 import type { FormDefinition } from '../../../functions/core/forms/definition';
 import type { Unit } from '../../../functions/core/model';
-import { deadlineFor, parsePeriod, periodLabel, TIME_ZONE } from '../../../functions/core/periods';
+import { formatViDate } from '../../../functions/core/format-vi';
+import { deadlineFor, parsePeriod, periodLabel } from '../../../functions/core/periods';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
 
@@ -167,7 +168,7 @@ export const command: CliCommand = {
       } else {
         process.stdout.write(`Đường dẫn nộp báo cáo — ${periodLabel(period.id)} (${links.length} đơn vị)\n\n`);
         for (const l of links) {
-          const until = new Date(l.expiresAt).toLocaleDateString('vi-VN', { timeZone: TIME_ZONE });
+          const until = formatViDate(new Date(l.expiresAt));
           process.stdout.write(`${l.unit} — ${l.name} (hiệu lực đến ${until})\n  ${l.url}\n`);
         }
       }

@@ -12,7 +12,8 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import type { Submission, ValidationIssue } from '../../../functions/core/model';
 import { NotFoundError } from '../../../functions/core/errors';
-import { parsePeriod, TIME_ZONE } from '../../../functions/core/periods';
+import { formatLocalTime, formatViDate } from '../../../functions/core/format-vi';
+import { parsePeriod } from '../../../functions/core/periods';
 import { parseUploadKey } from '../../../functions/core/upload-id';
 import { ingestUpload } from '../../../functions/core/usecases/ingest-upload';
 import { operatorUpload } from '../../../functions/core/usecases/operator-upload';
@@ -54,8 +55,8 @@ const STATUS_LABEL: Record<Submission['status'], string> = {
   pending: 'đang xử lý',
 };
 
-const localTime = (iso: string | undefined) =>
-  iso ? new Date(iso).toLocaleString('sv-SE', { timeZone: TIME_ZONE, hour12: false }).slice(0, 16) : '';
+/** dd/mm/yyyy hh:mm in Việt Nam time, like every other date the system shows (16 characters). */
+const localTime = (iso: string | undefined) => (iso ? `${formatViDate(new Date(iso))} ${formatLocalTime(new Date(iso))}` : '');
 
 interface ListedSubmission {
   uploadId: string;
