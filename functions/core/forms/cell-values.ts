@@ -170,6 +170,15 @@ export function toRawCell(value: unknown): RawCell {
   return { kind: 'text', value: String(value) };
 }
 
+/**
+ * The text a `unique` table column compares by: Unicode NFC, lower case, runs of spaces folded,
+ * trimmed. Vietnamese has no locale-specific case mapping: toLowerCase is exact and much faster
+ * than toLocaleLowerCase('vi').
+ */
+export function uniqueTextKey(value: string): string {
+  return value.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
 /** How much of a cell's text (or any text from a file) a message quotes. */
 export const QUOTE_MAX_CHARS = 60;
 

@@ -10,7 +10,7 @@ import type { Worksheet } from 'exceljs';
 import type { FieldValue, FormValues, TableRow, ValidationIssue, ValidationResult } from '../model';
 import { parsePeriod } from '../periods';
 import type { FormCatalog } from './catalog';
-import { quoteText, readDate, readNumber, readText, toRawCell, normalizeText, type RawCell } from './cell-values';
+import { quoteText, readDate, readNumber, readText, toRawCell, normalizeText, uniqueTextKey, type RawCell } from './cell-values';
 import type { FieldType, FormDefinition } from './definition';
 import { inspectFile, FILE_MESSAGES, type InspectLimits } from './inspect-file';
 import { a1, columnLetter, layoutForm, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
@@ -425,8 +425,7 @@ class SheetReader {
           const value = raw.kind === 'blank' && !c.required ? undefined : this.readValue(raw, cell, keys[i]!, c.required, specs[i]!, () => `Ô ${cell} (bảng "${t.label}", dòng ${r - firstRow + 1}, cột "${c.label}")`);
           row[c.key] = value ?? null;
           if (c.unique && typeof value === 'string') {
-            // Vietnamese has no locale-specific case mapping: toLowerCase is exact and much faster than toLocaleLowerCase('vi').
-            const norm = value.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
+            const norm = uniqueTextKey(value);
             const first = seen.get(norm);
             if (first) {
               this.issue('error', 'TABLE_DUPLICATE', `Ô ${cell}: "${quoteText(value)}" trùng với ô ${first}. Mỗi ${c.label.toLowerCase()} chỉ ghi một dòng.`, cell, keys[i]);
