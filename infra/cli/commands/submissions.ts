@@ -6,6 +6,7 @@
  * so nothing that was uploaded is invisible.
  * `tonghop submissions upload --unit <mã> --form <id> --period <kỳ> <tệp.xlsx>`: an operator
  * loads a file on a unit's behalf through a proper upload intent (ingest refuses any other).
+ * `tonghop submissions diff …`: what changed between two versions (./submissions-diff.ts).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -21,11 +22,14 @@ import { listDeadLetters, type DeadLetter } from '../../local/ingest-queue';
 import { listAwsDeadLetters } from '../aws-dead-letters';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, subcommands, withLocalDeps } from '../context';
+import { diff, diffHelp } from './submissions-diff';
 
 const help = `Cách dùng:
   npx tonghop submissions list --form <biểu mẫu> --period <kỳ> [--unit <mã đơn vị>] [--json]
   npx tonghop submissions show <mã lần nộp> [--json]
   npx tonghop submissions upload --unit <mã đơn vị> --form <biểu mẫu> --period <kỳ> <tệp.xlsx> [--wait <giây>] [--json]
+  npx tonghop submissions diff <mã lần nộp A> <mã lần nộp B> [--json]
+  npx tonghop submissions diff <mã lần nộp> --previous-period [--json]
 
 Các lần nộp báo cáo và kết quả xử lý.
 
@@ -42,11 +46,12 @@ Các lần nộp báo cáo và kết quả xử lý.
          kho, in mã lần nộp, rồi chờ kết quả xử lý (--wait, mặc định 60 giây; 0: không chờ).
          Tệp được kiểm tra như mọi lần nộp khác và chỉ được tính khi được chấp nhận.
          --json: { "uploadId", "key", "unitCode", "formId", "period", "issuedBy", "status", "errors", "warnings" }
+${diffHelp}
 
 Trạng thái: accepted (được chấp nhận), rejected (bị từ chối: lỗi trong tệp), failed (hệ thống chưa
 xử lý được), pending (đang xử lý). Ví dụ kỳ: 2026-Q1, 2026-02.
-Exit: 0 thành công (upload: được chấp nhận hoặc còn đang xử lý), 1 không tìm thấy lần nộp hoặc
-tệp nộp thay bị từ chối, 2 sai cú pháp hoặc lỗi đọc dữ liệu.`;
+Exit: 0 thành công (upload: được chấp nhận hoặc còn đang xử lý), 1 không tìm thấy lần nộp,
+tệp nộp thay bị từ chối hoặc không so sánh được (chưa được chấp nhận, khác đơn vị), 2 sai cú pháp hoặc lỗi đọc dữ liệu.`;
 
 const STATUS_LABEL: Record<Submission['status'], string> = {
   accepted: 'chấp nhận',
@@ -271,4 +276,4 @@ function operatorName(): string {
   }
 }
 
-export const command: CliCommand = subcommands('submissions', help, { list, show, upload });
+export const command: CliCommand = subcommands('submissions', help, { list, show, upload, diff });
