@@ -40,7 +40,7 @@ describe('tonghop submissions diff', () => {
       const v2 = structuredClone(base);
       v2.fields['01.truoc'] = 1240;
       v2.fields['02.truoc'] = (base.fields['02.truoc'] as number) + 6;
-      v2.fields['25.noi_dung'] = 'Đã giảm 6 đầu mối.';
+      v2.fields['25.noi_dung'] = 'Đã giảm 6 đầu mối.\nCòn 2 phòng.';
       delete v2.fields['26.noi_dung'];
       const bad = structuredClone(base);
       bad.fields['16.so_nguoi'] = (bad.fields['16.so_nguoi'] as number) + 1;
@@ -63,7 +63,7 @@ describe('tonghop submissions diff', () => {
 
   afterAll(() => temp?.remove());
 
-  it('prints Mã số, Chỉ tiêu, Cột, Trước, Sau with Vietnamese numbers, the recomputed Giảm, and a cleared text', async () => {
+  it('prints Mã số, Chỉ tiêu, Cột, Trước, Sau with Vietnamese numbers, the recomputed Giảm, a changed and a cleared text', async () => {
     const { code, out, err } = await run(['diff', ids.v1!, ids.v2!]);
 
     expect(err).toBe('');
@@ -74,7 +74,7 @@ describe('tonghop submissions diff', () => {
     expect(out).toMatch(/^01\s+Tổng số đầu mối trực thuộc\s+Trước sắp xếp\s+1\.234\s+1\.240$/m);
     expect(out).toMatch(/^02\s+Ban, văn phòng và tương đương\s+Trước sắp xếp\s+/m);
     expect(out).toMatch(/^01\s+Tổng số đầu mối trực thuộc\s+Giảm \(tự tính\)\s+/m);
-    expect(out).toMatch(/^25\s+Kết quả nổi bật\s+Nội dung\s+".*"\s+"Đã giảm 6 đầu mối\."$/m);
+    expect(out).toMatch(/^25\s+Kết quả nổi bật\s+Nội dung\s+".*"\s+"Đã giảm 6 đầu mối\. Còn 2 phòng\."$/m); // a line break in the cell does not break the table
     expect(out).toMatch(/^26\s+Khó khăn, vướng mắc và nguyên nhân\s+Nội dung\s+".*"\s+\(trống\)$/m);
   });
 

@@ -178,6 +178,15 @@ describe('diffSubmissions', () => {
     });
   });
 
+  it('refuses an accepted version whose values were never stored (409)', async () => {
+    expect.assertions(1);
+    const { repo, deps } = setup();
+    const a = await submit(repo, { unitCode: 'SO-YTE', formId: sap.id, period: '2026-Q1', receivedAt: '2026-04-10T01:00:00Z', values });
+    const { submission: b } = await repo.createIfAbsent({ ...a, uploadId: 'zz-no-values', receivedAt: '2026-04-11T01:00:00Z' });
+
+    await expect(diffSubmissions(deps, { uploadIdA: a.uploadId, uploadIdB: b.uploadId })).rejects.toMatchObject({ code: 'SUBMISSION_VALUES_MISSING', statusCode: 409 });
+  });
+
   it('refuses an unknown upload with 404 and a Vietnamese message', async () => {
     expect.assertions(2);
     const { repo, deps } = setup();
