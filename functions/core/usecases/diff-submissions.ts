@@ -125,7 +125,8 @@ function fieldSpecs(form: FormDefinition): FieldSpec[] {
             label: row.label,
             column: c.label,
             kind: 'computed',
-            type: 'whole',
+            // The operands' type (trước − hiện tại of whole numbers is a whole number).
+            type: section.section.columns.find((x) => x.key === add[0])?.type ?? 'whole',
             value(v) {
               // A missing operand is not 0: the computed value is missing too.
               const operands = [...add, ...sub].map((k) => v.fields[`${row.code}.${k}`]);
