@@ -4,7 +4,7 @@
  * deadline, status, versions and last upload — and the counts by status and by unit type.
  *
  * Two reads whatever the number of units: the unit registry and ONE listing of the period's
- * submissions (`listByFormPeriod`); everything else is computed here. The status rule is the
+ * submissions, projected to what the grid reads (`listSummariesByFormPeriod`); everything else is computed here. The status rule is the
  * consolidation's (`unitReportStatus`), so the grid and the consolidated report never disagree
  * on who has reported: an accepted version counts whatever came after it.
  */
@@ -12,9 +12,9 @@ import { InvalidInputError } from '../errors';
 import { acceptedLate, compareUnitsForDisplay, unitReportStatus, type UnitReportStatus } from '../consolidation/report';
 import { formAppliesTo } from '../forms/layout';
 import { foldVietnamese } from '../format-vi';
-import { UNIT_TYPES, UNIT_TYPE_LABELS, type Submission, type SubmissionStatus, type Unit, type UnitType } from '../model';
+import { UNIT_TYPES, UNIT_TYPE_LABELS, type SubmissionStatus, type Unit, type UnitType } from '../model';
 import { deadlineFor, openPeriod, periodLabel } from '../periods';
-import type { Clock, SubmissionRepository, UnitRepository } from '../ports';
+import type { Clock, SubmissionRepository, SubmissionSummary, UnitRepository } from '../ports';
 import type { FormLookup } from './form-lookup';
 import { requireReportable } from './reportable-period';
 
@@ -50,7 +50,7 @@ export const MAX_SEARCH_LENGTH = 100;
 export interface FormStatusDeps {
   forms: FormLookup;
   units: Pick<UnitRepository, 'list'>;
-  submissions: Pick<SubmissionRepository, 'listByFormPeriod'>;
+  submissions: Pick<SubmissionRepository, 'listSummariesByFormPeriod'>;
   clock: Clock;
 }
 
@@ -122,8 +122,8 @@ export async function formStatus(deps: FormStatusDeps, input: FormStatusInput): 
   const period = input.period ?? (known ? openPeriod(known, now) : '');
   const form = requireReportable(deps.forms, input.formId, period, now);
 
-  const [units, submissions] = await Promise.all([deps.units.list(), deps.submissions.listByFormPeriod(form.id, period)]);
-  const byUnit = new Map<string, Submission[]>();
+  const [units, submissions] = await Promise.all([deps.units.list(), deps.submissions.listSummariesByFormPeriod(form.id, period)]);
+  const byUnit = new Map<string, SubmissionSummary[]>();
   for (const s of submissions) {
     const own = byUnit.get(s.unitCode);
     if (own) own.push(s);
@@ -150,7 +150,7 @@ export async function formStatus(deps: FormStatusDeps, input: FormStatusInput): 
   };
 }
 
-function unitRow(unit: Unit, uploads: Submission[], deadline: Date, now: Date): UnitStatusRow {
+function unitRow(unit: Unit, uploads: SubmissionSummary[], deadline: Date, now: Date): UnitStatusRow {
   // Versions are numbered by upload order: the highest is the last upload.
   const ordered = [...uploads].sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
   const last = ordered.at(-1);

@@ -202,6 +202,7 @@ describe('formStatus', () => {
       const many = Array.from({ length: 200 }, (_, i) => unit(`DV${String(i).padStart(3, '0')}`, 'so-nganh', `Đơn vị ${i}`));
       const { deps, submissions } = setup(many);
       for (const u of many.slice(0, 50)) await submit(submissions, { unitCode: u.code, formId: FORM, period: PERIOD, receivedAt: '2019-03-10T02:00:00.000Z' });
+      const listSummaries = jest.spyOn(submissions, 'listSummariesByFormPeriod');
       const listByFormPeriod = jest.spyOn(submissions, 'listByFormPeriod');
       const listByUnit = jest.spyOn(submissions, 'listByUnit');
       const get = jest.spyOn(submissions, 'get');
@@ -213,10 +214,11 @@ describe('formStatus', () => {
       const result = await formStatus(deps, { formId: FORM, period: PERIOD });
 
       expect(result.counts.byStatus['da-nop']).toBe(50);
-      expect(listByFormPeriod).toHaveBeenCalledTimes(1);
-      expect(listByFormPeriod).toHaveBeenCalledWith(FORM, PERIOD);
+      expect(listSummaries).toHaveBeenCalledTimes(1);
+      expect(listSummaries).toHaveBeenCalledWith(FORM, PERIOD);
       expect(unitList).toHaveBeenCalledTimes(1);
       expect(listByUnit).not.toHaveBeenCalled();
+      expect(listByFormPeriod).not.toHaveBeenCalled();
       expect(get).not.toHaveBeenCalled();
       expect(listLatestAccepted).not.toHaveBeenCalled();
       expect(unitGet).not.toHaveBeenCalled();
