@@ -24,8 +24,9 @@ import { concurrentGroup } from './measures/concurrent';
 import { consolidateGroup } from './measures/consolidate';
 import { generateGroup } from './measures/generate';
 import { ingestGroup } from './measures/ingest';
+import { statusGroup } from './measures/status';
 
-const GROUPS: MeasureGroup[] = [ingestGroup, consolidateGroup, generateGroup, bundleGroup, concurrentGroup];
+const GROUPS: MeasureGroup[] = [ingestGroup, consolidateGroup, generateGroup, bundleGroup, concurrentGroup, statusGroup];
 
 /** A bad command line: printed as one line, exit code 2. */
 class UsageError extends Error {}

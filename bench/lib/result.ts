@@ -15,6 +15,8 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   ingest_bundle_bytes: { budget: { kind: 'max', limit: 2_000_000, unit: 'B' } },
   ingest_init_ms: { budget: { kind: 'ratio', limit: 1.2 }, floor: 'floor_init_ms' },
   concurrent_60_s: { budget: { kind: 'max', limit: 15, unit: 's' } },
+  /** Issue 12: the console's status grid for 1,000 units. */
+  status_1000_ms_p50: { budget: { kind: 'max', limit: 300, unit: 'ms' } },
 };
 
 export interface MetricRow {

@@ -33,8 +33,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { FormValues, Submission, ValidationIssue } from '../core/model';
-import type { AcceptedValues, Aggregate, Clock, SubmissionRepository } from '../core/ports';
-import { systemClock } from '../core/ports';
+import type { AcceptedValues, Aggregate, Clock, SubmissionRepository, SubmissionSummary } from '../core/ports';
+import { SUBMISSION_SUMMARY_FIELDS, systemClock } from '../core/ports';
 import { TABLE_KEYS } from './table-schema';
 
 export interface DynamoSubmissionRepositoryOptions {
@@ -158,12 +158,29 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 
   async listByFormPeriod(formId: string, period: string): Promise<Submission[]> {
-    const items = await this.queryAll({
+    return numberVersions((await this.queryFormPeriod(formId, period)).map(toSubmission));
+  }
+
+  /** One Query like `listByFormPeriod`, projected to the summary attributes (not the errors lists). */
+  async listSummariesByFormPeriod(formId: string, period: string): Promise<SubmissionSummary[]> {
+    const names = Object.fromEntries(SUBMISSION_SUMMARY_FIELDS.map((f, i) => [`#a${i}`, f]));
+    const items = await this.queryFormPeriod(formId, period, { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names });
+    return numberVersions(
+      items.map((item) => {
+        const s: Record<string, unknown> = {};
+        for (const f of SUBMISSION_SUMMARY_FIELDS) if (item[f] !== undefined) s[f] = item[f];
+        return { ...(s as unknown as SubmissionSummary), warnings: (item.warnings as ValidationIssue[] | undefined) ?? [] };
+      }),
+    );
+  }
+
+  private queryFormPeriod(formId: string, period: string, projection: Pick<QueryCommandInput, 'ProjectionExpression' | 'ExpressionAttributeNames'> = {}) {
+    return this.queryAll({
       IndexName: TABLE_KEYS.gsi1.name,
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': submissionKeys.formPeriod(formId, period) },
+      ...projection,
     });
-    return numberVersions(items.map(toSubmission));
   }
 
   async listByUnit(unitCode: string, options: { formId?: string; period?: string } = {}): Promise<Submission[]> {

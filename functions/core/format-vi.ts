@@ -24,6 +24,19 @@ export function formatLocalDateTime(instant: Date): string {
   return `${formatLocalTime(instant)} ngày ${formatViDate(instant)}`;
 }
 
+/** "18/03/2019 07:30" in Asia/Ho_Chi_Minh: the compact form for tables (CLI listings). */
+export function formatViDateTime(instant: Date): string {
+  return `${formatViDate(instant)} ${formatLocalTime(instant)}`;
+}
+
+/**
+ * Vietnamese text without its accents, lower case ("Sở Y tế" → "so y te", "Đảng" → "dang"):
+ * how people type names without a Vietnamese keyboard, for matching and searching.
+ */
+export function foldVietnamese(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+}
+
 function parseIsoDay(iso: string): LocalDate {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!m) throw new RangeError(`not a yyyy-mm-dd day: ${iso.slice(0, 40)}`);

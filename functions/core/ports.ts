@@ -72,6 +72,12 @@ export interface Aggregate {
   updatedAt: string;
 }
 
+/** A submission as the status overview of a period reads it, versions numbered. */
+export type SubmissionSummary = Pick<Submission, 'uploadId' | 'unitCode' | 'formId' | 'period' | 'version' | 'status' | 'receivedAt' | 'late' | 'warnings'>;
+
+/** The attributes of a `SubmissionSummary` as stored (everything but the version, which is numbered on read). */
+export const SUBMISSION_SUMMARY_FIELDS = ['uploadId', 'unitCode', 'formId', 'period', 'status', 'receivedAt', 'late', 'warnings'] as const satisfies ReadonlyArray<keyof SubmissionSummary>;
+
 /** Submissions, their values, the latest-accepted pointers and the (form, period) aggregate. */
 export interface SubmissionRepository {
   /**
@@ -84,6 +90,11 @@ export interface SubmissionRepository {
   get(uploadId: string): Promise<Submission | undefined>;
   /** Every submission for a form and period (all units, all versions, any status), versions numbered. */
   listByFormPeriod(formId: string, period: string): Promise<Submission[]>;
+  /**
+   * The same listing reduced to what a status overview reads (`SubmissionSummary`): the stored
+   * errors (up to 200 per refused upload), file details and keys are not read back.
+   */
+  listSummariesByFormPeriod(formId: string, period: string): Promise<SubmissionSummary[]>;
   /** A unit's submissions, newest first, optionally for one form. */
   listByUnit(unitCode: string, options?: { formId?: string; period?: string }): Promise<Submission[]>;
   /** Stores the normalised values of an accepted submission. */

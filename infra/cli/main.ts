@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   validate: { summary: 'Kiểm tra một tệp báo cáo (validate <file> [--json] [--feedback out.xlsx])', load: () => import('./commands/validate') },
   submissions: { summary: 'Các lần nộp báo cáo (submissions list | submissions show <uploadId>)', load: () => import('./commands/submissions') },
   consolidate: { summary: 'Tổng hợp báo cáo toàn tỉnh và gửi email (consolidate --form <id> --period <kỳ> [--send])', load: () => import('./commands/consolidate') },
+  status: { summary: 'Tình hình nộp báo cáo của từng đơn vị (status --form <id> [--period <kỳ>] [--status …] [--search …])', load: () => import('./commands/status') },
   reports: { summary: 'Các báo cáo tổng hợp đã tạo (reports list | reports get)', load: () => import('./commands/reports') },
   remind: { summary: 'Gửi nhắc nộp báo cáo cho đơn vị chưa nộp (remind --form <id> [--period <kỳ>])', load: () => import('./commands/remind') },
 };

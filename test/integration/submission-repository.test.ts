@@ -53,6 +53,25 @@ describe('DynamoSubmissionRepository', () => {
     });
   });
 
+  describe('listSummariesByFormPeriod', () => {
+    it('lists the period like listByFormPeriod, numbered, without the errors lists', async () => {
+      const error = { code: 'RULE', severity: 'error' as const, message: 'Sai tổng', cell: 'D12' };
+      const warning = { code: 'W', severity: 'warning' as const, message: 'Tăng so với kỳ trước' };
+      const refused = submission('SUM-01', '2025-11-10T01:00:00.000Z', '2025-Q4', { status: 'rejected', errors: [error], fileName: 'a.xlsx', sha256: 'ab' });
+      const accepted = submission('SUM-01', '2025-11-11T01:00:00.000Z', '2025-Q4', { status: 'accepted', late: true, warnings: [warning] });
+      await repo.createIfAbsent(accepted);
+      await repo.createIfAbsent(refused);
+
+      const summaries = await repo.listSummariesByFormPeriod(FORM, '2025-Q4');
+
+      expect(summaries).toEqual([
+        { uploadId: refused.uploadId, unitCode: 'SUM-01', formId: FORM, period: '2025-Q4', status: 'rejected', receivedAt: refused.receivedAt, warnings: [], version: 1 },
+        { uploadId: accepted.uploadId, unitCode: 'SUM-01', formId: FORM, period: '2025-Q4', status: 'accepted', receivedAt: accepted.receivedAt, late: true, warnings: [warning], version: 2 },
+      ]);
+      expect((await repo.listByFormPeriod(FORM, '2025-Q4')).map((s) => [s.uploadId, s.version, s.errors.length])).toEqual([[refused.uploadId, 1, 1], [accepted.uploadId, 2, 0]]);
+    });
+  });
+
   describe('versions', () => {
     it('numbers a unit’s uploads by upload time, whatever order they were stored in', async () => {
       const first = submission('SO-02', '2026-03-10T01:00:00.000Z');

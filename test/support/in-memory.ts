@@ -5,8 +5,9 @@
  */
 import type {
   AcceptedValues, Aggregate, Clock, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
-  StoredObjectInfo, SubmissionRepository, UnitRepository,
+  StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitRepository,
 } from '../../functions/core/ports';
+import { SUBMISSION_SUMMARY_FIELDS } from '../../functions/core/ports';
 import type { FormValues, Submission, Unit } from '../../functions/core/model';
 import { TooLargeError } from '../../functions/core/errors';
 
@@ -93,6 +94,13 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
   }
   async listByFormPeriod(formId: string, period: string) {
     return this.numbered([...this.submissions.values()]).filter((s) => s.formId === formId && s.period === period);
+  }
+  async listSummariesByFormPeriod(formId: string, period: string): Promise<SubmissionSummary[]> {
+    return this.numbered([...this.submissions.values()]).filter((s) => s.formId === formId && s.period === period).map((s) => {
+      const summary: Record<string, unknown> = { version: s.version };
+      for (const f of SUBMISSION_SUMMARY_FIELDS) if (s[f] !== undefined) summary[f] = s[f];
+      return summary as unknown as SubmissionSummary;
+    });
   }
   async listByUnit(unitCode: string, options: { formId?: string; period?: string } = {}) {
     return this.numbered([...this.submissions.values()])

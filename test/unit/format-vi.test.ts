@@ -1,5 +1,5 @@
 /** Vietnamese date text: one home for dd/mm/yyyy in Asia/Ho_Chi_Minh, used by emails, workbooks, forms, the portal and the CLI. */
-import { formatLocalDateTime, formatViDate } from '../../functions/core/format-vi';
+import { foldVietnamese, formatLocalDateTime, formatViDate, formatViDateTime } from '../../functions/core/format-vi';
 import { formatDateTime, formatDeadline } from '../../functions/portal/html';
 
 describe('format-vi', () => {
@@ -21,6 +21,19 @@ describe('format-vi', () => {
       expect(formatLocalDateTime(instant)).toBe('17:00 ngày 17/12/2026');
       expect(formatDeadline(instant.toISOString())).toBe('17:00 thứ Năm, 17/12/2026');
       expect(formatDateTime('2026-11-27T07:05:00Z')).toBe('14:05, 27/11/2026');
+    });
+
+    it('writes dd/mm/yyyy hh:mm for tables, in Vietnam time', () => {
+      expect(formatViDateTime(new Date('2026-12-01T17:30:00Z'))).toBe('02/12/2026 00:30');
+    });
+  });
+
+  describe('foldVietnamese', () => {
+    it('matches names typed without accents or in capitals', () => {
+      expect(foldVietnamese('Huyện ủy Đông Anh')).toBe('huyen uy dong anh');
+      expect(foldVietnamese('SỞ Y TẾ')).toBe('so y te');
+      // Decomposed input (combining marks, as some keyboards send it) folds the same way.
+      expect(foldVietnamese('Sở Tài chính'.normalize('NFD'))).toBe('so tai chinh');
     });
   });
 });

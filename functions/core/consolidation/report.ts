@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Column, ComputedColumn, FormDefinition, Ratio, Section, Table } from '../forms/definition';
 import { UNIT_TYPES, UNIT_TYPE_LABELS, type FormValues, type Submission, type Unit, type UnitType } from '../model';
+import { formAppliesTo } from '../forms/layout';
 import { deadlineFor, periodLabel, shiftPeriod } from '../periods';
 import type { AcceptedValues } from '../ports';
 import { computeRatio, computeTotals, isSummed, rowCountKey } from './totals';
@@ -23,6 +24,26 @@ export const UNIT_STATUS_LABELS: Record<UnitReportStatus, string> = {
   pending: 'Chưa báo cáo (đang xử lý bản nộp)',
   missing: 'Chưa báo cáo',
 };
+
+/**
+ * Where a unit stands from its uploads of the period: an accepted version counts whatever came
+ * after it; otherwise an upload still being processed may yet count; otherwise refused ones.
+ */
+export function unitReportStatus(hasAccepted: boolean, uploads: ReadonlyArray<Pick<Submission, 'status'>>): UnitReportStatus {
+  if (hasAccepted) return 'accepted';
+  if (uploads.some((s) => s.status === 'pending')) return 'pending';
+  return uploads.length > 0 ? 'rejected' : 'missing';
+}
+
+/** Display order of units in every list: by unit type (domain order), then code. */
+export function compareUnitsForDisplay(a: Pick<Unit, 'type' | 'code'>, b: Pick<Unit, 'type' | 'code'>): number {
+  return UNIT_TYPES.indexOf(a.type) - UNIT_TYPES.indexOf(b.type) || a.code.localeCompare(b.code);
+}
+
+/** An accepted version is "nộp muộn" when ingest marked it late or it arrived after the unit's deadline. */
+export function acceptedLate(accepted: { late?: boolean; receivedAt: string }, deadline: Date): boolean {
+  return accepted.late === true || Date.parse(accepted.receivedAt) > deadline.getTime();
+}
 
 /** The words the workbook and email use for a unit without an accepted report: never 0. */
 export const NOT_REPORTED = 'chưa báo cáo';
@@ -105,17 +126,14 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
     else uploadsByUnit.set(s.unitCode, [s]);
   }
 
-  const included = input.units.filter((u) => u.active || latestByUnit.has(u.code));
-  const ordered = [...included].sort((a, b) => UNIT_TYPES.indexOf(a.type) - UNIT_TYPES.indexOf(b.type) || a.code.localeCompare(b.code));
+  const included = input.units.filter((u) => (u.active && formAppliesTo(form, u.type)) || latestByUnit.has(u.code));
+  const ordered = [...included].sort(compareUnitsForDisplay);
   const lines: UnitLine[] = ordered.map((unit) => {
     const deadline = deadlineFor(form, unit.type, period);
     const accepted = latestByUnit.get(unit.code);
     const uploads = uploadsByUnit.get(unit.code) ?? [];
-    let status: UnitReportStatus = 'missing';
-    if (accepted) status = 'accepted';
-    else if (uploads.some((s) => s.status === 'pending')) status = 'pending';
-    else if (uploads.length > 0) status = 'rejected';
-    const late = accepted ? accepted.late || Date.parse(accepted.receivedAt) > deadline.getTime() : now.getTime() > deadline.getTime();
+    const status = unitReportStatus(accepted !== undefined, uploads);
+    const late = accepted ? acceptedLate(accepted, deadline) : now.getTime() > deadline.getTime();
     return { unit, status, deadline, accepted, late, uploads: uploads.length, totals: accepted ? computeTotals(form, [accepted.values]) : {} };
   });
 

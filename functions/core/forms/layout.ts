@@ -126,6 +126,17 @@ export function rowApplies(section: Section, row: Row, unitType?: UnitType): boo
   return !unitType || !row.unitTypes || row.unitTypes.includes(unitType);
 }
 
+/**
+ * Whether units of a type report on the form at all: it has a repeating table (tables apply to
+ * every unit), or a section row that applies to the type, or nothing restricted to types. A form
+ * whose every row belongs to other types expects no report from this type: consolidation, the
+ * reminders and the status grid leave such units out.
+ */
+export function formAppliesTo(form: Pick<FormDefinition, 'sections' | 'tables'>, unitType: UnitType): boolean {
+  if (form.tables.length > 0 || form.sections.length === 0) return true;
+  return form.sections.some((section) => section.rows.some((row) => rowApplies(section, row, unitType)));
+}
+
 /** Section columns in display order: input columns, each computed column right after its last operand. */
 function orderColumns(section: Section): Array<{ key: string; label: string; column?: Column; computed?: ComputedColumn }> {
   const out: Array<{ key: string; label: string; column?: Column; computed?: ComputedColumn }> = section.columns.map((c) => ({ key: c.key, label: c.label, column: c }));

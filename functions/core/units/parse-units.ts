@@ -10,6 +10,7 @@
  */
 import { UNIT_TYPE_LABELS, UNIT_TYPES, type UnitType } from '../model';
 import { readXlsxRows } from './read-xlsx-rows';
+import { foldVietnamese } from '../format-vi';
 
 export type UnitColumn = 'code' | 'name' | 'type' | 'emails' | 'active';
 
@@ -53,11 +54,7 @@ const FALSE_WORDS = new Set(['0', 'false', 'no', 'khong', 'ngung', 'ngung hoat d
 
 /** Lower-case ASCII fold for matching headers and yes/no words ("Mã đơn vị" → "ma don vi"). */
 function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
+  return foldVietnamese(text)
     .replace(/\(.*?\)/g, ' ')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

@@ -13,6 +13,7 @@
  * can already fall after the consolidation moment that closes the period.
  */
 import type { FormCatalog } from '../forms/catalog';
+import { formAppliesTo } from '../forms/layout';
 import type { Unit } from '../model';
 import { deadlineFor, formatLocalDate, localInstant, openPeriod, parsePeriod, shiftPeriod, toLocalDate } from '../periods';
 import type { Clock, Mailer, OnceLedger, ReminderDelivery, ReminderQueue, SubmissionRepository, UnitRepository, UnitReminder } from '../ports';
@@ -65,7 +66,7 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
     const open = openPeriod(form, now);
     return [shiftPeriod(open, -1), open];
   })();
-  const units = (await deps.units.list()).filter((u) => u.active);
+  const units = (await deps.units.list()).filter((u) => u.active && formAppliesTo(form, u.type));
   const result: RemindResult = { formId: form.id, date: today, reminders: [], digests: [] };
   const failures: unknown[] = [];
 

@@ -153,4 +153,27 @@ describe('DynamoSubmissionRepository', () => {
       expect(ddb).toHaveReceivedNthSpecificCommandWith(2, QueryCommand, { ExclusiveStartKey: { pk: 'x' }, IndexName: 'gsi1' });
     });
   });
+
+  describe('listSummariesByFormPeriod', () => {
+    it('reads the period in one projected Query without the errors lists, numbering versions', async () => {
+      ddb.on(QueryCommand).resolves({
+        Items: [
+          { uploadId: 'b', unitCode: 'A', formId: 'sap-xep-bo-may', period: '2026-Q1', status: 'rejected', receivedAt: '2026-03-02T00:00:00.000Z' },
+          { uploadId: 'a', unitCode: 'A', formId: 'sap-xep-bo-may', period: '2026-Q1', status: 'accepted', receivedAt: '2026-03-01T00:00:00.000Z', late: false, warnings: sub.warnings },
+        ],
+      });
+
+      const list = await repo.listSummariesByFormPeriod('sap-xep-bo-may', '2026-Q1');
+
+      expect(list).toEqual([
+        { uploadId: 'a', unitCode: 'A', formId: 'sap-xep-bo-may', period: '2026-Q1', status: 'accepted', receivedAt: '2026-03-01T00:00:00.000Z', late: false, warnings: sub.warnings, version: 1 },
+        { uploadId: 'b', unitCode: 'A', formId: 'sap-xep-bo-may', period: '2026-Q1', status: 'rejected', receivedAt: '2026-03-02T00:00:00.000Z', warnings: [], version: 2 },
+      ]);
+      expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
+      const input = ddb.commandCalls(QueryCommand)[0]!.args[0].input;
+      expect(input).toMatchObject({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'FP#sap-xep-bo-may#2026-Q1' } });
+      const projected = input.ProjectionExpression!.split(', ').map((n) => input.ExpressionAttributeNames![n]);
+      expect(projected.sort()).toEqual(['formId', 'late', 'period', 'receivedAt', 'status', 'unitCode', 'uploadId', 'warnings']);
+    });
+  });
 });
