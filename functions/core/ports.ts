@@ -210,7 +210,11 @@ export interface OperatorRegistry {
    * (ConflictError `OPERATOR_EXISTS`) when an active operator already has the address.
    */
   add(operator: Operator): Promise<Operator>;
-  /** Deactivates `email` if it is still exactly `expected` (its `updatedAt`); ConflictError when it changed in between. */
+  /**
+   * Deactivates `email` if it is still exactly `expected` (its `updatedAt`); ConflictError
+   * `OPERATOR_CHANGED` when it changed in between, `LAST_ADMIN` when it is the last active admin
+   * (checked atomically, so two admins removing each other at once cannot both succeed).
+   */
   deactivate(email: string, expected: Pick<Operator, 'updatedAt'>, at: string): Promise<Operator>;
 }
 

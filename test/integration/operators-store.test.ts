@@ -149,3 +149,24 @@ describe('DynamoSignInStore items', () => {
     expect(JSON.stringify(Item)).not.toContain(token);
   });
 });
+
+describe('DynamoOperatorRegistry', () => {
+  it('lets only one of two admins removing each other at the same moment succeed', async () => {
+    const clock = new FakeClock(new Date('2026-05-01T00:00:00Z'));
+    const options = { client: client!, tableName: `${emulators!.tableName}` };
+    const operators = new DynamoOperatorRegistry(options);
+    const deps = { operators, audit: new DynamoAuditLog(options), clock };
+    await addOperator(deps, { email: 'race-a@x.vn', name: 'A', role: 'admin', actor: 'cli:test' });
+    await addOperator(deps, { email: 'race-b@x.vn', name: 'B', role: 'admin', actor: 'cli:test' });
+    // The table's other admins (earlier tests) are removed through the registry first.
+    for (const o of await operators.list()) if (o.active && o.role === 'admin' && !o.email.startsWith('race-')) await operators.deactivate(o.email, o, clock.now().toISOString());
+    const a = (await operators.get('race-a@x.vn'))!;
+    const b = (await operators.get('race-b@x.vn'))!;
+
+    const results = await Promise.allSettled([operators.deactivate(a.email, a, '2026-05-01T00:00:01Z'), operators.deactivate(b.email, b, '2026-05-01T00:00:01Z')]);
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'LAST_ADMIN' } });
+    expect((await operators.list()).filter((o) => o.active && o.role === 'admin')).toHaveLength(1);
+  });
+});

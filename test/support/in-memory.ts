@@ -196,7 +196,7 @@ export class FakeClock implements Clock {
   }
 }
 
-/** The operators registry in memory, with the adapter's conditions (add refuses an active address; deactivate checks updatedAt). */
+/** The operators registry in memory, with the adapter's conditions (add refuses an active address; deactivate checks updatedAt and keeps one active admin). */
 export class InMemoryOperatorRegistry implements OperatorRegistry {
   readonly operators = new Map<string, Operator>();
   constructor(initial: Operator[] = []) {
@@ -218,6 +218,8 @@ export class InMemoryOperatorRegistry implements OperatorRegistry {
   }
   async deactivate(email: string, expected: Pick<Operator, 'updatedAt'>, at: string) {
     const o = this.operators.get(email);
+    const admins = [...this.operators.values()].filter((x) => x.active && x.role === 'admin');
+    if (o?.active && o.role === 'admin' && admins.length <= 1) throw new ConflictError('LAST_ADMIN', 'last admin');
     if (!o || o.updatedAt !== expected.updatedAt) throw new ConflictError('OPERATOR_CHANGED', 'changed');
     const updated = { ...o, active: false, updatedAt: at };
     this.operators.set(email, updated);

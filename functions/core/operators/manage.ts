@@ -35,8 +35,8 @@ const notFound = () => new NotFoundError('OPERATOR_NOT_FOUND', 'Không có cán 
 /**
  * Deactivates an operator; their sessions are refused from the next request (`getSession`
  * checks the registry). Refuses to remove the last active admin (`LAST_ADMIN`), so the console
- * can always be managed. Two admins removing each other at the same instant could both pass the
- * check (no transactions on dynalite); `add` from the CLI repairs that.
+ * can always be managed: checked here for a clear answer, and again atomically by the registry
+ * (two admins removing each other at the same instant).
  */
 export async function removeOperator(deps: ManageOperatorsDeps, input: { email: unknown; actor: string }): Promise<Operator> {
   const email = parseOperatorEmail(input.email);
