@@ -10,7 +10,7 @@ import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import type { AuditEntry } from '../core/operators/model';
 import type { AuditLog } from '../core/ports';
 
-/** Longest range `list` reads (one Query per day). */
+/** Longest range `list` reads (one Query per day); a longer one is cut to its latest days. */
 export const AUDIT_MAX_DAYS = 366;
 /** `before`/`after` larger than this (JSON) are replaced by a note: the log is for who/what/when, not for payloads. */
 const MAX_DETAIL_CHARS = 4_000;
@@ -50,8 +50,9 @@ export class DynamoAuditLog implements AuditLog {
 
   async list(query: { from: Date; to: Date; limit: number }): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
-    const first = Date.parse(dayOf(query.from));
-    const last = Math.min(Date.parse(dayOf(new Date(query.to.getTime() - 1))), first + (AUDIT_MAX_DAYS - 1) * DAY_MS);
+    // Newest first: a range longer than AUDIT_MAX_DAYS keeps its latest days.
+    const last = Date.parse(dayOf(new Date(query.to.getTime() - 1)));
+    const first = Math.max(Date.parse(dayOf(query.from)), last - (AUDIT_MAX_DAYS - 1) * DAY_MS);
     for (let day = last; day >= first && out.length < query.limit; day -= DAY_MS) {
       let startKey: Record<string, unknown> | undefined;
       do {

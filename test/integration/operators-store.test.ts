@@ -133,6 +133,8 @@ describe.each(implementations)('operators stores: %s', (_name, stores) => {
       const all = await deps.audit.list({ from: new Date('2026-03-18T00:00:00Z'), to: new Date('2026-03-20T00:00:00Z'), limit: 100 });
       expect(all.map((e) => e.action)).toEqual(expect.arrayContaining(['operator.add', 'operator.remove', 'operator.link', 'signin.redeem']));
       expect(await deps.audit.list({ from: new Date('2026-03-18T00:00:00Z'), to: new Date('2026-03-20T00:00:00Z'), limit: 2 })).toHaveLength(2);
+      const decade = await deps.audit.list({ from: new Date('2016-01-01T00:00:00Z'), to: new Date('2026-04-04T00:00:00Z'), limit: 1 });
+      expect(decade.map((e) => e.target)).toEqual(['2026-04-03T10:00:00.000Z']);
     });
   });
 });
