@@ -24,15 +24,20 @@ function bounded(detail: Record<string, unknown> | undefined): Record<string, un
 }
 
 export class DynamoAuditLog implements AuditLog {
-  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
 
   async record(entry: AuditEntry): Promise<void> {
     const at = new Date(entry.at);
     const before = bounded(entry.before);
     const after = bounded(entry.after);
-    await this.options.client.send(
+    await this.client.send(
       new PutCommand({
-        TableName: this.options.tableName,
+        TableName: this.tableName,
         Item: {
           pk: `AUDIT#${dayOf(at)}`,
           sk: `${at.toISOString()}#${randomBytes(6).toString('hex')}`,
@@ -56,9 +61,9 @@ export class DynamoAuditLog implements AuditLog {
     for (let day = last; day >= first && out.length < query.limit; day -= DAY_MS) {
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await this.options.client.send(
+        const page = await this.client.send(
           new QueryCommand({
-            TableName: this.options.tableName,
+            TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: { ':pk': `AUDIT#${dayOf(new Date(day))}`, ':from': query.from.toISOString(), ':to': `${query.to.toISOString()}` },
             ScanIndexForward: false,

@@ -36,15 +36,20 @@ function fromItem(item: Record<string, unknown>): Operator {
 }
 
 export class DynamoOperatorRegistry implements OperatorRegistry {
-  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
 
   async list(): Promise<Operator[]> {
     const out: Operator[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.options.client.send(
+      const page = await this.client.send(
         new QueryCommand({
-          TableName: this.options.tableName,
+          TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :op)',
           ExpressionAttributeValues: { ':pk': PK, ':op': 'OPERATOR#' },
           ConsistentRead: true,
@@ -58,7 +63,7 @@ export class DynamoOperatorRegistry implements OperatorRegistry {
   }
 
   async get(email: string): Promise<Operator | undefined> {
-    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: key(email), ConsistentRead: true }));
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key(email), ConsistentRead: true }));
     return Item ? fromItem(Item) : undefined;
   }
 
@@ -69,9 +74,9 @@ export class DynamoOperatorRegistry implements OperatorRegistry {
     // The count exists before the new admin does, so creating it cannot count them twice.
     if (stored.role === 'admin') await this.ensureAdminCount();
     try {
-      await this.options.client.send(
+      await this.client.send(
         new PutCommand({
-          TableName: this.options.tableName,
+          TableName: this.tableName,
           Item: { ...key(operator.email), ...stored },
           ConditionExpression: 'attribute_not_exists(pk) OR active = :false',
           ExpressionAttributeValues: { ':false': false },
@@ -87,16 +92,16 @@ export class DynamoOperatorRegistry implements OperatorRegistry {
 
   /** Adds `delta` to the active-admin count (which `ensureAdminCount` has created). */
   private async countAdmins(delta: number): Promise<void> {
-    await this.options.client.send(new UpdateCommand({ TableName: this.options.tableName, Key: ADMINS_KEY, UpdateExpression: 'ADD n :d', ExpressionAttributeValues: { ':d': delta } }));
+    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: ADMINS_KEY, UpdateExpression: 'ADD n :d', ExpressionAttributeValues: { ':d': delta } }));
   }
 
   /** Creates the count from the registry if it does not exist yet (a registry older than the count). */
   private async ensureAdminCount(): Promise<void> {
-    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: ADMINS_KEY, ConsistentRead: true }));
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: ADMINS_KEY, ConsistentRead: true }));
     if (Item) return;
     const n = (await this.list()).filter((o) => o.active && o.role === 'admin').length;
     try {
-      await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { ...ADMINS_KEY, n }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...ADMINS_KEY, n }, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err; // someone else created it meanwhile
     }
@@ -108,8 +113,8 @@ export class DynamoOperatorRegistry implements OperatorRegistry {
     if (admin) {
       await this.ensureAdminCount();
       try {
-        await this.options.client.send(
-          new UpdateCommand({ TableName: this.options.tableName, Key: ADMINS_KEY, UpdateExpression: 'ADD n :minus', ConditionExpression: 'n > :one', ExpressionAttributeValues: { ':minus': -1, ':one': 1 } }),
+        await this.client.send(
+          new UpdateCommand({ TableName: this.tableName, Key: ADMINS_KEY, UpdateExpression: 'ADD n :minus', ConditionExpression: 'n > :one', ExpressionAttributeValues: { ':minus': -1, ':one': 1 } }),
         );
       } catch (err) {
         if (isConditionalCheckFailed(err)) throw lastAdmin(err);
@@ -117,9 +122,9 @@ export class DynamoOperatorRegistry implements OperatorRegistry {
       }
     }
     try {
-      const { Attributes } = await this.options.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
-          TableName: this.options.tableName,
+          TableName: this.tableName,
           Key: key(email),
           UpdateExpression: 'SET active = :false, updatedAt = :at',
           ConditionExpression: 'attribute_exists(pk) AND updatedAt = :expected',
