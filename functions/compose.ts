@@ -15,7 +15,10 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditLog } from './adapters/dynamo-audit-log';
 import { DynamoOnceLedger } from './adapters/dynamo-once-ledger';
+import { DynamoOperatorRegistry } from './adapters/dynamo-operator-registry';
+import { DynamoSignInStore } from './adapters/dynamo-sign-in-store';
 import { DynamoSubmissionRepository } from './adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from './adapters/dynamo-unit-repository';
 import { S3FileStore } from './adapters/s3-file-store';
@@ -24,7 +27,11 @@ import type { AppSettings } from './config';
 import { ConfigError } from './core/errors';
 import { loadFormCatalog, type FormCatalog } from './core/forms/catalog';
 import type { Log } from './core/log';
-import { systemClock, type Clock, type FileStore, type Mailer, type OnceLedger, type ReminderQueue, type SecretSource, type SubmissionRepository, type UnitRepository } from './core/ports';
+import type { SignInDeps } from './core/operators/sign-in';
+import {
+  systemClock, type AuditLog, type Clock, type FileStore, type Mailer, type OnceLedger, type OperatorRegistry, type RateLimiter, type ReminderQueue, type SecretSource, type SessionStore,
+  type SignInTokenStore, type SubmissionRepository, type UnitRepository,
+} from './core/ports';
 import { INGEST_MAX_RECEIVE_COUNT } from './core/storage-layout';
 import type { ApiDeps } from './handlers/api';
 import type { ConsolidateHandlerDeps } from './handlers/consolidate';
@@ -77,6 +84,35 @@ function catalogOf(input: CompositionInput<Partial<Clients>>): Promise<FormCatal
 
 function onceLedger(input: CompositionInput<Pick<Clients, 'dynamo'>>): OnceLedger {
   return new DynamoOnceLedger({ client: input.clients.dynamo, tableName: input.settings.tableName, clock: input.clock ?? systemClock });
+}
+
+/**
+ * The console's records: the operators registry, sign-in tokens, sessions and rate counters (one
+ * adapter, three ports) and the audit log. Apart from `records` so the Lambdas that never see an
+ * operator do not bundle them.
+ */
+export function consoleRecords(input: CompositionInput<Pick<Clients, 'dynamo'>>): {
+  operators: OperatorRegistry;
+  signInTokens: SignInTokenStore;
+  sessions: SessionStore;
+  rateLimiter: RateLimiter;
+  audit: AuditLog;
+} {
+  const options = { client: input.clients.dynamo, tableName: input.settings.tableName };
+  const signIn = new DynamoSignInStore(options);
+  return { operators: new DynamoOperatorRegistry(options), signInTokens: signIn, sessions: signIn, rateLimiter: signIn, audit: new DynamoAuditLog(options) };
+}
+
+/** Passwordless sign-in and sessions (the console's routes call these use cases): the link is emailed from the configured sender. */
+export function composeSignIn(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer }): SignInDeps {
+  return {
+    ...consoleRecords(input),
+    clock: input.clock ?? systemClock,
+    mailer: input.mailer,
+    portalUrl: input.settings.portalUrl,
+    mail: { from: requireMailFrom(input.settings) },
+    log: input.log,
+  };
 }
 
 /** The sender, which anything that sends mail requires; throws `ConfigError` naming the variable. */
@@ -190,6 +226,12 @@ export interface Composition<S extends SecretSource = SecretSource> {
   submissions: SubmissionRepository;
   files: FileStore;
   ledger: OnceLedger;
+  /** The console's operators registry, sign-in state and audit log (`consoleRecords`). */
+  operators: OperatorRegistry;
+  signInTokens: SignInTokenStore;
+  sessions: SessionStore;
+  rateLimiter: RateLimiter;
+  audit: AuditLog;
   /**
    * The four handlers' dependencies, exactly as the Lambda entries build them. Built on first
    * use, so a command that sends nothing does not need a sender (`requireMailFrom`).
@@ -225,6 +267,7 @@ export function composeRuntime<S extends SecretSource>(
   const remind = memo(() => composeReminders({ ...shared, queue: input.reminderQueue(remindUnit()) }));
   return {
     ...records(shared),
+    ...consoleRecords(shared),
     settings: input.settings,
     catalog: shared.catalog,
     log: input.log,

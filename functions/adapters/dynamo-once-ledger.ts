@@ -8,11 +8,11 @@
  * so the single gsi1 partition is nowhere near DynamoDB's per-partition limits.
  * See functions/adapters/README.md.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, OnceLedger } from '../core/ports';
 import { systemClock } from '../core/ports';
 import { TABLE_KEYS } from './table-schema';
+import { isConditionalCheckFailed } from './dynamo-conditions';
 
 export interface DynamoOnceLedgerOptions {
   client: DynamoDBDocumentClient;
@@ -46,7 +46,7 @@ export class DynamoOnceLedger implements OnceLedger {
       );
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalCheckFailed(err)) return false;
       throw err;
     }
   }

@@ -30,12 +30,12 @@
  * are eventually consistent on real DynamoDB: a listing taken milliseconds after an upload may
  * not show it yet; `get` numbers the record itself correctly even then.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { FormValues, Submission, ValidationIssue } from '../core/model';
 import type { AcceptedValues, Aggregate, Clock, SubmissionRepository, SubmissionSummary } from '../core/ports';
 import { SUBMISSION_SUMMARY_FIELDS, systemClock } from '../core/ports';
 import { TABLE_KEYS } from './table-schema';
+import { isConditionalCheckFailed } from './dynamo-conditions';
 
 export interface DynamoSubmissionRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -62,10 +62,6 @@ const SUBMISSION_FIELDS = [
   'uploadId', 'unitCode', 'formId', 'period', 'status', 's3Key', 's3VersionId', 'etag', 'sha256', 'size', 'fileName',
   'receivedAt', 'processedAt', 'deadline', 'late', 'linkId', 'formVersion', 'errors', 'warnings', 'feedbackKey',
 ] as const satisfies ReadonlyArray<keyof Submission>;
-
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
-}
 
 /** The stored submission without index attributes (and never a stored version). */
 function toSubmission(item: Record<string, unknown>): Submission {
@@ -124,7 +120,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       const { version: _ignored, ...stored } = submission;
       return { created: true, submission: stored };
     } catch (err) {
-      if (!isConditionFailure(err)) throw err;
+      if (!isConditionalCheckFailed(err)) throw err;
       const existing = await this.getStored(submission.uploadId);
       if (!existing) throw err;
       return { created: false, submission: existing };
@@ -249,7 +245,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       );
       moved = true;
     } catch (err) {
-      if (!isConditionFailure(err)) throw err;
+      if (!isConditionalCheckFailed(err)) throw err;
       const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: 'uploadId' }));
       // A retry of our own earlier move: the increment may not have happened before the crash.
       if (current.Item?.uploadId !== submission.uploadId) return false;
@@ -323,7 +319,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       );
       return aggregate;
     } catch (err) {
-      if (!isConditionFailure(err)) throw err;
+      if (!isConditionalCheckFailed(err)) throw err;
       return (await this.getAggregate(formId, period)) ?? aggregate;
     }
   }

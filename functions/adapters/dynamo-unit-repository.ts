@@ -7,11 +7,11 @@
  * unprocessed items with backoff; `bumpKeyVersion` is an atomic `ADD`, so two revocations
  * never collapse into one.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError, NotFoundError } from '../core/errors';
 import { UNIT_TYPES, type Unit } from '../core/model';
 import type { UnitRepository } from '../core/ports';
+import { isConditionalCheckFailed } from './dynamo-conditions';
 
 export interface DynamoUnitRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -130,7 +130,7 @@ export class DynamoUnitRepository implements UnitRepository {
       );
       return Number(out.Attributes?.keyVersion);
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException') {
+      if (isConditionalCheckFailed(err)) {
         throw new NotFoundError('UNIT_NOT_FOUND', `Không có đơn vị mã "${code}".`, err);
       }
       throw err;

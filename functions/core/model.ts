@@ -97,3 +97,6 @@ export interface Submission {
   /** S3 key of the annotated workbook for the uploader, when there is one. */
   feedbackKey?: string;
 }
+
+/** A unit code: unaccented letters, digits, `-` and `_`, at most 40 characters (e.g. SO-NV). */
+export const UNIT_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;

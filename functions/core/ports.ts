@@ -4,6 +4,7 @@
  * (pointed at AWS, or at the embedded emulators locally). Nothing here imports `@aws-sdk/*`.
  */
 import type { FormValues, Submission, Unit, ValidationIssue } from './model';
+import type { AuditEntry, Operator, OperatorRole } from './operators/model';
 
 /** Object storage (S3) without signing: what ingest needs. Keys are bucket-relative. */
 export interface ObjectStore {
@@ -208,6 +209,81 @@ export interface LinkKeyStore extends SecretSource {
    * in between. Resolves to the ring before and after, and the store's version id when it has one.
    */
   updateLinkKeys(change: (ring: LinkKeyRing) => LinkKeyRing): Promise<{ before: LinkKeyRing; after: LinkKeyRing; versionId?: string }>;
+}
+
+/** The operators registry (console users). Emails are normalised (`parseOperatorEmail`) before they get here. */
+export interface OperatorRegistry {
+  /** Every operator, active or not, by email. */
+  list(): Promise<Operator[]>;
+  get(email: string): Promise<Operator | undefined>;
+  /**
+   * Stores a new operator, or reactivates a deactivated one (its `createdAt` kept); refuses
+   * (ConflictError `OPERATOR_EXISTS`) when an active operator already has the address.
+   */
+  add(operator: Operator): Promise<Operator>;
+  /**
+   * Deactivates `email` if it is still exactly `expected` (its `updatedAt`); ConflictError
+   * `OPERATOR_CHANGED` when it changed in between, `LAST_ADMIN` when it is the last active admin
+   * (checked atomically, so two admins removing each other at once cannot both succeed).
+   */
+  deactivate(email: string, expected: Pick<Operator, 'updatedAt'>, at: string): Promise<Operator>;
+}
+
+/** A one-time sign-in token as stored: only the SHA-256 of the token, never the token. */
+export interface SignInTokenRecord {
+  tokenHash: string;
+  email: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt?: string;
+}
+
+/** The one-time sign-in tokens. */
+export interface SignInTokenStore {
+  /** Stores a new token (refuses a hash that exists: never overwrites). */
+  put(record: SignInTokenRecord): Promise<void>;
+  /**
+   * Marks the token used if it exists, is unused and has not expired at `now`, in one conditional
+   * write; else says why not.
+   */
+  claim(tokenHash: string, now: Date): Promise<{ outcome: 'claimed'; record: SignInTokenRecord } | { outcome: 'used' | 'expired' | 'unknown' }>;
+}
+
+/** A console session as stored: keyed by the SHA-256 of its opaque id. */
+export interface SessionRecord {
+  idHash: string;
+  email: string;
+  /** The role when the session opened (the registry's current role is what `getSession` answers). */
+  role: OperatorRole;
+  /** Sent back with every state-changing request (CSRF); not a credential on its own. */
+  csrfToken: string;
+  createdAt: string;
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
+  revokedAt?: string;
+}
+
+export interface SessionStore {
+  put(record: SessionRecord): Promise<void>;
+  get(idHash: string): Promise<SessionRecord | undefined>;
+  /** Moves the idle expiry forward unless the session was revoked; false when it was. */
+  touch(idHash: string, idleExpiresAt: string): Promise<boolean>;
+  /** Marks the session revoked (idempotent). */
+  revoke(idHash: string, at: string): Promise<void>;
+}
+
+/** Counts attempts per key in fixed windows (atomic, so concurrent requests cannot both slip under). */
+export interface RateLimiter {
+  /** Counts one attempt for `key` in the window ending at `windowEnd`; false (not counted) when `max` were already made. */
+  hit(key: string, windowEnd: Date, max: number): Promise<boolean>;
+}
+
+/** The append-only log of operator actions. */
+export interface AuditLog {
+  /** Appends one entry (never updates one). */
+  record(entry: AuditEntry): Promise<void>;
+  /** Entries with `from <= at < to`, newest first, at most `limit`. */
+  list(query: { from: Date; to: Date; limit: number }): Promise<AuditEntry[]>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

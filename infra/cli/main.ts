@@ -7,7 +7,7 @@ import { nodeVersionNoticeLines } from './node-version';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: CliCommand }> }> = {
   start: { summary: 'Chạy toàn bộ hệ thống trên máy này (DynamoDB, S3, cổng nộp báo cáo, lịch, hộp thư đi)', load: () => import('./commands/start') },
-  units: { summary: 'Danh sách và nhập đơn vị báo cáo (units list | units import <file>)', load: () => import('./commands/units') },
+  units: { summary: 'Danh sách, nhập đơn vị báo cáo và thu hồi đường dẫn (units list | units import <file> | units revoke <mã>)', load: () => import('./commands/units') },
   links: { summary: 'Đường dẫn nộp báo cáo của từng đơn vị (links --period <kỳ> | links rotate-key)', load: () => import('./commands/links') },
   template: { summary: 'Tạo biểu mẫu Excel điền sẵn, hoặc mô tả vị trí các ô (--describe)', load: () => import('./commands/template') },
   validate: { summary: 'Kiểm tra một tệp báo cáo (validate <file> [--json] [--feedback out.xlsx])', load: () => import('./commands/validate') },
@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   consolidate: { summary: 'Tổng hợp báo cáo toàn tỉnh và gửi email (consolidate --form <id> --period <kỳ> [--send])', load: () => import('./commands/consolidate') },
   status: { summary: 'Tình hình nộp báo cáo của từng đơn vị (status --form <id> [--period <kỳ>] [--status …] [--search …])', load: () => import('./commands/status') },
   reports: { summary: 'Các báo cáo tổng hợp đã tạo (reports list | reports get)', load: () => import('./commands/reports') },
+  operators: { summary: 'Cán bộ đăng nhập trang quản trị (operators add | list | remove | link)', load: () => import('./commands/operators') },
   remind: { summary: 'Gửi nhắc nộp báo cáo cho đơn vị chưa nộp (remind --form <id> [--period <kỳ>])', load: () => import('./commands/remind') },
 };
 

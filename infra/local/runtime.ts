@@ -30,7 +30,7 @@ import { startEmulators, type Emulators } from './emulators';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-gateway';
 import { createLocalIngestQueue, startLocalUploadSweeper, type LocalIngestQueue, type LocalUploadSweeper } from './ingest-queue';
 import { clearRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { SAMPLE_PROVINCE, seedSampleProvince } from './sample-province';
+import { SAMPLE_PROVINCE, seedSampleAdmin, seedSampleProvince } from './sample-province';
 import { startSchedules, type LocalSchedules } from './schedules';
 
 export interface StartLocalRuntimeOptions {
@@ -60,6 +60,8 @@ export interface LocalRuntime {
   schedules: LocalSchedules;
   /** Whether this start seeded the sample province. */
   seeded: boolean;
+  /** An active admin of the console to sign in as (the sample admin on first start), if any. */
+  consoleAdmin?: string;
   stop(): Promise<void>;
 }
 
@@ -129,6 +131,8 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     const catalog = await deps.catalog;
     const seeded = options.seed === false ? false : await seedSampleProvince(deps.units);
     if (seeded) log.info('sample province seeded', { units: SAMPLE_PROVINCE.length });
+    const admin = options.seed === false ? { seeded: false, adminEmail: undefined } : await seedSampleAdmin(deps);
+    if (admin.seeded) log.info('sample console admin seeded', { email: admin.adminEmail });
 
     const api = createApiHandler(deps.handlers.api);
     const ingestHandler = createIngestHandler(deps.handlers.ingest);
@@ -203,6 +207,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       sweeper,
       schedules,
       seeded,
+      consoleAdmin: admin.adminEmail,
       stop: () => (stopping ??= runCleanup()),
     };
   } catch (err) {

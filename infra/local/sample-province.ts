@@ -5,6 +5,7 @@
  */
 import type { Unit, UnitType } from '../../functions/core/model';
 import type { UnitRepository } from '../../functions/core/ports';
+import { addOperator, type ManageOperatorsDeps } from '../../functions/core/operators/manage';
 
 type SampleEntry = [code: string, name: string, extraMailbox?: string];
 
@@ -95,4 +96,21 @@ export async function seedSampleProvince(units: UnitRepository): Promise<boolean
   if (existing.length > 0) return false;
   await units.putMany(SAMPLE_PROVINCE.map((u) => ({ ...u, emails: [...u.emails] })));
   return true;
+}
+
+/** The sample admin `npm start` registers on first start, so the console can be signed in to locally. */
+export const SAMPLE_ADMIN = { email: 'quantri@tinhuy.example.vn', name: 'Quản trị viên (mẫu)', role: 'admin' } as const;
+
+/**
+ * Registers `SAMPLE_ADMIN` into an empty operators registry (first start only: a registry with
+ * anyone in it, even only removed operators, is left untouched). Returns the email of an active
+ * admin to sign in as, if there is one.
+ */
+export async function seedSampleAdmin(deps: ManageOperatorsDeps): Promise<{ seeded: boolean; adminEmail?: string }> {
+  const existing = await deps.operators.list();
+  if (existing.length === 0) {
+    const added = await addOperator(deps, { ...SAMPLE_ADMIN, actor: 'npm start' });
+    return { seeded: true, adminEmail: added.email };
+  }
+  return { seeded: false, adminEmail: existing.find((o) => o.active && o.role === 'admin')?.email };
 }

@@ -57,7 +57,18 @@ export const DATA_REMOVAL_POLICY = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
  * Partition-key prefixes of the table's item types (functions/adapters/README.md): what a
  * function may write is limited to these with `dynamodb:LeadingKeys`.
  */
-export const ITEM_KEY_PREFIX = { unit: 'UNIT', submission: 'SUB#', latest: 'LATEST#', aggregate: 'AGG#', once: 'ONCE#' } as const;
+export const ITEM_KEY_PREFIX = {
+  unit: 'UNIT',
+  submission: 'SUB#',
+  latest: 'LATEST#',
+  aggregate: 'AGG#',
+  once: 'ONCE#',
+  operator: 'OPERATOR',
+  signIn: 'SIGNIN#',
+  session: 'SESSION#',
+  rate: 'RATE#',
+  audit: 'AUDIT#',
+} as const;
 
 /** DynamoDB item actions (on the table) and query (on the table and its indexes). */
 type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
@@ -84,8 +95,10 @@ interface FunctionAccess {
  * What each function may do, derived from the adapters its Lambda entry composes:
  * - ingest: submissions + units (get/put/update/query); heads and reads the upload (by
  *   version) and reads its upload intent; writes the feedback workbook.
- * - api: reads units + submissions (it writes no item: the submission is created by ingest);
- *   signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
+ * - api: reads units + submissions + operators (it writes no unit, submission or operator: the
+ *   submission is created by ingest, operators by the CLI); writes the console's sign-in tokens,
+ *   sessions, rate counters and audit entries (never deletes: tokens and sessions are claimed or
+ *   revoked by update, and expire by TTL) and emails sign-in links; signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
  *   upload intents, presigns feedback downloads; reads the link secret.
  * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
  *   writes consolidated reports and presigns their download; sends email.
@@ -113,8 +126,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     sendEmail: false,
   },
   api: {
-    table: ['GetItem', 'Query'],
-    writeKeys: [],
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    writeKeys: [ITEM_KEY_PREFIX.signIn, ITEM_KEY_PREFIX.session, ITEM_KEY_PREFIX.rate, ITEM_KEY_PREFIX.audit],
     objects: [
       { prefix: KEY_PREFIX.uploads, actions: ['s3:PutObject'] },
       { prefix: KEY_PREFIX.intents, actions: ['s3:GetObject', 's3:PutObject'] },
@@ -124,7 +137,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     listPrefixes: [KEY_PREFIX.intents, KEY_PREFIX.feedback],
     listBucket: true,
     readLinkSecret: true,
-    sendEmail: false,
+    sendEmail: true,
   },
   consolidate: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],

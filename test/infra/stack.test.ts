@@ -203,13 +203,14 @@ describe('TonghopStack', () => {
       });
     });
 
-    it('gives consolidate and remind the sender address, and only them', () => {
+    it('gives consolidate, remind and api (the console\'s sign-in email) the sender address, and only them', () => {
       const resources = s.template.toJSON().Resources;
       const mailFrom = (name: FunctionName) => resources[fnId(name)].Properties.Environment.Variables.TONGHOP_MAIL_FROM;
       expect(mailFrom('consolidate')).toBe(MAIL_FROM);
       expect(mailFrom('remind')).toBe(MAIL_FROM);
       expect(mailFrom('ingest')).toBeUndefined();
-      expect(mailFrom('api')).toBeUndefined();
+      expect(mailFrom('api')).toBe(MAIL_FROM);
+      expect(mailFrom('sweep')).toBeUndefined();
     });
 
     it('sizes each function, reserves no concurrency (a new account can deploy) and bounds ingest by its event source instead', () => {
@@ -383,16 +384,16 @@ describe('TonghopStack', () => {
       ['ingest', ['SUB#*', 'LATEST#*', 'AGG#*']],
       ['consolidate', ['ONCE#*']],
       ['remind', ['ONCE#*']],
+      ['api', ['SIGNIN#*', 'SESSION#*', 'RATE#*', 'AUDIT#*']],
     ] as const)('lets %s write only items whose partition key starts with %j', (name, prefixes) => {
       const writes = roleStatements(s.template, roleId(name)).filter((st) => actionsOf([st]).some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem)$/.test(a)));
       expect(writes.length).toBeGreaterThan(0);
       for (const st of writes) expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } });
     });
 
-    it('lets the api write no table item at all (not a unit\'s key version, not a submission)', () => {
+    it('lets the api put and update only the console\'s sign-in, session, rate and audit items, and delete none (the audit log is append-only)', () => {
       const actions = actionsOf(roleStatements(s.template, roleId('api'))).filter((a) => a.startsWith('dynamodb:'));
-      expect(actions.length).toBeGreaterThan(0);
-      expect(actions.filter((a) => /PutItem|UpdateItem|DeleteItem|Write/.test(a))).toEqual([]);
+      expect(actions.filter((a) => /PutItem|UpdateItem|DeleteItem|Write/.test(a)).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     });
 
     it.each([
@@ -416,10 +417,10 @@ describe('TonghopStack', () => {
       s.template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
     });
 
-    it('lets only consolidate and remind send email, from the configured address through the configured identity', () => {
+    it('lets only consolidate, remind and api (sign-in links) send email, from the configured address through the configured identity', () => {
       for (const name of FUNCTION_NAMES) {
         const ses = roleStatements(s.template, roleId(name)).filter((st) => asList(st.Action).some((a) => a.startsWith('ses:')));
-        if (name === 'consolidate' || name === 'remind') {
+        if (name === 'consolidate' || name === 'remind' || name === 'api') {
           expect(ses).toHaveLength(1);
           expect(ses[0]!.Action).toBe('ses:SendEmail');
           expect(JSON.stringify(ses[0]!.Resource)).toContain(':identity/tinhuy.example.vn');

@@ -7,6 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createDynamoDocumentClient } from '../../functions/adapters/aws-clients';
+import { DynamoAuditLog } from '../../functions/adapters/dynamo-audit-log';
 import { LEGACY_LINK_KEY_ID, verifyLinkToken } from '../../functions/core/links';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { runTonghop } from '../support/cli';
@@ -69,6 +71,30 @@ describe('tonghop CLI', () => {
       for (const link of issued) {
         expect(link.url).toBe(`https://baocao.tinhuy.example.vn/u/${link.token}`);
         expect(verifyLinkToken({ current: { id: LEGACY_LINK_KEY_ID, secret: SECRET } }, link.token, new Date('2019-03-01T00:00:00Z')).u).toBe(link.unit);
+      }
+    });
+
+    it('adds the stack\'s first admin and prints a sign-in link on the stack\'s portal, audited with the AWS profile', async () => {
+      // An operator's named profile (credentials file), as on a workstation.
+      const credentials = join(work, 'aws-credentials');
+      writeFileSync(credentials, `[tinhuy-prod]\naws_access_key_id = ${emulators.credentials.accessKeyId}\naws_secret_access_key = ${emulators.credentials.secretAccessKey}\n`);
+      const profileEnv = { ...env, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: 'tinhuy-prod', AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: join(work, 'no-aws-config') };
+      const added = await tonghop(['operators', 'add', '--email', 'QuanTri@TinhUy.example.vn', '--name', 'Quản trị', '--role', 'admin'], profileEnv);
+      const link = await tonghop(['operators', 'link', '--email', 'quantri@tinhuy.example.vn', '--json'], profileEnv);
+
+      expect(added.code).toBe(0);
+      expect(link.code).toBe(0);
+      const { url } = JSON.parse(link.stdout) as { url: string };
+      expect(url).toMatch(/^https:\/\/baocao\.tinhuy\.example\.vn\/quan-tri\/sign-in\/[A-Za-z0-9_-]{43}$/);
+      const client = createDynamoDocumentClient({ region: emulators.region, endpoints: emulators.endpoints, credentials: emulators.credentials });
+      try {
+        const audit = await new DynamoAuditLog({ client, tableName: emulators.tableName }).list({ from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000), limit: 10 });
+        expect(audit.filter((e) => e.action.startsWith('operator.')).map((e) => [e.action, e.actor])).toEqual([
+          ['operator.link', expect.stringMatching(/^cli:.+ aws:tinhuy-prod$/)],
+          ['operator.add', expect.stringMatching(/^cli:.+ aws:tinhuy-prod$/)],
+        ]);
+      } finally {
+        client.destroy();
       }
     });
 

@@ -146,7 +146,7 @@ describe('tonghop CLI', () => {
       expect(out.stderr).toContain('PORT');
     });
 
-    it('prints the portal URL and how to get links, answers HTTP, and stops cleanly on SIGTERM', async () => {
+    it('prints the portal URL, how to get links and how the sample admin signs in, answers HTTP, and stops cleanly on SIGTERM', async () => {
       const dataDir = newDataDir();
       const port = await freePort();
       const child = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1', PORT: String(port), TONGHOP_DATA_DIR: dataDir } });
@@ -170,6 +170,7 @@ describe('tonghop CLI', () => {
 
       expect(stdout).toContain(`http://localhost:${port}`);
       expect(stdout).toContain('npx tonghop links --period');
+      expect(stdout).toContain('npx tonghop operators link --email quantri@tinhuy.example.vn');
       expect(health.status).toBe(200);
       expect(code).toBe(0);
       expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);

@@ -11,7 +11,7 @@ import { createDynamoDocumentClient, createS3Client } from '../../functions/adap
 import { signLinkToken } from '../../functions/core/links';
 import { startEmulators } from '../../infra/local/emulators';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
-import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
+import { SAMPLE_ADMIN, SAMPLE_PROVINCE } from '../../infra/local/sample-province';
 import { silentLog } from '../../infra/local/compose';
 import { tempDirs } from '../support/temp-dirs';
 import { putIssuedUpload } from '../support/uploads';
@@ -70,6 +70,8 @@ describe('local runtime', () => {
 
     expect(runtime.seeded).toBe(true);
     expect(await runtime.deps.units.list()).toHaveLength(SAMPLE_PROVINCE.length);
+    expect(runtime.consoleAdmin).toBe(SAMPLE_ADMIN.email);
+    expect(await runtime.deps.operators.list()).toEqual([expect.objectContaining({ email: SAMPLE_ADMIN.email, role: 'admin', active: true })]);
     expect(health.status).toBe(200);
     expect(home.status).toBe(200);
     expect(home.headers.get('content-type')).toContain('text/html');
@@ -106,6 +108,10 @@ describe('local runtime', () => {
     const dataDir = newDataDir();
     runtime = await startLocalRuntime({ port: 0, dataDir, log: silentLog });
     await runtime.deps.units.bumpKeyVersion('SO-NV');
+    // An operator who removed the sample admin: a restart must not bring it back.
+    await runtime.deps.operators.add({ email: 'lan@tinhuy.example.vn', name: 'Lan', role: 'admin', active: true, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    const sample = await runtime.deps.operators.get(SAMPLE_ADMIN.email);
+    await runtime.deps.operators.deactivate(SAMPLE_ADMIN.email, sample!, '2026-01-02T00:00:00.000Z');
     await runtime.deps.files.put('reports/probe.txt', 'còn đây');
     const secret = await runtime.deps.secrets.getLinkKeys();
     await runtime.stop();
@@ -114,6 +120,8 @@ describe('local runtime', () => {
     runtime = await startLocalRuntime({ port: 0, dataDir, log: silentLog });
 
     expect(runtime.seeded).toBe(false);
+    expect(runtime.consoleAdmin).toBe('lan@tinhuy.example.vn');
+    expect((await runtime.deps.operators.get(SAMPLE_ADMIN.email))?.active).toBe(false);
     expect((await runtime.deps.units.get('SO-NV'))?.keyVersion).toBe(2);
     expect(await runtime.deps.units.list()).toHaveLength(SAMPLE_PROVINCE.length);
     expect((await runtime.deps.files.get('reports/probe.txt'))?.toString()).toBe('còn đây');

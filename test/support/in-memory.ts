@@ -4,12 +4,13 @@
  * use case tested here behaves the same on DynamoDB and S3.
  */
 import type {
-  AcceptedValues, Aggregate, Clock, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
+  AcceptedValues, Aggregate, AuditLog, Clock, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
   StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitRepository,
 } from '../../functions/core/ports';
 import { SUBMISSION_SUMMARY_FIELDS } from '../../functions/core/ports';
 import type { FormValues, Submission, Unit } from '../../functions/core/model';
-import { TooLargeError } from '../../functions/core/errors';
+import { ConflictError, TooLargeError } from '../../functions/core/errors';
+import type { AuditEntry, Operator } from '../../functions/core/operators/model';
 
 export class InMemoryFileStore implements FileStore {
   readonly objects = new Map<string, { body: Buffer; contentType?: string; metadata?: Record<string, string>; lastModified: Date }>();
@@ -200,5 +201,95 @@ export class FakeClock implements Clock {
   }
   advance(ms: number) {
     this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** The operators registry in memory, with the adapter's conditions (add refuses an active address; deactivate checks updatedAt and keeps one active admin). */
+export class InMemoryOperatorRegistry implements OperatorRegistry {
+  readonly operators = new Map<string, Operator>();
+  constructor(initial: Operator[] = []) {
+    for (const o of initial) this.operators.set(o.email, { ...o });
+  }
+  async list() {
+    return [...this.operators.values()].map((o) => ({ ...o })).sort((a, b) => a.email.localeCompare(b.email));
+  }
+  async get(email: string) {
+    const o = this.operators.get(email);
+    return o && { ...o };
+  }
+  async add(operator: Operator) {
+    const existing = this.operators.get(operator.email);
+    if (existing?.active) throw new ConflictError('OPERATOR_EXISTS', 'exists');
+    const stored = { ...operator, createdAt: existing?.createdAt ?? operator.createdAt };
+    this.operators.set(operator.email, stored);
+    return { ...stored };
+  }
+  async deactivate(email: string, expected: Pick<Operator, 'updatedAt'>, at: string) {
+    const o = this.operators.get(email);
+    const admins = [...this.operators.values()].filter((x) => x.active && x.role === 'admin');
+    if (o?.active && o.role === 'admin' && admins.length <= 1) throw new ConflictError('LAST_ADMIN', 'last admin');
+    if (!o || o.updatedAt !== expected.updatedAt) throw new ConflictError('OPERATOR_CHANGED', 'changed');
+    const updated = { ...o, active: false, updatedAt: at };
+    this.operators.set(email, updated);
+    return { ...updated };
+  }
+}
+
+/** Sign-in tokens, sessions and rate counters in memory, with the adapter's single-use and expiry rules. */
+export class InMemorySignInStore implements SignInTokenStore, SessionStore, RateLimiter {
+  readonly tokens = new Map<string, SignInTokenRecord>();
+  readonly sessions = new Map<string, SessionRecord>();
+  readonly counters = new Map<string, number>();
+  async put(record: SignInTokenRecord | SessionRecord) {
+    if ('tokenHash' in record) {
+      if (this.tokens.has(record.tokenHash)) throw new Error('token exists');
+      this.tokens.set(record.tokenHash, { ...record });
+    } else {
+      if (this.sessions.has(record.idHash)) throw new Error('session exists');
+      this.sessions.set(record.idHash, { ...record });
+    }
+  }
+  async claim(tokenHash: string, now: Date) {
+    const t = this.tokens.get(tokenHash);
+    if (!t) return { outcome: 'unknown' as const };
+    if (t.usedAt) return { outcome: 'used' as const };
+    if (t.expiresAt <= now.toISOString()) return { outcome: 'expired' as const };
+    t.usedAt = now.toISOString();
+    return { outcome: 'claimed' as const, record: { ...t } };
+  }
+  async get(idHash: string) {
+    const s = this.sessions.get(idHash);
+    return s && { ...s };
+  }
+  async touch(idHash: string, idleExpiresAt: string) {
+    const s = this.sessions.get(idHash);
+    if (!s || s.revokedAt) return false;
+    s.idleExpiresAt = idleExpiresAt;
+    return true;
+  }
+  async revoke(idHash: string, at: string) {
+    const s = this.sessions.get(idHash);
+    if (s && !s.revokedAt) s.revokedAt = at;
+  }
+  async hit(key: string, windowEnd: Date, max: number) {
+    const k = `${key}#${windowEnd.toISOString()}`;
+    const n = this.counters.get(k) ?? 0;
+    if (n >= max) return false;
+    this.counters.set(k, n + 1);
+    return true;
+  }
+}
+
+/** The audit log in memory (append-only). */
+export class InMemoryAuditLog implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+  async record(entry: AuditEntry) {
+    this.entries.push({ ...entry });
+  }
+  async list(query: { from: Date; to: Date; limit: number }) {
+    return this.entries
+      .filter((e) => e.at >= query.from.toISOString() && e.at < query.to.toISOString())
+      .sort((a, b) => b.at.localeCompare(a.at))
+      .slice(0, query.limit);
   }
 }

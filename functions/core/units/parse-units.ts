@@ -8,7 +8,7 @@
  * true (active) or không/0/false (inactive). CSV: UTF-8 (with or without BOM), comma or
  * semicolon separated (Excel in a Vietnamese locale writes semicolons), RFC 4180 quoting.
  */
-import { UNIT_TYPE_LABELS, UNIT_TYPES, type UnitType } from '../model';
+import { UNIT_CODE_PATTERN, UNIT_TYPE_LABELS, UNIT_TYPES, type UnitType } from '../model';
 import { readXlsxRows } from './read-xlsx-rows';
 import { foldVietnamese } from '../format-vi';
 
@@ -46,7 +46,7 @@ const HEADER_ALIASES: Record<string, UnitColumn> = {
   emails: 'emails', email: 'emails', 'thu dien tu': 'emails', 'email lien he': 'emails',
   active: 'active', 'hoat dong': 'active', 'dang hoat dong': 'active', 'con hoat dong': 'active',
 };
-const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+const CODE = UNIT_CODE_PATTERN;
 // Deliberately plain: one @, no spaces, a dot in the domain. Delivery proves the rest.
 const EMAIL = /^[^\s@<>(),;:"[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const TRUE_WORDS = new Set(['', 'x', '1', 'true', 'yes', 'co', 'dang hoat dong', 'hoat dong']);

@@ -9,6 +9,7 @@ import { formatLocalDateTime } from '../../../functions/core/consolidation/email
 import type { FormCatalog } from '../../../functions/core/forms/catalog';
 import type { Clock } from '../../../functions/core/ports';
 import { consolidateReport, type ConsolidateResult } from '../../../functions/core/usecases/consolidate-report';
+import { recordCliAudit } from '../audit';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
 
@@ -74,10 +75,18 @@ export const command: CliCommand = {
       if (!values.form || !values.period) throw new UsageError('Cần --form <mã biểu mẫu> và --period <kỳ>.');
       const emails: string[] = [];
       const { result, bucket } = await withLocalDeps(
-        async (deps) => ({
-          result: await consolidateReport(await useCaseDeps(deps.handlers.consolidate), { formId: values.form!, period: values.period!, send: values.send === true }),
-          bucket: deps.settings.bucketName,
-        }),
+        async (deps, context) => {
+          const result = await consolidateReport(await useCaseDeps(deps.handlers.consolidate), { formId: values.form!, period: values.period!, send: values.send === true });
+          if (values.send) {
+            const e = result.email;
+            await recordCliAudit(deps, context, {
+              action: 'consolidation.send',
+              target: `${result.formId}/${result.period}`,
+              after: { key: result.key, unitsReported: result.unitsReported, email: e.status, ...(e.status === 'sent' ? { to: e.to, cc: e.cc } : {}) },
+            });
+          }
+          return { result, bucket: deps.settings.bucketName };
+        },
         { onEmail: (f) => emails.push(f) },
       );
       const out = values.out ? resolve(values.out) : undefined;

@@ -6,7 +6,6 @@
  * replaced key as the previous one so links already sent keep working; `--drop-previous` revokes
  * every link the previous key signed. Each change is logged as one structured audit line.
  */
-import { userInfo } from 'node:os';
 import { dropPreviousLinkKey, generateLinkKey, rotateLinkKeys, signLinkToken } from '../../../functions/core/links';
 import { AppError, ConflictError } from '../../../functions/core/errors';
 import type { LinkKeyRing } from '../../../functions/core/ports';
@@ -14,6 +13,7 @@ import type { FormDefinition } from '../../../functions/core/forms/definition';
 import type { Unit } from '../../../functions/core/model';
 import { formatViDate } from '../../../functions/core/format-vi';
 import { deadlineFor, parsePeriod, periodLabel } from '../../../functions/core/periods';
+import { osUserName, recordCliAudit } from '../audit';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
 
@@ -65,14 +65,9 @@ export function linkExpiry(forms: readonly FormDefinition[], unit: Pick<Unit, 't
   return new Date(latest + LINK_GRACE_DAYS * 86_400_000);
 }
 
-/** Who ran a key change, for the audit line (the AWS principal itself is in CloudTrail's PutSecretValue event). */
+/** Who ran a key change, for the log line (the AWS principal itself is in CloudTrail's PutSecretValue event). */
 function operatorIdentity(env: Record<string, string | undefined>): Record<string, string> {
-  let user = env.USER ?? env.USERNAME ?? 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // No passwd entry (some containers): keep the environment's name.
-  }
+  const user = osUserName(env);
   return env.AWS_PROFILE ? { user, awsProfile: env.AWS_PROFILE } : { user };
 }
 
@@ -103,6 +98,13 @@ async function rotateKey(args: string[]): Promise<number> {
       revoked: keyIds(result.before).filter((id) => !keyIds(result.after).includes(id)),
       secretVersionId: result.versionId ?? null,
       at: deps.clock.now().toISOString(),
+    });
+    // Key ids only in the audit log as well.
+    await recordCliAudit(deps, context, {
+      action: drop ? 'link-keys.drop-previous' : 'link-keys.rotate',
+      target: 'link-keys',
+      before: { current: result.before.current.id, previous: result.before.previous?.id ?? null },
+      after: { current: result.after.current.id, previous: result.after.previous?.id ?? null },
     });
     return result;
   });

@@ -2,11 +2,13 @@
  * `tonghop start` (`npm start`): the whole system on this machine until Ctrl-C / SIGTERM.
  */
 import { relative } from 'node:path';
+import { CONSOLE_PATH } from '../../../functions/core/operators/model';
 import { openPeriod, periodLabel, TIME_ZONE } from '../../../functions/core/periods';
 import { loadLocalConfig } from '../../local/config';
 import { DataDirBusyError } from '../../local/data-dir-lock';
 import { readLiveRuntime } from '../../local/runtime-file';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { SAMPLE_ADMIN } from '../../local/sample-province';
 import { UsageError, type CliCommand } from '../command';
 import { nodeVersionNoticeLines } from '../node-version';
 import { reportCliError } from '../context';
@@ -16,7 +18,8 @@ const help = `Cách dùng: npm start   (hoặc: npx tonghop start)
 Chạy toàn bộ hệ thống trên máy này, không cần tài khoản AWS: DynamoDB (dynalite) và S3 (s3rver)
 nhúng, lưu dữ liệu trong thư mục dữ liệu; cổng nộp báo cáo và API; xử lý tệp nộp lên; lịch tổng
 hợp và nhắc nộp (giờ Việt Nam); thư gửi đi được ghi thành tệp .eml trong <thư mục dữ liệu>/outbox/.
-Lần chạy đầu tiên tạo sẵn một tỉnh mẫu khoảng 50 đơn vị.
+Lần chạy đầu tiên tạo sẵn một tỉnh mẫu khoảng 50 đơn vị và một quản trị viên mẫu
+(${SAMPLE_ADMIN.email}: npx tonghop operators link --email ${SAMPLE_ADMIN.email}).
 
 Cấu hình (biến môi trường):
   PORT               cổng HTTP của cổng nộp báo cáo (mặc định 3000)
@@ -46,6 +49,9 @@ function banner(runtime: LocalRuntime, dataDir: string): string {
     'Đường dẫn nộp báo cáo của từng đơn vị (unit upload links):',
     ...periods.map(({ form, period }) => `  npx tonghop links --period ${period}    # ${form.name}: ${periodLabel(period)}`),
     ...(first ? ['', `Biểu mẫu điền sẵn (pre-filled form): npx tonghop template ${first.form.id} --unit SO-NV --period ${first.period} --out bieu-mau.xlsx`] : []),
+    '',
+    `Trang quản trị (console, ${CONSOLE_PATH}: đang xây dựng): đăng nhập bằng đường dẫn dùng một lần`,
+    `  npx tonghop operators link --email ${runtime.consoleAdmin ?? '<email>'}${runtime.consoleAdmin ? '' : '    # chưa có quản trị viên: npx tonghop operators add --role admin …'}`,
     '',
     'Lịch (schedules, Asia/Ho_Chi_Minh):',
     ...runtime.schedules.list().map((s) => `  ${s.kind === 'consolidate' ? 'tổng hợp' : 'nhắc nộp'} ${s.formId}: lần tới ${at(s.nextRun())}`),

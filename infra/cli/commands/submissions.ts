@@ -9,7 +9,6 @@
  * `tonghop submissions diff …`: what changed between two versions (./submissions-diff.ts).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import type { Submission, ValidationIssue } from '../../../functions/core/model';
 import { NotFoundError } from '../../../functions/core/errors';
@@ -20,6 +19,7 @@ import { ingestUpload } from '../../../functions/core/usecases/ingest-upload';
 import { operatorUpload } from '../../../functions/core/usecases/operator-upload';
 import { listDeadLetters, type DeadLetter } from '../../local/ingest-queue';
 import { listAwsDeadLetters } from '../aws-dead-letters';
+import { osUserName, recordCliAudit } from '../audit';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, subcommands, withLocalDeps } from '../context';
 import { diff, diffHelp } from './submissions-diff';
@@ -221,7 +221,7 @@ async function upload(args: string[]): Promise<number> {
   if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new UsageError(`--wait phải là số giây (0 trở lên), không phải "${values.wait}".`);
   if ((await stat(file)).size > READ_LIMIT_BYTES) throw new UsageError(`Tệp "${basename(file)}" quá lớn để là một biểu mẫu báo cáo.`);
   const bytes = await readFile(file);
-  const operator = operatorName();
+  const operator = osUserName();
 
   const outcome = await withLocalDeps(async (deps, context) => {
     const catalog = await deps.catalog;
@@ -231,6 +231,11 @@ async function upload(args: string[]): Promise<number> {
     );
     // The audit line: who loaded what for whom (an operator action, never a token).
     deps.log.info('operator upload', { operator, unitCode: intent.unitCode, formId: intent.formId, period: intent.period, uploadId: intent.uploadId, target: context.target, size: bytes.length });
+    await recordCliAudit(deps, context, {
+      action: 'submission.upload',
+      target: intent.unitCode,
+      after: { formId: intent.formId, period: intent.period, uploadId: intent.uploadId, fileName: basename(file).slice(0, 200), size: bytes.length },
+    });
     if (context.target === 'local' && !context.running) {
       // No `npm start` consumes the object-created event: ingest here, as the runtime would.
       await ingestUpload(
@@ -267,13 +272,5 @@ async function upload(args: string[]): Promise<number> {
   return status === 'rejected' || status === 'failed' ? 1 : 0;
 }
 
-/** The OS account running the CLI (recorded on the intent and in the audit line). */
-function operatorName(): string {
-  try {
-    return userInfo().username || 'unknown';
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  }
-}
 
 export const command: CliCommand = subcommands('submissions', help, { list, show, upload, diff });

@@ -2,14 +2,16 @@
  * `tonghop units list [--json] [--all]` and `tonghop units import <file.csv|file.xlsx>`.
  */
 import { readFile } from 'node:fs/promises';
-import { UNIT_TYPE_LABELS, type Unit } from '../../../functions/core/model';
+import { UNIT_CODE_PATTERN, UNIT_TYPE_LABELS, type Unit } from '../../../functions/core/model';
 import { SAMPLE_PROVINCE } from '../../local/sample-province';
+import { recordCliAudit } from '../audit';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, subcommands, withLocalDeps, type CliContext } from '../context';
 
 const help = `Cách dùng:
   npx tonghop units list [--json] [--all]
   npx tonghop units import <tệp.csv|tệp.xlsx> [--json]
+  npx tonghop units revoke <mã đơn vị>
 
 Danh sách đơn vị báo cáo (list) và nhập danh sách đơn vị từ tệp CSV hoặc Excel (import).
 
@@ -18,6 +20,8 @@ Danh sách đơn vị báo cáo (list) và nhập danh sách đơn vị từ t�
   import <tệp>    Cột: code, name, type, emails, active (mẫu trống: templates/units-import.csv,
                   templates/units-import.xlsx). Tất cả hoặc không: có một dòng lỗi thì không ghi
                   đơn vị nào và in từng dòng lỗi. Đơn vị đã có giữ nguyên khóa đường dẫn.
+  revoke <mã>     Thu hồi mọi đường dẫn nộp báo cáo đã cấp cho đơn vị (đổi khóa của đơn vị);
+                  cấp đường dẫn mới: npx tonghop links --period <kỳ> --unit <mã>.
 
 Không cần chạy npm start: lệnh tự khởi động DynamoDB/S3 nhúng trên thư mục dữ liệu
 (TONGHOP_DATA_DIR, mặc định .local); nếu npm start đang chạy trên thư mục đó, lệnh dùng chính
@@ -71,7 +75,16 @@ async function importFile(args: string[]): Promise<number> {
   // Loaded here: the parser pulls in exceljs, which `units list` does not need.
   const { importUnits, UnitImportError } = await import('../../../functions/core/usecases/import-units');
   try {
-    const result = await withLocalDeps((deps) => importUnits(deps, { bytes, fileName: file }));
+    const result = await withLocalDeps(async (deps, context) => {
+      const imported = await importUnits(deps, { bytes, fileName: file });
+      // Unit codes only: the file's contents (names, addresses) stay in the registry.
+      await recordCliAudit(deps, context, {
+        action: 'units.import',
+        target: 'units',
+        after: { total: imported.total, created: imported.created.slice(0, 100), updated: imported.updated.slice(0, 100), unchanged: imported.unchanged.length },
+      });
+      return imported;
+    });
     if (values.json) process.stdout.write(JSON.stringify({ ok: true, ...result }, null, 2) + '\n');
     else {
       process.stdout.write(`Đã nhập ${result.total} đơn vị: ${result.created.length} mới, ${result.updated.length} cập nhật, ${result.unchanged.length} không đổi.\n`);
@@ -87,4 +100,18 @@ async function importFile(args: string[]): Promise<number> {
   }
 }
 
-export const command: CliCommand = subcommands('units', help, { list, import: importFile });
+async function revoke(args: string[]): Promise<number> {
+  const { positionals } = parseCliArgs(args, {});
+  const [code, ...extra] = positionals;
+  if (!code || extra.length > 0) throw new UsageError('Cần đúng một mã đơn vị: npx tonghop units revoke <mã đơn vị>');
+  if (!UNIT_CODE_PATTERN.test(code)) throw new UsageError('Mã đơn vị không hợp lệ: chỉ dùng chữ cái không dấu, chữ số, "-" hoặc "_", tối đa 40 ký tự (ví dụ SO-NV).');
+  const keyVersion = await withLocalDeps(async (deps, context) => {
+    const version = await deps.units.bumpKeyVersion(code);
+    await recordCliAudit(deps, context, { action: 'units.revoke-links', target: code, before: { keyVersion: version - 1 }, after: { keyVersion: version } });
+    return version;
+  });
+  process.stdout.write(`Đã thu hồi mọi đường dẫn nộp báo cáo của đơn vị ${code} (khóa mới: phiên bản ${keyVersion}).\nCấp đường dẫn mới: npx tonghop links --period <kỳ> --unit ${code}\n`);
+  return 0;
+}
+
+export const command: CliCommand = subcommands('units', help, { list, import: importFile, revoke });

@@ -13,6 +13,7 @@ import { SesMailer } from '../../../functions/adapters/ses-mailer';
 import { SecretsManagerSecretSource } from '../../../functions/adapters/secrets-manager-secret-source';
 import { silentLog } from '../../../functions/core/log';
 import { INGEST_MAX_RECEIVE_COUNT } from '../../../functions/core/storage-layout';
+import { composeSignIn } from '../../../functions/compose';
 import { composeAws } from '../../../infra/cli/aws-deps';
 import { composeLocal, type LocalDeps } from '../../../infra/local/compose';
 import { OutboxMailer } from '../../../infra/local/outbox-mailer';
@@ -101,6 +102,28 @@ describe('composition root', () => {
       expect([aws.handlers.consolidate.mailer, aws.handlers.remind.mailer, aws.handlers.remindUnit.mailer]).toEqual([expect.any(SesMailer), expect.any(SesMailer), expect.any(SesMailer)]);
       expect(aws.handlers.remindUnit.secrets).toBeInstanceOf(SecretsManagerSecretSource);
       expect(local.handlers.remindUnit.secrets).not.toBeInstanceOf(SecretsManagerSecretSource);
+    });
+  });
+
+  describe('the console foundation', () => {
+    it('puts the operators registry, sign-in state and audit log on the same table in both', () => {
+      for (const deps of [local, aws]) {
+        expect(shape({ operators: deps.operators, signInTokens: deps.signInTokens, sessions: deps.sessions, rateLimiter: deps.rateLimiter, audit: deps.audit })).toEqual({
+          operators: { class: 'DynamoOperatorRegistry', tableName: TABLE, bucket: undefined },
+          signInTokens: { class: 'DynamoSignInStore', tableName: TABLE, bucket: undefined },
+          sessions: { class: 'DynamoSignInStore', tableName: TABLE, bucket: undefined },
+          rateLimiter: { class: 'DynamoSignInStore', tableName: TABLE, bucket: undefined },
+          audit: { class: 'DynamoAuditLog', tableName: TABLE, bucket: undefined },
+        });
+      }
+    });
+
+    it('emails sign-in links from the configured sender, pointing at the portal', () => {
+      const deps = composeSignIn({ settings: aws.settings, clients: aws.clients, log: silentLog, mailer: aws.mailer });
+      expect(deps.mail).toEqual({ from: SHARED_ENV.TONGHOP_MAIL_FROM });
+      expect(deps.portalUrl).toBe(PORTAL);
+      expect(deps.mailer).toBeInstanceOf(SesMailer);
+      expect(() => composeSignIn({ settings: { ...aws.settings, mail: { ...aws.settings.mail, from: undefined } }, clients: aws.clients, log: silentLog, mailer: aws.mailer })).toThrow('TONGHOP_MAIL_FROM');
     });
   });
 
