@@ -104,7 +104,7 @@ export function consoleRecords(input: CompositionInput<Pick<Clients, 'dynamo'>>)
 }
 
 /** Passwordless sign-in and sessions (the console's routes call these use cases): the link is emailed from the configured sender. */
-export function composeSignIn(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer }): SignInDeps {
+export function composeSignIn(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer }): SignInDeps & { audit: AuditLog } {
   return {
     ...consoleRecords(input),
     clock: input.clock ?? systemClock,
@@ -138,9 +138,10 @@ export function composeIngest(input: CompositionInput): IngestHandlerDeps {
   };
 }
 
-/** The portal and its API: presigned uploads and downloads, and signed unit links. */
-export function composeApi(input: CompositionInput & { secrets: SecretSource }): ApiDeps {
+/** The portal and its API (presigned uploads and downloads, signed unit links) and the operator console (sign-in emailed by `mailer`). */
+export function composeApi(input: CompositionInput & { secrets: SecretSource; mailer: Mailer }): ApiDeps {
   const { settings } = input;
+  const signIn = composeSignIn(input);
   return {
     ...records(input),
     files: new S3FileStore({ client: input.clients.s3, bucket: settings.bucketName }),
@@ -148,6 +149,7 @@ export function composeApi(input: CompositionInput & { secrets: SecretSource }):
     secrets: input.secrets,
     config: { maxUploadBytes: settings.maxUploadBytes, portalUrl: settings.portalUrl, uploadOrigin: uploadOriginFor(settings, input.s3Endpoint) },
     logger: input.log,
+    console: { signIn, audit: signIn.audit },
   };
 }
 

@@ -9,6 +9,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { generateForm as generateFormFromCatalog } from '../core/forms';
 import { renderMessagePage } from '../portal/render-unit-page';
 import type { Log } from '../core/log';
+import type { FormCatalog } from '../core/forms/catalog';
+import { createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
 import { errorResponse } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
 import type { HttpResponse } from './http/responses';
@@ -17,7 +19,7 @@ import { securityHeaders } from './http/security-headers';
 
 export interface ApiDeps extends Omit<PortalDeps, 'generateForm' | 'logger' | 'config' | 'catalog'> {
   /** The form catalog, or its loading promise (a CommonJS Lambda bundle cannot await at module scope). */
-  catalog: PortalDeps['catalog'] | Promise<PortalDeps['catalog']>;
+  catalog: FormCatalog | Promise<FormCatalog>;
   config: PortalDeps['config'] & {
     /** Origin of the presigned POST target, allowed in the CSP (connect-src, form-action). */
     uploadOrigin?: string;
@@ -26,15 +28,18 @@ export interface ApiDeps extends Omit<PortalDeps, 'generateForm' | 'logger' | 'c
   generateForm?: PortalDeps['generateForm'];
   /** Defaults to a Powertools logger (service `tonghop-api`). */
   logger?: Log;
+  /** The operator console (sign-in, sessions, `/api/admin/`); without it those routes do not exist. */
+  console?: Pick<ConsoleDeps, 'signIn' | 'audit'>;
 }
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<HttpResponse>;
 
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   const logger = deps.logger ?? new Logger({ serviceName: 'tonghop-api' });
-  const routes = Promise.resolve(deps.catalog).then((catalog) =>
-    createPortalRoutes({ ...deps, catalog, generateForm: deps.generateForm ?? generateFormFromCatalog, logger }),
-  );
+  const routes = Promise.resolve(deps.catalog).then((catalog) => [
+    ...createPortalRoutes({ ...deps, catalog, generateForm: deps.generateForm ?? generateFormFromCatalog, logger }),
+    ...(deps.console ? createConsoleRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
+  ]);
   // A catalog that fails to load fails each request (500, logged), not the process.
   routes.catch(() => undefined);
   const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
@@ -44,7 +49,12 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       const body = event.body !== undefined && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
       // A trailing slash (added by some mail clients) names the same page.
       const path = event.rawPath.length > 1 ? event.rawPath.replace(/\/+$/, '') : event.rawPath;
-      return dispatch(await routes, { method: event.requestContext.http.method.toUpperCase(), path, headers: event.headers ?? {}, body });
+      const headers = event.headers ?? {};
+      // Payload v2 moves `Cookie` into `cookies`; a plain header (tests, other proxies) is read too.
+      const cookies = [...(event.cookies ?? []), ...(headers['cookie']?.split(/;\s*/) ?? [])].filter(Boolean);
+      return dispatch(await routes, {
+        method: event.requestContext.http.method.toUpperCase(), path, headers, body, cookies, query: event.rawQueryString ?? '', sourceIp: event.requestContext.http.sourceIp,
+      });
     });
   // The local runtime may call without a Lambda context; middy needs an object.
   return (event, context) => handler(event, context ?? ({} as Context));

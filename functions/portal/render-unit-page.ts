@@ -28,7 +28,7 @@ const SUBMISSION_LABELS: Record<SubmissionSummary['status'], string> = {
 const ICON_DOWNLOAD = '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M12 3v12m0 0-5-5m5 5 5-5M4 19h16"/></svg>';
 const ICON_UPLOAD = '<svg viewBox="0 0 24 24" aria-hidden="true" width="28" height="28" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M12 16V4m0 0-5 5m5-5 5 5M4 20h16"/></svg>';
 
-export function renderPageShell(input: { title: string; bodyAttrs?: string; masthead: string; main: string }): string {
+export function renderPageShell(input: { title: string; bodyAttrs?: string; masthead: string; main: string; footer?: string }): string {
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -48,7 +48,7 @@ export function renderPageShell(input: { title: string; bodyAttrs?: string; mast
 ${input.main}
 </main>
 <footer><div class="wrap">
-<p>Đường dẫn này dành riêng cho đơn vị, không chuyển cho người ngoài. Cần hỗ trợ, vui lòng liên hệ Ban Tổ chức Tỉnh ủy.</p>
+<p>${e(input.footer ?? 'Đường dẫn này dành riêng cho đơn vị, không chuyển cho người ngoài. Cần hỗ trợ, vui lòng liên hệ Ban Tổ chức Tỉnh ủy.')}</p>
 </div></footer>
 </body>
 </html>`;

@@ -38,7 +38,7 @@ function bearer(request: RouteRequest): string | undefined {
   return m?.[1];
 }
 
-function parseBody<T>(schema: z.ZodMiniType<T>, body: string | undefined): T {
+export function parseBody<T>(schema: z.ZodMiniType<T>, body: string | undefined): T {
   let raw: unknown;
   try {
     raw = JSON.parse(body ?? '');

@@ -12,6 +12,12 @@ export interface RouteRequest {
   params: Record<string, string>;
   headers: Record<string, string | undefined>;
   body: string | undefined;
+  /** The request's cookies (`name=value`; payload v2 passes them apart from the headers). */
+  cookies?: string[];
+  /** The raw query string, without `?`. */
+  query?: string;
+  /** The client's address as API Gateway saw it (`requestContext.http.sourceIp`). */
+  sourceIp?: string;
 }
 
 export interface Route {

@@ -39,7 +39,8 @@ describe('Lambda bundles', () => {
   describe('what each entry bundles', () => {
     it.each([
       ['ingest', ['s3', 'loggerMiddleware']],
-      ['api', ['presignedPost', 'presigner', 's3', 'secretsManager', 'loggerMiddleware']],
+      // The console's sign-in link is emailed by the api function.
+      ['api', ['presignedPost', 'presigner', 'ses', 's3', 'secretsManager', 'loggerMiddleware']],
       ['consolidate', ['presignedPost', 'presigner', 'ses', 's3', 'loggerMiddleware']],
       // The daily run only queues reminders; the worker signs each unit's link and sends it.
       ['remind', ['ses', 'loggerMiddleware']],

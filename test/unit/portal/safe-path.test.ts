@@ -1,4 +1,5 @@
 import { signLinkToken, tokenId } from '../../../functions/core/links';
+import { newOpaqueToken } from '../../../functions/core/operators/sign-in';
 import { redactTokens, safeError } from '../../../functions/handlers/http/safe-path';
 
 const token = signLinkToken({ id: 'k1', secret: 'unit-test-secret-unit-test-secret-0123' }, { u: 'SO-NV', v: 1, exp: 1_900_000_000 });
@@ -24,6 +25,16 @@ describe('redactTokens', () => {
     ])('redacts %s (a half-pasted link still opens nothing but should not be logged)', (_case, text) => {
       const redacted = redactTokens(text);
       expect(redacted).toMatch(/^\/u\/\[token:[0-9a-f]{12}\]$/);
+    });
+
+    // The console's sign-in token and session id: 32 random bytes, base64url (43 characters, no dot).
+    const signIn = newOpaqueToken();
+    it.each([
+      ['a console sign-in link', `/quan-tri/sign-in/${signIn}`, `/quan-tri/sign-in/[token:${tokenId(signIn)}]`],
+      ['a console sign-in link with a trailing slash', `/quan-tri/sign-in/${signIn}/`, `/quan-tri/sign-in/[token:${tokenId(signIn)}]/`],
+      ['a session cookie in an error message', `bad cookie __Host-tonghop-phien=${signIn}`, `bad cookie __Host-tonghop-phien=[token:${tokenId(signIn)}]`],
+    ])('redacts %s', (_case, text, expected) => {
+      expect(redactTokens(text)).toBe(expected);
     });
   });
 

@@ -1,0 +1,233 @@
+/**
+ * The operator console's routes on the portal's router: passwordless sign-in under
+ * `CONSOLE_PATH` (pages and their two POSTs) and the session-authenticated JSON under
+ * `/api/admin/`.
+ *
+ * The session is an opaque id in one cookie, `Path=/` (the JSON lives under `/api/admin/`, outside
+ * `CONSOLE_PATH`), `HttpOnly; SameSite=Strict`, and on an https portal `Secure` with the
+ * `__Host-` prefix (which requires `Path=/` and no `Domain`). State-changing requests must also
+ * come from the portal's own origin (`Origin`) and carry the session's CSRF token
+ * (`X-CSRF-Token`); a `viewer` may read but not act.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import * as z from 'zod/mini';
+import { AppError, ForbiddenError, InvalidInputError, NotFoundError, UnauthorizedError } from '../../core/errors';
+import type { FormCatalog } from '../../core/forms/catalog';
+import type { Log } from '../../core/log';
+import { CONSOLE_PATH } from '../../core/operators/model';
+import { endSession, getSession, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
+import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/ports';
+import { diffSubmissions } from '../../core/usecases/diff-submissions';
+import { formStatus } from '../../core/usecases/form-status';
+import { renderConsoleHomePage, renderConsoleMessagePage, renderConsoleSignInPage } from '../../portal/render-console-page';
+import { parseBody } from './portal-routes';
+import { html, json, type HttpResponse } from './responses';
+import type { Route, RouteRequest } from './router';
+
+export interface ConsoleDeps {
+  /** Sign-in, sessions, the operators registry and the audit log (`composeSignIn`). */
+  signIn: SignInDeps;
+  /** The audit log, read by `/api/admin/audit`. */
+  audit: Pick<AuditLog, 'list'>;
+  units: Pick<UnitRepository, 'get' | 'list'>;
+  submissions: Pick<SubmissionRepository, 'get' | 'getValues' | 'listByUnit' | 'listSummariesByFormPeriod'>;
+  catalog: FormCatalog;
+  logger: Log;
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Longest audit range one request may read. */
+export const AUDIT_MAX_RANGE_DAYS = 366;
+const AUDIT_DEFAULT_DAYS = 7;
+const AUDIT_LIMIT = 1000;
+const DAY_MS = 86_400_000;
+
+/** The session cookie's name: `__Host-` only where the portal is https (browsers refuse the prefix without `Secure`). */
+export function sessionCookieName(portalUrl: string): string {
+  return isHttps(portalUrl) ? '__Host-tonghop-phien' : 'tonghop-phien';
+}
+
+function isHttps(portalUrl: string): boolean {
+  return new URL(portalUrl).protocol === 'https:';
+}
+
+function sessionCookie(portalUrl: string, value: string, maxAgeSeconds: number): string {
+  return `${sessionCookieName(portalUrl)}=${value}; Path=/; HttpOnly; SameSite=Strict${isHttps(portalUrl) ? '; Secure' : ''}; Max-Age=${maxAgeSeconds}`;
+}
+
+function readCookie(request: RouteRequest, name: string): string | undefined {
+  for (const c of request.cookies ?? []) {
+    const at = c.indexOf('=');
+    if (at > 0 && c.slice(0, at).trim() === name) return c.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const csrfRefused = () => new ForbiddenError('CSRF_REFUSED', 'Yêu cầu bị từ chối vì không xuất phát từ trang quản trị. Vui lòng tải lại trang và thử lại.');
+const roleForbidden = () => new ForbiddenError('ROLE_FORBIDDEN', 'Tài khoản của đồng chí chỉ có quyền xem, không thực hiện được thao tác này.');
+
+function query(request: RouteRequest): URLSearchParams {
+  return new URLSearchParams(request.query ?? '');
+}
+
+const SignInBodySchema = z.object({ email: z.string() });
+const AUDIT_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A dd/mm/yyyy-free API date (`YYYY-MM-DD`), as the start of that day in Hà Nội (UTC+7). */
+function auditDay(value: string | null, name: 'from' | 'to'): Date | undefined {
+  if (value === null || value === '') return undefined;
+  const d = AUDIT_DATE.test(value) ? new Date(`${value}T00:00:00+07:00`) : new Date(NaN);
+  // 2026-02-30 parses as 2 March: the day must read back as typed.
+  if (Number.isNaN(d.getTime()) || new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10) !== value) {
+    throw new InvalidInputError('AUDIT_RANGE_INVALID', `Tham số ${name} phải là một ngày dạng YYYY-MM-DD.`);
+  }
+  return d;
+}
+
+export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
+  const { signIn } = deps;
+  const portalOrigin = new URL(signIn.portalUrl).origin;
+  const cookieName = sessionCookieName(signIn.portalUrl);
+
+  /** The caller's live session; for a state-changing method also the same-origin and CSRF checks, and (unless `anyRole`) a role that may act. */
+  const session = async (r: RouteRequest, options: { anyRole?: boolean } = {}): Promise<LiveSession> => {
+    const live = await getSession(signIn, readCookie(r, cookieName) ?? '');
+    if (STATE_CHANGING.has(r.method)) {
+      if (r.headers['origin'] !== portalOrigin) throw csrfRefused();
+      const token = r.headers['x-csrf-token'];
+      if (!token || !sameSecret(token, live.csrfToken)) throw csrfRefused();
+      if (!options.anyRole && live.role === 'viewer') throw roleForbidden();
+    }
+    return live;
+  };
+  /** An HTML route's session: none or expired sends the browser to sign-in. */
+  const pageSession = async (r: RouteRequest): Promise<LiveSession | undefined> => {
+    try {
+      return await session(r);
+    } catch (err) {
+      if (err instanceof UnauthorizedError) return undefined;
+      throw err;
+    }
+  };
+  const seeOther = (location: string, cookies?: string[]): HttpResponse => ({ statusCode: 303, headers: { location }, body: '', ...(cookies ? { cookies } : {}) });
+  const refusedPage = (err: AppError): HttpResponse =>
+    html(err.statusCode, renderConsoleMessagePage({ title: err.statusCode === 429 ? 'Tạm thời chưa gửi được' : 'Không đăng nhập được', message: err.message, code: err.code }));
+
+  return [
+    { method: 'GET', pattern: `${CONSOLE_PATH}/sign-in`, handle: async () => html(200, renderConsoleSignInPage()) },
+    {
+      method: 'POST',
+      pattern: `${CONSOLE_PATH}/api/sign-in`,
+      handle: async (r) => {
+        // The page's form posts without script (urlencoded, answered with a page); tools post JSON.
+        const form = /^application\/x-www-form-urlencoded\b/i.test(r.headers['content-type'] ?? '');
+        const email = form ? new URLSearchParams(r.body ?? '').get('email') : parseBody(SignInBodySchema, r.body).email;
+        try {
+          const { message } = await requestSignIn(signIn, { email, ip: r.sourceIp ?? 'unknown' });
+          return form ? html(202, renderConsoleMessagePage({ title: 'Kiểm tra hộp thư', message })) : json(202, { message });
+        } catch (err) {
+          if (form && err instanceof AppError && err.expose) return refusedPage(err);
+          throw err;
+        }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: `${CONSOLE_PATH}/sign-in/:token`,
+      handle: async (r) => {
+        try {
+          const opened = await redeemSignIn(signIn, r.params['token']!);
+          return seeOther(`${CONSOLE_PATH}/`, [sessionCookie(signIn.portalUrl, opened.sessionId, SESSION_ABSOLUTE_MS / 1000)]);
+        } catch (err) {
+          if (err instanceof UnauthorizedError) {
+            deps.logger.info('sign-in link refused', { code: err.code });
+            return refusedPage(err);
+          }
+          throw err;
+        }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: `${CONSOLE_PATH}/api/sign-out`,
+      handle: async (r) => {
+        await session(r, { anyRole: true });
+        await endSession(signIn, readCookie(r, cookieName)!);
+        return { ...json(200, { message: 'Đã đăng xuất.' }), cookies: [sessionCookie(signIn.portalUrl, '', 0)] };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: CONSOLE_PATH,
+      handle: async (r) => {
+        const live = await pageSession(r);
+        return live ? html(200, renderConsoleHomePage(live)) : seeOther(`${CONSOLE_PATH}/sign-in`);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/admin/me',
+      handle: async (r) => {
+        const { email, name, role, csrfToken } = await session(r);
+        return json(200, { email, name, role, csrfToken });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/admin/status/:formId/:period',
+      handle: async (r) => {
+        await session(r);
+        const q = query(r);
+        const status = await formStatus(
+          { forms: deps.catalog, units: deps.units, submissions: deps.submissions, clock: signIn.clock },
+          { formId: r.params['formId']!, period: r.params['period']!, type: q.get('type') ?? undefined, status: q.get('status') ?? undefined, search: q.get('search') ?? undefined },
+        );
+        return json(200, status);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/admin/units/:code/submissions',
+      handle: async (r) => {
+        await session(r);
+        const code = r.params['code']!;
+        if (!(await deps.units.get(code))) throw new NotFoundError('UNIT_NOT_FOUND', 'Không tìm thấy đơn vị này.');
+        const q = query(r);
+        const versions = await deps.submissions.listByUnit(code, { formId: q.get('form') || undefined, period: q.get('period') || undefined });
+        const newestFirst = [...versions].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.uploadId.localeCompare(a.uploadId));
+        return json(200, { unitCode: code, submissions: newestFirst });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/admin/diff/:uploadIdA/:uploadIdB',
+      handle: async (r) => {
+        await session(r);
+        return json(200, await diffSubmissions({ submissions: deps.submissions, catalog: deps.catalog }, { uploadIdA: r.params['uploadIdA']!, uploadIdB: r.params['uploadIdB']! }));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/admin/audit',
+      handle: async (r) => {
+        await session(r);
+        const q = query(r);
+        const now = signIn.clock.now();
+        const toDay = auditDay(q.get('to'), 'to');
+        const to = toDay ? new Date(toDay.getTime() + DAY_MS) : now;
+        const from = auditDay(q.get('from'), 'from') ?? new Date(to.getTime() - AUDIT_DEFAULT_DAYS * DAY_MS);
+        if (from.getTime() >= to.getTime() || to.getTime() - from.getTime() > AUDIT_MAX_RANGE_DAYS * DAY_MS) {
+          throw new InvalidInputError('AUDIT_RANGE_INVALID', `Khoảng thời gian không hợp lệ: "from" phải trước "to" và không quá ${AUDIT_MAX_RANGE_DAYS} ngày.`);
+        }
+        const entries = await deps.audit.list({ from, to, limit: AUDIT_LIMIT });
+        return json(200, { from: from.toISOString(), to: to.toISOString(), entries, truncated: entries.length === AUDIT_LIMIT });
+      },
+    },
+  ];
+}

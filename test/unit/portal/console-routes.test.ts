@@ -1,0 +1,250 @@
+/**
+ * The operator console's routes through the API handler (sign-in pages, session cookie, CSRF,
+ * roles, `/api/admin/`), on the portal's in-memory world plus the console's in-memory stores:
+ * what an operator, or someone attacking the console from another site, would notice.
+ */
+import { generateForm } from '../../../functions/core/forms';
+import type { Log } from '../../../functions/core/log';
+import type { Operator } from '../../../functions/core/operators/model';
+import { SESSION_IDLE_MS, SIGN_IN_REQUESTED_MESSAGE, SIGN_IN_TOKEN_TTL_MS } from '../../../functions/core/operators/sign-in';
+import { createApiHandler } from '../../../functions/handlers/api';
+import { InMemoryAuditLog, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
+import { httpEvent } from './http-event';
+import { createWorld, HU_TH, NOW, SO_NV, submission } from './world';
+
+const op = (email: string, role: Operator['role']): Operator => ({ email, name: `Cán bộ ${role}`, role, active: true, createdAt: NOW, updatedAt: NOW });
+const ADMIN = 'quantri@tinhuy.example.vn';
+const VIEWER = 'lanhdao@tinhuy.example.vn';
+
+function setup(portalUrl = 'https://baocao.example.vn') {
+  const world = createWorld();
+  const store = new InMemorySignInStore();
+  const operators = new InMemoryOperatorRegistry([op(ADMIN, 'admin'), op(VIEWER, 'viewer')]);
+  const mailer = new RecordingMailer();
+  const audit = new InMemoryAuditLog();
+  const lines: string[] = [];
+  const record = (level: string) => (message: string, ...extra: Array<Record<string, unknown>>) => void lines.push(`${level} ${message} ${JSON.stringify(extra)}`);
+  const logger: Log = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+  const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
+  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit } });
+  const call = async (method: string, path: string, options: { headers?: Record<string, string>; body?: string; cookie?: string; query?: string; sourceIp?: string } = {}) => {
+    const event = httpEvent(method, path, { headers: options.headers, body: options.body });
+    if (options.cookie) event.cookies = [options.cookie];
+    if (options.query) event.rawQueryString = options.query;
+    if (options.sourceIp) event.requestContext.http.sourceIp = options.sourceIp;
+    const res = await handler(event);
+    return { ...res, json: () => JSON.parse(res.body ?? '') as Record<string, unknown> };
+  };
+  const origin = new URL(portalUrl).origin;
+  /** The token of the last emailed sign-in link. */
+  const lastToken = () => {
+    const m = /\/quan-tri\/sign-in\/([A-Za-z0-9_-]+)/.exec(mailer.sent.at(-1)?.text ?? '');
+    if (!m?.[1]) throw new Error('no sign-in link in the email');
+    return m[1];
+  };
+  /** Signs `email` in through the routes; the cookie as the browser would send it back, and the CSRF token. */
+  const signedIn = async (email = ADMIN) => {
+    await call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email }) });
+    const res = await call('GET', `/quan-tri/sign-in/${lastToken()}`);
+    const cookie = res.cookies![0]!.split(';')[0]!;
+    const me = await call('GET', '/api/admin/me', { cookie });
+    return { cookie, csrf: me.json()['csrfToken'] as string };
+  };
+  return { world, store, operators, mailer, audit, lines, call, origin, lastToken, signedIn };
+}
+
+describe('console sign-in', () => {
+  it('serves a Vietnamese sign-in page with an email form posting to the sign-in API', async () => {
+    const s = setup();
+    const res = await s.call('GET', '/quan-tri/sign-in');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<html lang="vi">');
+    expect(res.body).toContain('Đăng nhập');
+    expect(res.body).toMatch(/<form method="post" action="\/quan-tri\/api\/sign-in">/);
+    expect(res.body).toContain('type="email"');
+    expect(res.body).not.toMatch(/<script>|<style>| style="| on[a-z]+="/);
+  });
+
+  it('answers an unknown address exactly as a registered one (202, same body) and emails nobody', async () => {
+    const s = setup();
+    const known = await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    const unknown = await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: 'khongco@tinhuy.example.vn' }) });
+    expect(unknown.statusCode).toBe(202);
+    expect(unknown.body).toBe(known.body);
+    expect(unknown.json()).toEqual({ message: SIGN_IN_REQUESTED_MESSAGE });
+    expect(s.mailer.sent.map((m) => m.to)).toEqual([[ADMIN]]);
+  });
+
+  it('answers the page\'s form post (urlencoded) with a Vietnamese page', async () => {
+    const s = setup();
+    const res = await s.call('POST', '/quan-tri/api/sign-in', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(ADMIN)}` });
+    expect(res.statusCode).toBe(202);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain('Kiểm tra hộp thư');
+    expect(s.mailer.sent).toHaveLength(1);
+  });
+
+  it('counts requests by the client IP API Gateway saw', async () => {
+    const s = setup();
+    for (let i = 0; i < 5; i += 1) await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: `x${i}@tinhuy.example.vn` }), sourceIp: '203.0.113.9' });
+    const limited = await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }), sourceIp: '203.0.113.9' });
+    const other = await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }), sourceIp: '203.0.113.10' });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()['code']).toBe('SIGNIN_RATE_LIMITED');
+    expect(other.statusCode).toBe(202);
+  });
+
+  it('opens a session from the emailed link: a __Host- cookie (HttpOnly, SameSite=Strict, Secure, Path=/) and 303 to the console', async () => {
+    const s = setup();
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers['location']).toBe('/quan-tri/');
+    expect(res.cookies).toHaveLength(1);
+    const attrs = res.cookies![0]!.split('; ');
+    expect(attrs[0]).toMatch(/^__Host-tonghop-phien=[A-Za-z0-9_-]{43}$/);
+    expect(attrs).toEqual(expect.arrayContaining(['Path=/', 'HttpOnly', 'SameSite=Strict', 'Secure']));
+    expect(attrs.some((a) => a.startsWith('Domain'))).toBe(false);
+  });
+
+  it('uses a plain cookie name without Secure on an http portal (local)', async () => {
+    const s = setup('http://localhost:3000');
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
+    expect(res.cookies![0]).toMatch(/^tonghop-phien=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+  });
+
+  it('refuses a link used twice with a Vietnamese page and the stable code, and sets no cookie', async () => {
+    const s = setup();
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    const token = s.lastToken();
+    await s.call('GET', `/quan-tri/sign-in/${token}`);
+    const again = await s.call('GET', `/quan-tri/sign-in/${token}`);
+    expect(again.statusCode).toBe(401);
+    expect(again.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(again.body).toContain('đã được dùng');
+    expect(again.body).toContain('SIGNIN_USED');
+    expect(again.cookies).toBeUndefined();
+  });
+
+  it('refuses an expired link (after 15 minutes) with SIGNIN_EXPIRED', async () => {
+    const s = setup();
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    s.world.clock.advance(SIGN_IN_TOKEN_TTL_MS + 1000);
+    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
+    expect(res.statusCode).toBe(401);
+    expect(res.body).toContain('SIGNIN_EXPIRED');
+    expect(res.body).toContain('hết hạn');
+  });
+
+  it('never logs a sign-in token, even when the link is refused', async () => {
+    const s = setup();
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    const token = s.lastToken();
+    s.world.clock.advance(SIGN_IN_TOKEN_TTL_MS + 1000);
+    await s.call('GET', `/quan-tri/sign-in/${token}`);
+    await s.call('POST', `/quan-tri/sign-in/${token}`); // 405, logged by the error mapper
+    expect(s.lines.join('\n')).not.toContain(token);
+    expect(s.lines.some((l) => l.includes('/quan-tri/sign-in/[token:'))).toBe(true);
+  });
+
+  it('signs out: the session ends (audited), the cookie is cleared, and the next request answers 401', async () => {
+    const s = setup();
+    const { cookie, csrf } = await s.signedIn();
+    const res = await s.call('POST', '/quan-tri/api/sign-out', { cookie, headers: { origin: s.origin, 'x-csrf-token': csrf } });
+    expect(res.statusCode).toBe(200);
+    expect(res.cookies![0]).toMatch(/^__Host-tonghop-phien=; .*Max-Age=0$/);
+    expect(s.audit.entries.at(-1)).toMatchObject({ actor: ADMIN, action: 'signin.end' });
+    expect((await s.call('GET', '/api/admin/me', { cookie })).statusCode).toBe(401);
+  });
+});
+
+describe('console sessions', () => {
+  it('GET /api/admin/me answers who is signed in and the CSRF token', async () => {
+    const s = setup();
+    const { cookie } = await s.signedIn();
+    const me = await s.call('GET', '/api/admin/me', { cookie });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toEqual({ email: ADMIN, name: 'Cán bộ admin', role: 'admin', csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+  });
+
+  it('answers 401 { code, message } in Vietnamese without a session, and for an expired one', async () => {
+    const s = setup();
+    const none = await s.call('GET', '/api/admin/me');
+    expect(none.statusCode).toBe(401);
+    expect(none.json()).toEqual({ code: 'SESSION_INVALID', message: expect.stringContaining('đăng nhập') });
+    const { cookie } = await s.signedIn();
+    s.world.clock.advance(SESSION_IDLE_MS + 1000);
+    const expired = await s.call('GET', '/api/admin/status/sap-xep-bo-may/2019-Q1', { cookie });
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json()['code']).toBe('SESSION_EXPIRED');
+  });
+
+  it('sends the browser to sign-in (303) from the console root without a session, and greets the operator with one', async () => {
+    const s = setup();
+    const anonymous = await s.call('GET', '/quan-tri/');
+    expect(anonymous.statusCode).toBe(303);
+    expect(anonymous.headers['location']).toBe('/quan-tri/sign-in');
+    const { cookie } = await s.signedIn();
+    const page = await s.call('GET', '/quan-tri/', { cookie });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Cán bộ admin');
+    expect(page.body).toContain(ADMIN);
+  });
+
+  describe('a state-changing request', () => {
+    it.each([
+      ['from another site', (o: string, csrf: string) => ({ origin: 'https://evil.example.com', 'x-csrf-token': csrf })],
+      ['without Origin', (_o: string, csrf: string) => ({ 'x-csrf-token': csrf })],
+      ['without the CSRF token', (o: string) => ({ origin: o })],
+      ['with a wrong CSRF token', (o: string, csrf: string) => ({ origin: o, 'x-csrf-token': `${csrf.slice(0, -1)}A` === csrf ? `${csrf.slice(0, -1)}B` : `${csrf.slice(0, -1)}A` })],
+    ])('is refused (403 CSRF_REFUSED) %s, and changes nothing', async (_label, headers) => {
+      const s = setup();
+      const { cookie, csrf } = await s.signedIn();
+      const before = s.audit.entries.length;
+      const res = await s.call('POST', '/quan-tri/api/sign-out', { cookie, headers: headers(s.origin, csrf) });
+      expect(res.statusCode).toBe(403);
+      expect(res.json()['code']).toBe('CSRF_REFUSED');
+      expect(s.audit.entries).toHaveLength(before);
+      expect((await s.call('GET', '/api/admin/me', { cookie })).statusCode).toBe(200);
+    });
+  });
+});
+
+describe('console JSON', () => {
+  it('GET /api/admin/status/<form>/<period> answers the grid of every unit', async () => {
+    const s = setup();
+    await s.world.submissions.createIfAbsent(submission({ unitCode: 'SO-NV', formId: 'sap-xep-bo-may', period: '2019-Q1' }));
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await s.call('GET', '/api/admin/status/sap-xep-bo-may/2019-Q1', { cookie });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { formId: string; period: string; units: Array<{ code: string; status: string }> };
+    expect(body).toMatchObject({ formId: 'sap-xep-bo-may', period: '2019-Q1' });
+    expect(body.units.map((u) => [u.code, u.status]).sort()).toEqual([[HU_TH.code, 'chua-nop'], [SO_NV.code, 'da-nop']]);
+  });
+
+  it('GET /api/admin/units/<code>/submissions answers every version, newest first', async () => {
+    const s = setup();
+    const older = submission({ unitCode: 'SO-NV', formId: 'sap-xep-bo-may', period: '2019-Q1', receivedAt: '2019-02-20T02:00:00.000Z', status: 'rejected' });
+    const newer = submission({ unitCode: 'SO-NV', formId: 'sap-xep-bo-may', period: '2019-Q1', receivedAt: '2019-02-21T02:00:00.000Z' });
+    await s.world.submissions.createIfAbsent(older);
+    await s.world.submissions.createIfAbsent(newer);
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await s.call('GET', '/api/admin/units/SO-NV/submissions', { cookie, query: 'form=sap-xep-bo-may&period=2019-Q1' });
+    expect(res.statusCode).toBe(200);
+    expect((res.json()['submissions'] as Array<{ uploadId: string }>).map((v) => v.uploadId)).toEqual([newer.uploadId, older.uploadId]);
+    expect((await s.call('GET', '/api/admin/units/KHONG-CO/submissions', { cookie })).statusCode).toBe(404);
+  });
+
+  it('GET /api/admin/audit answers the entries of a bounded, validated range', async () => {
+    const s = setup();
+    const { cookie } = await s.signedIn();
+    const res = await s.call('GET', '/api/admin/audit', { cookie, query: 'from=2019-03-01&to=2019-03-01' });
+    expect(res.statusCode).toBe(200);
+    expect((res.json()['entries'] as Array<{ action: string }>).map((e) => e.action).sort()).toEqual(['signin.redeem', 'signin.request']);
+    for (const q of ['from=2019-02-30', 'from=01/03/2019', 'from=2017-01-01&to=2019-03-01', 'from=2019-03-02&to=2019-03-01']) {
+      const bad = await s.call('GET', '/api/admin/audit', { cookie, query: q });
+      expect([q, bad.statusCode, bad.json()['code']]).toEqual([q, 400, 'AUDIT_RANGE_INVALID']);
+    }
+  });
+});
