@@ -138,18 +138,23 @@ export function composeIngest(input: CompositionInput): IngestHandlerDeps {
   };
 }
 
-/** The portal and its API (presigned uploads and downloads, signed unit links) and the operator console (sign-in emailed by `mailer`). */
+/** The portal and its API (presigned uploads and downloads, signed unit links) and the operator console (sign-in and consolidations emailed by `mailer`). */
 export function composeApi(input: CompositionInput & { secrets: SecretSource; mailer: Mailer }): ApiDeps {
   const { settings } = input;
   const signIn = composeSignIn(input);
+  const files = new S3FileStore({ client: input.clients.s3, bucket: settings.bucketName });
   return {
     ...records(input),
-    files: new S3FileStore({ client: input.clients.s3, bucket: settings.bucketName }),
+    files,
     catalog: catalogOf(input),
     secrets: input.secrets,
     config: { maxUploadBytes: settings.maxUploadBytes, portalUrl: settings.portalUrl, uploadOrigin: uploadOriginFor(settings, input.s3Endpoint) },
     logger: input.log,
-    console: { signIn, audit: signIn.audit },
+    console: {
+      signIn,
+      audit: signIn.audit,
+      consolidation: { files, ledger: onceLedger(input), mailer: input.mailer, mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes } },
+    },
   };
 }
 

@@ -29,7 +29,7 @@ export interface ApiDeps extends Omit<PortalDeps, 'generateForm' | 'logger' | 'c
   /** Defaults to a Powertools logger (service `tonghop-api`). */
   logger?: Log;
   /** The operator console (sign-in, sessions, `/api/admin/`); without it those routes do not exist. */
-  console?: Pick<ConsoleDeps, 'signIn' | 'audit'>;
+  console?: Pick<ConsoleDeps, 'signIn' | 'audit' | 'consolidation'>;
 }
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<HttpResponse>;

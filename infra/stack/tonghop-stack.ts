@@ -78,6 +78,8 @@ interface FunctionAccess {
   table: TableAction[];
   /** Partition-key prefixes the write actions (PutItem, UpdateItem, DeleteItem) are limited to. */
   writeKeys: string[];
+  /** Narrower prefixes for DeleteItem alone, when the function may put/update more than it may delete. */
+  deleteKeys?: string[];
   /** Object actions per key prefix. */
   objects: { prefix: string; actions: ObjectAction[] }[];
   /**
@@ -97,8 +99,9 @@ interface FunctionAccess {
  *   version) and reads its upload intent; writes the feedback workbook.
  * - api: reads units + submissions + operators (it writes no unit, submission or operator: the
  *   submission is created by ingest, operators by the CLI); writes the console's sign-in tokens,
- *   sessions, rate counters and audit entries (never deletes: tokens and sessions are claimed or
- *   revoked by update, and expire by TTL) and emails sign-in links; signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
+ *   sessions, rate counters and audit entries (never deletes them: tokens and sessions are claimed or
+ *   revoked by update, and expire by TTL) and emails sign-in links; builds and sends consolidations
+ *   from the console (once-ledger put/update/delete, `reports/` read/write/list/presign); signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
  *   upload intents, presigns feedback downloads; reads the link secret.
  * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
  *   writes consolidated reports and presigns their download; sends email.
@@ -126,15 +129,19 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     sendEmail: false,
   },
   api: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
-    writeKeys: [ITEM_KEY_PREFIX.signIn, ITEM_KEY_PREFIX.session, ITEM_KEY_PREFIX.rate, ITEM_KEY_PREFIX.audit],
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+    writeKeys: [ITEM_KEY_PREFIX.signIn, ITEM_KEY_PREFIX.session, ITEM_KEY_PREFIX.rate, ITEM_KEY_PREFIX.audit, ITEM_KEY_PREFIX.once],
+    // The console's consolidation releases its once-ledger claim when sending fails; nothing else is ever deleted (the audit log is append-only).
+    deleteKeys: [ITEM_KEY_PREFIX.once],
     objects: [
       { prefix: KEY_PREFIX.uploads, actions: ['s3:PutObject'] },
       { prefix: KEY_PREFIX.intents, actions: ['s3:GetObject', 's3:PutObject'] },
       { prefix: KEY_PREFIX.feedback, actions: ['s3:GetObject'] },
+      // The console's "Tổng hợp ngay" / "Gửi": reads, writes and presigns consolidated reports.
+      { prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] },
     ],
     // The api never lists uploads (it only signs the POST): listing is for its own reads.
-    listPrefixes: [KEY_PREFIX.intents, KEY_PREFIX.feedback],
+    listPrefixes: [KEY_PREFIX.intents, KEY_PREFIX.feedback, KEY_PREFIX.reports],
     listBucket: true,
     readLinkSecret: true,
     sendEmail: true,
@@ -506,18 +513,18 @@ export class TonghopStack extends Stack {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
 
     if (access.table.includes('GetItem')) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
-    const writeActions = access.table.filter((a) => a === 'PutItem' || a === 'UpdateItem' || a === 'DeleteItem').map((a) => `dynamodb:${a}`);
+    const writeActions = access.table.filter((a) => a === 'PutItem' || a === 'UpdateItem' || (a === 'DeleteItem' && !access.deleteKeys)).map((a) => `dynamodb:${a}`);
+    // Only items whose partition key starts with one of the function's own prefixes (a
+    // unit's record, say, is out of reach of every function: units are imported by the CLI).
+    const limitedTo = (actions: string[], keys: string[]) =>
+      new iam.PolicyStatement({ actions, resources: [this.table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys.map((k) => `${k}*`) } } });
     if (writeActions.length > 0) {
       if (access.writeKeys.length === 0) throw new Error(`${name}: write actions need the partition-key prefixes they are limited to (writeKeys)`);
-      // Only items whose partition key starts with one of the function's own prefixes (a
-      // unit's record, say, is out of reach of every function: units are imported by the CLI).
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: writeActions,
-          resources: [this.table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.writeKeys.map((k) => `${k}*`) } },
-        }),
-      );
+      role.addToPrincipalPolicy(limitedTo(writeActions, access.writeKeys));
+    }
+    if (access.deleteKeys && access.table.includes('DeleteItem')) {
+      if (access.deleteKeys.length === 0 || access.deleteKeys.some((k) => !access.writeKeys.includes(k))) throw new Error(`${name}: deleteKeys must be some of its writeKeys`);
+      role.addToPrincipalPolicy(limitedTo(['dynamodb:DeleteItem'], access.deleteKeys));
     }
     if (access.table.includes('Query')) {
       const indexArn = `${this.table.tableArn}/index/*`;

@@ -17,6 +17,7 @@ import type { Log } from '../../core/log';
 import { CONSOLE_PATH } from '../../core/operators/model';
 import { endSession, getSession, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
 import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/ports';
+import { consolidateReport, type ConsolidateDeps } from '../../core/usecases/consolidate-report';
 import { diffSubmissions } from '../../core/usecases/diff-submissions';
 import { formStatus } from '../../core/usecases/form-status';
 import { renderConsoleHomePage, renderConsoleMessagePage, renderConsoleSignInPage } from '../../portal/render-console-page';
@@ -29,9 +30,11 @@ export interface ConsoleDeps {
   signIn: SignInDeps;
   /** The audit log, read by `/api/admin/audit`. */
   audit: Pick<AuditLog, 'list'>;
-  units: Pick<UnitRepository, 'get' | 'list'>;
-  submissions: Pick<SubmissionRepository, 'get' | 'getValues' | 'listByUnit' | 'listSummariesByFormPeriod'>;
+  units: UnitRepository;
+  submissions: SubmissionRepository;
   catalog: FormCatalog;
+  /** "Tổng hợp ngay" / "Gửi": the consolidation as the scheduled Lambda runs it (`composeConsolidation`'s pieces). */
+  consolidation: Omit<ConsolidateDeps, 'forms' | 'units' | 'submissions' | 'clock'>;
   logger: Log;
 }
 
@@ -77,6 +80,14 @@ function query(request: RouteRequest): URLSearchParams {
 }
 
 const SignInBodySchema = z.object({ email: z.string() });
+/** Consolidated reports are presigned for this long from the console (each click signs afresh). */
+const REPORT_LINK_TTL_SECONDS = 15 * 60;
+/** Bounded here; the form and period themselves are checked by the use case (FORM_NOT_FOUND, PERIOD_INVALID). */
+const ConsolidationBodySchema = z.object({
+  formId: z.string().check(z.minLength(1, 'Thiếu formId.'), z.maxLength(64, 'formId quá dài.')),
+  period: z.string().check(z.minLength(1, 'Thiếu period.'), z.maxLength(16, 'period quá dài.')),
+  send: z.boolean('send phải là true hoặc false.'),
+});
 const AUDIT_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A dd/mm/yyyy-free API date (`YYYY-MM-DD`), as the start of that day in Hà Nội (UTC+7). */
@@ -210,6 +221,28 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       handle: async (r) => {
         await session(r);
         return json(200, await diffSubmissions({ submissions: deps.submissions, catalog: deps.catalog }, { uploadIdA: r.params['uploadIdA']!, uploadIdB: r.params['uploadIdB']! }));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/admin/consolidations',
+      handle: async (r) => {
+        const live = await session(r);
+        const body = parseBody(ConsolidationBodySchema, r.body);
+        const result = await consolidateReport(
+          { ...deps.consolidation, forms: deps.catalog, units: deps.units, submissions: deps.submissions, clock: signIn.clock },
+          body,
+        );
+        const { workbook: _bytes, ...rest } = result;
+        await signIn.audit.record({
+          at: signIn.clock.now().toISOString(),
+          actor: live.email,
+          action: body.send ? 'consolidation.send' : 'consolidation.build',
+          target: `${body.formId}/${body.period}`,
+          after: { key: result.key, reused: result.reused, unitsReported: result.unitsReported, unitsExpected: result.unitsExpected, email: result.email.status },
+        });
+        const downloadUrl = await deps.consolidation.files.createDownloadUrl(result.key, { expiresInSeconds: REPORT_LINK_TTL_SECONDS, fileName: result.fileName });
+        return json(200, { ...rest, downloadUrl });
       },
     },
     {

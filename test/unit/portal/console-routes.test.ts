@@ -8,25 +8,26 @@ import type { Log } from '../../../functions/core/log';
 import type { Operator } from '../../../functions/core/operators/model';
 import { SESSION_IDLE_MS, SIGN_IN_REQUESTED_MESSAGE, SIGN_IN_TOKEN_TTL_MS } from '../../../functions/core/operators/sign-in';
 import { createApiHandler } from '../../../functions/handlers/api';
-import { InMemoryAuditLog, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
+import { InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
 import { httpEvent } from './http-event';
 import { createWorld, HU_TH, NOW, SO_NV, submission } from './world';
 
 const op = (email: string, role: Operator['role']): Operator => ({ email, name: `Cán bộ ${role}`, role, active: true, createdAt: NOW, updatedAt: NOW });
 const ADMIN = 'quantri@tinhuy.example.vn';
 const VIEWER = 'lanhdao@tinhuy.example.vn';
+const OPERATOR = 'canbo@tinhuy.example.vn';
 
 function setup(portalUrl = 'https://baocao.example.vn') {
   const world = createWorld();
   const store = new InMemorySignInStore();
-  const operators = new InMemoryOperatorRegistry([op(ADMIN, 'admin'), op(VIEWER, 'viewer')]);
+  const operators = new InMemoryOperatorRegistry([op(ADMIN, 'admin'), op(VIEWER, 'viewer'), op(OPERATOR, 'operator')]);
   const mailer = new RecordingMailer();
   const audit = new InMemoryAuditLog();
   const lines: string[] = [];
   const record = (level: string) => (message: string, ...extra: Array<Record<string, unknown>>) => void lines.push(`${level} ${message} ${JSON.stringify(extra)}`);
   const logger: Log = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
-  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit } });
+  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), mailer, mail: { from: 'tonghop@tinhuy.example.vn' } } } });
   const call = async (method: string, path: string, options: { headers?: Record<string, string>; body?: string; cookie?: string; query?: string; sourceIp?: string } = {}) => {
     const event = httpEvent(method, path, { headers: options.headers, body: options.body });
     if (options.cookie) event.cookies = [options.cookie];
@@ -246,5 +247,51 @@ describe('console JSON', () => {
       const bad = await s.call('GET', '/api/admin/audit', { cookie, query: q });
       expect([q, bad.statusCode, bad.json()['code']]).toEqual([q, 400, 'AUDIT_RANGE_INVALID']);
     }
+  });
+});
+
+describe('POST /api/admin/consolidations', () => {
+  const build = { formId: 'sap-xep-bo-may', period: '2019-Q1', send: false };
+  const post = async (s: ReturnType<typeof setup>, email: string, body: unknown) => {
+    const { cookie, csrf } = await s.signedIn(email);
+    return s.call('POST', '/api/admin/consolidations', { cookie, headers: { origin: s.origin, 'x-csrf-token': csrf }, body: JSON.stringify(body) });
+  };
+
+  it('builds the workbook for an operator, answers a fresh download link, and audits it with the operator as actor', async () => {
+    const s = setup();
+    await s.world.submissions.createIfAbsent(submission({ unitCode: 'SO-NV', formId: 'sap-xep-bo-may', period: '2019-Q1' }));
+    const res = await post(s, OPERATOR, build);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ formId: 'sap-xep-bo-may', period: '2019-Q1', email: { status: 'not-requested' }, downloadUrl: expect.any(String) });
+    expect(body).not.toHaveProperty('workbook');
+    expect(s.audit.entries.at(-1)).toMatchObject({ actor: OPERATOR, action: 'consolidation.build', target: 'sap-xep-bo-may/2019-Q1' });
+  });
+
+  it('sends it when asked, audited as consolidation.send', async () => {
+    const s = setup();
+    const res = await post(s, ADMIN, { ...build, send: true });
+    expect(res.statusCode).toBe(200);
+    expect(s.audit.entries.at(-1)).toMatchObject({ actor: ADMIN, action: 'consolidation.send', target: 'sap-xep-bo-may/2019-Q1', after: { email: (res.json()['email'] as { status: string }).status } });
+  });
+
+  it('refuses a viewer (403 ROLE_FORBIDDEN) and builds nothing', async () => {
+    const s = setup();
+    const res = await post(s, VIEWER, build);
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({ code: 'ROLE_FORBIDDEN', message: expect.stringContaining('chỉ có quyền xem') });
+    expect(s.audit.entries.map((e) => e.action)).not.toContain('consolidation.build');
+    expect(await s.world.files.list('reports/')).toEqual([]);
+  });
+
+  it.each([
+    ['send missing', { formId: 'sap-xep-bo-may', period: '2019-Q1' }],
+    ['send not a boolean', { ...build, send: 'yes' }],
+    ['an over-long form id', { ...build, formId: 'x'.repeat(65) }],
+  ])('refuses a body with %s (400 BODY_INVALID)', async (_case, body) => {
+    const s = setup();
+    const res = await post(s, OPERATOR, body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()['code']).toBe('BODY_INVALID');
   });
 });

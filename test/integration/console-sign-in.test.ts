@@ -1,0 +1,68 @@
+/**
+ * The operator console over the real local HTTP server (`npm start`'s runtime on port 0, the
+ * embedded emulators): the sample admin asks for a sign-in link, the email lands in the outbox,
+ * following its link sets the session cookie, and the cookie reads the status grid.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { silentLog } from '../../infra/local/compose';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
+import { openPeriod } from '../../functions/core/periods';
+import { tempDirs } from '../support/temp-dirs';
+
+// jest 30 ignores the project-level testTimeout; the shared machine can be slow.
+jest.setTimeout(120_000);
+
+const newDataDir = tempDirs('tonghop-console-');
+
+describe('console sign-in over the local HTTP server', () => {
+  let runtime: LocalRuntime | undefined;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = newDataDir();
+    runtime = await startLocalRuntime({ port: 0, dataDir, log: silentLog });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('emails a link to the outbox; the link opens a session whose cookie reads the status grid', async () => {
+    const { url, consoleAdmin } = runtime!;
+    expect(consoleAdmin).toBeDefined();
+
+    const asked = await fetch(`${url}/quan-tri/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: consoleAdmin }) });
+    expect(asked.status).toBe(202);
+
+    const outbox = join(dataDir, 'outbox');
+    const emails = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
+    expect(emails).toHaveLength(1);
+    const mail = await simpleParser(readFileSync(join(outbox, emails[0]!)));
+    const link = new RegExp(`${url}/quan-tri/sign-in/[A-Za-z0-9_-]{43}`).exec(mail.text ?? '')?.[0];
+    expect(link).toBeDefined();
+
+    const opened = await fetch(link!, { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe('/quan-tri/');
+    const setCookie = opened.headers.getSetCookie();
+    expect(setCookie).toHaveLength(1);
+    expect(setCookie[0]).toMatch(/^tonghop-phien=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict/);
+    const cookie = setCookie[0]!.split(';')[0]!;
+
+    const form = runtime!.catalog.list()[0]!;
+    const period = openPeriod(form, new Date());
+    const grid = await fetch(`${url}/api/admin/status/${form.id}/${period}`, { headers: { cookie } });
+    expect(grid.status).toBe(200);
+    const body = (await grid.json()) as { formId: string; period: string; units: Array<{ code: string; status: string }> };
+    expect(body).toMatchObject({ formId: form.id, period });
+    expect(body.units.length).toBeGreaterThan(0);
+
+    const home = await fetch(`${url}/quan-tri/`, { headers: { cookie }, redirect: 'manual' });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain(consoleAdmin!);
+
+    const anonymous = await fetch(`${url}/api/admin/status/${form.id}/${period}`);
+    expect(anonymous.status).toBe(401);
+  });
+});
