@@ -171,6 +171,7 @@ describe('tonghop CLI', () => {
       expect(stdout).toContain(`http://localhost:${port}`);
       expect(stdout).toContain('npx tonghop links --period');
       expect(stdout).toContain('npx tonghop operators link --email quantri@tinhuy.example.vn');
+      expect(stdout).toContain(`http://localhost:${port}/quan-tri/sign-in`);
       expect(health.status).toBe(200);
       expect(code).toBe(0);
       expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
