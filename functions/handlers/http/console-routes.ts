@@ -152,6 +152,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       method: 'GET',
       pattern: `${CONSOLE_PATH}/sign-in/:token`,
       handle: async (r) => {
+        // A HEAD (link checkers, mail scanners) must not spend the single use.
+        if (r.method === 'HEAD') return html(200, '');
         try {
           const opened = await redeemSignIn(signIn, r.params['token']!);
           return seeOther(`${CONSOLE_PATH}/`, [sessionCookie(signIn.portalUrl, opened.sessionId, SESSION_ABSOLUTE_MS / 1000)]);

@@ -10,6 +10,8 @@ import { SESSION_IDLE_MS, SIGN_IN_REQUESTED_MESSAGE, SIGN_IN_TOKEN_TTL_MS } from
 import { createApiHandler } from '../../../functions/handlers/api';
 import { InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
 import { httpEvent } from './http-event';
+import { sampleValues } from '../../support/forms';
+import { loadForm, submit } from '../consolidation/fixtures';
 import { createWorld, HU_TH, NOW, SO_NV, submission } from './world';
 
 const op = (email: string, role: Operator['role']): Operator => ({ email, name: `Cán bộ ${role}`, role, active: true, createdAt: NOW, updatedAt: NOW });
@@ -138,6 +140,15 @@ describe('console sign-in', () => {
     expect(res.body).toContain('hết hạn');
   });
 
+  it('does not spend the link on a HEAD (link checkers, mail scanners)', async () => {
+    const s = setup();
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    const head = await s.call('HEAD', `/quan-tri/sign-in/${s.lastToken()}`);
+    expect(head.cookies).toBeUndefined();
+    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
+    expect(res.statusCode).toBe(303);
+  });
+
   it('never logs a sign-in token, even when the link is refused', async () => {
     const s = setup();
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
@@ -235,6 +246,21 @@ describe('console JSON', () => {
     expect(res.statusCode).toBe(200);
     expect((res.json()['submissions'] as Array<{ uploadId: string }>).map((v) => v.uploadId)).toEqual([newer.uploadId, older.uploadId]);
     expect((await s.call('GET', '/api/admin/units/KHONG-CO/submissions', { cookie })).statusCode).toBe(404);
+  });
+
+  it('GET /api/admin/diff/<A>/<B> answers what the unit changed between two versions', async () => {
+    const s = setup();
+    const sap = loadForm('sap-xep-bo-may');
+    const values = sampleValues(sap, 'so-nganh', 2);
+    const a = await submit(s.world.submissions, { unitCode: 'SO-NV', formId: sap.id, period: '2019-Q1', receivedAt: '2019-02-20T01:00:00Z', values });
+    const changed = structuredClone(values);
+    changed.fields['09.co_mat'] = (values.fields['09.co_mat'] as number) + 1;
+    const b = await submit(s.world.submissions, { unitCode: 'SO-NV', formId: sap.id, period: '2019-Q1', receivedAt: '2019-02-21T01:00:00Z', values: changed });
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await s.call('GET', `/api/admin/diff/${a.uploadId}/${b.uploadId}`, { cookie });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()['changes']).toEqual([expect.objectContaining({ field: '09.co_mat', code: '09', column: 'Có mặt', before: values.fields['09.co_mat'], after: changed.fields['09.co_mat'] })]);
+    expect((await s.call('GET', `/api/admin/diff/${a.uploadId}/${b.uploadId}`)).statusCode).toBe(401);
   });
 
   it('GET /api/admin/audit answers the entries of a bounded, validated range', async () => {
