@@ -64,5 +64,21 @@ describe('console sign-in over the local HTTP server', () => {
 
     const anonymous = await fetch(`${url}/api/admin/status/${form.id}/${period}`);
     expect(anonymous.status).toBe(401);
+
+    // "Tổng hợp ngay": the CSRF token from /me, the portal's Origin; the workbook downloads from the emulated S3.
+    const { csrfToken } = (await (await fetch(`${url}/api/admin/me`, { headers: { cookie } })).json()) as { csrfToken: string };
+    const built = await fetch(`${url}/api/admin/consolidations`, {
+      method: 'POST',
+      headers: { cookie, origin: url, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ formId: form.id, period, send: false }),
+    });
+    expect(built.status).toBe(200);
+    const result = (await built.json()) as { downloadUrl: string; email: { status: string } };
+    expect(result.email.status).toBe('not-requested');
+    const download = await fetch(result.downloadUrl);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).subarray(0, 2).toString('latin1')).toBe('PK');
+    const audit = (await (await fetch(`${url}/api/admin/audit`, { headers: { cookie } })).json()) as { entries: Array<{ actor: string; action: string }> };
+    expect(audit.entries[0]).toMatchObject({ actor: consoleAdmin, action: 'consolidation.build' });
   });
 });

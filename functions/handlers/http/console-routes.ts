@@ -136,6 +136,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       method: 'POST',
       pattern: `${CONSOLE_PATH}/api/sign-in`,
       handle: async (r) => {
+        // Anyone may ask, but not another site's page on a visitor's behalf (a browser always sends Origin on a POST; tools may omit it).
+        if (r.headers['origin'] !== undefined && r.headers['origin'] !== portalOrigin) throw csrfRefused();
         // The page's form posts without script (urlencoded, answered with a page); tools post JSON.
         const form = /^application\/x-www-form-urlencoded\b/i.test(r.headers['content-type'] ?? '');
         const email = form ? new URLSearchParams(r.body ?? '').get('email') : parseBody(SignInBodySchema, r.body).email;

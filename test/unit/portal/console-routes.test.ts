@@ -78,6 +78,23 @@ describe('console sign-in', () => {
     expect(s.mailer.sent.map((m) => m.to)).toEqual([[ADMIN]]);
   });
 
+  it('audits the request and the opened session with the operator as actor (never the token)', async () => {
+    const s = setup();
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
+    expect(s.audit.entries).toEqual([expect.objectContaining({ actor: ADMIN, action: 'signin.request' }), expect.objectContaining({ actor: ADMIN, action: 'signin.redeem' })]);
+    expect(JSON.stringify(s.audit.entries)).not.toContain(s.lastToken());
+  });
+
+  it('refuses a sign-in request posted from another site\'s page (403 CSRF_REFUSED) and emails nobody', async () => {
+    const s = setup();
+    const res = await s.call('POST', '/quan-tri/api/sign-in', { headers: { origin: 'https://evil.example.com', 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(ADMIN)}` });
+    expect(res.statusCode).toBe(403);
+    expect(s.mailer.sent).toEqual([]);
+    const same = await s.call('POST', '/quan-tri/api/sign-in', { headers: { origin: s.origin }, body: JSON.stringify({ email: ADMIN }) });
+    expect(same.statusCode).toBe(202);
+  });
+
   it('answers the page\'s form post (urlencoded) with a Vietnamese page', async () => {
     const s = setup();
     const res = await s.call('POST', '/quan-tri/api/sign-in', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(ADMIN)}` });
