@@ -7,11 +7,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { generateForm as generateFormFromCatalog } from '../core/forms';
+import { renderConsoleMessagePage } from '../portal/render-console-page';
 import { renderMessagePage } from '../portal/render-unit-page';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
-import { createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
-import { errorResponse } from './http/error-response';
+import { consoleErrorPageTitle, createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
+import { errorResponse, isConsolePage } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
 import type { HttpResponse } from './http/responses';
 import { dispatch } from './http/router';
@@ -44,7 +45,13 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
   routes.catch(() => undefined);
   const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(securityHeaders({ uploadOrigin: deps.config.uploadOrigin }))
-    .use(errorResponse({ logger, renderErrorPage: (e) => renderMessagePage({ title: errorPageTitle(e.statusCode), message: e.message, code: e.code }) }))
+    .use(
+      errorResponse({
+        logger,
+        renderErrorPage: (e, path) =>
+          isConsolePage(path) ? renderConsoleMessagePage({ title: consoleErrorPageTitle(e.statusCode), message: e.message, code: e.code }) : renderMessagePage({ title: errorPageTitle(e.statusCode), message: e.message, code: e.code }),
+      }),
+    )
     .handler(async (event) => {
       const body = event.body !== undefined && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
       // A trailing slash (added by some mail clients) names the same page.

@@ -127,8 +127,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
     }
   };
   const seeOther = (location: string, cookies?: string[]): HttpResponse => ({ statusCode: 303, headers: { location }, body: '', ...(cookies ? { cookies } : {}) });
-  const refusedPage = (err: AppError): HttpResponse =>
-    html(err.statusCode, renderConsoleMessagePage({ title: err.statusCode === 429 ? 'Tạm thời chưa gửi được' : 'Không đăng nhập được', message: err.message, code: err.code }));
+  const refusedPage = (err: AppError): HttpResponse => html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
 
   return [
     { method: 'GET', pattern: `${CONSOLE_PATH}/sign-in`, handle: async () => html(200, renderConsoleSignInPage()) },
@@ -267,4 +266,14 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       },
     },
   ];
+}
+
+/** Titles of the console's error pages, by status. */
+export function consoleErrorPageTitle(statusCode: number): string {
+  if (statusCode === 401) return 'Không đăng nhập được';
+  if (statusCode === 403) return 'Không có quyền truy cập';
+  if (statusCode === 404) return 'Không tìm thấy';
+  if (statusCode === 429) return 'Tạm thời chưa gửi được';
+  if (statusCode < 500) return 'Yêu cầu không hợp lệ';
+  return 'Hệ thống đang gặp sự cố';
 }

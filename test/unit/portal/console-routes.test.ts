@@ -157,6 +157,17 @@ describe('console sign-in', () => {
     expect(res.body).toContain('hết hạn');
   });
 
+  it('answers an unknown console page with a Vietnamese HTML page (404), and unknown console JSON with JSON', async () => {
+    const s = setup();
+    const page = await s.call('GET', '/quan-tri/khong-co');
+    expect(page.statusCode).toBe(404);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('Trang quản trị');
+    expect(page.body).toContain('ROUTE_NOT_FOUND');
+    const api = await s.call('GET', '/quan-tri/api/khong-co');
+    expect(api.json()['code']).toBe('ROUTE_NOT_FOUND');
+  });
+
   it('does not spend the link on a HEAD (link checkers, mail scanners)', async () => {
     const s = setup();
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
