@@ -79,6 +79,14 @@ function query(request: RouteRequest): URLSearchParams {
   return new URLSearchParams(request.query ?? '');
 }
 
+/** Unit codes, form ids, periods and upload ids are short: anything longer is refused before it reaches a key. */
+const MAX_ID_LENGTH = 64;
+function bounded(value: string | null | undefined, name: string): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  if (value.length > MAX_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(value)) throw new InvalidInputError('PARAM_INVALID', `Tham số ${name} không hợp lệ (tối đa ${MAX_ID_LENGTH} ký tự).`);
+  return value;
+}
+
 const SignInBodySchema = z.object({ email: z.string() });
 /** Consolidated reports are presigned for this long from the console (each click signs afresh). */
 const REPORT_LINK_TTL_SECONDS = 15 * 60;
@@ -210,10 +218,11 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       pattern: '/api/admin/units/:code/submissions',
       handle: async (r) => {
         await session(r);
-        const code = r.params['code']!;
-        if (!(await deps.units.get(code))) throw new NotFoundError('UNIT_NOT_FOUND', 'Không tìm thấy đơn vị này.');
+        const code = bounded(r.params['code'], 'code')!;
         const q = query(r);
-        const versions = await deps.submissions.listByUnit(code, { formId: q.get('form') || undefined, period: q.get('period') || undefined });
+        const filter = { formId: bounded(q.get('form'), 'form'), period: bounded(q.get('period'), 'period') };
+        if (!(await deps.units.get(code))) throw new NotFoundError('UNIT_NOT_FOUND', 'Không tìm thấy đơn vị này.');
+        const versions = await deps.submissions.listByUnit(code, filter);
         const newestFirst = [...versions].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.uploadId.localeCompare(a.uploadId));
         return json(200, { unitCode: code, submissions: newestFirst });
       },
@@ -223,7 +232,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       pattern: '/api/admin/diff/:uploadIdA/:uploadIdB',
       handle: async (r) => {
         await session(r);
-        return json(200, await diffSubmissions({ submissions: deps.submissions, catalog: deps.catalog }, { uploadIdA: r.params['uploadIdA']!, uploadIdB: r.params['uploadIdB']! }));
+        return json(200, await diffSubmissions({ submissions: deps.submissions, catalog: deps.catalog }, { uploadIdA: bounded(r.params['uploadIdA'], 'uploadIdA')!, uploadIdB: bounded(r.params['uploadIdB'], 'uploadIdB')! }));
       },
     },
     {

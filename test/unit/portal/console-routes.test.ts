@@ -274,6 +274,10 @@ describe('console JSON', () => {
     expect(res.statusCode).toBe(200);
     expect((res.json()['submissions'] as Array<{ uploadId: string }>).map((v) => v.uploadId)).toEqual([newer.uploadId, older.uploadId]);
     expect((await s.call('GET', '/api/admin/units/KHONG-CO/submissions', { cookie })).statusCode).toBe(404);
+    const long = await s.call('GET', `/api/admin/units/${'X'.repeat(65)}/submissions`, { cookie });
+    expect([long.statusCode, long.json()['code']]).toEqual([400, 'PARAM_INVALID']);
+    const badQuery = await s.call('GET', '/api/admin/units/SO-NV/submissions', { cookie, query: `period=${'9'.repeat(65)}` });
+    expect([badQuery.statusCode, badQuery.json()['code']]).toEqual([400, 'PARAM_INVALID']);
   });
 
   it('GET /api/admin/diff/<A>/<B> answers what the unit changed between two versions', async () => {
