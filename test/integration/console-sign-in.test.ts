@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { silentLog } from '../../infra/local/compose';
+import { PassThrough } from 'node:stream';
+import { consoleLog } from '../../infra/local/compose';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { openPeriod } from '../../functions/core/periods';
 import { tempDirs } from '../support/temp-dirs';
@@ -19,10 +20,13 @@ const newDataDir = tempDirs('tonghop-console-');
 describe('console sign-in over the local HTTP server', () => {
   let runtime: LocalRuntime | undefined;
   let dataDir: string;
+  let log = '';
 
   beforeAll(async () => {
     dataDir = newDataDir();
-    runtime = await startLocalRuntime({ port: 0, dataDir, log: silentLog });
+    const output = new PassThrough();
+    output.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    runtime = await startLocalRuntime({ port: 0, dataDir, log: consoleLog(output) });
   });
   afterAll(async () => {
     await runtime?.stop();
@@ -80,5 +84,11 @@ describe('console sign-in over the local HTTP server', () => {
     expect(Buffer.from(await download.arrayBuffer()).subarray(0, 2).toString('latin1')).toBe('PK');
     const audit = (await (await fetch(`${url}/api/admin/audit`, { headers: { cookie } })).json()) as { entries: Array<{ actor: string; action: string }> };
     expect(audit.entries[0]).toMatchObject({ actor: consoleAdmin, action: 'consolidation.build' });
+
+    // A used link, asked again, is refused and logged; neither the token nor the session id is in the log.
+    expect((await fetch(link!, { redirect: 'manual' })).status).toBe(401);
+    expect(log).toContain('sign-in link refused');
+    expect(log).not.toContain(link!.split('/').at(-1)!);
+    expect(log).not.toContain(cookie.split('=')[1]!);
   });
 });
