@@ -9,8 +9,21 @@ import { renderPageShell } from './render-unit-page';
 const MASTHEAD = '<div><p class="issuer">Tỉnh ủy · Ban Tổ chức</p><h1>Trang quản trị tổng hợp báo cáo</h1></div>';
 const FOOTER = 'Trang dành cho cán bộ được cấp quyền. Không chuyển đường dẫn đăng nhập cho người khác.';
 
-function page(title: string, main: string): string {
-  return renderPageShell({ title: `${title} – Trang quản trị`, masthead: MASTHEAD, main, footer: FOOTER });
+function page(title: string, main: string, head?: string): string {
+  return renderPageShell({ title: `${title} – Trang quản trị`, masthead: MASTHEAD, main, footer: FOOTER, head });
+}
+
+/**
+ * Signed in from a link opened on another site (webmail): the browser would not send a
+ * `SameSite=Strict` cookie along a redirect that started there, so this page moves on to the
+ * console itself (a refresh from this origin), with a link for when refresh is off.
+ */
+export function renderConsoleSignedInPage(): string {
+  return page(
+    'Đã đăng nhập',
+    `<div class="message-page"><h2>Đã đăng nhập</h2><p><a href="${CONSOLE_PATH}/">Vào trang quản trị</a></p></div>`,
+    `\n<meta http-equiv="refresh" content="0;url=${CONSOLE_PATH}/">`,
+  );
 }
 
 /** The sign-in form: an email, posted without script (the route answers the same page for every address). */

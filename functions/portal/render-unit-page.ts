@@ -28,7 +28,7 @@ const SUBMISSION_LABELS: Record<SubmissionSummary['status'], string> = {
 const ICON_DOWNLOAD = '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M12 3v12m0 0-5-5m5 5 5-5M4 19h16"/></svg>';
 const ICON_UPLOAD = '<svg viewBox="0 0 24 24" aria-hidden="true" width="28" height="28" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M12 16V4m0 0-5 5m5-5 5 5M4 20h16"/></svg>';
 
-export function renderPageShell(input: { title: string; bodyAttrs?: string; masthead: string; main: string; footer?: string }): string {
+export function renderPageShell(input: { title: string; bodyAttrs?: string; masthead: string; main: string; footer?: string; head?: string }): string {
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -39,7 +39,7 @@ export function renderPageShell(input: { title: string; bodyAttrs?: string; mast
 <title>${e(input.title)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assetUrl(PORTAL_ASSETS.css)}">
-<script src="${assetUrl(PORTAL_ASSETS.js)}" defer></script>
+<script src="${assetUrl(PORTAL_ASSETS.js)}" defer></script>${input.head ?? ''}
 </head>
 <body${input.bodyAttrs ?? ''}>
 <a class="skip" href="#main">Bỏ qua, đến nội dung chính</a>

@@ -20,7 +20,7 @@ import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/
 import { consolidateReport, type ConsolidateDeps } from '../../core/usecases/consolidate-report';
 import { diffSubmissions } from '../../core/usecases/diff-submissions';
 import { formStatus } from '../../core/usecases/form-status';
-import { renderConsoleHomePage, renderConsoleMessagePage, renderConsoleSignInPage } from '../../portal/render-console-page';
+import { renderConsoleHomePage, renderConsoleMessagePage, renderConsoleSignedInPage, renderConsoleSignInPage } from '../../portal/render-console-page';
 import { parseBody } from './portal-routes';
 import { html, json, type HttpResponse } from './responses';
 import type { Route, RouteRequest } from './router';
@@ -165,7 +165,10 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
         if (r.method === 'HEAD') return html(200, '');
         try {
           const opened = await redeemSignIn(signIn, r.params['token']!);
-          return seeOther(`${CONSOLE_PATH}/`, [sessionCookie(signIn.portalUrl, opened.sessionId, SESSION_ABSOLUTE_MS / 1000)]);
+          const cookies = [sessionCookie(signIn.portalUrl, opened.sessionId, SESSION_ABSOLUTE_MS / 1000)];
+          // Opened from another site (webmail): a redirect would carry that site's cross-site-ness and the browser would hold the Strict cookie back; a page of ours moves on instead.
+          const fromElsewhere = ['cross-site', 'same-site'].includes(r.headers['sec-fetch-site'] ?? '');
+          return fromElsewhere ? { ...html(200, renderConsoleSignedInPage()), cookies } : seeOther(`${CONSOLE_PATH}/`, cookies);
         } catch (err) {
           if (err instanceof UnauthorizedError) {
             deps.logger.info('sign-in link refused', { code: err.code });

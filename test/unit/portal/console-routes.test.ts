@@ -127,6 +127,17 @@ describe('console sign-in', () => {
     expect(attrs.some((a) => a.startsWith('Domain'))).toBe(false);
   });
 
+  it('opened from webmail (Sec-Fetch-Site: cross-site), sets the cookie and moves on from a page of its own (a cross-site redirect would not carry the Strict cookie)', async () => {
+    const s = setup();
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`, { headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.cookies![0]).toMatch(/^__Host-tonghop-phien=[A-Za-z0-9_-]{43}; /);
+    expect(res.body).toContain('<meta http-equiv="refresh" content="0;url=/quan-tri/">');
+    expect(res.body).toContain('<a href="/quan-tri/">Vào trang quản trị</a>');
+    expect(res.body).not.toMatch(/<script>|<style>| style="| on[a-z]+="/);
+  });
+
   it('uses a plain cookie name without Secure on an http portal (local)', async () => {
     const s = setup('http://localhost:3000');
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
