@@ -109,6 +109,20 @@ function auditDay(value: string | null, name: 'from' | 'to'): Date | undefined {
   return d;
 }
 
+/**
+ * Whether a request comes from the portal's own pages. Normally the `Origin` header says so. But
+ * every page is served with `Referrer-Policy: no-referrer` (unit links carry tokens), and under
+ * that policy a browser sends `Origin: null` on a form submission even to its own origin; then
+ * `Sec-Fetch-Site: same-origin`, which only the browser can set, vouches for it. `absent`: what
+ * to answer when neither header is there (tools).
+ */
+export function fromPortalOrigin(headers: Record<string, string | undefined>, portalOrigin: string, absent: boolean): boolean {
+  const origin = headers['origin'];
+  if (origin === undefined) return absent && headers['sec-fetch-site'] === undefined;
+  if (origin === portalOrigin) return true;
+  return origin === 'null' && headers['sec-fetch-site'] === 'same-origin';
+}
+
 export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
   const { signIn } = deps;
   const portalOrigin = new URL(signIn.portalUrl).origin;
@@ -118,7 +132,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
   const session = async (r: RouteRequest, options: { anyRole?: boolean } = {}): Promise<LiveSession> => {
     const live = await getSession(signIn, readCookie(r, cookieName) ?? '');
     if (STATE_CHANGING.has(r.method)) {
-      if (r.headers['origin'] !== portalOrigin) throw csrfRefused();
+      if (!fromPortalOrigin(r.headers, portalOrigin, false)) throw csrfRefused();
       const token = r.headers['x-csrf-token'];
       if (!token || !sameSecret(token, live.csrfToken)) throw csrfRefused();
       if (!options.anyRole && live.role === 'viewer') throw roleForbidden();
@@ -144,7 +158,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       pattern: `${CONSOLE_PATH}/api/sign-in`,
       handle: async (r) => {
         // Anyone may ask, but not another site's page on a visitor's behalf (a browser always sends Origin on a POST; tools may omit it).
-        if (r.headers['origin'] !== undefined && r.headers['origin'] !== portalOrigin) throw csrfRefused();
+        if (!fromPortalOrigin(r.headers, portalOrigin, true)) throw csrfRefused();
         // The page's form posts without script (urlencoded, answered with a page); tools post JSON.
         const form = /^application\/x-www-form-urlencoded\b/i.test(r.headers['content-type'] ?? '');
         const email = form ? new URLSearchParams(r.body ?? '').get('email') : parseBody(SignInBodySchema, r.body).email;

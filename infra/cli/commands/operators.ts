@@ -94,7 +94,7 @@ async function link(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify({ email: result.operator.email, url: result.url, expiresAt: result.expiresAt.toISOString() }, null, 2) + '\n');
   else {
     process.stdout.write(`Đường dẫn đăng nhập cho ${result.operator.name} <${result.operator.email}> (dùng một lần, hiệu lực đến ${formatLocalDateTime(result.expiresAt)}):\n${result.url}\n`);
-    process.stderr.write('Trang quản trị đang được xây dựng: đường dẫn này dùng được khi trang đăng nhập có mặt.\n');
+    process.stderr.write('Mở đường dẫn trong trình duyệt để đăng nhập trang quản trị; đường dẫn chỉ dùng được một lần.\n');
   }
   return 0;
 }

@@ -95,6 +95,17 @@ describe('console sign-in', () => {
     expect(same.statusCode).toBe(202);
   });
 
+  it('accepts the sign-in form posted from its own page, where the browser sends Origin: null (Referrer-Policy: no-referrer) with Sec-Fetch-Site: same-origin', async () => {
+    const s = setup();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const res = await s.call('POST', '/quan-tri/api/sign-in', { headers: { ...form, origin: 'null', 'sec-fetch-site': 'same-origin' }, body: `email=${encodeURIComponent(ADMIN)}` });
+    expect(res.statusCode).toBe(202);
+    expect(s.mailer.sent.map((m) => m.to)).toEqual([[ADMIN]]);
+    const forged = await s.call('POST', '/quan-tri/api/sign-in', { headers: { ...form, origin: 'null', 'sec-fetch-site': 'cross-site' }, body: `email=${encodeURIComponent(ADMIN)}` });
+    expect(forged.statusCode).toBe(403);
+    expect(s.mailer.sent).toHaveLength(1);
+  });
+
   it('answers the page\'s form post (urlencoded) with a Vietnamese page', async () => {
     const s = setup();
     const res = await s.call('POST', '/quan-tri/api/sign-in', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(ADMIN)}` });
@@ -247,6 +258,7 @@ describe('console sessions', () => {
     it.each([
       ['from another site', (o: string, csrf: string) => ({ origin: 'https://evil.example.com', 'x-csrf-token': csrf })],
       ['without Origin', (_o: string, csrf: string) => ({ 'x-csrf-token': csrf })],
+      ['with Origin: null from another site', (_o: string, csrf: string) => ({ origin: 'null', 'sec-fetch-site': 'cross-site', 'x-csrf-token': csrf })],
       ['without the CSRF token', (o: string) => ({ origin: o })],
       ['with a wrong CSRF token', (o: string, csrf: string) => ({ origin: o, 'x-csrf-token': `${csrf.slice(0, -1)}A` === csrf ? `${csrf.slice(0, -1)}B` : `${csrf.slice(0, -1)}A` })],
     ])('is refused (403 CSRF_REFUSED) %s, and changes nothing', async (_label, headers) => {
