@@ -113,6 +113,38 @@ footer p { margin: .2rem 0; }
 .message-page h2 { color: var(--brand-dark); font-size: 1.3rem; }
 .message-page .code { color: var(--muted); font-size: .85rem; }
 
+/* The console (/quan-tri/): status grid. */
+.masthead .operator { text-align: right; margin: 0; display: flex; flex-direction: column; align-items: flex-end; gap: .2rem; }
+.masthead .operator .unit-name { font-size: 1rem; font-weight: 600; }
+.masthead .operator .unit-meta { font-size: .85rem; opacity: .85; }
+.masthead .sign-out { padding: .25rem .8rem; font-size: .9rem; }
+.masthead .sign-out-error:empty { display: none; }
+.masthead .sign-out-error { background: var(--bad-bg); color: var(--bad); padding: .15rem .5rem; border-radius: 4px; font-size: .85rem; }
+.filters { display: flex; flex-wrap: wrap; align-items: flex-end; gap: .5rem 1rem; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1rem; }
+.filters p { margin: 0; display: flex; flex-direction: column; gap: .15rem; }
+.filters label { font-size: .85rem; font-weight: 600; color: var(--muted); }
+.filters select, .filters input { font: inherit; padding: .4rem .5rem; border: 1px solid #a8a29e; border-radius: 6px; background: #fff; max-width: 22rem; }
+.notice { background: var(--warn-bg); border: 1px solid #fedf89; border-radius: 6px; padding: .5rem .8rem; }
+.status h3 { margin: 0; font-size: 1.15rem; color: var(--brand-dark); }
+.status .generated { margin: .1rem 0 .75rem; font-size: .85rem; color: var(--muted); }
+.counts { list-style: none; margin: 0 0 1rem; padding: 0; display: flex; flex-wrap: wrap; gap: .6rem; }
+.count { background: var(--paper); border: 1px solid var(--line); border-top: 4px solid #a8a29e; border-radius: 8px; padding: .4rem .9rem; min-width: 8.5rem; display: flex; flex-direction: column; }
+.count-n { font-size: 1.5rem; font-weight: 700; line-height: 1.2; }
+.count-label { font-size: .85rem; color: var(--muted); }
+.count-total { border-top-color: var(--brand); }
+.count-dang-xu-ly { border-top-color: var(--info); }
+.count-da-nop { border-top-color: var(--ok); }
+.count-bi-tu-choi { border-top-color: var(--bad); }
+.count-nop-muon { border-top-color: var(--gold); }
+.grid { width: 100%; border-collapse: collapse; font-size: .9rem; background: var(--paper); border: 1px solid var(--line); margin: 0 0 1rem; }
+.grid caption { text-align: left; font-weight: 600; padding: 0 0 .3rem; }
+.grid th, .grid td { padding: .4rem .6rem; text-align: left; border-bottom: 1px solid #e7e5e4; vertical-align: top; }
+.grid thead th { background: #f5f5f4; color: #44403c; }
+.grid .num { text-align: center; }
+.grid .nowrap { white-space: nowrap; }
+.grid .warn { color: var(--bad); font-size: .85rem; }
+.status .empty { color: var(--muted); }
+
 @media (max-width: 720px) {
   .report { grid-template-columns: 1fr; }
   .masthead .wrap { flex-direction: column; align-items: flex-start; }

@@ -16,11 +16,12 @@ import type { FormCatalog } from '../../core/forms/catalog';
 import type { Log } from '../../core/log';
 import { CONSOLE_PATH } from '../../core/operators/model';
 import { endSession, getSession, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
+import { openPeriod, parsePeriod, periodLabel, shiftPeriod, type PeriodType } from '../../core/periods';
 import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/ports';
 import { consolidateReport, type ConsolidateDeps } from '../../core/usecases/consolidate-report';
 import { diffSubmissions } from '../../core/usecases/diff-submissions';
 import { formStatus } from '../../core/usecases/form-status';
-import { renderConsoleHomePage, renderConsoleMessagePage, renderConsoleSignedInPage, renderConsoleSignInPage } from '../../portal/render-console-page';
+import { renderConsoleMessagePage, renderConsoleStatusPage, renderConsoleSignedInPage, renderConsoleSignInPage } from '../../portal/render-console-page';
 import { parseBody } from './portal-routes';
 import { html, json, type HttpResponse } from './responses';
 import type { Route, RouteRequest } from './router';
@@ -87,6 +88,24 @@ function bounded(value: string | null | undefined, name: string): string | undef
   return value;
 }
 
+/** Periods offered by the console's selector: the open one and those before it. */
+const RECENT_PERIODS = 8;
+
+/** Whether `id` is a well-formed period of `type` (anything else is left to the use case to refuse). */
+function periodOfType(id: string, type: PeriodType): boolean {
+  try {
+    parsePeriod(id);
+  } catch {
+    return true;
+  }
+  try {
+    parsePeriod(id, type);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const SignInBodySchema = z.object({ email: z.string() });
 /** Consolidated reports are presigned for this long from the console (each click signs afresh). */
 const REPORT_LINK_TTL_SECONDS = 15 * 60;
@@ -148,6 +167,32 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       throw err;
     }
   };
+  /** "Tình hình nộp báo cáo" for `?form=&period=&type=&status=&search=` (default: the catalog's first form, its open period). */
+  const statusPage = async (live: LiveSession, q: URLSearchParams): Promise<string> => {
+    const forms = deps.catalog.list();
+    const form = deps.catalog.require(bounded(q.get('form'), 'form') ?? forms[0]?.id ?? '');
+    const now = signIn.clock.now();
+    const open = openPeriod(form, now);
+    let period = bounded(q.get('period'), 'period') ?? open;
+    let notice: string | undefined;
+    // A period of another form's kind (the selector still held the previous form's): that form's open period instead.
+    if (!periodOfType(period, form.periodType)) {
+      notice = `Kỳ "${period}" không thuộc biểu mẫu này; đang xem kỳ hiện tại.`;
+      period = open;
+    }
+    const filters = { type: q.get('type') || undefined, status: q.get('status') || undefined, search: q.get('search') || undefined };
+    const status = await formStatus({ forms: deps.catalog, units: deps.units, submissions: deps.submissions, clock: signIn.clock }, { formId: form.id, period, ...filters });
+    const recent = Array.from({ length: RECENT_PERIODS }, (_, i) => shiftPeriod(open, -i));
+    if (!recent.includes(period)) recent.push(period);
+    return renderConsoleStatusPage({
+      operator: live,
+      forms: forms.map((f) => ({ id: f.id, name: f.name })),
+      periods: recent.map((id) => ({ id, label: periodLabel(id) })),
+      status,
+      filters,
+      ...(notice ? { notice } : {}),
+    });
+  };
   const seeOther = (location: string, cookies?: string[]): HttpResponse => ({ statusCode: 303, headers: { location }, body: '', ...(cookies ? { cookies } : {}) });
   const refusedPage = (err: AppError): HttpResponse => html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
 
@@ -206,7 +251,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       pattern: CONSOLE_PATH,
       handle: async (r) => {
         const live = await pageSession(r);
-        return live ? html(200, renderConsoleHomePage(live)) : seeOther(`${CONSOLE_PATH}/sign-in`);
+        if (!live) return seeOther(`${CONSOLE_PATH}/sign-in`);
+        return html(200, await statusPage(live, query(r)));
       },
     },
     {

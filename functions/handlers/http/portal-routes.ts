@@ -76,6 +76,7 @@ export function createPortalRoutes(deps: PortalDeps): Route[] {
   return [
     serveAsset(PORTAL_ASSETS.css),
     serveAsset(PORTAL_ASSETS.js),
+    serveAsset(PORTAL_ASSETS.consoleJs),
     {
       method: 'GET',
       pattern: '/',

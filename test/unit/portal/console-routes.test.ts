@@ -254,6 +254,47 @@ describe('console sessions', () => {
     expect(page.body).toContain(ADMIN);
   });
 
+  it('answers the console root with "Tình hình nộp báo cáo" of the open period, filtered by the page\'s GET query', async () => {
+    const s = setup();
+    await s.world.submissions.createIfAbsent(submission({ unitCode: 'SO-NV', formId: 'sap-xep-bo-may', period: '2019-Q1' }));
+    const { cookie } = await s.signedIn(VIEWER);
+    expect((await s.call('GET', '/quan-tri/', { cookie })).body).toContain('Tình hình nộp báo cáo');
+    const page = await s.call('GET', '/quan-tri/', { cookie, query: 'form=sap-xep-bo-may' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-form-id="sap-xep-bo-may" data-period="2019-Q1"');
+    expect(page.body).toContain('<tr data-code="SO-NV">');
+    expect(page.body).toContain('<tr data-code="HU-TH">');
+
+    const filtered = await s.call('GET', '/quan-tri/', { cookie, query: 'form=sap-xep-bo-may&period=2019-Q1&status=chua-nop&search=thach+ha' });
+    expect(filtered.body).toContain('<tr data-code="HU-TH">');
+    expect(filtered.body).not.toContain('<tr data-code="SO-NV">');
+    // Any recent period can be chosen: the previous quarter is offered and shown.
+    expect(page.body).toContain('<option value="2018-Q4">');
+    expect((await s.call('GET', '/quan-tri/', { cookie, query: 'form=sap-xep-bo-may&period=2018-Q4' })).body).toContain('data-period="2018-Q4"');
+  });
+
+  it('shows a form\'s open period when the asked period belongs to another form, and refuses a bad filter with a Vietnamese page', async () => {
+    const s = setup();
+    const { cookie } = await s.signedIn();
+    const switched = await s.call('GET', '/quan-tri/', { cookie, query: 'form=bien-che-thang&period=2019-Q1' });
+    expect(switched.statusCode).toBe(200);
+    expect(switched.body).toMatch(/data-form-id="bien-che-thang" data-period="2019-\d{2}"/);
+    expect(switched.body).toContain('không thuộc biểu mẫu này');
+    const bad = await s.call('GET', '/quan-tri/', { cookie, query: 'status=%3Cscript%3E' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/^text\/html/);
+    expect(bad.body).toContain('STATUS_FILTER_INVALID');
+    expect(bad.body).not.toContain('<script>');
+  });
+
+  it('serves the console script as a versioned asset', async () => {
+    const s = setup();
+    const res = await s.call('GET', '/assets/console.js');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(res.body).toContain('/api/admin/status/');
+  });
+
   describe('a state-changing request', () => {
     it.each([
       ['from another site', (o: string, csrf: string) => ({ origin: 'https://evil.example.com', 'x-csrf-token': csrf })],

@@ -1,0 +1,151 @@
+/**
+ * The console page's script, served as `/assets/console.js`: plain DOM code like portal.js, no
+ * framework, no inline handlers (CSP). It reads the grid again from
+ * `/api/admin/status/<form>/<period>` (same filters as the page's query) every
+ * `data-refresh-ms`, replaces the counts and rows in place and says in an aria-live region which
+ * units changed status; it shows the sign-out button, which posts with the session's CSRF token
+ * (from `/api/admin/me`) and goes to sign-in. Server data is inserted with `textContent` only.
+ */
+export const CONSOLE_JS = String.raw`
+(function () {
+  'use strict';
+  var section = document.getElementById('status');
+  var BADGES = { 'chua-nop': 'not_submitted', 'dang-xu-ly': 'processing', 'da-nop': 'accepted', 'bi-tu-choi': 'rejected', 'nop-muon': 'late' };
+  /** The labels of statuses and unit types, as the page's own filter controls spell them. */
+  function optionLabels(id) {
+    var labels = {};
+    var select = document.getElementById(id);
+    if (select) Array.prototype.forEach.call(select.options, function (o) { if (o.value) labels[o.value] = o.textContent; });
+    return labels;
+  }
+  var LABELS = optionLabels('f-status');
+  var TYPES = optionLabels('f-type');
+
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  /** dd/mm/yyyy hh:mm in Hà Nội (UTC+7), as the server writes it. */
+  function formatDateTime(iso) {
+    var d = new Date(new Date(iso).getTime() + 7 * 3600000);
+    return pad(d.getUTCDate()) + '/' + pad(d.getUTCMonth() + 1) + '/' + d.getUTCFullYear() + ' ' + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes());
+  }
+  function get(path, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('GET', path);
+    xhr.onload = function () {
+      var data = null;
+      try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+      done(xhr.status, data);
+    };
+    xhr.onerror = function () { done(0, null); };
+    xhr.send();
+  }
+  function cell(text, className) {
+    var td = document.createElement('td');
+    if (className) td.className = className;
+    td.textContent = text;
+    return td;
+  }
+  function badgeKey(u) { return u.status === 'da-nop' && u.late ? 'nop-muon' : u.status; }
+  function warnings(u) {
+    var notes = [];
+    if (u.overdue) notes.push('quá hạn');
+    if (u.lastRejected) notes.push('lần nộp cuối bị từ chối, bản đã nộp trước vẫn được dùng');
+    if (u.warnings) notes.push(u.warnings + ' cảnh báo số liệu');
+    return notes.join('; ');
+  }
+  function row(u) {
+    var tr = document.createElement('tr');
+    tr.setAttribute('data-code', u.code);
+    var key = badgeKey(u);
+    var badge = document.createElement('span');
+    badge.className = 'badge badge-' + BADGES[key];
+    badge.textContent = LABELS[key];
+    var status = document.createElement('td');
+    status.appendChild(badge);
+    [cell(u.code, 'nowrap'), cell(u.name), cell(TYPES[u.type] || u.type), cell(formatDateTime(u.deadline), 'nowrap'), status, cell(String(u.versions), 'num'),
+      cell(u.lastUploadAt ? formatDateTime(u.lastUploadAt) : '—', 'nowrap'), cell(warnings(u), 'warn')].forEach(function (td) { tr.appendChild(td); });
+    return tr;
+  }
+  function setCounts(scope, counts) {
+    var values = { total: counts.total, 'nop-muon': counts.late };
+    for (var k in counts.byStatus) if (Object.prototype.hasOwnProperty.call(counts.byStatus, k)) values[k] = counts.byStatus[k];
+    Array.prototype.forEach.call(scope.querySelectorAll('[data-count]'), function (node) {
+      var v = values[node.getAttribute('data-count')];
+      node.textContent = v === undefined ? '0' : String(v);
+    });
+  }
+
+  if (section) {
+    var tbody = document.getElementById('units');
+    var announce = document.getElementById('announce');
+    var statusOf = function () {
+      var seen = {};
+      Array.prototype.forEach.call(tbody.querySelectorAll('tr'), function (tr) {
+        seen[tr.getAttribute('data-code')] = tr.querySelector('.badge').textContent;
+      });
+      return seen;
+    };
+    var query = new URLSearchParams();
+    var asked = new URLSearchParams(window.location.search);
+    ['type', 'status', 'search'].forEach(function (k) { if (asked.get(k)) query.set(k, asked.get(k)); });
+    var path = '/api/admin/status/' + encodeURIComponent(section.getAttribute('data-form-id')) + '/' + encodeURIComponent(section.getAttribute('data-period')) + (query.toString() ? '?' + query.toString() : '');
+    var refresh = function () {
+      if (document.hidden) return;
+      get(path, function (code, data) {
+        if (code === 401) { window.location.href = '/quan-tri/sign-in'; return; }
+        if (code !== 200 || !data) { announce.textContent = 'Chưa cập nhật được số liệu (' + ((data && data.message) || 'mất kết nối') + '). Sẽ thử lại.'; return; }
+        var before = statusOf();
+        var changes = [];
+        while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+        data.units.forEach(function (u) {
+          var label = LABELS[badgeKey(u)];
+          if (before[u.code] !== undefined && before[u.code] !== label) changes.push(u.name + ': ' + label);
+          tbody.appendChild(row(u));
+        });
+        setCounts(document.querySelector('.counts'), data.counts);
+        data.counts.byType.forEach(function (t) {
+          var tr = document.querySelector('.by-type tr[data-type="' + t.type + '"]');
+          if (tr) setCounts(tr, t);
+        });
+        document.getElementById('shown').textContent = String(data.units.length);
+        document.getElementById('no-units').hidden = data.units.length > 0;
+        document.getElementById('generated-at').textContent = formatDateTime(data.generatedAt);
+        if (changes.length) announce.textContent = 'Cập nhật: ' + changes.join('; ') + '.';
+      });
+    };
+    setInterval(refresh, Number(section.getAttribute('data-refresh-ms')) || 15000);
+    document.addEventListener('visibilitychange', function () { if (!document.hidden) refresh(); });
+
+    // Another form has other periods: choosing it shows its open period.
+    var formSelect = document.getElementById('f-form');
+    formSelect.addEventListener('change', function () {
+      var period = document.getElementById('f-period');
+      period.disabled = true;
+      formSelect.form.submit();
+    });
+  }
+
+  var signOut = document.getElementById('sign-out');
+  if (signOut) {
+    signOut.hidden = false;
+    signOut.addEventListener('click', function () {
+      signOut.disabled = true;
+      get('/api/admin/me', function (code, me) {
+        if (code !== 200 || !me) { window.location.href = '/quan-tri/sign-in'; return; }
+        var xhr = new XMLHttpRequest();
+        xhr.open('POST', '/quan-tri/api/sign-out');
+        xhr.setRequestHeader('X-CSRF-Token', me.csrfToken);
+        xhr.onload = function () {
+          if (xhr.status === 200 || xhr.status === 401) { window.location.href = '/quan-tri/sign-in'; return; }
+          signOut.disabled = false;
+          document.getElementById('sign-out-error').textContent = 'Chưa đăng xuất được (lỗi ' + xhr.status + '). Vui lòng thử lại.';
+        };
+        xhr.onerror = function () {
+          signOut.disabled = false;
+          document.getElementById('sign-out-error').textContent = 'Không kết nối được tới máy chủ. Vui lòng thử lại.';
+        };
+        xhr.send();
+      });
+    });
+  }
+})();
+`;
