@@ -1,0 +1,172 @@
+/**
+ * The operator console in a real browser (headless Debian chromium, playwright-core) against the
+ * whole local runtime (`startLocalRuntime`, as `npm start`) on a temporary data dir: the sample
+ * admin asks for a sign-in link on the page, opens the emailed link from the outbox, sees
+ * "Tình hình nộp báo cáo" with the sample province's units; a unit uploads its report through the
+ * unit API and its row turns "đã nộp" without a reload; the operator signs out.
+ * Screenshots go to test-artifacts/console/.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { simpleParser } from 'mailparser';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { generateForm } from '../../functions/core/forms';
+import { formAppliesTo } from '../../functions/core/forms/layout';
+import type { Unit } from '../../functions/core/model';
+import { openPeriod } from '../../functions/core/periods';
+import { fillForm, sampleValues } from '../support/forms';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '../../test-artifacts/console');
+const ROOT = join(__dirname, '../..');
+const FORM_ID = 'sap-xep-bo-may';
+const quiet = { info: () => undefined, warn: () => undefined, error: (m: string, x?: unknown) => console.error(m, x), debug: () => undefined };
+
+jest.setTimeout(180_000);
+
+if (!existsSync(CHROMIUM)) {
+  throw new Error(`The browser suite needs Debian's chromium at ${CHROMIUM} (apt-get install chromium); it is never downloaded.`);
+}
+
+describe('console in headless Chromium', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let page: Page;
+  let work: string;
+  let dataDir: string;
+  let period: string;
+  let expected: Unit[];
+  let unit: Unit;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    work = mkdtempSync(join(tmpdir(), 'tonghop-console-browser-'));
+    dataDir = join(work, 'data');
+    runtime = await startLocalRuntime({ port: 0, dataDir, log: quiet });
+    const form = runtime.catalog.require(FORM_ID);
+    period = openPeriod(form, new Date());
+    expected = (await runtime.deps.units.list()).filter((u) => u.active && formAppliesTo(form, u.type));
+    unit = expected.find((u) => u.type === 'so-nganh')!;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    page = await context.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const row = (code: string) => page.locator(`#units tr[data-code="${code}"]`);
+
+  it('signs the operator in through the emailed link and shows the status grid of the sample province', async () => {
+    await page.goto(`${runtime.url}/quan-tri/`);
+    expect(new URL(page.url()).pathname).toBe('/quan-tri/sign-in');
+    await page.getByLabel('Email').fill(runtime.consoleAdmin!);
+    await page.getByRole('button', { name: 'Gửi đường dẫn đăng nhập' }).click();
+    await page.getByRole('heading', { name: 'Kiểm tra hộp thư' }).waitFor();
+
+    const outbox = join(dataDir, 'outbox');
+    const emails = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
+    expect(emails).toHaveLength(1);
+    const mail = await simpleParser(readFileSync(join(outbox, emails[0]!)));
+    const link = new RegExp(`${runtime.url}/quan-tri/sign-in/[A-Za-z0-9_-]{43}`).exec(mail.text ?? '')?.[0];
+    expect(link).toBeDefined();
+    await page.goto(link!);
+    expect(new URL(page.url()).pathname).toBe('/quan-tri/');
+    expect(await page.getByRole('heading', { name: 'Tình hình nộp báo cáo' }).isVisible()).toBe(true);
+
+    // Choosing the form (the script submits the selector) shows its open period.
+    if ((await page.locator('#status').getAttribute('data-form-id')) !== FORM_ID) {
+      await Promise.all([page.waitForURL(/form=sap-xep-bo-may/), page.getByLabel('Biểu mẫu').selectOption(FORM_ID)]);
+    }
+    expect(await page.locator('#status').getAttribute('data-form-id')).toBe(FORM_ID);
+    expect(await page.locator('#status').getAttribute('data-period')).toBe(period);
+    expect((await page.locator('#units tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { code: string } }).dataset.code))).sort()).toEqual(expected.map((u) => u.code).sort());
+    expect(await page.locator('[data-count="total"]').first().textContent()).toBe(String(expected.length));
+    expect(await row(unit.code).locator('td').nth(1).textContent()).toBe(unit.name);
+    expect(await row(unit.code).locator('.badge').textContent()).toBe('chưa nộp');
+    expect(await page.getByRole('button', { name: 'Đăng xuất' }).isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, '1-status-grid.png') });
+  });
+
+  it('filters by status and search without script (GET query)', async () => {
+    await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}&status=chua-nop&search=${encodeURIComponent(unit.code)}`);
+    expect(await page.locator('#units tr').count()).toBe(1);
+    expect(await page.getByLabel('Trạng thái', { exact: true }).inputValue()).toBe('chua-nop');
+    await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}`);
+  });
+
+  it('turns the unit\'s row to "đã nộp" when it uploads its report, without a reload, and announces it', async () => {
+    await page.evaluate('window.notReloaded = true');
+    const before = Number(await page.locator('.counts [data-count="da-nop"]').textContent());
+
+    await uploadAsTheUnit(unit);
+
+    expect(await textOf(row(unit.code).locator('.badge'), /^đã nộp$/, 90_000)).toBe('đã nộp');
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
+    expect(await row(unit.code).locator('td').nth(5).textContent()).toBe('1');
+    expect(await row(unit.code).locator('td').nth(6).textContent()).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect(Number(await page.locator('.counts [data-count="da-nop"]').textContent())).toBe(before + 1);
+    expect(await page.locator('#announce').textContent()).toContain(`${unit.name}: đã nộp`);
+    await row(unit.code).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, '2-row-turned-da-nop.png') });
+  });
+
+  it('signs out with the keyboard: the session ends and the console sends the browser to sign-in', async () => {
+    await page.getByRole('button', { name: 'Đăng xuất' }).focus();
+    await Promise.all([page.waitForURL(/\/quan-tri\/sign-in$/), page.keyboard.press('Enter')]);
+    await page.screenshot({ path: join(ARTIFACTS, '3-signed-out.png') });
+    await page.goto(`${runtime.url}/quan-tri/`);
+    expect(new URL(page.url()).pathname).toBe('/quan-tri/sign-in');
+    const me = await page.evaluate(`fetch('/api/admin/me').then((r) => r.status)`);
+    expect(me).toBe(401);
+  });
+
+  /** The unit as its page does it: its link (as `npx tonghop links` prints it), POST /api/uploads, then the file to S3's presigned POST. */
+  async function uploadAsTheUnit(u: Unit): Promise<void> {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/tonghop.cjs'), 'links', '--period', period, '--unit', u.code, '--json'], {
+      cwd: ROOT, env: { ...process.env, TONGHOP_DATA_DIR: dataDir },
+    });
+    const link = (JSON.parse(stdout) as Array<{ unit: string; url: string }>).find((l) => l.unit === u.code)!.url;
+    const token = decodeURIComponent(new URL(link).pathname.split('/').pop()!);
+    const form = runtime.catalog.require(FORM_ID);
+    const bytes = await fillForm(await generateForm({ form, unit: u, period }), sampleValues(form, u.type, 7));
+    const created = await fetch(`${runtime.url}/api/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ formId: FORM_ID, period, fileName: `Báo cáo ${u.code}.xlsx`, size: bytes.length }),
+    });
+    if (created.status !== 201) throw new Error(`POST /api/uploads → ${created.status} ${await created.text()}`);
+    const { url, fields } = (await created.json()) as { url: string; fields: Record<string, string> };
+    const body = new FormData();
+    for (const [k, v] of Object.entries(fields)) body.append(k, v);
+    body.append('file', new Blob([bytes]), `Báo cáo ${u.code}.xlsx`);
+    const posted = await fetch(url, { method: 'POST', body });
+    if (posted.status >= 300) throw new Error(`presigned POST → ${posted.status}`);
+    await posted.arrayBuffer();
+  }
+});
+
+/** The element's text once it is visible and matches `pattern`: the grid refreshes asynchronously. */
+async function textOf(locator: ReturnType<Page['locator']>, pattern: RegExp, timeout = 30_000): Promise<string> {
+  await locator.waitFor({ state: 'visible', timeout });
+  const deadline = Date.now() + timeout;
+  let text = (await locator.textContent()) ?? '';
+  while (!pattern.test(text) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    text = (await locator.textContent().catch(() => '')) ?? '';
+  }
+  return text.trim();
+}
