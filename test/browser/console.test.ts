@@ -7,20 +7,20 @@
  * Screenshots go to test-artifacts/console/.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { generateForm } from '../../functions/core/forms';
 import { formAppliesTo } from '../../functions/core/forms/layout';
 import type { Unit } from '../../functions/core/model';
 import { openPeriod } from '../../functions/core/periods';
+import { launchChromium, requireChromium } from '../support/browser';
 import { fillForm, sampleValues } from '../support/forms';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '../../test-artifacts/console');
 const ROOT = join(__dirname, '../..');
 const FORM_ID = 'sap-xep-bo-may';
@@ -28,9 +28,7 @@ const quiet = { info: () => undefined, warn: () => undefined, error: (m: string,
 
 jest.setTimeout(180_000);
 
-if (!existsSync(CHROMIUM)) {
-  throw new Error(`The browser suite needs Debian's chromium at ${CHROMIUM} (apt-get install chromium); it is never downloaded.`);
-}
+requireChromium();
 
 describe('console in headless Chromium', () => {
   let runtime: LocalRuntime;
@@ -51,10 +49,7 @@ describe('console in headless Chromium', () => {
     period = openPeriod(form, new Date());
     expected = (await runtime.deps.units.list()).filter((u) => u.active && formAppliesTo(form, u.type));
     unit = expected.find((u) => u.type === 'so-nganh')!;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
     page = await context.newPage();
     page.on('pageerror', (err) => {

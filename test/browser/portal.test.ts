@@ -8,28 +8,26 @@
  * Screenshots go to test-artifacts/portal/.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type FileChooser, type Page } from 'playwright-core';
+import { type Browser, type FileChooser, type Page } from 'playwright-core';
 import { FEEDBACK_SHEET } from '../../functions/core/forms';
 import type { Unit } from '../../functions/core/model';
 import { openPeriod, periodLabel, shiftPeriod } from '../../functions/core/periods';
+import { launchChromium, requireChromium } from '../support/browser';
 import { fillForm, sampleValues } from '../support/forms';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '../../test-artifacts/portal');
 const ROOT = join(__dirname, '../..');
 const quiet = { info: () => undefined, warn: () => undefined, error: (m: string, x?: unknown) => console.error(m, x), debug: () => undefined };
 
 jest.setTimeout(120_000);
 
-if (!existsSync(CHROMIUM)) {
-  throw new Error(`The browser suite needs Debian's chromium at ${CHROMIUM} (apt-get install chromium); it is never downloaded.`);
-}
+requireChromium();
 
 describe('portal in headless Chromium', () => {
   let runtime: LocalRuntime;
@@ -53,10 +51,7 @@ describe('portal in headless Chromium', () => {
       cwd: ROOT, env: { ...process.env, TONGHOP_DATA_DIR: dataDir },
     });
     link = (JSON.parse(stdout) as Array<{ unit: string; url: string }>).find((l) => l.unit === unit.code)!.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: 'vi-VN' });
     page = await context.newPage();
     page.on('pageerror', (err) => {
