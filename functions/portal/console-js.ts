@@ -61,7 +61,13 @@ export const CONSOLE_JS = String.raw`
     badge.textContent = LABELS[key];
     var status = document.createElement('td');
     status.appendChild(badge);
-    [cell(u.code, 'nowrap'), cell(u.name), cell(TYPES[u.type] || u.type), cell(formatDateTime(u.deadline), 'nowrap'), status, cell(String(u.versions), 'num'),
+    // The unit's name links to its drill-down for the form and period shown (as the server renders it).
+    var name = document.createElement('td');
+    var link = document.createElement('a');
+    link.href = '/quan-tri/don-vi/' + encodeURIComponent(u.code) + '?form=' + encodeURIComponent(section.getAttribute('data-form-id')) + '&period=' + encodeURIComponent(section.getAttribute('data-period'));
+    link.textContent = u.name;
+    name.appendChild(link);
+    [cell(u.code, 'nowrap'), name, cell(TYPES[u.type] || u.type), cell(formatDateTime(u.deadline), 'nowrap'), status, cell(String(u.versions), 'num'),
       cell(u.lastUploadAt ? formatDateTime(u.lastUploadAt) : '—', 'nowrap'), cell(warnings(u), 'warn')].forEach(function (td) { tr.appendChild(td); });
     return tr;
   }

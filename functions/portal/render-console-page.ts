@@ -3,12 +3,15 @@
  * shell and stylesheet, the console's own masthead and footer. No inline script or style (CSP).
  */
 import { formatViDateTime } from '../core/format-vi';
-import { UNIT_TYPES, UNIT_TYPE_LABELS } from '../core/model';
+import { UNIT_TYPES, UNIT_TYPE_LABELS, type FieldValue, type Submission, type Unit, type ValidationIssue } from '../core/model';
 import { CONSOLE_PATH, OPERATOR_ROLE_LABELS, type OperatorRole } from '../core/operators/model';
 import { FILING_STATUSES, FILING_STATUS_LABELS, MAX_SEARCH_LENGTH, STATUS_FILTERS, type FilingStatus, type FormStatus, type StatusFilter, type UnitStatusRow } from '../core/usecases/form-status';
+import { periodLabel } from '../core/periods';
+import { formatMb } from '../core/usecases/create-upload';
+import type { CellChange, FieldChange, SubmissionDiff, TableRowChange } from '../core/usecases/diff-submissions';
 import { assetUrl, PORTAL_ASSETS } from './assets';
 import { escapeHtml as e } from './html';
-import { renderPageShell } from './render-unit-page';
+import { renderPageShell, SUBMISSION_LABELS } from './render-unit-page';
 
 const MASTHEAD = '<div><p class="issuer">Tỉnh ủy · Ban Tổ chức</p><h1>Trang quản trị tổng hợp báo cáo</h1></div>';
 const FOOTER = 'Trang dành cho cán bộ được cấp quyền. Không chuyển đường dẫn đăng nhập cho người khác.';
@@ -92,10 +95,10 @@ export function rowWarnings(row: Pick<UnitStatusRow, 'overdue' | 'lastRejected' 
 
 const option = (value: string, label: string, selected: boolean) => `<option value="${e(value)}"${selected ? ' selected' : ''}>${e(label)}</option>`;
 
-function statusRow(r: UnitStatusRow): string {
+function statusRow(r: UnitStatusRow, formId: string, period: string): string {
   const badge = rowBadge(r);
   const last = r.lastUploadAt ? formatViDateTime(new Date(r.lastUploadAt)) : '—';
-  return `<tr data-code="${e(r.code)}"><td class="nowrap">${e(r.code)}</td><td>${e(r.name)}</td><td>${e(UNIT_TYPE_LABELS[r.type])}</td><td class="nowrap">${e(formatViDateTime(new Date(r.deadline)))}</td><td><span class="${badge.className}">${e(badge.label)}</span></td><td class="num">${r.versions}</td><td class="nowrap">${e(last)}</td><td class="warn">${e(rowWarnings(r))}</td></tr>`;
+  return `<tr data-code="${e(r.code)}"><td class="nowrap">${e(r.code)}</td><td><a href="${e(unitPagePath(r.code, formId, period))}">${e(r.name)}</a></td><td>${e(UNIT_TYPE_LABELS[r.type])}</td><td class="nowrap">${e(formatViDateTime(new Date(r.deadline)))}</td><td><span class="${badge.className}">${e(badge.label)}</span></td><td class="num">${r.versions}</td><td class="nowrap">${e(last)}</td><td class="warn">${e(rowWarnings(r))}</td></tr>`;
 }
 
 /** "Tình hình nộp báo cáo": selector, counts by status and by unit type, then one row per unit; refreshed by console.js. */
@@ -106,9 +109,7 @@ export function renderConsoleStatusPage(input: ConsoleStatusPageInput): string {
   const byType = c.byType
     .map((t) => `<tr data-type="${e(t.type)}"><th scope="row">${e(t.label)}</th><td class="num" data-count="total">${t.total}</td>${FILING_STATUSES.map((k) => `<td class="num" data-count="${k}">${t.byStatus[k]}</td>`).join('')}<td class="num" data-count="nop-muon">${t.late}</td></tr>`)
     .join('\n');
-  const rows = s.units.map(statusRow).join('\n');
-  const masthead = `${MASTHEAD}
-<div class="operator"><span class="unit-name">${e(input.operator.name)}</span><span class="unit-meta">${e(OPERATOR_ROLE_LABELS[input.operator.role])} · ${e(input.operator.email)}</span><button type="button" class="button sign-out" id="sign-out" hidden>Đăng xuất</button><span class="sign-out-error" id="sign-out-error" role="alert"></span></div>`;
+  const rows = s.units.map((r) => statusRow(r, s.formId, s.period)).join('\n');
   const main = `<h2>Tình hình nộp báo cáo</h2>
 <form class="filters" method="get" action="${CONSOLE_PATH}/">
 <p><label for="f-form">Biểu mẫu</label><select id="f-form" name="form">${input.forms.map((f) => option(f.id, f.name, f.id === s.formId)).join('')}</select></p>
@@ -144,12 +145,139 @@ ${rows}
 </table>
 <p class="empty" id="no-units"${s.units.length ? ' hidden' : ''}>Không có đơn vị nào khớp bộ lọc.</p>
 </section>`;
+  return consolePage('Tình hình nộp báo cáo', input.operator, main);
+}
+
+/** The console's masthead: who is signed in, and the sign-out button console.js shows. */
+function operatorMasthead(operator: ConsoleStatusPageInput['operator']): string {
+  return `${MASTHEAD}
+<div class="operator"><span class="unit-name">${e(operator.name)}</span><span class="unit-meta">${e(OPERATOR_ROLE_LABELS[operator.role])} · ${e(operator.email)}</span><button type="button" class="button sign-out" id="sign-out" hidden>Đăng xuất</button><span class="sign-out-error" id="sign-out-error" role="alert"></span></div>`;
+}
+
+function consolePage(title: string, operator: ConsoleStatusPageInput['operator'], main: string): string {
   return renderPageShell({
-    title: 'Tình hình nộp báo cáo – Trang quản trị',
+    title: `${title} – Trang quản trị`,
     bodyAttrs: ' class="console"',
-    masthead,
+    masthead: operatorMasthead(operator),
     main,
     footer: FOOTER,
     head: `\n<script src="${assetUrl(PORTAL_ASSETS.consoleJs)}" defer></script>`,
   });
+}
+
+/** The drill-down page of a unit for a form and period. */
+export function unitPagePath(code: string, formId: string, period: string): string {
+  return `${CONSOLE_PATH}/don-vi/${encodeURIComponent(code)}?form=${encodeURIComponent(formId)}&period=${encodeURIComponent(period)}`;
+}
+
+/** The console's download routes (each click signs a fresh short-lived link). */
+export const downloadPath = (file: 'ban-goc' | 'ket-qua', uploadId: string): string => `${CONSOLE_PATH}/tai/${file}/${encodeURIComponent(uploadId)}`;
+
+/** The diff page: `a` → `b`, or `b` against the previous period's accepted report when `a` is absent. */
+export function diffPagePath(code: string, b: string, a?: string): string {
+  return `${CONSOLE_PATH}/don-vi/${encodeURIComponent(code)}/so-sanh?${a ? `a=${encodeURIComponent(a)}&` : ''}b=${encodeURIComponent(b)}`;
+}
+
+export interface ConsoleUnitPageInput {
+  operator: ConsoleStatusPageInput['operator'];
+  unit: Pick<Unit, 'code' | 'name' | 'type'>;
+  form: { id: string; name: string };
+  period: { id: string; label: string };
+  /** Every version of the unit's report of that form and period, newest first. */
+  versions: ReadonlyArray<Submission>;
+}
+
+const issueList = (issues: ReadonlyArray<ValidationIssue>, className: string) =>
+  issues.length
+    ? `<ul class="${className}">${issues.map((i) => `<li>${i.cell ? `<span class="cell">${e(i.sheet ? `${i.sheet}!${i.cell}` : i.cell)}</span> ` : ''}${e(i.message)}</li>`).join('')}</ul>`
+    : '';
+
+function versionRow(s: Submission): string {
+  const sha = s.sha256 ? `<code title="${e(s.sha256)}">${e(s.sha256.slice(0, 12))}…</code>` : '—';
+  const downloads = [
+    `<a href="${e(downloadPath('ban-goc', s.uploadId))}">Tệp gốc</a>`,
+    ...(s.feedbackKey ? [`<a href="${e(downloadPath('ket-qua', s.uploadId))}">Tệp kết quả kiểm tra</a>`] : []),
+  ].join('<br>');
+  const issues = issueList(s.errors, 'errors') + issueList(s.warnings, 'warnings') || '—';
+  return `<tr data-upload-id="${e(s.uploadId)}"><td class="num">${s.version ?? ''}</td><td class="nowrap">${e(formatViDateTime(new Date(s.receivedAt)))}</td><td class="file col-file">${e(s.fileName ?? '')}</td><td class="num nowrap">${s.size === undefined ? '—' : e(formatMb(s.size))}</td><td>${sha}</td><td><span class="badge badge-${e(s.status)}">${e(SUBMISSION_LABELS[s.status])}${s.late && s.status === 'accepted' ? ' (muộn)' : ''}</span></td><td>${issues}</td><td class="nowrap">${downloads}</td></tr>`;
+}
+
+/** A version as the diff selectors name it. */
+const versionLabel = (s: Submission) => `Lần ${s.version ?? '?'} – ${formatViDateTime(new Date(s.receivedAt))}`;
+
+/** "Hồ sơ đơn vị": every version of one report with its downloads, and the diff form over its accepted versions. */
+export function renderConsoleUnitPage(input: ConsoleUnitPageInput): string {
+  const { unit, versions } = input;
+  const accepted = versions.filter((s) => s.status === 'accepted');
+  const rows = versions.map(versionRow).join('\n');
+  const select = (name: 'a' | 'b', label: string, chosen: Submission | undefined) =>
+    `<p><label for="d-${name}">${label}</label><select id="d-${name}" name="${name}">${accepted.map((s) => option(s.uploadId, versionLabel(s), s === chosen)).join('')}</select></p>`;
+  const diff = accepted.length
+    ? `<section aria-labelledby="diff-heading"><h3 id="diff-heading">So sánh số liệu</h3>
+<form class="filters" method="get" action="${CONSOLE_PATH}/don-vi/${e(encodeURIComponent(unit.code))}/so-sanh">
+${select('a', 'Bản trước', accepted[1] ?? accepted[0])}
+${select('b', 'Bản sau', accepted[0])}
+<p><button class="button" type="submit">So sánh</button></p>
+</form>
+<p><a href="${e(diffPagePath(unit.code, accepted[0]!.uploadId))}">So với kỳ trước</a> (bản được chấp nhận mới nhất so với báo cáo được chấp nhận của kỳ trước)</p></section>`
+    : '<p class="empty">Chưa có bản nào được chấp nhận để so sánh.</p>';
+  const main = `<p><a href="${CONSOLE_PATH}/?form=${e(encodeURIComponent(input.form.id))}&amp;period=${e(encodeURIComponent(input.period.id))}">← Tình hình nộp báo cáo</a></p>
+<h2>${e(unit.name)}</h2>
+<p class="unit-meta">${e(UNIT_TYPE_LABELS[unit.type])} · Mã đơn vị ${e(unit.code)}</p>
+<h3>${e(input.form.name)} – ${e(input.period.label)}</h3>
+<p class="empty"${versions.length ? ' hidden' : ''}>Đơn vị chưa nộp báo cáo này.</p>
+<table class="grid versions"${versions.length ? '' : ' hidden'}>
+<caption>Các lần nộp, mới nhất trước</caption>
+<thead><tr><th scope="col" class="num">Lần</th><th scope="col">Thời gian nộp</th><th scope="col" class="col-file">Tệp</th><th scope="col" class="num">Dung lượng</th><th scope="col">SHA-256</th><th scope="col">Trạng thái</th><th scope="col">Lỗi và cảnh báo</th><th scope="col">Tải về</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+${diff}`;
+  return consolePage(`${unit.name} – ${input.form.name}`, input.operator, main);
+}
+
+const diffValue = (v: FieldValue | null, type: FieldChange['type'] | CellChange['type']): string =>
+  v === null ? '—' : typeof v === 'number' ? (type === 'ratio' ? `${(v * 100).toLocaleString('vi-VN', { maximumFractionDigits: 2 })}%` : v.toLocaleString('vi-VN')) : v;
+const ROW_CHANGE_LABELS: Record<TableRowChange['change'], string> = { added: 'thêm dòng', removed: 'bỏ dòng', changed: 'sửa' };
+
+/** The diff between two versions (or against the previous period): field changes, then table rows added/removed/changed. */
+export function renderConsoleDiffPage(input: { operator: ConsoleStatusPageInput['operator']; unit: Pick<Unit, 'code' | 'name'>; formName: string; diff: SubmissionDiff }): string {
+  const { diff, unit } = input;
+  const side = (s: SubmissionDiff['before']) => `lần ${s.version ?? '?'} kỳ ${periodLabel(s.period)} (${formatViDateTime(new Date(s.receivedAt))})`;
+  const fields = diff.changes
+    .map((c) => `<tr><td class="nowrap">${e(c.code ?? '')}</td><td>${e(c.label)}</td><td>${e(c.column ?? '')}</td><td class="num">${e(diffValue(c.before, c.type))}</td><td class="num">${e(diffValue(c.after, c.type))}</td></tr>`)
+    .join('\n');
+  const tables = diff.tables
+    .map((t) => {
+      const rows = t.rows
+        .flatMap((r) =>
+          r.cells.map(
+            (c, i) =>
+              `<tr>${i === 0 ? `<td rowspan="${r.cells.length}">${e(ROW_CHANGE_LABELS[r.change])}</td><td rowspan="${r.cells.length}">${e(r.key ?? `dòng ${r.rowAfter ?? r.rowBefore ?? ''}`)}</td>` : ''}<td>${e(c.label)}</td><td class="num">${e(diffValue(c.before, c.type))}</td><td class="num">${e(diffValue(c.after, c.type))}</td></tr>`,
+          ),
+        )
+        .join('\n');
+      return `<table class="grid diff-table"><caption>${e(t.label)}</caption>
+<thead><tr><th scope="col">Thay đổi</th><th scope="col">Dòng</th><th scope="col">Cột</th><th scope="col" class="num">Trước</th><th scope="col" class="num">Sau</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>`;
+    })
+    .join('\n');
+  const none = !diff.changes.length && !diff.tables.length ? '<p class="empty">Hai bản không khác nhau.</p>' : '';
+  const main = `<p><a href="${e(unitPagePath(unit.code, diff.after.formId, diff.after.period))}">← ${e(unit.name)}</a></p>
+<h2>So sánh số liệu – ${e(unit.name)}</h2>
+<p>${e(input.formName)}: trước là ${e(side(diff.before))}, sau là ${e(side(diff.after))}.</p>
+${none}${
+    diff.changes.length
+      ? `<table class="grid diff"><caption>Chỉ tiêu thay đổi</caption>
+<thead><tr><th scope="col">Mã số</th><th scope="col">Chỉ tiêu</th><th scope="col">Cột</th><th scope="col" class="num">Trước</th><th scope="col" class="num">Sau</th></tr></thead>
+<tbody>
+${fields}
+</tbody></table>`
+      : ''
+  }
+${tables}`;
+  return consolePage(`So sánh – ${unit.name}`, input.operator, main);
 }

@@ -18,7 +18,8 @@ export interface UnitPageInput {
   linkExpiresAt: Date;
 }
 
-const SUBMISSION_LABELS: Record<SubmissionSummary['status'], string> = {
+/** A submission's status as the unit page and the console's drill-down name it. */
+export const SUBMISSION_LABELS: Record<SubmissionSummary['status'], string> = {
   pending: 'đang xử lý',
   accepted: 'đã nộp',
   rejected: 'bị từ chối',

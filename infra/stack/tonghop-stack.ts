@@ -134,7 +134,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     // The console's consolidation releases its once-ledger claim when sending fails; nothing else is ever deleted (the audit log is append-only).
     deleteKeys: [ITEM_KEY_PREFIX.once],
     objects: [
-      { prefix: KEY_PREFIX.uploads, actions: ['s3:PutObject'] },
+      // Put: the unit page's presigned POST. Get: the console's drill-down presigns each version's original (/quan-tri/tai/ban-goc/<id>).
+      { prefix: KEY_PREFIX.uploads, actions: ['s3:GetObject', 's3:PutObject'] },
       { prefix: KEY_PREFIX.intents, actions: ['s3:GetObject', 's3:PutObject'] },
       { prefix: KEY_PREFIX.feedback, actions: ['s3:GetObject'] },
       // The console's "Tổng hợp ngay" / "Gửi": reads, writes and presigns consolidated reports.

@@ -19,9 +19,11 @@ import { endSession, getSession, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_M
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod, type PeriodType } from '../../core/periods';
 import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/ports';
 import { consolidateReport, type ConsolidateDeps } from '../../core/usecases/consolidate-report';
-import { diffSubmissions } from '../../core/usecases/diff-submissions';
+import { diffSubmissions, diffWithPreviousPeriod, type SubmissionDiff } from '../../core/usecases/diff-submissions';
+import { feedbackFileName } from '../../core/usecases/get-upload-status';
+import { isUploadId } from '../../core/upload-id';
 import { formStatus } from '../../core/usecases/form-status';
-import { renderConsoleMessagePage, renderConsoleStatusPage, renderConsoleSignedInPage, renderConsoleSignInPage } from '../../portal/render-console-page';
+import { renderConsoleDiffPage, renderConsoleMessagePage, renderConsoleSignedInPage, renderConsoleSignInPage, renderConsoleStatusPage, renderConsoleUnitPage } from '../../portal/render-console-page';
 import { parseBody } from './portal-routes';
 import { html, json, type HttpResponse } from './responses';
 import type { Route, RouteRequest } from './router';
@@ -87,6 +89,15 @@ function bounded(value: string | null | undefined, name: string): string | undef
   if (value.length > MAX_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(value)) throw new InvalidInputError('PARAM_INVALID', `Tham số ${name} không hợp lệ (tối đa ${MAX_ID_LENGTH} ký tự).`);
   return value;
 }
+
+/** An upload id from a console path or query: its exact shape, or 400 PARAM_INVALID before it reaches a key. */
+function uploadIdParam(value: string | null | undefined, name: string): string {
+  if (!value || !isUploadId(value)) throw new InvalidInputError('PARAM_INVALID', `Tham số ${name} không phải mã lần nộp hợp lệ.`);
+  return value;
+}
+
+/** Downloads from the console are presigned for this long, afresh on each click. */
+export const CONSOLE_DOWNLOAD_TTL_SECONDS = 5 * 60;
 
 /** Periods offered by the console's selector: the open one and those before it. */
 const RECENT_PERIODS = 8;
@@ -168,18 +179,18 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
     }
   };
   /** "Tình hình nộp báo cáo" for `?form=&period=&type=&status=&search=` (default: the catalog's first form, its open period). */
-  const statusPage = async (live: LiveSession, q: URLSearchParams): Promise<string> => {
+  /** The form and period of `?form=&period=` (default: the catalog's first form, its open period; a period of another form's kind: the open one, with a notice). */
+  const formPeriod = (q: URLSearchParams) => {
     const forms = deps.catalog.list();
     const form = deps.catalog.require(bounded(q.get('form'), 'form') ?? forms[0]?.id ?? '');
-    const now = signIn.clock.now();
-    const open = openPeriod(form, now);
-    let period = bounded(q.get('period'), 'period') ?? open;
-    let notice: string | undefined;
+    const open = openPeriod(form, signIn.clock.now());
+    const period = bounded(q.get('period'), 'period') ?? open;
     // A period of another form's kind (the selector still held the previous form's): that form's open period instead.
-    if (!periodOfType(period, form.periodType)) {
-      notice = `Kỳ "${period}" không thuộc biểu mẫu này; đang xem kỳ hiện tại.`;
-      period = open;
-    }
+    if (!periodOfType(period, form.periodType)) return { forms, form, open, period: open, notice: `Kỳ "${period}" không thuộc biểu mẫu này; đang xem kỳ hiện tại.` };
+    return { forms, form, open, period, notice: undefined };
+  };
+  const statusPage = async (live: LiveSession, q: URLSearchParams): Promise<string> => {
+    const { forms, form, open, period, notice } = formPeriod(q);
     const filters = { type: q.get('type') || undefined, status: q.get('status') || undefined, search: q.get('search') || undefined };
     const status = await formStatus({ forms: deps.catalog, units: deps.units, submissions: deps.submissions, clock: signIn.clock }, { formId: form.id, period, ...filters });
     const recent = Array.from({ length: RECENT_PERIODS }, (_, i) => shiftPeriod(open, -i));
@@ -192,6 +203,30 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       filters,
       ...(notice ? { notice } : {}),
     });
+  };
+  const unitOf = async (code: string) => {
+    const unit = await deps.units.get(code);
+    if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', 'Không tìm thấy đơn vị này.');
+    return unit;
+  };
+  /** Every version of a unit's report of one form and period, newest first. */
+  const versionsOf = async (code: string, filter: { formId?: string; period?: string }) => {
+    const versions = await deps.submissions.listByUnit(code, filter);
+    return [...versions].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.uploadId.localeCompare(a.uploadId));
+  };
+  /** A console download: the session, then a fresh short-lived link to the upload's original or its annotated workbook, audited. */
+  const download = async (r: RouteRequest, file: 'original' | 'feedback'): Promise<HttpResponse> => {
+    const live = await pageSession(r);
+    if (!live) return seeOther(`${CONSOLE_PATH}/sign-in`);
+    const uploadId = uploadIdParam(r.params['uploadId'], 'uploadId');
+    const submission = await deps.submissions.get(uploadId);
+    if (!submission) throw new NotFoundError('SUBMISSION_NOT_FOUND', 'Không tìm thấy lần nộp này.');
+    const key = file === 'original' ? submission.s3Key : submission.feedbackKey;
+    if (!key) throw new NotFoundError('FEEDBACK_NOT_FOUND', 'Lần nộp này không có tệp kết quả kiểm tra (chưa xử lý xong, hoặc tệp hợp lệ không có cảnh báo).');
+    const fileName = file === 'original' ? (submission.fileName ?? `${uploadId}.xlsx`) : feedbackFileName(submission.fileName);
+    const url = await deps.consolidation.files.createDownloadUrl(key, { expiresInSeconds: CONSOLE_DOWNLOAD_TTL_SECONDS, fileName });
+    await signIn.audit.record({ at: signIn.clock.now().toISOString(), actor: live.email, action: `submission.download.${file}`, target: uploadId, after: { unitCode: submission.unitCode, formId: submission.formId, period: submission.period } });
+    return seeOther(url);
   };
   const seeOther = (location: string, cookies?: string[]): HttpResponse => ({ statusCode: 303, headers: { location }, body: '', ...(cookies ? { cookies } : {}) });
   const refusedPage = (err: AppError): HttpResponse => html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
@@ -257,6 +292,39 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
     },
     {
       method: 'GET',
+      pattern: `${CONSOLE_PATH}/don-vi/:code`,
+      handle: async (r) => {
+        const live = await pageSession(r);
+        if (!live) return seeOther(`${CONSOLE_PATH}/sign-in`);
+        const unit = await unitOf(bounded(r.params['code'], 'code')!);
+        const { form, period } = formPeriod(query(r));
+        const versions = await versionsOf(unit.code, { formId: form.id, period });
+        return html(200, renderConsoleUnitPage({ operator: live, unit, form: { id: form.id, name: form.name }, period: { id: period, label: periodLabel(period) }, versions }));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: `${CONSOLE_PATH}/don-vi/:code/so-sanh`,
+      handle: async (r) => {
+        const live = await pageSession(r);
+        if (!live) return seeOther(`${CONSOLE_PATH}/sign-in`);
+        const unit = await unitOf(bounded(r.params['code'], 'code')!);
+        const q = query(r);
+        const b = uploadIdParam(q.get('b'), 'b');
+        const a = q.get('a');
+        const diffDeps = { submissions: deps.submissions, catalog: deps.catalog };
+        // Without `a`: the version against the unit's accepted report of the previous period.
+        const diff: SubmissionDiff = a ? await diffSubmissions(diffDeps, { uploadIdA: uploadIdParam(a, 'a'), uploadIdB: b }) : await diffWithPreviousPeriod(diffDeps, b);
+        if (diff.after.unitCode !== unit.code || diff.before.unitCode !== unit.code) {
+          throw new InvalidInputError('DIFF_OTHER_UNIT', `Lần nộp được chọn không thuộc đơn vị ${unit.code}; chỉ so sánh các phiên bản báo cáo của đơn vị này.`);
+        }
+        return html(200, renderConsoleDiffPage({ operator: live, unit, formName: deps.catalog.require(diff.after.formId, diff.after.formVersion).name, diff }));
+      },
+    },
+    { method: 'GET', pattern: `${CONSOLE_PATH}/tai/ban-goc/:uploadId`, handle: (r) => download(r, 'original') },
+    { method: 'GET', pattern: `${CONSOLE_PATH}/tai/ket-qua/:uploadId`, handle: (r) => download(r, 'feedback') },
+    {
+      method: 'GET',
       pattern: '/api/admin/me',
       handle: async (r) => {
         const { email, name, role, csrfToken } = await session(r);
@@ -284,10 +352,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
         const code = bounded(r.params['code'], 'code')!;
         const q = query(r);
         const filter = { formId: bounded(q.get('form'), 'form'), period: bounded(q.get('period'), 'period') };
-        if (!(await deps.units.get(code))) throw new NotFoundError('UNIT_NOT_FOUND', 'Không tìm thấy đơn vị này.');
-        const versions = await deps.submissions.listByUnit(code, filter);
-        const newestFirst = [...versions].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.uploadId.localeCompare(a.uploadId));
-        return json(200, { unitCode: code, submissions: newestFirst });
+        await unitOf(code);
+        return json(200, { unitCode: code, submissions: await versionsOf(code, filter) });
       },
     },
     {

@@ -5,6 +5,7 @@
  */
 import { generateForm } from '../../../functions/core/forms';
 import type { Log } from '../../../functions/core/log';
+import type { FormValues, Submission } from '../../../functions/core/model';
 import type { Operator } from '../../../functions/core/operators/model';
 import { SESSION_IDLE_MS, SIGN_IN_REQUESTED_MESSAGE, SIGN_IN_TOKEN_TTL_MS } from '../../../functions/core/operators/sign-in';
 import { createApiHandler } from '../../../functions/handlers/api';
@@ -415,5 +416,186 @@ describe('POST /api/admin/consolidations', () => {
     const res = await post(s, OPERATOR, body);
     expect(res.statusCode).toBe(400);
     expect(res.json()['code']).toBe('BODY_INVALID');
+  });
+});
+
+describe('console unit drill-down', () => {
+  const Q1 = { unitCode: 'SO-NV', formId: 'sap-xep-bo-may', period: '2019-Q1' };
+  const sap = loadForm('sap-xep-bo-may');
+  /** An accepted version as ingest stores it: the record, its values, and the latest-accepted pointer. */
+  const accepted = async (s: ReturnType<typeof setup>, overrides: Partial<Submission> & Pick<Submission, 'unitCode' | 'formId' | 'period'>, values: FormValues) => {
+    const sub = submission({ ...overrides, status: 'accepted' });
+    await s.world.submissions.createIfAbsent(sub);
+    await s.world.submissions.putValues(sub.uploadId, values);
+    await s.world.submissions.advanceLatestAccepted(sub);
+    return sub;
+  };
+  const twoVersions = async (s: ReturnType<typeof setup>) => {
+    const older = submission({
+      ...Q1, status: 'rejected', receivedAt: '2019-02-20T02:00:00.000Z', fileName: 'bao-cao-lan-1.xlsx', size: 20_480,
+      errors: [{ code: 'NOT_A_NUMBER', severity: 'error', message: 'Ô phải là số.', sheet: 'Biểu', cell: 'D12' }],
+      feedbackKey: 'feedback/older.xlsx',
+    });
+    await s.world.submissions.createIfAbsent(older);
+    const newer = await accepted(s, {
+      ...Q1, receivedAt: '2019-02-21T02:05:00.000Z', fileName: 'bao-cao-lan-2.xlsx', size: 21_000, sha256: 'ab'.repeat(32),
+      warnings: [{ code: 'TOTAL_MISMATCH', severity: 'warning', message: 'Tổng không khớp.', sheet: 'Biểu', cell: 'E9' }],
+    }, sampleValues(sap, 'so-nganh', 2));
+    return { older, newer: (await s.world.submissions.get(newer.uploadId))! };
+  };
+  const page = (s: ReturnType<typeof setup>, cookie: string, code = 'SO-NV') => s.call('GET', `/quan-tri/don-vi/${code}`, { cookie, query: 'form=sap-xep-bo-may&period=2019-Q1' });
+
+  it('lists every version of the unit\'s report, newest first, with its time, file, size, SHA-256, status, errors and warnings by cell, and console download links', async () => {
+    const s = setup();
+    const { older, newer } = await twoVersions(s);
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await page(s, cookie);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Sở Nội vụ');
+    expect(res.body).toContain('Sở, ban, ngành');
+    const rows = (res.body ?? '').match(/<tr data-upload-id="[^"]+">.*?<\/tr>/g) ?? [];
+    expect(rows.map((r) => /data-upload-id="([^"]+)"/.exec(r)![1])).toEqual([newer.uploadId, older.uploadId]);
+    expect(rows[0]).toContain('21/02/2019 09:05');
+    expect(rows[0]).toContain('bao-cao-lan-2.xlsx');
+    expect(rows[0]).toContain(`<code title="${'ab'.repeat(32)}">abababababab…</code>`);
+    expect(rows[0]).toContain('đã nộp');
+    expect(rows[0]).toMatch(/Biểu!E9<\/span> Tổng không khớp\./);
+    expect(rows[0]).toContain(`href="/quan-tri/tai/ban-goc/${newer.uploadId}"`);
+    expect(rows[0]).not.toContain('/quan-tri/tai/ket-qua/');
+    expect(rows[1]).toContain('bị từ chối');
+    expect(rows[1]).toMatch(/Biểu!D12<\/span> Ô phải là số\./);
+    expect(rows[1]).toContain(`href="/quan-tri/tai/ket-qua/${older.uploadId}"`);
+    expect(res.body).not.toContain('uploads/');
+    expect(res.body).not.toContain('feedback/older');
+  });
+
+  it('escapes a hostile file name', async () => {
+    const s = setup();
+    await s.world.submissions.createIfAbsent(submission({ ...Q1, fileName: '<img src=x onerror=alert(1)>.xlsx' }));
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await page(s, cookie);
+    expect(res.body).toContain('&lt;img src=x onerror=alert(1)&gt;.xlsx');
+    expect(res.body).not.toContain('<img src=x');
+  });
+
+  it('links each unit\'s name in the status grid to its drill-down for the form and period shown', async () => {
+    const s = setup();
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await s.call('GET', '/quan-tri/', { cookie, query: 'form=sap-xep-bo-may&period=2019-Q1' });
+    expect(res.body).toContain('<a href="/quan-tri/don-vi/SO-NV?form=sap-xep-bo-may&amp;period=2019-Q1">Sở Nội vụ</a>');
+  });
+
+  it('sends the browser to sign-in without a session (page and downloads), presigning nothing', async () => {
+    const s = setup();
+    const { newer } = await twoVersions(s);
+    const presign = jest.spyOn(s.world.files, 'createDownloadUrl');
+    for (const path of ['/quan-tri/don-vi/SO-NV', `/quan-tri/tai/ban-goc/${newer.uploadId}`, `/quan-tri/tai/ket-qua/${newer.uploadId}`, `/quan-tri/don-vi/SO-NV/so-sanh`]) {
+      const res = await s.call('GET', path);
+      expect([path, res.statusCode, res.headers['location']]).toEqual([path, 303, '/quan-tri/sign-in']);
+    }
+    expect(presign).not.toHaveBeenCalled();
+    expect(s.audit.entries.map((e) => e.action)).not.toContain('submission.download.original');
+  });
+
+  it('downloads a version\'s original and its annotated workbook through a fresh 5-minute link on each click, audited with the operator as actor', async () => {
+    const s = setup();
+    const { older } = await twoVersions(s);
+    const presign = jest.spyOn(s.world.files, 'createDownloadUrl');
+    const { cookie } = await s.signedIn(OPERATOR);
+    const first = await s.call('GET', `/quan-tri/tai/ban-goc/${older.uploadId}`, { cookie });
+    const second = await s.call('GET', `/quan-tri/tai/ban-goc/${older.uploadId}`, { cookie });
+    const feedback = await s.call('GET', `/quan-tri/tai/ket-qua/${older.uploadId}`, { cookie });
+    expect([first.statusCode, second.statusCode, feedback.statusCode]).toEqual([303, 303, 303]);
+    expect(first.headers['location']).toBe(`http://files.test/${encodeURIComponent(older.s3Key)}`);
+    expect(presign.mock.calls).toEqual([
+      [older.s3Key, { expiresInSeconds: 300, fileName: 'bao-cao-lan-1.xlsx' }],
+      [older.s3Key, { expiresInSeconds: 300, fileName: 'bao-cao-lan-1.xlsx' }],
+      ['feedback/older.xlsx', { expiresInSeconds: 300, fileName: 'bao-cao-lan-1 - kết quả kiểm tra.xlsx' }],
+    ]);
+    expect(s.audit.entries.filter((e) => e.action.startsWith('submission.download'))).toEqual([
+      expect.objectContaining({ actor: OPERATOR, action: 'submission.download.original', target: older.uploadId }),
+      expect.objectContaining({ actor: OPERATOR, action: 'submission.download.original', target: older.uploadId }),
+      expect.objectContaining({ actor: OPERATOR, action: 'submission.download.feedback', target: older.uploadId }),
+    ]);
+  });
+
+  it('refuses a download with no annotated workbook, an unknown upload, and a malformed id with a Vietnamese page and the code', async () => {
+    const s = setup();
+    const { newer } = await twoVersions(s);
+    const { cookie } = await s.signedIn(VIEWER);
+    for (const [path, status, code] of [
+      [`/quan-tri/tai/ket-qua/${newer.uploadId}`, 404, 'FEEDBACK_NOT_FOUND'],
+      ['/quan-tri/tai/ban-goc/jsq0zzzzz-abcdefghij', 404, 'SUBMISSION_NOT_FOUND'],
+      [`/quan-tri/tai/ban-goc/${'a'.repeat(65)}`, 400, 'PARAM_INVALID'],
+      ['/quan-tri/tai/ban-goc/..%2Fuploads', 400, 'PARAM_INVALID'],
+    ] as const) {
+      const res = await s.call('GET', path, { cookie });
+      expect([path, res.statusCode, res.headers['content-type']]).toEqual([path, status, 'text/html; charset=utf-8']);
+      expect(res.body).toContain(`Mã lỗi: ${code}`);
+    }
+  });
+
+  it('offers a diff form over the accepted versions and a "So với kỳ trước" link', async () => {
+    const s = setup();
+    const { newer, older } = await twoVersions(s);
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await page(s, cookie);
+    expect(res.body).toContain('<form class="filters" method="get" action="/quan-tri/don-vi/SO-NV/so-sanh">');
+    expect(res.body).toMatch(new RegExp(`<select id="d-b" name="b"><option value="${newer.uploadId}" selected>`));
+    expect(res.body).not.toContain(`<option value="${older.uploadId}"`);
+    expect(res.body).toContain(`<a href="/quan-tri/don-vi/SO-NV/so-sanh?b=${newer.uploadId}">So với kỳ trước</a>`);
+  });
+
+  it('shows the cells a unit changed between two versions (Mã số, Chỉ tiêu, Cột, Trước, Sau)', async () => {
+    const s = setup();
+    const values = sampleValues(sap, 'so-nganh', 2);
+    const a = await accepted(s, { ...Q1, receivedAt: '2019-02-20T01:00:00Z' }, values);
+    const changed = structuredClone(values);
+    changed.fields['09.co_mat'] = (values.fields['09.co_mat'] as number) + 1001;
+    const b = await accepted(s, { ...Q1, receivedAt: '2019-02-21T01:00:00Z' }, changed);
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await s.call('GET', '/quan-tri/don-vi/SO-NV/so-sanh', { cookie, query: `a=${a.uploadId}&b=${b.uploadId}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/<th scope="col">Mã số<\/th><th scope="col">Chỉ tiêu<\/th><th scope="col">Cột<\/th><th scope="col" class="num">Trước<\/th><th scope="col" class="num">Sau<\/th>/);
+    const fmt = (n: number) => n.toLocaleString('vi-VN');
+    expect(res.body).toMatch(new RegExp(`<tr><td class="nowrap">09</td><td>[^<]+</td><td>Có mặt</td><td class="num">${fmt(values.fields['09.co_mat'] as number)}</td><td class="num">${fmt(changed.fields['09.co_mat'] as number)}</td></tr>`));
+  });
+
+  it('compares a version with the previous period\'s accepted report', async () => {
+    const s = setup();
+    const values = sampleValues(sap, 'so-nganh', 2);
+    await accepted(s, { ...Q1, period: '2018-Q4', receivedAt: '2018-11-20T01:00:00Z' }, values);
+    const changed = structuredClone(values);
+    changed.fields['09.co_mat'] = (values.fields['09.co_mat'] as number) + 3;
+    const q1 = await accepted(s, { ...Q1, receivedAt: '2019-02-21T01:00:00Z' }, changed);
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await s.call('GET', '/quan-tri/don-vi/SO-NV/so-sanh', { cookie, query: `b=${q1.uploadId}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('trước là lần 1 kỳ Năm 2018');
+    expect(res.body).toContain('<td>Có mặt</td>');
+  });
+
+  it.each([
+    ['a version that was not accepted', 409, 'SUBMISSION_NOT_ACCEPTED'],
+    ['another unit\'s versions through this unit\'s page', 400, 'DIFF_OTHER_UNIT'],
+    ['two units\' versions', 400, 'DIFF_DIFFERENT_UNITS'],
+    ['no previous period\'s report', 404, 'PREVIOUS_PERIOD_NOT_FOUND'],
+    ['a malformed id', 400, 'PARAM_INVALID'],
+  ] as const)('refuses to compare %s with a Vietnamese page and the code', async (which, status, code) => {
+    const s = setup();
+    const { older, newer } = await twoVersions(s);
+    const other = await accepted(s, { unitCode: 'HU-TH', formId: 'sap-xep-bo-may', period: '2019-Q1' }, sampleValues(sap, 'huyen', 2));
+    const query = {
+      'a version that was not accepted': ['SO-NV', `a=${older.uploadId}&b=${newer.uploadId}`],
+      'another unit\'s versions through this unit\'s page': ['HU-TH', `a=${newer.uploadId}&b=${newer.uploadId}`],
+      'two units\' versions': ['SO-NV', `a=${other.uploadId}&b=${newer.uploadId}`],
+      'no previous period\'s report': ['SO-NV', `b=${newer.uploadId}`],
+      'a malformed id': ['SO-NV', `a=${encodeURIComponent('<script>')}&b=${newer.uploadId}`],
+    }[which];
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await s.call('GET', `/quan-tri/don-vi/${query[0]}/so-sanh`, { cookie, query: query[1] });
+    expect([res.statusCode, res.headers['content-type']]).toEqual([status, 'text/html; charset=utf-8']);
+    expect(res.body).toContain(`Mã lỗi: ${code}`);
+    expect(res.body).not.toContain('<script>');
   });
 });
