@@ -192,6 +192,11 @@ const issueList = (issues: ReadonlyArray<ValidationIssue>, className: string) =>
     ? `<ul class="${className}">${issues.map((i) => `<li>${i.cell ? `<span class="cell">${e(i.sheet ? `${i.sheet}!${i.cell}` : i.cell)}</span> ` : ''}${e(i.message)}</li>`).join('')}</ul>`
     : '';
 
+/** A workbook's size as people read it: "20 KB" (a form is a few tens of KB), "1,5 MB" from 1 MB. */
+export function formatFileSize(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('vi-VN')} KB` : formatMb(bytes);
+}
+
 function versionRow(s: Submission): string {
   const sha = s.sha256 ? `<code title="${e(s.sha256)}">${e(s.sha256.slice(0, 12))}…</code>` : '—';
   const downloads = [
@@ -199,7 +204,7 @@ function versionRow(s: Submission): string {
     ...(s.feedbackKey ? [`<a href="${e(downloadPath('ket-qua', s.uploadId))}">Tệp kết quả kiểm tra</a>`] : []),
   ].join('<br>');
   const issues = issueList(s.errors, 'errors') + issueList(s.warnings, 'warnings') || '—';
-  return `<tr data-upload-id="${e(s.uploadId)}"><td class="num">${s.version ?? ''}</td><td class="nowrap">${e(formatViDateTime(new Date(s.receivedAt)))}</td><td class="file col-file">${e(s.fileName ?? '')}</td><td class="num nowrap">${s.size === undefined ? '—' : e(formatMb(s.size))}</td><td>${sha}</td><td><span class="badge badge-${e(s.status)}">${e(SUBMISSION_LABELS[s.status])}${s.late && s.status === 'accepted' ? ' (muộn)' : ''}</span></td><td>${issues}</td><td class="nowrap">${downloads}</td></tr>`;
+  return `<tr data-upload-id="${e(s.uploadId)}"><td class="num">${s.version ?? ''}</td><td class="nowrap">${e(formatViDateTime(new Date(s.receivedAt)))}</td><td class="file col-file">${e(s.fileName ?? '')}</td><td class="num nowrap">${s.size === undefined ? '—' : e(formatFileSize(s.size))}</td><td>${sha}</td><td><span class="badge badge-${e(s.status)}">${e(SUBMISSION_LABELS[s.status])}${s.late && s.status === 'accepted' ? ' (muộn)' : ''}</span></td><td>${issues}</td><td class="nowrap">${downloads}</td></tr>`;
 }
 
 /** A version as the diff selectors name it. */

@@ -3,7 +3,8 @@
  * whole local runtime (`startLocalRuntime`, as `npm start`) on a temporary data dir: the sample
  * admin asks for a sign-in link on the page, opens the emailed link from the outbox, sees
  * "Tình hình nộp báo cáo" with the sample province's units; a unit uploads its report through the
- * unit API and its row turns "đã nộp" without a reload; the operator signs out.
+ * unit API and its row turns "đã nộp" without a reload; the operator opens the unit from the
+ * grid, downloads the version's original and compares it with itself; the operator signs out.
  * Screenshots go to test-artifacts/console/.
  */
 import { execFile } from 'node:child_process';
@@ -119,10 +120,35 @@ describe('console in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, '2-row-turned-da-nop.png') });
   });
 
+  it('opens the unit from the grid: its version with the original to download, and the diff of that version with itself', async () => {
+    // The row was redrawn by the script: its name links to the drill-down as the server's does.
+    await Promise.all([page.waitForURL(new RegExp(`/quan-tri/don-vi/${unit.code}\\?`)), row(unit.code).getByRole('link', { name: unit.name }).click()]);
+    expect(await page.getByRole('heading', { name: unit.name }).isVisible()).toBe(true);
+    const versions = page.locator('table.versions tbody tr');
+    expect(await versions.count()).toBe(1);
+    expect(await versions.first().textContent()).toContain(`Báo cáo ${unit.code}.xlsx`);
+    expect(await versions.first().locator('td').nth(3).textContent()).toMatch(/^\d+ KB$/);
+    expect(await versions.first().locator('.badge').textContent()).toMatch(/^đã nộp/);
+    expect(await versions.first().locator('code').getAttribute('title')).toMatch(/^[0-9a-f]{64}$/);
+    // The original, through the console route that signs a fresh link: the workbook itself.
+    const href = await versions.first().getByRole('link', { name: 'Tệp gốc' }).getAttribute('href');
+    expect(href).toMatch(/^\/quan-tri\/tai\/ban-goc\/[0-9a-z]{9}-[0-9a-z]{10}$/);
+    const original = await page.request.get(`${runtime.url}${href!}`);
+    expect(original.status()).toBe(200);
+    expect((await original.body()).subarray(0, 2).toString()).toBe('PK');
+    await page.screenshot({ path: join(ARTIFACTS, '3-unit-drill-down.png'), fullPage: true });
+
+    await Promise.all([page.waitForURL(/\/so-sanh\?/), page.getByRole('button', { name: 'So sánh' }).click()]);
+    expect(await page.getByRole('heading', { name: `So sánh số liệu – ${unit.name}` }).isVisible()).toBe(true);
+    expect(await page.getByText('Hai bản không khác nhau.').isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, '4-diff.png') });
+    await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}`);
+  });
+
   it('signs out with the keyboard: the session ends and the console sends the browser to sign-in', async () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).focus();
     await Promise.all([page.waitForURL(/\/quan-tri\/sign-in$/), page.keyboard.press('Enter')]);
-    await page.screenshot({ path: join(ARTIFACTS, '3-signed-out.png') });
+    await page.screenshot({ path: join(ARTIFACTS, '5-signed-out.png') });
     await page.goto(`${runtime.url}/quan-tri/`);
     expect(new URL(page.url()).pathname).toBe('/quan-tri/sign-in');
     const me = await page.evaluate(`fetch('/api/admin/me').then((r) => r.status)`);

@@ -457,6 +457,8 @@ describe('console unit drill-down', () => {
     expect(rows.map((r) => /data-upload-id="([^"]+)"/.exec(r)![1])).toEqual([newer.uploadId, older.uploadId]);
     expect(rows[0]).toContain('21/02/2019 09:05');
     expect(rows[0]).toContain('bao-cao-lan-2.xlsx');
+    expect(rows[0]).toContain('>21 KB<');
+    expect(rows[1]).toContain('>20 KB<');
     expect(rows[0]).toContain(`<code title="${'ab'.repeat(32)}">abababababab…</code>`);
     expect(rows[0]).toContain('đã nộp');
     expect(rows[0]).toMatch(/Biểu!E9<\/span> Tổng không khớp\./);
