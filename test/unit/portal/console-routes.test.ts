@@ -563,6 +563,28 @@ describe('console unit drill-down', () => {
     expect(res.body).toMatch(new RegExp(`<tr><td class="nowrap">09</td><td>[^<]+</td><td>Có mặt</td><td class="num">${fmt(values.fields['09.co_mat'] as number)}</td><td class="num">${fmt(changed.fields['09.co_mat'] as number)}</td></tr>`));
   });
 
+  it('shows table rows added, removed and changed, escaping what the unit typed', async () => {
+    const s = setup();
+    const bien = loadForm('bien-che-thang');
+    const M = { unitCode: 'SO-NV', formId: bien.id, period: '2019-02' };
+    const values = sampleValues(bien, 'so-nganh', 2);
+    const changed = structuredClone(values);
+    const rows = changed.tables['don_vi']!;
+    rows[0]!['co_mat'] = (rows[0]!['co_mat'] as number) + 1;
+    rows.splice(1, 1);
+    rows.push({ ten_don_vi: '<b>Phòng mới</b>', duoc_giao: 5, co_mat: 4, so_nghi: 0, ghi_chu: null });
+    const a = await accepted(s, { ...M, receivedAt: '2019-02-20T01:00:00Z' }, values);
+    const b = await accepted(s, { ...M, receivedAt: '2019-02-21T01:00:00Z' }, changed);
+    const { cookie } = await s.signedIn(VIEWER);
+    const res = await s.call('GET', '/quan-tri/don-vi/SO-NV/so-sanh', { cookie, query: `a=${a.uploadId}&b=${b.uploadId}` });
+    expect(res.statusCode).toBe(200);
+    const body = res.body ?? '';
+    expect(body).toMatch(/<td rowspan="\d+">sửa<\/td><td rowspan="\d+">Phòng Tổ chức cán bộ 1<\/td>/);
+    expect(body).toMatch(/<td rowspan="\d+">bỏ dòng<\/td><td rowspan="\d+">Văn phòng 2<\/td>/);
+    expect(body).toMatch(/<td rowspan="\d+">thêm dòng<\/td><td rowspan="\d+">&lt;b&gt;Phòng mới&lt;\/b&gt;<\/td>/);
+    expect(body).not.toContain('<b>Phòng mới');
+  });
+
   it('compares a version with the previous period\'s accepted report', async () => {
     const s = setup();
     const values = sampleValues(sap, 'so-nganh', 2);
