@@ -3,8 +3,8 @@
  * framework, no inline handlers (CSP). It reads the grid again from
  * `/api/admin/status/<form>/<period>` (same filters as the page's query) every
  * `data-refresh-ms`, replaces the counts and rows in place and says in an aria-live region which
- * units changed status; it shows the sign-out button, which posts with the session's CSRF token
- * (from `/api/admin/me`) and goes to sign-in. Server data is inserted with `textContent` only.
+ * units changed status. Sign-out is the masthead's plain form (no script needed). Server data is
+ * inserted with `textContent` only.
  */
 export const CONSOLE_JS = String.raw`
 (function () {
@@ -127,30 +127,6 @@ export const CONSOLE_JS = String.raw`
       var period = document.getElementById('f-period');
       period.disabled = true;
       formSelect.form.submit();
-    });
-  }
-
-  var signOut = document.getElementById('sign-out');
-  if (signOut) {
-    signOut.hidden = false;
-    signOut.addEventListener('click', function () {
-      signOut.disabled = true;
-      get('/api/admin/me', function (code, me) {
-        if (code !== 200 || !me) { window.location.href = '/quan-tri/sign-in'; return; }
-        var xhr = new XMLHttpRequest();
-        xhr.open('POST', '/quan-tri/api/sign-out');
-        xhr.setRequestHeader('X-CSRF-Token', me.csrfToken);
-        xhr.onload = function () {
-          if (xhr.status === 200 || xhr.status === 401) { window.location.href = '/quan-tri/sign-in'; return; }
-          signOut.disabled = false;
-          document.getElementById('sign-out-error').textContent = 'Chưa đăng xuất được (lỗi ' + xhr.status + '). Vui lòng thử lại.';
-        };
-        xhr.onerror = function () {
-          signOut.disabled = false;
-          document.getElementById('sign-out-error').textContent = 'Không kết nối được tới máy chủ. Vui lòng thử lại.';
-        };
-        xhr.send();
-      });
     });
   }
 })();

@@ -118,8 +118,14 @@ footer p { margin: .2rem 0; }
 .masthead .operator .unit-name { font-size: 1rem; font-weight: 600; }
 .masthead .operator .unit-meta { font-size: .85rem; opacity: .85; }
 .masthead .sign-out { padding: .25rem .8rem; font-size: .9rem; }
-.masthead .sign-out-error:empty { display: none; }
-.masthead .sign-out-error { background: var(--bad-bg); color: var(--bad); padding: .15rem .5rem; border-radius: 4px; font-size: .85rem; }
+.masthead .sign-out-form { margin: 0; }
+.console-nav { margin: 0 0 1rem; border-bottom: 1px solid var(--line); }
+.console-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem; }
+.console-nav a { display: block; padding: .5rem .9rem; color: var(--brand-dark); text-decoration: none; border: 1px solid transparent; border-bottom: 0; border-radius: 6px 6px 0 0; font-weight: 600; }
+.console-nav a:hover, .console-nav a:focus-visible { background: var(--paper); border-color: var(--line); }
+.console-nav a[aria-current="page"] { background: var(--paper); border-color: var(--line); margin-bottom: -1px; border-bottom: 1px solid var(--paper); }
+.flash { background: var(--ok-bg, #ecfdf3); border: 1px solid #abefc6; border-radius: 6px; padding: .5rem .8rem; }
+.flash-error { background: var(--bad-bg); border-color: #fecdca; color: var(--bad); }
 .filters { display: flex; flex-wrap: wrap; align-items: flex-end; gap: .5rem 1rem; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1rem; }
 .filters p { margin: 0; display: flex; flex-direction: column; gap: .15rem; }
 .filters label { font-size: .85rem; font-weight: 600; color: var(--muted); }

@@ -34,10 +34,10 @@ export function renderConsoleSignedInPage(): string {
 }
 
 /** The sign-in form: an email, posted without script (the route answers the same page for every address). */
-export function renderConsoleSignInPage(): string {
+export function renderConsoleSignInPage(options: { signedOut?: boolean } = {}): string {
   return page(
     'Đăng nhập',
-    `<div class="message-page"><h2>Đăng nhập</h2>
+    `<div class="message-page">${options.signedOut ? '<p class="notice" role="status">Đồng chí đã đăng xuất.</p>' : ''}<h2>Đăng nhập</h2>
 <p>Nhập địa chỉ email công vụ đã được cấp quyền. Hệ thống sẽ gửi một đường dẫn đăng nhập (hiệu lực 15 phút, dùng một lần) tới hộp thư đó.</p>
 <form method="post" action="${CONSOLE_PATH}/api/sign-in">
 <p><label for="email">Email</label><br><input id="email" name="email" type="email" autocomplete="email" required maxlength="254"></p>
@@ -56,7 +56,7 @@ export function renderConsoleMessagePage(input: { title: string; message: string
 export const STATUS_REFRESH_MS = 15_000;
 
 export interface ConsoleStatusPageInput {
-  operator: { name: string; email: string; role: OperatorRole };
+  operator: ConsoleOperator;
   /** The catalog's forms, for the selector. */
   forms: ReadonlyArray<{ id: string; name: string }>;
   /** Recent periods of the selected form, newest first (the selected one among them). */
@@ -145,21 +145,49 @@ ${rows}
 </table>
 <p class="empty" id="no-units"${s.units.length ? ' hidden' : ''}>Không có đơn vị nào khớp bộ lọc.</p>
 </section>`;
-  return consolePage('Tình hình nộp báo cáo', input.operator, main);
+  return consolePage('Tình hình nộp báo cáo', input.operator, main, 'status');
 }
 
-/** The console's masthead: who is signed in, and the sign-out button console.js shows. */
-function operatorMasthead(operator: ConsoleStatusPageInput['operator']): string {
+/** The operator a console page is rendered for (the CSRF token goes into the page's forms). */
+export interface ConsoleOperator {
+  name: string;
+  email: string;
+  role: OperatorRole;
+  csrfToken: string;
+}
+
+/** The console's sections, in the navigation's order. */
+export const CONSOLE_SECTIONS = [
+  { key: 'status', path: `${CONSOLE_PATH}/`, label: 'Tình hình nộp báo cáo' },
+  { key: 'reports', path: `${CONSOLE_PATH}/bao-cao`, label: 'Báo cáo tổng hợp' },
+  { key: 'units', path: `${CONSOLE_PATH}/don-vi`, label: 'Đơn vị' },
+  { key: 'audit', path: `${CONSOLE_PATH}/nhat-ky`, label: 'Nhật ký' },
+] as const;
+export type ConsoleSection = (typeof CONSOLE_SECTIONS)[number]['key'];
+
+/** A console form's hidden CSRF field (the session's token; the route compares it in constant time). */
+export function csrfField(operator: Pick<ConsoleOperator, 'csrfToken'>): string {
+  return `<input type="hidden" name="_csrf" value="${e(operator.csrfToken)}">`;
+}
+
+/** The console's masthead: who is signed in, and sign-out (a plain form: it works without script). */
+function operatorMasthead(operator: ConsoleOperator): string {
   return `${MASTHEAD}
-<div class="operator"><span class="unit-name">${e(operator.name)}</span><span class="unit-meta">${e(OPERATOR_ROLE_LABELS[operator.role])} · ${e(operator.email)}</span><button type="button" class="button sign-out" id="sign-out" hidden>Đăng xuất</button><span class="sign-out-error" id="sign-out-error" role="alert"></span></div>`;
+<div class="operator"><span class="unit-name">${e(operator.name)}</span><span class="unit-meta">${e(OPERATOR_ROLE_LABELS[operator.role])} · ${e(operator.email)}</span><form method="post" action="${CONSOLE_PATH}/api/sign-out" class="sign-out-form">${csrfField(operator)}<button type="submit" class="button sign-out" id="sign-out">Đăng xuất</button></form></div>`;
 }
 
-function consolePage(title: string, operator: ConsoleStatusPageInput['operator'], main: string): string {
+function consoleNav(active: ConsoleSection | undefined): string {
+  const items = CONSOLE_SECTIONS.map((s) => `<li><a href="${s.path}"${s.key === active ? ' aria-current="page"' : ''}>${e(s.label)}</a></li>`).join('');
+  return `<nav class="console-nav" aria-label="Các mục quản trị"><ul>${items}</ul></nav>\n`;
+}
+
+/** A signed-in console page: masthead with the operator and sign-out, the sections' navigation (`active` marked), then `main`. */
+export function consolePage(title: string, operator: ConsoleOperator, main: string, active?: ConsoleSection): string {
   return renderPageShell({
     title: `${title} – Trang quản trị`,
     bodyAttrs: ' class="console"',
     masthead: operatorMasthead(operator),
-    main,
+    main: consoleNav(active) + main,
     footer: FOOTER,
     head: `\n<script src="${assetUrl(PORTAL_ASSETS.consoleJs)}" defer></script>`,
   });
@@ -239,7 +267,7 @@ ${rows}
 </tbody>
 </table>
 ${diff}`;
-  return consolePage(`${unit.name} – ${input.form.name}`, input.operator, main);
+  return consolePage(`${unit.name} – ${input.form.name}`, input.operator, main, 'status');
 }
 
 const diffValue = (v: FieldValue | null, type: FieldChange['type'] | CellChange['type']): string =>
@@ -284,5 +312,5 @@ ${fields}
       : ''
   }
 ${tables}`;
-  return consolePage(`So sánh – ${unit.name}`, input.operator, main);
+  return consolePage(`So sánh – ${unit.name}`, input.operator, main, 'status');
 }

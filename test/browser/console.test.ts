@@ -147,7 +147,8 @@ describe('console in headless Chromium', () => {
 
   it('signs out with the keyboard: the session ends and the console sends the browser to sign-in', async () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).focus();
-    await Promise.all([page.waitForURL(/\/quan-tri\/sign-in$/), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(/\/quan-tri\/sign-in\?da-dang-xuat=1$/), page.keyboard.press('Enter')]);
+    expect(await page.getByText('Đồng chí đã đăng xuất.').isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, '5-signed-out.png') });
     await page.goto(`${runtime.url}/quan-tri/`);
     expect(new URL(page.url()).pathname).toBe('/quan-tri/sign-in');

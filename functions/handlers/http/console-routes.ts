@@ -9,13 +9,12 @@
  * come from the portal's own origin (`Origin`) and carry the session's CSRF token
  * (`X-CSRF-Token`); a `viewer` may read but not act.
  */
-import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
-import { AppError, ForbiddenError, InvalidInputError, NotFoundError, UnauthorizedError } from '../../core/errors';
+import { AppError, InvalidInputError, NotFoundError, UnauthorizedError } from '../../core/errors';
 import type { FormCatalog } from '../../core/forms/catalog';
 import type { Log } from '../../core/log';
 import { CONSOLE_PATH } from '../../core/operators/model';
-import { endSession, getSession, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
+import { endSession, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod, type PeriodType } from '../../core/periods';
 import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/ports';
 import { consolidateReport, type ConsolidateDeps } from '../../core/usecases/consolidate-report';
@@ -26,6 +25,7 @@ import { formStatus } from '../../core/usecases/form-status';
 import { renderConsoleDiffPage, renderConsoleMessagePage, renderConsoleSignedInPage, renderConsoleSignInPage, renderConsoleStatusPage, renderConsoleUnitPage } from '../../portal/render-console-page';
 import { parseBody } from './portal-routes';
 import { html, json, type HttpResponse } from './responses';
+import { bounded, createConsoleGuard, csrfRefused, formFields, fromPortalOrigin, isFormPost, query, readCookie, seeOther, sessionCookie } from './console-session';
 import type { Route, RouteRequest } from './router';
 
 export interface ConsoleDeps {
@@ -41,54 +41,11 @@ export interface ConsoleDeps {
   logger: Log;
 }
 
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Longest audit range one request may read. */
 export const AUDIT_MAX_RANGE_DAYS = 366;
 const AUDIT_DEFAULT_DAYS = 7;
 const AUDIT_LIMIT = 1000;
 const DAY_MS = 86_400_000;
-
-/** The session cookie's name: `__Host-` only where the portal is https (browsers refuse the prefix without `Secure`). */
-export function sessionCookieName(portalUrl: string): string {
-  return isHttps(portalUrl) ? '__Host-tonghop-phien' : 'tonghop-phien';
-}
-
-function isHttps(portalUrl: string): boolean {
-  return new URL(portalUrl).protocol === 'https:';
-}
-
-function sessionCookie(portalUrl: string, value: string, maxAgeSeconds: number): string {
-  return `${sessionCookieName(portalUrl)}=${value}; Path=/; HttpOnly; SameSite=Strict${isHttps(portalUrl) ? '; Secure' : ''}; Max-Age=${maxAgeSeconds}`;
-}
-
-function readCookie(request: RouteRequest, name: string): string | undefined {
-  for (const c of request.cookies ?? []) {
-    const at = c.indexOf('=');
-    if (at > 0 && c.slice(0, at).trim() === name) return c.slice(at + 1).trim();
-  }
-  return undefined;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-const csrfRefused = () => new ForbiddenError('CSRF_REFUSED', 'Yêu cầu bị từ chối vì không xuất phát từ trang quản trị. Vui lòng tải lại trang và thử lại.');
-const roleForbidden = () => new ForbiddenError('ROLE_FORBIDDEN', 'Tài khoản của đồng chí chỉ có quyền xem, không thực hiện được thao tác này.');
-
-function query(request: RouteRequest): URLSearchParams {
-  return new URLSearchParams(request.query ?? '');
-}
-
-/** Unit codes, form ids, periods and upload ids are short: anything longer is refused before it reaches a key. */
-const MAX_ID_LENGTH = 64;
-function bounded(value: string | null | undefined, name: string): string | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  if (value.length > MAX_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(value)) throw new InvalidInputError('PARAM_INVALID', `Tham số ${name} không hợp lệ (tối đa ${MAX_ID_LENGTH} ký tự).`);
-  return value;
-}
 
 /** An upload id from a console path or query: its exact shape, or 400 PARAM_INVALID before it reaches a key. */
 function uploadIdParam(value: string | null | undefined, name: string): string {
@@ -139,45 +96,12 @@ function auditDay(value: string | null, name: 'from' | 'to'): Date | undefined {
   return d;
 }
 
-/**
- * Whether a request comes from the portal's own pages. Normally the `Origin` header says so. But
- * every page is served with `Referrer-Policy: no-referrer` (unit links carry tokens), and under
- * that policy a browser sends `Origin: null` on a form submission even to its own origin; then
- * `Sec-Fetch-Site: same-origin`, which only the browser can set, vouches for it. `absent`: what
- * to answer when neither header is there (tools).
- */
-export function fromPortalOrigin(headers: Record<string, string | undefined>, portalOrigin: string, absent: boolean): boolean {
-  const origin = headers['origin'];
-  if (origin === undefined) return absent && headers['sec-fetch-site'] === undefined;
-  if (origin === portalOrigin) return true;
-  return origin === 'null' && headers['sec-fetch-site'] === 'same-origin';
-}
+export { fromPortalOrigin, sessionCookieName } from './console-session';
 
 export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
   const { signIn } = deps;
-  const portalOrigin = new URL(signIn.portalUrl).origin;
-  const cookieName = sessionCookieName(signIn.portalUrl);
-
-  /** The caller's live session; for a state-changing method also the same-origin and CSRF checks, and (unless `anyRole`) a role that may act. */
-  const session = async (r: RouteRequest, options: { anyRole?: boolean } = {}): Promise<LiveSession> => {
-    const live = await getSession(signIn, readCookie(r, cookieName) ?? '');
-    if (STATE_CHANGING.has(r.method)) {
-      if (!fromPortalOrigin(r.headers, portalOrigin, false)) throw csrfRefused();
-      const token = r.headers['x-csrf-token'];
-      if (!token || !sameSecret(token, live.csrfToken)) throw csrfRefused();
-      if (!options.anyRole && live.role === 'viewer') throw roleForbidden();
-    }
-    return live;
-  };
-  /** An HTML route's session: none or expired sends the browser to sign-in. */
-  const pageSession = async (r: RouteRequest): Promise<LiveSession | undefined> => {
-    try {
-      return await session(r);
-    } catch (err) {
-      if (err instanceof UnauthorizedError) return undefined;
-      throw err;
-    }
-  };
+  const guard = createConsoleGuard(signIn);
+  const { session, pageSession, portalOrigin, cookieName } = guard;
   /** "Tình hình nộp báo cáo" for `?form=&period=&type=&status=&search=` (default: the catalog's first form, its open period). */
   /** The form and period of `?form=&period=` (default: the catalog's first form, its open period; a period of another form's kind: the open one, with a notice). */
   const formPeriod = (q: URLSearchParams) => {
@@ -228,11 +152,10 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
     await signIn.audit.record({ at: signIn.clock.now().toISOString(), actor: live.email, action: `submission.download.${file}`, target: uploadId, after: { unitCode: submission.unitCode, formId: submission.formId, period: submission.period } });
     return seeOther(url);
   };
-  const seeOther = (location: string, cookies?: string[]): HttpResponse => ({ statusCode: 303, headers: { location }, body: '', ...(cookies ? { cookies } : {}) });
   const refusedPage = (err: AppError): HttpResponse => html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
 
   return [
-    { method: 'GET', pattern: `${CONSOLE_PATH}/sign-in`, handle: async () => html(200, renderConsoleSignInPage()) },
+    { method: 'GET', pattern: `${CONSOLE_PATH}/sign-in`, handle: async (r) => html(200, renderConsoleSignInPage({ signedOut: query(r).get('da-dang-xuat') === '1' })) },
     {
       method: 'POST',
       pattern: `${CONSOLE_PATH}/api/sign-in`,
@@ -240,8 +163,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
         // Anyone may ask, but not another site's page on a visitor's behalf (a browser always sends Origin on a POST; tools may omit it).
         if (!fromPortalOrigin(r.headers, portalOrigin, true)) throw csrfRefused();
         // The page's form posts without script (urlencoded, answered with a page); tools post JSON.
-        const form = /^application\/x-www-form-urlencoded\b/i.test(r.headers['content-type'] ?? '');
-        const email = form ? new URLSearchParams(r.body ?? '').get('email') : parseBody(SignInBodySchema, r.body).email;
+        const form = isFormPost(r);
+        const email = form ? formFields(r).get('email') : parseBody(SignInBodySchema, r.body).email;
         try {
           const { message } = await requestSignIn(signIn, { email, ip: r.sourceIp ?? 'unknown' });
           return form ? html(202, renderConsoleMessagePage({ title: 'Kiểm tra hộp thư', message })) : json(202, { message });
@@ -278,7 +201,10 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       handle: async (r) => {
         await session(r, { anyRole: true });
         await endSession(signIn, readCookie(r, cookieName)!);
-        return { ...json(200, { message: 'Đã đăng xuất.' }), cookies: [sessionCookie(signIn.portalUrl, '', 0)] };
+        const cleared = [sessionCookie(signIn.portalUrl, '', 0)];
+        // The masthead's button is a plain form (works without script): back to sign-in, saying so.
+        if (isFormPost(r)) return seeOther(`${CONSOLE_PATH}/sign-in?da-dang-xuat=1`, cleared);
+        return { ...json(200, { message: 'Đã đăng xuất.' }), cookies: cleared };
       },
     },
     {

@@ -220,6 +220,42 @@ describe('console sign-in', () => {
     expect(s.audit.entries.at(-1)).toMatchObject({ actor: ADMIN, action: 'signin.end' });
     expect((await s.call('GET', '/api/admin/me', { cookie })).statusCode).toBe(401);
   });
+  it('signs out from the masthead form without script: the hidden _csrf field counts, the browser lands on sign-in told so', async () => {
+    const s = setup();
+    const { cookie, csrf } = await s.signedIn();
+    const page = await s.call('GET', '/quan-tri', { cookie });
+    expect(page.body).toContain(`<form method="post" action="/quan-tri/api/sign-out" class="sign-out-form"><input type="hidden" name="_csrf" value="${csrf}">`);
+    const form = { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'same-origin' };
+    // Another session's token (or none) in the field is refused and the session lives on.
+    const refused = await s.call('POST', '/quan-tri/api/sign-out', { cookie, headers: form, body: '_csrf=not-the-token' });
+    expect(refused.statusCode).toBe(403);
+    expect((await s.call('GET', '/api/admin/me', { cookie })).statusCode).toBe(200);
+    const res = await s.call('POST', '/quan-tri/api/sign-out', { cookie, headers: form, body: `_csrf=${encodeURIComponent(csrf)}` });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers!['location']).toBe('/quan-tri/sign-in?da-dang-xuat=1');
+    expect(res.cookies![0]).toMatch(/Max-Age=0$/);
+    expect((await s.call('GET', '/api/admin/me', { cookie })).statusCode).toBe(401);
+    const signInPage = await s.call('GET', '/quan-tri/sign-in', { query: 'da-dang-xuat=1' });
+    expect(signInPage.body).toContain('Đồng chí đã đăng xuất.');
+  });
+
+  it('a form post from another site is refused even with the right _csrf field', async () => {
+    const s = setup();
+    const { cookie, csrf } = await s.signedIn();
+    const res = await s.call('POST', '/quan-tri/api/sign-out', { cookie, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: `_csrf=${encodeURIComponent(csrf)}` });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()['code']).toBe('CSRF_REFUSED');
+    expect((await s.call('GET', '/api/admin/me', { cookie })).statusCode).toBe(200);
+  });
+
+  it('every signed-in page carries the sections navigation, the current one marked', async () => {
+    const s = setup();
+    const { cookie } = await s.signedIn();
+    const page = await s.call('GET', '/quan-tri', { cookie });
+    expect(page.body).toMatch(/<nav class="console-nav" aria-label="Các mục quản trị">/);
+    expect(page.body).toContain('<a href="/quan-tri/" aria-current="page">Tình hình nộp báo cáo</a>');
+    expect(page.body).toContain('<a href="/quan-tri/don-vi">Đơn vị</a>');
+  });
 });
 
 describe('console sessions', () => {

@@ -9,7 +9,7 @@ import { renderConsoleStatusPage } from '../../../functions/portal/render-consol
 import { createWorld, HU_TH, SO_NV, submission } from './world';
 
 const HOSTILE: Unit = { code: 'SO-XSS', name: '<img src=x onerror=alert(1)>"Sở\' & co', type: 'so-nganh', emails: ['x@example.vn'], active: true, keyVersion: 1 };
-const operator = { name: 'Nguyễn Văn <b>An</b>', email: 'an@tinhuy.example.vn', role: 'operator' as const };
+const operator = { name: 'Nguyễn Văn <b>An</b>', email: 'an@tinhuy.example.vn', role: 'operator' as const, csrfToken: 'csrf-token-of-the-session' };
 
 async function render(filters: Omit<FormStatusInput, 'formId' | 'period'> = {}) {
   const world = createWorld();
