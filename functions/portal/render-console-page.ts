@@ -272,6 +272,8 @@ ${diff}`;
 
 const diffValue = (v: FieldValue | null, type: FieldChange['type'] | CellChange['type']): string =>
   v === null ? '—' : typeof v === 'number' ? (type === 'ratio' ? `${(v * 100).toLocaleString('vi-VN', { maximumFractionDigits: 2 })}%` : v.toLocaleString('vi-VN')) : v;
+/** A before/after cell: figures centred like the grid's, text left-aligned as written. */
+const valueCell = (v: FieldValue | null, type: FieldChange['type'] | CellChange['type']): string => `<td${typeof v === 'string' ? '' : ' class="num"'}>${e(diffValue(v, type))}</td>`;
 const ROW_CHANGE_LABELS: Record<TableRowChange['change'], string> = { added: 'thêm dòng', removed: 'bỏ dòng', changed: 'sửa' };
 
 /** The diff between two versions (or against the previous period): field changes, then table rows added/removed/changed. */
@@ -279,7 +281,7 @@ export function renderConsoleDiffPage(input: { operator: ConsoleStatusPageInput[
   const { diff, unit } = input;
   const side = (s: SubmissionDiff['before']) => `lần ${s.version ?? '?'} kỳ ${periodLabel(s.period)} (${formatViDateTime(new Date(s.receivedAt))})`;
   const fields = diff.changes
-    .map((c) => `<tr><td class="nowrap">${e(c.code ?? '')}</td><td>${e(c.label)}</td><td>${e(c.column ?? '')}</td><td class="num">${e(diffValue(c.before, c.type))}</td><td class="num">${e(diffValue(c.after, c.type))}</td></tr>`)
+    .map((c) => `<tr><td class="nowrap">${e(c.code ?? '')}</td><td>${e(c.label)}</td><td>${e(c.column ?? '')}</td>${valueCell(c.before, c.type)}${valueCell(c.after, c.type)}</tr>`)
     .join('\n');
   const tables = diff.tables
     .map((t) => {
@@ -287,7 +289,7 @@ export function renderConsoleDiffPage(input: { operator: ConsoleStatusPageInput[
         .flatMap((r) =>
           r.cells.map(
             (c, i) =>
-              `<tr>${i === 0 ? `<td rowspan="${r.cells.length}">${e(ROW_CHANGE_LABELS[r.change])}</td><td rowspan="${r.cells.length}">${e(r.key ?? `dòng ${r.rowAfter ?? r.rowBefore ?? ''}`)}</td>` : ''}<td>${e(c.label)}</td><td class="num">${e(diffValue(c.before, c.type))}</td><td class="num">${e(diffValue(c.after, c.type))}</td></tr>`,
+              `<tr>${i === 0 ? `<td rowspan="${r.cells.length}">${e(ROW_CHANGE_LABELS[r.change])}</td><td rowspan="${r.cells.length}">${e(r.key ?? `dòng ${r.rowAfter ?? r.rowBefore ?? ''}`)}</td>` : ''}<td>${e(c.label)}</td>${valueCell(c.before, c.type)}${valueCell(c.after, c.type)}</tr>`,
           ),
         )
         .join('\n');

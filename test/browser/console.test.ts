@@ -4,7 +4,8 @@
  * admin asks for a sign-in link on the page, opens the emailed link from the outbox, sees
  * "Tình hình nộp báo cáo" with the sample province's units; a unit uploads its report through the
  * unit API and its row turns "đã nộp" without a reload; the operator opens the unit from the
- * grid, downloads the version's original and compares it with itself; the operator signs out.
+ * grid, downloads the version's original; the unit uploads a corrected version and the operator
+ * compares the two cell by cell; the operator signs out.
  * Screenshots go to test-artifacts/console/.
  */
 import { execFile } from 'node:child_process';
@@ -120,7 +121,7 @@ describe('console in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, '2-row-turned-da-nop.png') });
   });
 
-  it('opens the unit from the grid: its version with the original to download, and the diff of that version with itself', async () => {
+  it('opens the unit from the grid: its version with the original to download; a second version, and the diff of the two', async () => {
     // The row was redrawn by the script: its name links to the drill-down as the server's does.
     await Promise.all([page.waitForURL(new RegExp(`/quan-tri/don-vi/${unit.code}\\?`)), row(unit.code).getByRole('link', { name: unit.name }).click()]);
     expect(await page.getByRole('heading', { name: unit.name }).isVisible()).toBe(true);
@@ -138,10 +139,27 @@ describe('console in headless Chromium', () => {
     expect((await original.body()).subarray(0, 2).toString()).toBe('PK');
     await page.screenshot({ path: join(ARTIFACTS, '3-unit-drill-down.png'), fullPage: true });
 
+    // The unit corrects its figures: a second version, other values.
+    await uploadAsTheUnit(unit, 8);
+    const deadline = Date.now() + 90_000;
+    while ((await page.locator('table.versions tbody tr .badge', { hasText: /^đã nộp/ }).count()) < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      await page.reload();
+    }
+    expect(await versions.count()).toBe(2);
+    expect(await versions.first().locator('td').first().textContent()).toBe('2');
+    // The diff form offers the earlier version as "Bản trước" and the latest as "Bản sau".
+    expect(await page.getByLabel('Bản trước').locator('option:checked').textContent()).toMatch(/^Lần 1 – /);
+    expect(await page.getByLabel('Bản sau').locator('option:checked').textContent()).toMatch(/^Lần 2 – /);
     await Promise.all([page.waitForURL(/\/so-sanh\?/), page.getByRole('button', { name: 'So sánh' }).click()]);
     expect(await page.getByRole('heading', { name: `So sánh số liệu – ${unit.name}` }).isVisible()).toBe(true);
-    expect(await page.getByText('Hai bản không khác nhau.').isVisible()).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, '4-diff.png') });
+    const changed = page.locator('table.diff tbody tr');
+    expect(await changed.count()).toBeGreaterThan(0);
+    // Each changed cell: its Mã số, the label, and two different values.
+    const first = await changed.first().locator('td').allTextContents();
+    expect(first[0]).toMatch(/^\d{2}/);
+    expect(first[3]).not.toBe(first[4]);
+    await page.screenshot({ path: join(ARTIFACTS, '4-diff.png'), fullPage: true });
     await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}`);
   });
 
@@ -157,14 +175,14 @@ describe('console in headless Chromium', () => {
   });
 
   /** The unit as its page does it: its link (as `npx tonghop links` prints it), POST /api/uploads, then the file to S3's presigned POST. */
-  async function uploadAsTheUnit(u: Unit): Promise<void> {
+  async function uploadAsTheUnit(u: Unit, seed = 7): Promise<void> {
     const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/tonghop.cjs'), 'links', '--period', period, '--unit', u.code, '--json'], {
       cwd: ROOT, env: { ...process.env, TONGHOP_DATA_DIR: dataDir },
     });
     const link = (JSON.parse(stdout) as Array<{ unit: string; url: string }>).find((l) => l.unit === u.code)!.url;
     const token = decodeURIComponent(new URL(link).pathname.split('/').pop()!);
     const form = runtime.catalog.require(FORM_ID);
-    const bytes = await fillForm(await generateForm({ form, unit: u, period }), sampleValues(form, u.type, 7));
+    const bytes = await fillForm(await generateForm({ form, unit: u, period }), sampleValues(form, u.type, seed));
     const created = await fetch(`${runtime.url}/api/uploads`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
