@@ -13,6 +13,7 @@ import * as z from 'zod/mini';
 import { AppError, InvalidInputError, NotFoundError, UnauthorizedError } from '../../core/errors';
 import type { FormCatalog } from '../../core/forms/catalog';
 import type { Log } from '../../core/log';
+import { AUDIT_DEFAULT_DAYS, AUDIT_MAX_RANGE_DAYS, parseAuditDay } from '../../core/operators/audit-view';
 import { CONSOLE_PATH } from '../../core/operators/model';
 import { endSession, peekSignIn, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod, type PeriodType } from '../../core/periods';
@@ -41,9 +42,6 @@ export interface ConsoleDeps {
   logger: Log;
 }
 
-/** Longest audit range one request may read. */
-export const AUDIT_MAX_RANGE_DAYS = 366;
-const AUDIT_DEFAULT_DAYS = 7;
 const AUDIT_LIMIT = 1000;
 const DAY_MS = 86_400_000;
 
@@ -83,17 +81,9 @@ const ConsolidationBodySchema = z.object({
   period: z.string().check(z.minLength(1, 'Thiếu period.'), z.maxLength(16, 'period quá dài.')),
   send: z.boolean('send phải là true hoặc false.'),
 });
-const AUDIT_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A dd/mm/yyyy-free API date (`YYYY-MM-DD`), as the start of that day in Hà Nội (UTC+7). */
+/** A `YYYY-MM-DD` day of the JSON's range, as the start of that day in Hà Nội; absent when not given. */
 function auditDay(value: string | null, name: 'from' | 'to'): Date | undefined {
-  if (value === null || value === '') return undefined;
-  const d = AUDIT_DATE.test(value) ? new Date(`${value}T00:00:00+07:00`) : new Date(NaN);
-  // 2026-02-30 parses as 2 March: the day must read back as typed.
-  if (Number.isNaN(d.getTime()) || new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10) !== value) {
-    throw new InvalidInputError('AUDIT_RANGE_INVALID', `Tham số ${name} phải là một ngày dạng YYYY-MM-DD.`);
-  }
-  return d;
+  return value === null || value === '' ? undefined : parseAuditDay(value, name);
 }
 
 export { fromPortalOrigin, sessionCookieName } from './console-session';
@@ -201,7 +191,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       pattern: `${CONSOLE_PATH}/sign-in/:token`,
       handle: async (r) => {
         // The confirmation page's button: same-origin (Origin, or Origin: null vouched by Sec-Fetch-Site), so another site cannot sign a visitor into an account of its choosing.
-        if (!fromPortalOrigin(r.headers, portalOrigin, true)) throw csrfRefused();
+        // Refused with the Vietnamese page (a form post's error would otherwise answer JSON).
+        if (!fromPortalOrigin(r.headers, portalOrigin, true)) return refusedPage(csrfRefused());
         return signInLinkRefusals(async () => {
           const opened = await redeemSignIn(signIn, r.params['token']!);
           // A same-origin POST: the Strict cookie set here rides the redirect.

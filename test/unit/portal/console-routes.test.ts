@@ -193,8 +193,8 @@ describe('console sign-in', () => {
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
     const token = s.lastToken();
     const res = await s.confirm(token, headers);
-    expect(res.statusCode).toBe(403);
-    expect(res.body).toContain('CSRF_REFUSED');
+    expect([res.statusCode, res.headers['content-type']]).toEqual([403, 'text/html; charset=utf-8']);
+    expect(res.body).toContain('Mã lỗi: CSRF_REFUSED');
     expect(res.cookies).toBeUndefined();
     expect((await s.confirm(token)).statusCode).toBe(303);
   });
@@ -256,7 +256,7 @@ describe('console sign-in', () => {
     s.world.clock.advance(SIGN_IN_TOKEN_TTL_MS + 1000);
     await s.call('GET', `/quan-tri/sign-in/${token}`);
     await s.confirm(token);
-    await s.confirm(token, { origin: 'https://evil.example.com' }); // 403, logged by the error mapper
+    await s.confirm(token, { origin: 'https://evil.example.com' }); // 403
     await s.call('DELETE', `/quan-tri/sign-in/${token}`); // 405, logged by the error mapper
     expect(s.lines.filter((l) => l.includes('sign-in link refused'))).toHaveLength(2);
     expect(s.lines.join('\n')).not.toContain(token);
