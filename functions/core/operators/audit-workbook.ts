@@ -25,14 +25,31 @@ const PLAIN: TextStyle = { font: FONT, alignment: { vertical: 'top', wrapText: t
 
 /** The columns of "Nhật ký", in order, with their widths (characters). */
 export const AUDIT_COLUMNS = [
-  { header: 'Thời gian (giờ Hà Nội)', width: 18 },
-  { header: 'Người thực hiện', width: 32 },
-  { header: 'Họ tên', width: 24 },
-  { header: 'Thao tác', width: 30 },
-  { header: 'Mã thao tác', width: 28 },
-  { header: 'Đối tượng', width: 32 },
-  { header: 'Thay đổi (trước → sau)', width: 60 },
+  { header: 'Thời gian (giờ Hà Nội)', width: 17 },
+  { header: 'Người thực hiện', width: 30 },
+  { header: 'Họ tên', width: 22 },
+  { header: 'Thao tác', width: 28 },
+  { header: 'Mã thao tác', width: 26 },
+  { header: 'Đối tượng', width: 28 },
+  { header: 'Thay đổi (trước → sau)', width: 55 },
 ] as const;
+/** Points per line of 12 pt text. */
+const LINE_HEIGHT = 16;
+
+/**
+ * The lines `texts` take in their columns once wrapped (an estimate: a 12 pt Times character is
+ * about one unit of column width). Row heights are written, not left to the reader: Excel and
+ * LibreOffice do not always grow a row for wrapped text in a file they did not lay out.
+ */
+function linesNeeded(texts: ReadonlyArray<string>, widths: ReadonlyArray<number>): number {
+  let most = 1;
+  texts.forEach((text, i) => {
+    const perLine = Math.max(1, (widths[i] ?? 10) - 2);
+    const lines = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
+    most = Math.max(most, lines);
+  });
+  return most;
+}
 
 export interface AuditWorkbookInput {
   view: AuditView;
@@ -76,12 +93,15 @@ export async function buildAuditWorkbook(input: AuditWorkbookInput): Promise<Buf
     put(row.getCell(5), entry.action, TEXT);
     put(row.getCell(6), entry.target, TEXT);
     put(row.getCell(7), changes, TEXT);
+    const lines = linesNeeded([entry.actor, input.names.get(entry.actor) ?? '', auditActionLabel(entry.action) ?? '', entry.action, entry.target, changes], AUDIT_COLUMNS.slice(1).map((c) => c.width));
+    if (lines > 1) row.height = lines * LINE_HEIGHT;
   });
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1 + view.entries.length, column: AUDIT_COLUMNS.length } };
   ws.pageSetup = { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' };
 
   const about = wb.addWorksheet('Bộ lọc');
-  about.columns = [{ width: 24 }, { width: 70 }];
+  about.columns = [{ width: 22 }, { width: 60 }];
+  about.pageSetup = { orientation: 'portrait', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 };
   const f = view.filters;
   const lines: Array<[string, string]> = [
     ['Nhật ký thao tác quản trị', ''],
@@ -99,6 +119,8 @@ export async function buildAuditWorkbook(input: AuditWorkbookInput): Promise<Buf
     const row = about.getRow(i + 1);
     put(row.getCell(1), label, i === 0 ? { ...LABEL, font: { ...FONT, bold: true, size: 14 } } : LABEL);
     if (value) put(row.getCell(2), value, PLAIN);
+    const lines = linesNeeded([value], [60]);
+    if (lines > 1) row.height = lines * LINE_HEIGHT;
   });
 
   return Buffer.from(await wb.xlsx.writeBuffer());
