@@ -157,7 +157,7 @@ footer p { margin: .2rem 0; }
 .audit .change-key { color: var(--muted); }
 .audit del { color: var(--bad); }
 .audit ins { color: var(--ok); text-decoration: none; font-weight: 600; }
-.audit-summary { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
+.audit-summary .download { margin-left: .5rem; }
 .pager p { display: flex; gap: 1rem; align-items: center; }
 
 @media (max-width: 720px) {

@@ -70,7 +70,7 @@ export function renderConsoleAuditPage(input: ConsoleAuditPageInput): string {
 <p><button class="button" type="submit">Xem</button></p>
 </form>
 ${view.truncated ? `<p class="notice" role="status">Khoảng ngày này có hơn ${AUDIT_SCAN_LIMIT.toLocaleString('vi-VN')} thao tác: chỉ xét ${AUDIT_SCAN_LIMIT.toLocaleString('vi-VN')} thao tác mới nhất. Thu hẹp khoảng ngày để xem các thao tác cũ hơn.</p>` : ''}
-<p class="audit-summary"><span id="audit-count">${view.entries.length.toLocaleString('vi-VN')}</span> thao tác từ ${e(formatViDate(f.from))} đến ${e(formatViDate(f.to))}${view.entries.length ? ` · <a class="button download" href="${e(`${AUDIT_DOWNLOAD_PATH}?${auditFiltersQuery(f)}`)}">Tải về Excel (.xlsx)</a>` : ''}</p>
+<p class="audit-summary"><span id="audit-count">${view.entries.length.toLocaleString('vi-VN')}</span> thao tác từ ${e(formatViDate(f.from))} đến ${e(formatViDate(f.to))}.${view.entries.length ? `<a class="button download" href="${e(`${AUDIT_DOWNLOAD_PATH}?${auditFiltersQuery(f)}`)}">Tải về Excel (.xlsx)</a>` : ''}</p>
 ${shown.length ? `<table class="grid audit">
 <caption>Các thao tác${pages > 1 ? `, trang ${page}/${pages}` : ''}</caption>
 <thead><tr><th scope="col">Thời gian</th><th scope="col">Người thực hiện</th><th scope="col">Thao tác</th><th scope="col">Đối tượng</th><th scope="col">Thay đổi (trước → sau)</th></tr></thead>
