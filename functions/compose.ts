@@ -29,7 +29,7 @@ import { loadFormCatalog, type FormCatalog } from './core/forms/catalog';
 import type { Log } from './core/log';
 import type { SignInDeps } from './core/operators/sign-in';
 import {
-  systemClock, type AuditLog, type Clock, type FileStore, type Mailer, type OnceLedger, type OperatorRegistry, type RateLimiter, type ReminderQueue, type SecretSource, type SessionStore,
+  systemClock, systemTimer, type AuditLog, type Clock, type FileStore, type Mailer, type OnceLedger, type OperatorRegistry, type RateLimiter, type ReminderQueue, type SecretSource, type SessionStore,
   type SignInTokenStore, type SubmissionRepository, type UnitRepository,
 } from './core/ports';
 import { INGEST_MAX_RECEIVE_COUNT } from './core/storage-layout';
@@ -108,6 +108,7 @@ export function composeSignIn(input: CompositionInput<Pick<Clients, 'dynamo'>> &
   return {
     ...consoleRecords(input),
     clock: input.clock ?? systemClock,
+    timer: systemTimer,
     mailer: input.mailer,
     portalUrl: input.settings.portalUrl,
     mail: { from: requireMailFrom(input.settings) },

@@ -3,7 +3,8 @@
  * each keyed by a hash (the table never holds a usable token, session id, address or IP in a
  * key) and each with the table's `ttl` attribute so DynamoDB deletes it after it has expired.
  *
- * - token   pk `SIGNIN#<sha256>`  sk `SIGNIN`   claimed by one conditional update (unused and unexpired)
+ * - token   pk `SIGNIN#<sha256>`  sk `SIGNIN`   claimed by one conditional update (unused and unexpired);
+ *                                              peeked (the link's confirmation page) by a consistent read
  * - session pk `SESSION#<sha256>` sk `SESSION`  slid and revoked by conditional updates
  * - counter pk `RATE#<key>#<window end>` sk `RATE`  `ADD n 1` only while `n < max` (atomic)
  *
@@ -64,6 +65,14 @@ export class DynamoSignInStore implements SignInTokenStore, SessionStore, RateLi
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tokenKey(tokenHash), ConsistentRead: true }));
     if (!Item) return { outcome: 'unknown' };
     return { outcome: Item.usedAt ? 'used' : 'expired' };
+  }
+
+  async peek(tokenHash: string, now: Date): Promise<{ outcome: 'valid'; record: SignInTokenRecord } | { outcome: 'used' | 'expired' | 'unknown' }> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tokenKey(tokenHash), ConsistentRead: true }));
+    if (!Item) return { outcome: 'unknown' };
+    if (Item.usedAt) return { outcome: 'used' };
+    if (String(Item.expiresAt) <= now.toISOString()) return { outcome: 'expired' };
+    return { outcome: 'valid', record: { tokenHash, email: String(Item.email), createdAt: String(Item.createdAt), expiresAt: String(Item.expiresAt) } };
   }
 
   async get(idHash: string): Promise<SessionRecord | undefined> {

@@ -247,6 +247,11 @@ export interface SignInTokenStore {
    * write; else says why not.
    */
   claim(tokenHash: string, now: Date): Promise<{ outcome: 'claimed'; record: SignInTokenRecord } | { outcome: 'used' | 'expired' | 'unknown' }>;
+  /**
+   * Reads the token without spending it (the link's confirmation page, which mail scanners may
+   * fetch): `valid` when it exists, is unused and has not expired at `now`; else why not.
+   */
+  peek(tokenHash: string, now: Date): Promise<{ outcome: 'valid'; record: SignInTokenRecord } | { outcome: 'used' | 'expired' | 'unknown' }>;
 }
 
 /** A console session as stored: keyed by the SHA-256 of its opaque id. */
@@ -287,3 +292,15 @@ export interface AuditLog {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** Elapsed time and waiting, injectable so tests assert a delay without spending it. */
+export interface Timer {
+  /** Milliseconds on a monotonic clock (only differences mean anything). */
+  elapsedMs(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemTimer: Timer = {
+  elapsedMs: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

@@ -11,6 +11,7 @@ import { renderConsoleMessagePage } from '../portal/render-console-page';
 import { renderMessagePage } from '../portal/render-unit-page';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
+import { createConsoleAuditRoutes } from './http/console-audit-routes';
 import { consoleErrorPageTitle, createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
 import { errorResponse, isConsolePage } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
@@ -40,6 +41,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
   const routes = Promise.resolve(deps.catalog).then((catalog) => [
     ...createPortalRoutes({ ...deps, catalog, generateForm: deps.generateForm ?? generateFormFromCatalog, logger }),
     ...(deps.console ? createConsoleRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
+    ...(deps.console ? createConsoleAuditRoutes(deps.console) : []),
   ]);
   // A catalog that fails to load fails each request (500, logged), not the process.
   routes.catch(() => undefined);

@@ -150,6 +150,15 @@ footer p { margin: .2rem 0; }
 .grid .nowrap { white-space: nowrap; }
 .grid .warn { color: var(--bad); font-size: .85rem; }
 .status .empty { color: var(--muted); }
+.audit .muted { color: var(--muted); font-size: .85rem; }
+.audit code { font-size: .8rem; color: var(--muted); }
+.audit .target { word-break: break-word; }
+.audit .changes { margin: 0; padding-left: 1rem; }
+.audit .change-key { color: var(--muted); }
+.audit del { color: var(--bad); }
+.audit ins { color: var(--ok); text-decoration: none; font-weight: 600; }
+.audit-summary .download { margin-left: .5rem; }
+.pager p { display: flex; gap: 1rem; align-items: center; }
 
 @media (max-width: 720px) {
   .report { grid-template-columns: 1fr; }

@@ -21,15 +21,20 @@ function page(title: string, main: string, head?: string): string {
 }
 
 /**
- * Signed in from a link opened on another site (webmail): the browser would not send a
- * `SameSite=Strict` cookie along a redirect that started there, so this page moves on to the
- * console itself (a refresh from this origin), with a link for when refresh is off.
+ * The emailed link's page: whose account (masked) and one button. Opening the link spends
+ * nothing (mail scanners fetch every link); the button POSTs the redemption from this page, so
+ * the request is same-origin and the `SameSite=Strict` cookie it sets rides the redirect.
  */
-export function renderConsoleSignedInPage(): string {
+export function renderConsoleSignInConfirmPage(input: { token: string; maskedEmail: string; expiresAt: string }): string {
   return page(
-    'Đã đăng nhập',
-    `<div class="message-page"><h2>Đã đăng nhập</h2><p><a href="${CONSOLE_PATH}/">Vào trang quản trị</a></p></div>`,
-    `\n<meta http-equiv="refresh" content="0;url=${CONSOLE_PATH}/">`,
+    'Đăng nhập vào trang quản trị',
+    `<div class="message-page"><h2>Đăng nhập vào trang quản trị</h2>
+<p>Tài khoản: <strong>${e(input.maskedEmail)}</strong></p>
+<p>Bấm nút dưới đây để đăng nhập. Đường dẫn dùng được một lần, hiệu lực đến ${e(formatViDateTime(new Date(input.expiresAt)))}.</p>
+<form method="post" action="${CONSOLE_PATH}/sign-in/${e(encodeURIComponent(input.token))}">
+<p><button class="button" type="submit">Đăng nhập</button></p>
+</form>
+<p>Nếu không phải đồng chí yêu cầu đăng nhập, hãy đóng trang này.</p></div>`,
   );
 }
 

@@ -1,11 +1,12 @@
 /**
  * The operator console in a real browser (headless Debian chromium, playwright-core) against the
  * whole local runtime (`startLocalRuntime`, as `npm start`) on a temporary data dir: the sample
- * admin asks for a sign-in link on the page, opens the emailed link from the outbox, sees
- * "Tình hình nộp báo cáo" with the sample province's units; a unit uploads its report through the
- * unit API and its row turns "đã nộp" without a reload; the operator opens the unit from the
- * grid, downloads the version's original; the unit uploads a corrected version and the operator
- * compares the two cell by cell; the operator signs out.
+ * admin asks for a sign-in link on the page, opens the emailed link from the outbox, presses
+ * "Đăng nhập" on its confirmation page, sees "Tình hình nộp báo cáo" with the sample province's
+ * units; a unit uploads its report through the unit API and its row turns "đã nộp" without a
+ * reload; the operator opens the unit from the grid, downloads the version's original; the unit
+ * uploads a corrected version and the operator compares the two cell by cell; reads "Nhật ký",
+ * filters it and downloads it as .xlsx; signs out.
  * Screenshots go to test-artifacts/console/.
  */
 import { execFile } from 'node:child_process';
@@ -13,6 +14,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { type Browser, type Page } from 'playwright-core';
 import { generateForm } from '../../functions/core/forms';
@@ -80,7 +82,12 @@ describe('console in headless Chromium', () => {
     const mail = await simpleParser(readFileSync(join(outbox, emails[0]!)));
     const link = new RegExp(`${runtime.url}/quan-tri/sign-in/[A-Za-z0-9_-]{43}`).exec(mail.text ?? '')?.[0];
     expect(link).toBeDefined();
+    // The link only shows whose account it opens (mail scanners fetch it too); the button signs in.
     await page.goto(link!);
+    expect(await page.getByRole('heading', { name: 'Đăng nhập vào trang quản trị' }).isVisible()).toBe(true);
+    expect(await page.locator('main strong').textContent()).toBe(`${runtime.consoleAdmin!.slice(0, 2)}•••@${runtime.consoleAdmin!.split('@')[1]}`);
+    await page.screenshot({ path: join(ARTIFACTS, '0-sign-in-confirm.png') });
+    await Promise.all([page.waitForURL(/\/quan-tri\/$/), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
     expect(new URL(page.url()).pathname).toBe('/quan-tri/');
     expect(await page.getByRole('heading', { name: 'Tình hình nộp báo cáo' }).isVisible()).toBe(true);
 
@@ -161,6 +168,33 @@ describe('console in headless Chromium', () => {
     expect(first[3]).not.toBe(first[4]);
     await page.screenshot({ path: join(ARTIFACTS, '4-diff.png'), fullPage: true });
     await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}`);
+  });
+
+  it('reads "Nhật ký": the sign-in and the download made above, filtered by action, and downloads it as .xlsx', async () => {
+    await Promise.all([page.waitForURL(/\/quan-tri\/nhat-ky$/), page.getByRole('link', { name: 'Nhật ký' }).click()]);
+    expect(await page.getByRole('heading', { name: 'Nhật ký thao tác' }).isVisible()).toBe(true);
+    const actions = () => page.locator('table.audit tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    expect(await actions()).toEqual(expect.arrayContaining(['signin.request', 'signin.redeem', 'submission.download.original']));
+    const download = page.locator('table.audit tbody tr[data-action="submission.download.original"]');
+    expect(await download.locator('td').nth(2).textContent()).toBe('Tải tệp gốc của lần nộpsubmission.download.original');
+    expect(await download.locator('td').nth(0).textContent()).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    await page.screenshot({ path: join(ARTIFACTS, '10-audit.png'), fullPage: true });
+
+    await page.getByLabel('Thao tác').selectOption('submission.download.original');
+    await Promise.all([page.waitForURL(/action=submission\.download\.original/), page.getByRole('button', { name: 'Xem' }).click()]);
+    expect(await actions()).toEqual(['submission.download.original']);
+    const uploadId = await download.locator('td.target').textContent();
+
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải về Excel (.xlsx)' }).click()]);
+    expect(file.suggestedFilename()).toMatch(/^nhat-ky-quan-tri-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(await file.path());
+    const ws = wb.getWorksheet('Nhật ký')!;
+    expect(ws.rowCount).toBe(2);
+    expect([ws.getCell('B2').value, ws.getCell('E2').value, ws.getCell('F2').value]).toEqual([runtime.consoleAdmin, 'submission.download.original', uploadId]);
+    // The download itself is in the log.
+    await page.goto(`${runtime.url}/quan-tri/nhat-ky?action=audit.download`);
+    expect(await actions()).toEqual(['audit.download']);
   });
 
   it('signs out with the keyboard: the session ends and the console sends the browser to sign-in', async () => {

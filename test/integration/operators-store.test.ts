@@ -10,9 +10,9 @@ import { DynamoOperatorRegistry } from '../../functions/adapters/dynamo-operator
 import { DynamoSignInStore } from '../../functions/adapters/dynamo-sign-in-store';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addOperator, createOperatorSignInLink, removeOperator } from '../../functions/core/operators/manage';
-import { getSession, hashSecret, redeemSignIn, requestSignIn } from '../../functions/core/operators/sign-in';
+import { getSession, hashSecret, peekSignIn, redeemSignIn, requestSignIn } from '../../functions/core/operators/sign-in';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
-import { FakeClock, InMemoryAuditLog, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../support/in-memory';
+import { FakeClock, FakeTimer, InMemoryAuditLog, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../support/in-memory';
 
 jest.setTimeout(120_000);
 
@@ -20,7 +20,7 @@ type Stores = Pick<ReturnType<typeof withStores>, 'operators' | 'audit' | 'store
 
 function withStores(stores: { operators: DynamoOperatorRegistry | InMemoryOperatorRegistry; audit: DynamoAuditLog | InMemoryAuditLog; store: DynamoSignInStore | InMemorySignInStore }, clock: FakeClock) {
   const { store } = stores;
-  return { ...stores, clock, mailer: new RecordingMailer(), signInTokens: store, sessions: store, rateLimiter: store, portalUrl: 'http://localhost:3000', mail: { from: 'tonghop@x.vn' } };
+  return { ...stores, clock, mailer: new RecordingMailer(), signInTokens: store, sessions: store, rateLimiter: store, timer: new FakeTimer(), portalUrl: 'http://localhost:3000', mail: { from: 'tonghop@x.vn' } };
 }
 
 let emulators: Emulators | undefined;
@@ -88,6 +88,20 @@ describe.each(implementations)('operators stores: %s', (_name, stores) => {
       clock.advance(15 * 60_000);
       await expect(redeemSignIn(deps, second.url.split('/').at(-1) ?? '')).rejects.toMatchObject({ code: 'SIGNIN_EXPIRED' });
       await expect(redeemSignIn(deps, 'B'.repeat(43))).rejects.toMatchObject({ code: 'SIGNIN_INVALID' });
+    });
+
+    it('peek a link without spending it, and tell used and expired links apart as redeem does', async () => {
+      expect.assertions(5);
+      const { url } = await createOperatorSignInLink(deps, { email: 'admin@x.vn', actor: 'cli:test' });
+      const token = url.split('/').at(-1) ?? '';
+      await expect(peekSignIn(deps, token)).resolves.toMatchObject({ maskedEmail: 'ad•••@x.vn' });
+      await expect(peekSignIn(deps, token)).resolves.toMatchObject({ maskedEmail: 'ad•••@x.vn' });
+      await redeemSignIn(deps, token);
+      await expect(peekSignIn(deps, token)).rejects.toMatchObject({ code: 'SIGNIN_USED' });
+      const second = await createOperatorSignInLink(deps, { email: 'admin@x.vn', actor: 'cli:test' });
+      clock.advance(15 * 60_000);
+      await expect(peekSignIn(deps, second.url.split('/').at(-1) ?? '')).rejects.toMatchObject({ code: 'SIGNIN_EXPIRED' });
+      await expect(peekSignIn(deps, 'C'.repeat(43))).rejects.toMatchObject({ code: 'SIGNIN_INVALID' });
     });
 
     it('lets exactly one of five concurrent redemptions of a link win', async () => {

@@ -4,7 +4,7 @@
  * use case tested here behaves the same on DynamoDB and S3.
  */
 import type {
-  AcceptedValues, Aggregate, AuditLog, Clock, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
+  AcceptedValues, Aggregate, AuditLog, Clock, Timer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
   StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitRepository,
 } from '../../functions/core/ports';
 import { SUBMISSION_SUMMARY_FIELDS } from '../../functions/core/ports';
@@ -204,6 +204,25 @@ export class FakeClock implements Clock {
   }
 }
 
+/**
+ * A monotonic timer that never waits: `sleep` records the delay asked and moves the time on by
+ * it; `advance` stands for work that took time (a slow mail server).
+ */
+export class FakeTimer implements Timer {
+  readonly sleeps: number[] = [];
+  private current = 0;
+  elapsedMs() {
+    return this.current;
+  }
+  async sleep(ms: number) {
+    this.sleeps.push(ms);
+    this.current += ms;
+  }
+  advance(ms: number) {
+    this.current += ms;
+  }
+}
+
 /** The operators registry in memory, with the adapter's conditions (add refuses an active address; deactivate checks updatedAt and keeps one active admin). */
 export class InMemoryOperatorRegistry implements OperatorRegistry {
   readonly operators = new Map<string, Operator>();
@@ -256,6 +275,13 @@ export class InMemorySignInStore implements SignInTokenStore, SessionStore, Rate
     if (t.expiresAt <= now.toISOString()) return { outcome: 'expired' as const };
     t.usedAt = now.toISOString();
     return { outcome: 'claimed' as const, record: { ...t } };
+  }
+  async peek(tokenHash: string, now: Date) {
+    const t = this.tokens.get(tokenHash);
+    if (!t) return { outcome: 'unknown' as const };
+    if (t.usedAt) return { outcome: 'used' as const };
+    if (t.expiresAt <= now.toISOString()) return { outcome: 'expired' as const };
+    return { outcome: 'valid' as const, record: { ...t } };
   }
   async get(idHash: string) {
     const s = this.sessions.get(idHash);

@@ -4,7 +4,9 @@
  *
  * - `requestSignIn`: an active operator's address gets a one-time link by email (15 minutes,
  *   single use); any other address gets the same answer and no email, so the form cannot tell
- *   who is registered. Attempts are counted per address and per IP, registered or not.
+ *   who is registered — neither by what it says nor by how long it takes (every answer waits
+ *   until a fixed floor). Attempts are counted per address and per IP, registered or not.
+ * - `peekSignIn`: reads a link without spending it (the page a mail scanner may fetch).
  * - `redeemSignIn`: claims the token with one conditional write and opens a session.
  * - `getSession` / `endSession`: idle (8 h, sliding) and absolute (12 h) expiry, revocation, and
  *   a deactivated operator's sessions refused.
@@ -15,7 +17,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, UnauthorizedError } from '../errors';
 import type { Log } from '../log';
-import type { AuditLog, Clock, Mailer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenStore } from '../ports';
+import type { AuditLog, Clock, Mailer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenStore, Timer } from '../ports';
 import { CONSOLE_PATH, type Operator, type OperatorRole, parseOperatorEmail } from './model';
 
 export const SIGN_IN_TOKEN_TTL_MS = 15 * 60_000;
@@ -23,6 +25,14 @@ export const SESSION_IDLE_MS = 8 * 3_600_000;
 export const SESSION_ABSOLUTE_MS = 12 * 3_600_000;
 /** Sign-in requests allowed per address and per IP in each window. */
 export const SIGN_IN_RATE = { max: 5, windowMs: 15 * 60_000 } as const;
+/**
+ * Every sign-in request is answered no sooner than this after it arrived. The registered path
+ * (token write, email sent, audit entry) takes a few hundred milliseconds on SES; the unknown one
+ * a few tens: without a floor the difference tells who is registered. A floor (rather than a fixed
+ * pause on the unknown path only) follows the registered path's real cost, so it is never slower
+ * than this, and is slower only by what is left of the floor.
+ */
+export const SIGN_IN_ANSWER_FLOOR_MS = 1_000;
 /** A session's idle expiry is written again only when it would move by more than this (spares a write per request). */
 const TOUCH_GRANULARITY_MS = 60_000;
 
@@ -34,6 +44,8 @@ export interface SignInDeps {
   mailer: Mailer;
   audit: Pick<AuditLog, 'record'>;
   clock: Clock;
+  /** Paces `requestSignIn`'s answer (`SIGN_IN_ANSWER_FLOOR_MS`); tests pass a fake. */
+  timer: Timer;
   portalUrl: string;
   mail: { from: string };
   log?: Log;
@@ -95,15 +107,22 @@ export async function requestSignIn(deps: SignInDeps, input: { email: unknown; i
   const byEmail = await deps.rateLimiter.hit(`signin-email#${hashSecret(email)}`, windowEnd, SIGN_IN_RATE.max);
   if (!byEmail) throw rateLimited();
 
-  const operator = await deps.operators.get(email);
-  if (!operator?.active) {
-    deps.log?.info('sign-in requested for an address that is not an active operator');
+  const started = deps.timer.elapsedMs();
+  try {
+    const operator = await deps.operators.get(email);
+    if (!operator?.active) {
+      deps.log?.info('sign-in requested for an address that is not an active operator');
+      return { message: SIGN_IN_REQUESTED_MESSAGE };
+    }
+    const { token } = await issueSignInToken(deps, email);
+    await deps.mailer.send(signInEmail(deps.mail.from, operator, signInUrl(deps.portalUrl, token)));
+    await deps.audit.record({ at: now.toISOString(), actor: email, action: 'signin.request', target: email });
     return { message: SIGN_IN_REQUESTED_MESSAGE };
+  } finally {
+    // Both paths (and a failure on either) answer after the same floor.
+    const left = SIGN_IN_ANSWER_FLOOR_MS - (deps.timer.elapsedMs() - started);
+    if (left > 0) await deps.timer.sleep(left);
   }
-  const { token } = await issueSignInToken(deps, email);
-  await deps.mailer.send(signInEmail(deps.mail.from, operator, signInUrl(deps.portalUrl, token)));
-  await deps.audit.record({ at: now.toISOString(), actor: email, action: 'signin.request', target: email });
-  return { message: SIGN_IN_REQUESTED_MESSAGE };
 }
 
 function escapeText(s: string): string {
@@ -116,12 +135,12 @@ export function signInEmail(from: string, operator: Pick<Operator, 'email' | 'na
   const text = [
     `Kính gửi ${operator.name},`,
     '',
-    'Để đăng nhập trang quản trị hệ thống tổng hợp báo cáo, mở đường dẫn sau:',
+    'Để đăng nhập trang quản trị hệ thống tổng hợp báo cáo, mở đường dẫn sau rồi bấm nút "Đăng nhập":',
     url,
     '',
     `Đường dẫn có hiệu lực ${minutes} phút và chỉ dùng được một lần. Nếu không phải đồng chí yêu cầu, hãy bỏ qua thư này.`,
   ].join('\n');
-  const html = `<p>Kính gửi ${escapeText(operator.name)},</p><p>Để đăng nhập trang quản trị hệ thống tổng hợp báo cáo, mở đường dẫn sau:</p>`
+  const html = `<p>Kính gửi ${escapeText(operator.name)},</p><p>Để đăng nhập trang quản trị hệ thống tổng hợp báo cáo, mở đường dẫn sau rồi bấm nút &quot;Đăng nhập&quot;:</p>`
     + `<p><a href="${escapeText(url)}" style="word-break:break-all">${escapeText(url)}</a></p>`
     + `<p>Đường dẫn có hiệu lực ${minutes} phút và chỉ dùng được một lần. Nếu không phải đồng chí yêu cầu, hãy bỏ qua thư này.</p>`;
   return { from, to: [operator.email], subject: 'Đăng nhập trang quản trị — tổng hợp báo cáo', text, html };
@@ -146,8 +165,37 @@ export interface OpenedSession {
   absoluteExpiresAt: string;
 }
 
+/** `canbo@tinhuy.vn` → `ca•••@tinhuy.vn` (always three dots, so not even the length shows): enough for its owner to recognise, little for anyone else holding the link. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = at > 0 ? email.slice(0, at) : email;
+  const domain = at > 0 ? email.slice(at) : '';
+  const keep = local.length > 4 ? 2 : 1;
+  return `${local.slice(0, keep)}•••${domain}`;
+}
+
+/** What the link's confirmation page shows: whose account (masked) and until when. */
+export interface SignInPreview {
+  maskedEmail: string;
+  expiresAt: string;
+}
+
+/**
+ * Reads a sign-in link without spending it: link scanners (Outlook Safe Links, antivirus
+ * gateways) fetch every link of an email, so opening the link only shows a button that POSTs
+ * the redemption. Refuses as `redeemSignIn` would (used, expired, unknown, operator removed).
+ */
+export async function peekSignIn(deps: Pick<SignInDeps, 'signInTokens' | 'operators' | 'clock'>, token: string): Promise<SignInPreview> {
+  if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw SIGN_IN_ERRORS.unknown();
+  const peeked = await deps.signInTokens.peek(hashSecret(token), deps.clock.now());
+  if (peeked.outcome !== 'valid') throw SIGN_IN_ERRORS[peeked.outcome]();
+  const operator = await deps.operators.get(peeked.record.email);
+  if (!operator?.active) throw SIGN_IN_ERRORS.unknown();
+  return { maskedEmail: maskEmail(operator.email), expiresAt: peeked.record.expiresAt };
+}
+
 /** Claims a sign-in token (once) and opens a session for its operator, if still active. */
-export async function redeemSignIn(deps: Omit<SignInDeps, 'mailer' | 'mail' | 'rateLimiter' | 'portalUrl'>, token: string): Promise<OpenedSession> {
+export async function redeemSignIn(deps: Omit<SignInDeps, 'mailer' | 'mail' | 'rateLimiter' | 'portalUrl' | 'timer'>, token: string): Promise<OpenedSession> {
   if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw SIGN_IN_ERRORS.unknown();
   const now = deps.clock.now();
   const claim = await deps.signInTokens.claim(hashSecret(token), now);

@@ -13,8 +13,9 @@ import * as z from 'zod/mini';
 import { AppError, InvalidInputError, NotFoundError, UnauthorizedError } from '../../core/errors';
 import type { FormCatalog } from '../../core/forms/catalog';
 import type { Log } from '../../core/log';
+import { AUDIT_DEFAULT_DAYS, AUDIT_MAX_RANGE_DAYS, parseAuditDay } from '../../core/operators/audit-view';
 import { CONSOLE_PATH } from '../../core/operators/model';
-import { endSession, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
+import { endSession, peekSignIn, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod, type PeriodType } from '../../core/periods';
 import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/ports';
 import { consolidateReport, type ConsolidateDeps } from '../../core/usecases/consolidate-report';
@@ -22,7 +23,7 @@ import { diffSubmissions, diffWithPreviousPeriod, type SubmissionDiff } from '..
 import { feedbackFileName } from '../../core/usecases/get-upload-status';
 import { isUploadId } from '../../core/upload-id';
 import { formStatus } from '../../core/usecases/form-status';
-import { renderConsoleDiffPage, renderConsoleMessagePage, renderConsoleSignedInPage, renderConsoleSignInPage, renderConsoleStatusPage, renderConsoleUnitPage } from '../../portal/render-console-page';
+import { renderConsoleDiffPage, renderConsoleMessagePage, renderConsoleSignInConfirmPage, renderConsoleSignInPage, renderConsoleStatusPage, renderConsoleUnitPage } from '../../portal/render-console-page';
 import { parseBody } from './portal-routes';
 import { html, json, type HttpResponse } from './responses';
 import { bounded, createConsoleGuard, csrfRefused, formFields, fromPortalOrigin, isFormPost, query, readCookie, seeOther, sessionCookie } from './console-session';
@@ -41,9 +42,6 @@ export interface ConsoleDeps {
   logger: Log;
 }
 
-/** Longest audit range one request may read. */
-export const AUDIT_MAX_RANGE_DAYS = 366;
-const AUDIT_DEFAULT_DAYS = 7;
 const AUDIT_LIMIT = 1000;
 const DAY_MS = 86_400_000;
 
@@ -83,17 +81,9 @@ const ConsolidationBodySchema = z.object({
   period: z.string().check(z.minLength(1, 'Thiếu period.'), z.maxLength(16, 'period quá dài.')),
   send: z.boolean('send phải là true hoặc false.'),
 });
-const AUDIT_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A dd/mm/yyyy-free API date (`YYYY-MM-DD`), as the start of that day in Hà Nội (UTC+7). */
+/** A `YYYY-MM-DD` day of the JSON's range, as the start of that day in Hà Nội; absent when not given. */
 function auditDay(value: string | null, name: 'from' | 'to'): Date | undefined {
-  if (value === null || value === '') return undefined;
-  const d = AUDIT_DATE.test(value) ? new Date(`${value}T00:00:00+07:00`) : new Date(NaN);
-  // 2026-02-30 parses as 2 March: the day must read back as typed.
-  if (Number.isNaN(d.getTime()) || new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10) !== value) {
-    throw new InvalidInputError('AUDIT_RANGE_INVALID', `Tham số ${name} phải là một ngày dạng YYYY-MM-DD.`);
-  }
-  return d;
+  return value === null || value === '' ? undefined : parseAuditDay(value, name);
 }
 
 export { fromPortalOrigin, sessionCookieName } from './console-session';
@@ -152,6 +142,18 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
     await signIn.audit.record({ at: signIn.clock.now().toISOString(), actor: live.email, action: `submission.download.${file}`, target: uploadId, after: { unitCode: submission.unitCode, formId: submission.formId, period: submission.period } });
     return seeOther(url);
   };
+  /** A used, expired or unknown link (or a removed operator's): the Vietnamese refusal page with its code, logged by code only (never the token). */
+  const signInLinkRefusals = async (answer: () => Promise<HttpResponse>): Promise<HttpResponse> => {
+    try {
+      return await answer();
+    } catch (err) {
+      if (err instanceof UnauthorizedError) {
+        deps.logger.info('sign-in link refused', { code: err.code });
+        return refusedPage(err);
+      }
+      throw err;
+    }
+  };
   const refusedPage = (err: AppError): HttpResponse => html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
 
   return [
@@ -178,21 +180,24 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       method: 'GET',
       pattern: `${CONSOLE_PATH}/sign-in/:token`,
       handle: async (r) => {
-        // A HEAD (link checkers, mail scanners) must not spend the single use.
+        // A HEAD (link checkers) answers nothing; a GET only looks: scanners fetch every link of an email.
         if (r.method === 'HEAD') return html(200, '');
-        try {
+        const token = r.params['token']!;
+        return signInLinkRefusals(async () => html(200, renderConsoleSignInConfirmPage({ token, ...(await peekSignIn(signIn, token)) })));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: `${CONSOLE_PATH}/sign-in/:token`,
+      handle: async (r) => {
+        // The confirmation page's button: same-origin (Origin, or Origin: null vouched by Sec-Fetch-Site), so another site cannot sign a visitor into an account of its choosing.
+        // Refused with the Vietnamese page (a form post's error would otherwise answer JSON).
+        if (!fromPortalOrigin(r.headers, portalOrigin, true)) return refusedPage(csrfRefused());
+        return signInLinkRefusals(async () => {
           const opened = await redeemSignIn(signIn, r.params['token']!);
-          const cookies = [sessionCookie(signIn.portalUrl, opened.sessionId, SESSION_ABSOLUTE_MS / 1000)];
-          // Opened from another site (webmail): a redirect would carry that site's cross-site-ness and the browser would hold the Strict cookie back; a page of ours moves on instead.
-          const fromElsewhere = ['cross-site', 'same-site'].includes(r.headers['sec-fetch-site'] ?? '');
-          return fromElsewhere ? { ...html(200, renderConsoleSignedInPage()), cookies } : seeOther(`${CONSOLE_PATH}/`, cookies);
-        } catch (err) {
-          if (err instanceof UnauthorizedError) {
-            deps.logger.info('sign-in link refused', { code: err.code });
-            return refusedPage(err);
-          }
-          throw err;
-        }
+          // A same-origin POST: the Strict cookie set here rides the redirect.
+          return seeOther(`${CONSOLE_PATH}/`, [sessionCookie(signIn.portalUrl, opened.sessionId, SESSION_ABSOLUTE_MS / 1000)]);
+        });
       },
     },
     {

@@ -28,6 +28,7 @@ Cán bộ được đăng nhập trang quản trị (${CONSOLE_PATH}) và vai tr
            Không gỡ được quản trị viên cuối cùng.
   link     in một đường dẫn đăng nhập dùng một lần, hiệu lực 15 phút:
            <địa chỉ cổng>${CONSOLE_PATH}/sign-in/<mã>
+           (mở đường dẫn chưa đăng nhập ngay: trang hiện nút "Đăng nhập", bấm nút mới dùng đường dẫn)
 
 Mỗi thay đổi được ghi vào nhật ký thao tác (người chạy lệnh: tài khoản hệ điều hành, và
 AWS_PROFILE với TONGHOP_TARGET=aws). Không cần chạy npm start.
@@ -94,7 +95,7 @@ async function link(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify({ email: result.operator.email, url: result.url, expiresAt: result.expiresAt.toISOString() }, null, 2) + '\n');
   else {
     process.stdout.write(`Đường dẫn đăng nhập cho ${result.operator.name} <${result.operator.email}> (dùng một lần, hiệu lực đến ${formatLocalDateTime(result.expiresAt)}):\n${result.url}\n`);
-    process.stderr.write('Mở đường dẫn trong trình duyệt để đăng nhập trang quản trị; đường dẫn chỉ dùng được một lần.\n');
+    process.stderr.write('Mở đường dẫn trong trình duyệt rồi bấm nút "Đăng nhập" để vào trang quản trị; đường dẫn chỉ dùng được một lần.\n');
   }
   return 0;
 }

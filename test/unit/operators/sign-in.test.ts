@@ -4,9 +4,9 @@
  */
 import type { AppError } from '../../../functions/core/errors';
 import type { Operator } from '../../../functions/core/operators/model';
-import { endSession, getSession, hashSecret, redeemSignIn, requestSignIn, SESSION_IDLE_MS, SIGN_IN_REQUESTED_MESSAGE, type SignInDeps } from '../../../functions/core/operators/sign-in';
+import { endSession, getSession, hashSecret, maskEmail, peekSignIn, redeemSignIn, requestSignIn, SESSION_IDLE_MS, SIGN_IN_ANSWER_FLOOR_MS, SIGN_IN_REQUESTED_MESSAGE, type SignInDeps } from '../../../functions/core/operators/sign-in';
 import { removeOperator } from '../../../functions/core/operators/manage';
-import { FakeClock, InMemoryAuditLog, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
+import { FakeClock, FakeTimer, InMemoryAuditLog, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
 
 const T0 = '2026-03-18T02:00:00.000Z';
 const op = (email: string, role: Operator['role'] = 'operator', active = true): Operator => ({ email, name: `Cán bộ ${email}`, role, active, createdAt: T0, updatedAt: T0 });
@@ -17,8 +17,9 @@ function setup() {
   const operators = new InMemoryOperatorRegistry([op('quantri@tinhuy.example.vn', 'admin'), op('canbo@tinhuy.example.vn'), op('nghi@tinhuy.example.vn', 'operator', false)]);
   const mailer = new RecordingMailer();
   const audit = new InMemoryAuditLog();
-  const deps: SignInDeps = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock, portalUrl: 'http://localhost:3000', mail: { from: 'tonghop@tinhuy.example.vn' } };
-  return { deps, clock, store, operators, mailer, audit };
+  const timer = new FakeTimer();
+  const deps: SignInDeps = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock, timer, portalUrl: 'http://localhost:3000', mail: { from: 'tonghop@tinhuy.example.vn' } };
+  return { deps, clock, timer, store, operators, mailer, audit };
 }
 
 /** The token in the emailed link. */
@@ -59,6 +60,41 @@ describe('requestSignIn', () => {
     });
   });
 
+  describe('timing', () => {
+    it('answers an unknown address only after the same floor as a registered one (the delay is applied on both paths)', async () => {
+      const s = setup();
+      await requestSignIn(s.deps, { email: 'khongco@tinhuy.example.vn', ip: '203.0.113.8' });
+      await requestSignIn(s.deps, { email: 'canbo@tinhuy.example.vn', ip: '203.0.113.7' });
+      expect(s.timer.sleeps).toEqual([SIGN_IN_ANSWER_FLOOR_MS, SIGN_IN_ANSWER_FLOOR_MS]);
+      expect(s.mailer.sent.map((m) => m.to)).toEqual([['canbo@tinhuy.example.vn']]);
+    });
+
+    it('waits only for what is left of the floor after a slow email, and not at all once past it', async () => {
+      const s = setup();
+      const send = s.mailer.send.bind(s.mailer);
+      let mailMs = 300;
+      s.mailer.send = async (m) => {
+        s.timer.advance(mailMs);
+        return send(m);
+      };
+      await requestSignIn(s.deps, { email: 'canbo@tinhuy.example.vn', ip: '203.0.113.7' });
+      mailMs = SIGN_IN_ANSWER_FLOOR_MS + 500;
+      await requestSignIn(s.deps, { email: 'canbo@tinhuy.example.vn', ip: '203.0.113.7' });
+      expect(s.timer.sleeps).toEqual([SIGN_IN_ANSWER_FLOOR_MS - 300]);
+      expect(s.mailer.sent).toHaveLength(2);
+    });
+
+    it('keeps the floor when sending the email fails', async () => {
+      expect.assertions(2);
+      const s = setup();
+      s.mailer.send = async () => {
+        throw new Error('SES down');
+      };
+      await expect(requestSignIn(s.deps, { email: 'canbo@tinhuy.example.vn', ip: '203.0.113.7' })).rejects.toThrow('SES down');
+      expect(s.timer.sleeps).toEqual([SIGN_IN_ANSWER_FLOOR_MS]);
+    });
+  });
+
   describe('rate limit', () => {
     it('refuses the sixth request for one address within 15 minutes, from any IP, and allows it again in the next window', async () => {
       expect.assertions(3);
@@ -83,6 +119,39 @@ describe('requestSignIn', () => {
     const err = (await requestSignIn(s.deps, { email: '<script>x'.repeat(50), ip: '1.1.1.1' }).catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('OPERATOR_EMAIL_INVALID');
     expect(err.message).not.toContain('<script>');
+  });
+});
+
+describe('peekSignIn', () => {
+  it('shows whose link it is, masked, without spending it: a second look still works, and the link then redeems once', async () => {
+    expect.assertions(4);
+    const s = setup();
+    await requestSignIn(s.deps, { email: 'canbo@tinhuy.example.vn', ip: '203.0.113.7' });
+    const token = tokenFrom(s.mailer);
+    await expect(peekSignIn(s.deps, token)).resolves.toEqual({ maskedEmail: 'ca•••@tinhuy.example.vn', expiresAt: '2026-03-18T02:15:00.000Z' });
+    await expect(peekSignIn(s.deps, token)).resolves.toMatchObject({ maskedEmail: 'ca•••@tinhuy.example.vn' });
+    await expect(redeemSignIn(s.deps, token)).resolves.toMatchObject({ email: 'canbo@tinhuy.example.vn' });
+    await expect(peekSignIn(s.deps, token)).rejects.toMatchObject({ code: 'SIGNIN_USED', statusCode: 401 });
+  });
+
+  it('refuses an expired link, an unknown one, and that of an operator removed since', async () => {
+    expect.assertions(3);
+    const s = setup();
+    await requestSignIn(s.deps, { email: 'canbo@tinhuy.example.vn', ip: '203.0.113.7' });
+    const token = tokenFrom(s.mailer);
+    await removeOperator({ operators: s.operators, audit: s.audit, clock: s.clock }, { email: 'canbo@tinhuy.example.vn', actor: 'cli:test' });
+    await expect(peekSignIn(s.deps, token)).rejects.toMatchObject({ code: 'SIGNIN_INVALID' });
+    s.clock.advance(15 * 60_000);
+    await expect(peekSignIn(s.deps, token)).rejects.toMatchObject({ code: 'SIGNIN_EXPIRED' });
+    await expect(peekSignIn(s.deps, 'A'.repeat(43))).rejects.toMatchObject({ code: 'SIGNIN_INVALID' });
+  });
+
+  it.each([
+    ['canbo@tinhuy.example.vn', 'ca•••@tinhuy.example.vn'],
+    ['an@x.vn', 'a•••@x.vn'],
+    ['nguyenvanan.btc@tinhuy.vn', 'ng•••@tinhuy.vn'],
+  ])('masks %s as %s', (email, masked) => {
+    expect(maskEmail(email)).toBe(masked);
   });
 });
 

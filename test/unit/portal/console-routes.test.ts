@@ -7,9 +7,9 @@ import { generateForm } from '../../../functions/core/forms';
 import type { Log } from '../../../functions/core/log';
 import type { FormValues, Submission } from '../../../functions/core/model';
 import type { Operator } from '../../../functions/core/operators/model';
-import { SESSION_IDLE_MS, SIGN_IN_REQUESTED_MESSAGE, SIGN_IN_TOKEN_TTL_MS } from '../../../functions/core/operators/sign-in';
+import { SESSION_IDLE_MS, SIGN_IN_ANSWER_FLOOR_MS, SIGN_IN_REQUESTED_MESSAGE, SIGN_IN_TOKEN_TTL_MS } from '../../../functions/core/operators/sign-in';
 import { createApiHandler } from '../../../functions/handlers/api';
-import { InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
+import { FakeTimer, InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
 import { httpEvent } from './http-event';
 import { sampleValues } from '../../support/forms';
 import { loadForm, submit } from '../consolidation/fixtures';
@@ -29,7 +29,8 @@ function setup(portalUrl = 'https://baocao.example.vn') {
   const lines: string[] = [];
   const record = (level: string) => (message: string, ...extra: Array<Record<string, unknown>>) => void lines.push(`${level} ${message} ${JSON.stringify(extra)}`);
   const logger: Log = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-  const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
+  const timer = new FakeTimer();
+  const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, timer, portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
   const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), mailer, mail: { from: 'tonghop@tinhuy.example.vn' } } } });
   const call = async (method: string, path: string, options: { headers?: Record<string, string>; body?: string; cookie?: string; query?: string; sourceIp?: string } = {}) => {
     const event = httpEvent(method, path, { headers: options.headers, body: options.body });
@@ -46,15 +47,18 @@ function setup(portalUrl = 'https://baocao.example.vn') {
     if (!m?.[1]) throw new Error('no sign-in link in the email');
     return m[1];
   };
+  /** The confirmation page's button, as the browser posts it from the page (Origin: null under no-referrer, vouched by Sec-Fetch-Site). */
+  const confirm = (token: string, headers: Record<string, string> = { origin: 'null', 'sec-fetch-site': 'same-origin' }) =>
+    call('POST', `/quan-tri/sign-in/${token}`, { headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: '' });
   /** Signs `email` in through the routes; the cookie as the browser would send it back, and the CSRF token. */
   const signedIn = async (email = ADMIN) => {
     await call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email }) });
-    const res = await call('GET', `/quan-tri/sign-in/${lastToken()}`);
+    const res = await confirm(lastToken());
     const cookie = res.cookies![0]!.split(';')[0]!;
     const me = await call('GET', '/api/admin/me', { cookie });
     return { cookie, csrf: me.json()['csrfToken'] as string };
   };
-  return { world, store, operators, mailer, audit, lines, call, origin, lastToken, signedIn };
+  return { world, store, operators, mailer, audit, timer, lines, call, origin, lastToken, confirm, signedIn };
 }
 
 describe('console sign-in', () => {
@@ -77,12 +81,15 @@ describe('console sign-in', () => {
     expect(unknown.body).toBe(known.body);
     expect(unknown.json()).toEqual({ message: SIGN_IN_REQUESTED_MESSAGE });
     expect(s.mailer.sent.map((m) => m.to)).toEqual([[ADMIN]]);
+    // Both answers waited for the same floor (nothing can be told from how long they took).
+    expect(s.timer.sleeps).toEqual([SIGN_IN_ANSWER_FLOOR_MS, SIGN_IN_ANSWER_FLOOR_MS]);
   });
 
   it('audits the request and the opened session with the operator as actor (never the token)', async () => {
     const s = setup();
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
     await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
+    await s.confirm(s.lastToken());
     expect(s.audit.entries).toEqual([expect.objectContaining({ actor: ADMIN, action: 'signin.request' }), expect.objectContaining({ actor: ADMIN, action: 'signin.redeem' })]);
     expect(JSON.stringify(s.audit.entries)).not.toContain(s.lastToken());
   });
@@ -126,10 +133,49 @@ describe('console sign-in', () => {
     expect(other.statusCode).toBe(202);
   });
 
-  it('opens a session from the emailed link: a __Host- cookie (HttpOnly, SameSite=Strict, Secure, Path=/) and 303 to the console', async () => {
+  it('shows the emailed link as a page naming the account (masked) with one button that posts to the link, spending nothing and setting no cookie', async () => {
     const s = setup();
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
-    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
+    const token = s.lastToken();
+    const res = await s.call('GET', `/quan-tri/sign-in/${token}`, { headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.cookies).toBeUndefined();
+    expect(res.body).toContain('<h2>Đăng nhập vào trang quản trị</h2>');
+    expect(res.body).toContain('<strong>qu•••@tinhuy.example.vn</strong>');
+    expect(res.body).not.toContain(ADMIN);
+    expect(res.body).toContain(`<form method="post" action="/quan-tri/sign-in/${token}">`);
+    expect(res.body).toContain('<button class="button" type="submit">Đăng nhập</button>');
+    expect(res.body).not.toMatch(/<script>|<style>| style="| on[a-z]+="|http-equiv="refresh"/);
+    expect(s.audit.entries.map((e) => e.action)).toEqual(['signin.request']);
+  });
+
+  it('survives a mail scanner: a second GET still shows the button, the POST then opens the session once, and a second POST is refused', async () => {
+    const s = setup();
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    const token = s.lastToken();
+    await s.call('GET', `/quan-tri/sign-in/${token}`, { headers: { 'user-agent': 'Safe Links scanner' } });
+    const again = await s.call('GET', `/quan-tri/sign-in/${token}`);
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain(`action="/quan-tri/sign-in/${token}"`);
+    const first = await s.confirm(token);
+    expect(first.statusCode).toBe(303);
+    expect(first.headers['location']).toBe('/quan-tri/');
+    const cookie = first.cookies![0]!.split(';')[0]!;
+    expect((await s.call('GET', '/api/admin/me', { cookie })).statusCode).toBe(200);
+    const second = await s.confirm(token);
+    expect([second.statusCode, second.headers['content-type']]).toEqual([401, 'text/html; charset=utf-8']);
+    expect(second.body).toContain('SIGNIN_USED');
+    expect(second.cookies).toBeUndefined();
+    // And the link, opened after, says it was used.
+    const used = await s.call('GET', `/quan-tri/sign-in/${token}`);
+    expect([used.statusCode, used.body?.includes('đã được dùng')]).toEqual([401, true]);
+    expect(s.audit.entries.filter((e) => e.action === 'signin.redeem')).toHaveLength(1);
+  });
+
+  it('opens a session from the button: a __Host- cookie (HttpOnly, SameSite=Strict, Secure, Path=/) and 303 to the console', async () => {
+    const s = setup();
+    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
+    const res = await s.confirm(s.lastToken(), { origin: s.origin });
     expect(res.statusCode).toBe(303);
     expect(res.headers['location']).toBe('/quan-tri/');
     expect(res.cookies).toHaveLength(1);
@@ -139,45 +185,48 @@ describe('console sign-in', () => {
     expect(attrs.some((a) => a.startsWith('Domain'))).toBe(false);
   });
 
-  it('opened from webmail (Sec-Fetch-Site: cross-site), sets the cookie and moves on from a page of its own (a cross-site redirect would not carry the Strict cookie)', async () => {
+  it.each([
+    ['from another site', { origin: 'https://evil.example.com' }],
+    ['with Origin: null from another site', { origin: 'null', 'sec-fetch-site': 'cross-site' }],
+  ])('refuses the button\'s POST %s (403 CSRF_REFUSED), spending nothing', async (_case, headers) => {
     const s = setup();
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
-    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`, { headers: { 'sec-fetch-site': 'cross-site' } });
-    expect(res.statusCode).toBe(200);
-    expect(res.cookies![0]).toMatch(/^__Host-tonghop-phien=[A-Za-z0-9_-]{43}; /);
-    expect(res.body).toContain('<meta http-equiv="refresh" content="0;url=/quan-tri/">');
-    expect(res.body).toContain('<a href="/quan-tri/">Vào trang quản trị</a>');
-    expect(res.body).not.toMatch(/<script>|<style>| style="| on[a-z]+="/);
+    const token = s.lastToken();
+    const res = await s.confirm(token, headers);
+    expect([res.statusCode, res.headers['content-type']]).toEqual([403, 'text/html; charset=utf-8']);
+    expect(res.body).toContain('Mã lỗi: CSRF_REFUSED');
+    expect(res.cookies).toBeUndefined();
+    expect((await s.confirm(token)).statusCode).toBe(303);
   });
 
   it('uses a plain cookie name without Secure on an http portal (local)', async () => {
     const s = setup('http://localhost:3000');
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
-    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
+    const res = await s.confirm(s.lastToken());
     expect(res.cookies![0]).toMatch(/^tonghop-phien=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
   });
 
-  it('refuses a link used twice with a Vietnamese page and the stable code, and sets no cookie', async () => {
+  it('refuses an expired link (after 15 minutes) with SIGNIN_EXPIRED, on the page and on the button', async () => {
     const s = setup();
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
     const token = s.lastToken();
-    await s.call('GET', `/quan-tri/sign-in/${token}`);
-    const again = await s.call('GET', `/quan-tri/sign-in/${token}`);
-    expect(again.statusCode).toBe(401);
-    expect(again.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(again.body).toContain('đã được dùng');
-    expect(again.body).toContain('SIGNIN_USED');
-    expect(again.cookies).toBeUndefined();
+    expect((await s.call('GET', `/quan-tri/sign-in/${token}`)).statusCode).toBe(200);
+    s.world.clock.advance(SIGN_IN_TOKEN_TTL_MS + 1000);
+    for (const res of [await s.call('GET', `/quan-tri/sign-in/${token}`), await s.confirm(token)]) {
+      expect(res.statusCode).toBe(401);
+      expect(res.body).toContain('SIGNIN_EXPIRED');
+      expect(res.body).toContain('hết hạn');
+      expect(res.body).not.toContain('<form method="post" action="/quan-tri/sign-in/');
+      expect(res.cookies).toBeUndefined();
+    }
   });
 
-  it('refuses an expired link (after 15 minutes) with SIGNIN_EXPIRED', async () => {
+  it('refuses an unknown or malformed link with SIGNIN_INVALID, without echoing it', async () => {
     const s = setup();
-    await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
-    s.world.clock.advance(SIGN_IN_TOKEN_TTL_MS + 1000);
-    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
-    expect(res.statusCode).toBe(401);
-    expect(res.body).toContain('SIGNIN_EXPIRED');
-    expect(res.body).toContain('hết hạn');
+    for (const token of ['A'.repeat(43), '%3Cscript%3E']) {
+      const res = await s.call('GET', `/quan-tri/sign-in/${token}`);
+      expect([res.statusCode, res.body?.includes('SIGNIN_INVALID'), res.body?.includes('<script>')]).toEqual([401, true, false]);
+    }
   });
 
   it('answers an unknown console page with a Vietnamese HTML page (404), and unknown console JSON with JSON', async () => {
@@ -191,13 +240,13 @@ describe('console sign-in', () => {
     expect(api.json()['code']).toBe('ROUTE_NOT_FOUND');
   });
 
-  it('does not spend the link on a HEAD (link checkers, mail scanners)', async () => {
+  it('does not spend the link on a HEAD (link checkers)', async () => {
     const s = setup();
     await s.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email: ADMIN }) });
     const head = await s.call('HEAD', `/quan-tri/sign-in/${s.lastToken()}`);
     expect(head.cookies).toBeUndefined();
-    const res = await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`);
-    expect(res.statusCode).toBe(303);
+    expect((await s.call('GET', `/quan-tri/sign-in/${s.lastToken()}`)).statusCode).toBe(200);
+    expect((await s.confirm(s.lastToken())).statusCode).toBe(303);
   });
 
   it('never logs a sign-in token, even when the link is refused', async () => {
@@ -206,7 +255,10 @@ describe('console sign-in', () => {
     const token = s.lastToken();
     s.world.clock.advance(SIGN_IN_TOKEN_TTL_MS + 1000);
     await s.call('GET', `/quan-tri/sign-in/${token}`);
-    await s.call('POST', `/quan-tri/sign-in/${token}`); // 405, logged by the error mapper
+    await s.confirm(token);
+    await s.confirm(token, { origin: 'https://evil.example.com' }); // 403
+    await s.call('DELETE', `/quan-tri/sign-in/${token}`); // 405, logged by the error mapper
+    expect(s.lines.filter((l) => l.includes('sign-in link refused'))).toHaveLength(2);
     expect(s.lines.join('\n')).not.toContain(token);
     expect(s.lines.some((l) => l.includes('/quan-tri/sign-in/[token:'))).toBe(true);
   });

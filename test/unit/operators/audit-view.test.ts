@@ -1,0 +1,37 @@
+/**
+ * Reading the audit log for people (functions/core/operators/audit-view.ts): the default range in
+ * Hà Nội days, and details as a reader sees them.
+ */
+import { auditActionText, auditChangeText, describeAuditChanges, formatAuditValue, parseAuditFilters } from '../../../functions/core/operators/audit-view';
+
+const none = () => null;
+
+describe('parseAuditFilters', () => {
+  it('defaults to the last 7 days up to today in Hà Nội, even just after midnight there (still the previous day in UTC)', () => {
+    // 17:30 UTC on 18 March is 00:30 on 19 March in Hà Nội.
+    expect(parseAuditFilters(none, new Date('2026-03-18T17:30:00Z'))).toEqual({ from: '2026-03-13', to: '2026-03-19', page: 1 });
+  });
+
+  it('keeps 7 days before a chosen end day, and trims the texts', () => {
+    const q = { to: '2026-03-01', actor: '  quantri@x.vn ', target: ' SO-NV ' } as Record<string, string>;
+    expect(parseAuditFilters((n) => q[n] ?? null, new Date('2026-03-18T00:00:00Z'))).toEqual({ from: '2026-02-23', to: '2026-03-01', actor: 'quantri@x.vn', target: 'SO-NV', page: 1 });
+  });
+});
+
+describe('describing an entry', () => {
+  it('shows each detail once, before → after where both exist, in Vietnamese words', () => {
+    const changes = describeAuditChanges({ before: { role: 'viewer', active: true }, after: { role: 'admin', active: true, expiresAt: '2026-03-18T02:15:00.000Z' } });
+    expect(changes.map(auditChangeText)).toEqual(['vai trò: viewer → admin', 'còn hiệu lực: có', 'hết hạn lúc: 18/03/2026 09:15']);
+  });
+
+  it('bounds long lists and says how many were left out', () => {
+    expect(formatAuditValue(Array.from({ length: 12 }, (_, i) => `DV-${i}`))).toBe('DV-0, DV-1, DV-2, DV-3, DV-4, DV-5, DV-6, DV-7, DV-8, DV-9 … và 2 mục khác');
+    expect(formatAuditValue(null)).toBe('—');
+  });
+
+  it('names a known action in Vietnamese with its stable name, and an unknown one by its name alone', () => {
+    expect(auditActionText('signin.redeem')).toBe('Đăng nhập (signin.redeem)');
+    expect(auditActionText('unit.edit')).toBe('unit.edit');
+    expect(auditActionText('constructor')).toBe('constructor');
+  });
+});
