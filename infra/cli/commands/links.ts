@@ -9,15 +9,14 @@
 import { dropPreviousLinkKey, generateLinkKey, rotateLinkKeys, signLinkToken } from '../../../functions/core/links';
 import { AppError, ConflictError } from '../../../functions/core/errors';
 import type { LinkKeyRing } from '../../../functions/core/ports';
-import type { Unit } from '../../../functions/core/model';
 import { formatViDate } from '../../../functions/core/format-vi';
 import { parsePeriod, periodLabel } from '../../../functions/core/periods';
 import { osUserName, recordCliAudit } from '../audit';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
-
 import { LINK_GRACE_DAYS, linkExpiry } from '../../../functions/core/usecases/issue-unit-link';
 
+/** Defined with the console's unit links (one rule for both); re-exported for the CLI's callers. */
 export { LINK_GRACE_DAYS, linkExpiry };
 
 const help = `Cách dùng: npx tonghop links --period <kỳ> [--form <mã biểu mẫu>] [--unit <mã đơn vị>] [--json]
