@@ -144,6 +144,8 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
     emails: fields.get('emails') ?? '',
     active: fields.get('active') === '1',
   });
+  /** The typed values as the refused form shows them again: each cut to its field's length (escaped on output). */
+  const shownValues = (input: UnitFormInput): UnitFormInput => ({ ...input, code: input.code.slice(0, 64), name: input.name.slice(0, 300), type: input.type.slice(0, 64), emails: input.emails.slice(0, 2000) });
   const backToUnit = (r: RouteRequest) => unitManagePath(r.params['code'] ?? '');
   const linkAudit = (l: IssuedUnitLink) => ({ formId: l.form.id, period: l.period, expiresAt: l.expiresAt.toISOString(), keyVersion: l.unit.keyVersion });
   const importAudit = (result: ImportUnitsResult, conflicts: string[] = []) => ({
@@ -183,7 +185,7 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
           await guard.audit(live, { action: 'units.add', target: unit.code, after: { code: unit.code, ...audited(unit) } });
           return seeOther(`${unitManagePath(unit.code)}?tb=da-them`);
         } catch (err) {
-          const values = { ...input };
+          const values = shownValues(input);
           if (err instanceof UnitInputError) return html(400, await listPage(live, new URLSearchParams(), { add: { values, errors: err.fields, message: 'Chưa thêm được đơn vị: xem lỗi ở từng ô bên dưới.' } }));
           if (err instanceof ConflictError) return html(409, await listPage(live, new URLSearchParams(), { add: { values, errors: { code: err.message }, message: 'Chưa thêm được đơn vị: mã đã có.' } }));
           throw err;
@@ -205,7 +207,7 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
       handle: formAction(backToUnit, async (r, live, fields) => {
         const unit = await unitOf(r.params['code']);
         const input = unitForm(fields, unit.code);
-        const values = { ...input };
+        const values = shownValues(input);
         try {
           // Deactivating asks once more, on the same form (no script needed).
           if (unit.active && !input.active && fields.get('xac-nhan-ngung') !== '1') {
