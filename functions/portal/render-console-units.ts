@@ -97,8 +97,7 @@ export function renderConsoleUnitsPage(input: ConsoleUnitsPageInput): string {
   const { operator, filters } = input;
   const add = input.add ?? { values: { code: '', name: '', type: '', emails: '', active: true }, errors: {} };
   const rows = input.units.map((u) => unitRow(u, operator)).join('\n');
-  const actions = canAct(operator)
-    ? `<section class="panel" id="them" aria-labelledby="add-heading">
+  const addPanel = `<section class="panel" id="them" aria-labelledby="add-heading">
 <h3 id="add-heading">Thêm đơn vị</h3>
 ${noticeBlock(input.add?.message, 'error')}
 <form method="post" action="${UNITS_PATH}" class="unit-form" novalidate>
@@ -106,7 +105,11 @@ ${csrfField(operator)}
 ${unitFields('add', add, true)}
 <p><button class="button" type="submit">Thêm đơn vị</button></p>
 </form>
-</section>
+</section>`;
+  // A refused add is shown first, where the operator lands, rather than below the whole registry.
+  const refusedAdd = Boolean(input.add) && canAct(operator);
+  const actions = canAct(operator)
+    ? `${refusedAdd ? '' : addPanel}
 <section class="panel" id="nhap" aria-labelledby="import-heading">
 <h3 id="import-heading">Nhập danh sách từ tệp CSV hoặc Excel</h3>
 <p>Cột: code, name, type, emails, active (mẫu trống: <code>templates/units-import.csv</code>). Tất cả hoặc không: chỉ cần một dòng lỗi thì không ghi đơn vị nào và trang liệt kê lỗi của từng dòng. Đơn vị đã có giữ nguyên đường dẫn; đơn vị không có trong tệp giữ nguyên. Tệp tối đa ${UNITS_IMPORT_MAX_BYTES / 1024 / 1024} MB.</p>
@@ -120,6 +123,8 @@ ${unitFields('add', add, true)}
     : '<p class="notice">Tài khoản của đồng chí chỉ có quyền xem danh sách đơn vị.</p>';
   const main = `<h2>Đơn vị</h2>
 ${noticeBlock(input.notice)}
+${refusedAdd ? addPanel : ''}
+${canAct(operator) && !refusedAdd ? '<p class="actions"><a href="#them">Thêm đơn vị</a> · <a href="#nhap">Nhập danh sách từ tệp</a></p>' : ''}
 <form class="filters" method="get" action="${UNITS_PATH}" role="search">
 <p><label for="u-search">Tìm đơn vị</label><input id="u-search" name="search" type="search" maxlength="${MAX_SEARCH_LENGTH}" value="${e(filters.search ?? '')}" placeholder="Tên hoặc mã đơn vị"></p>
 <p><label for="u-type">Loại đơn vị</label><select id="u-type" name="type">${option('', 'Tất cả', !filters.type)}${UNIT_TYPES.map((t) => option(t, UNIT_TYPE_LABELS[t], t === filters.type)).join('')}</select></p>
@@ -187,7 +192,7 @@ ${confirm}
   const links = canAct(operator)
     ? `<section class="panel" aria-labelledby="links-heading">
 <h3 id="links-heading">Đường dẫn nộp báo cáo</h3>
-${unit.active ? `<form method="post" action="${e(unitShowLinkPath(unit.code))}">
+${unit.active ? `<form method="post" action="${e(unitShowLinkPath(unit.code))}" class="unit-form">
 ${csrfField(operator)}
 ${formSelect}
 <p class="actions"><button class="button" type="submit">Hiện đường dẫn</button> <button class="button" type="submit" formaction="${e(unitSendLinkPath(unit.code))}"${unit.emails.length ? '' : ' disabled'}>Gửi đường dẫn qua email</button></p>

@@ -151,7 +151,7 @@ describe('console in headless Chromium', () => {
     expect(await page.getByRole('heading', { name: 'Đơn vị', exact: true }).isVisible()).toBe(true);
     const registered = await runtime.deps.units.list({ includeInactive: true });
     expect(await page.locator('#unit-rows tr').count()).toBe(registered.length);
-    await page.screenshot({ path: join(ARTIFACTS, '8-units.png') });
+    await page.screenshot({ path: join(ARTIFACTS, '8-units.png'), fullPage: true });
 
     await page.locator('#add-code').fill('SO-THU');
     await page.locator('#add-name').fill('Sở Thử nghiệm');

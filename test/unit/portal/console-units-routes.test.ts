@@ -94,9 +94,13 @@ describe('console units page', () => {
       expect(byType.body).toContain('<option value="so-nganh" selected>');
     });
 
-    it('escapes the search text echoed into the box and refuses an overlong one', async () => {
+    it('escapes the search text echoed into the box and a hostile unit name, and refuses an overlong search', async () => {
       const s = setup();
+      await s.world.units.putMany([{ ...SO_NV, code: 'SO-XSS', name: '<b onmouseover=alert(1)>Sở</b>' }]);
       const { cookie } = await s.signedIn();
+      const list = await s.call('GET', '/quan-tri/don-vi', { cookie });
+      expect(list.body).toContain('&lt;b onmouseover=alert(1)&gt;Sở&lt;/b&gt;');
+      expect(list.body).not.toContain('<b onmouseover');
       const res = await s.call('GET', '/quan-tri/don-vi', { cookie, query: `search=${encodeURIComponent('"><script>alert(1)</script>')}` });
       expect(res.body).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
       expect(res.body).not.toContain('<script>alert(1)');
@@ -157,6 +161,8 @@ describe('console units page', () => {
       expect(res.body).toContain('aria-invalid="true"');
       expect(res.body).toContain('value="&lt;img src=x onerror=alert(1)&gt;"');
       expect(res.body).not.toContain('<img src=x');
+      // The refused form comes first, where the operator lands, not below the registry.
+      expect(res.body!.indexOf('id="them"')).toBeLessThan(res.body!.indexOf('units-registry'));
       expect((await s.world.units.list({ includeInactive: true })).map((u) => u.code)).toEqual(['HU-TH', 'SO-CU', 'SO-NV']);
     });
 
