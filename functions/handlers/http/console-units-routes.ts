@@ -212,7 +212,7 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
           // Deactivating asks once more, on the same form (no script needed).
           if (unit.active && !input.active && fields.get('xac-nhan-ngung') !== '1') {
             checkUnitInput(input);
-            return html(200, managePage(live, unit, { edit: { values, errors: {}, confirmDeactivate: true } }));
+            return html(200, managePage(live, unit, { edit: { values, errors: {}, confirmDeactivate: true }, error: 'Chưa lưu: đánh dấu ô "Tôi xác nhận ngừng hoạt động đơn vị này" bên dưới rồi bấm "Lưu thay đổi".' }));
           }
           const { before, after } = await editUnit(deps, { code: unit.code, version: fields.get('unitVersion') ?? '', details: input });
           await guard.audit(live, { action: 'units.edit', target: unit.code, before: audited(before), after: audited(after) });
