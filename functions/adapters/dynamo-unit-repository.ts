@@ -5,12 +5,13 @@
  * One partition holds the whole registry (~50 items, a few KB), so `list` is a single Query
  * in code order and never a Scan. `putMany` batches 25 puts per BatchWriteItem and retries
  * unprocessed items with backoff; `bumpKeyVersion` is an atomic `ADD`, so two revocations
- * never collapse into one.
+ * never collapse into one. The console's `add` and `update` are single conditional writes
+ * (PutItem / UpdateItem, no batch: the api function may not write in bulk).
  */
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { InvalidInputError, NotFoundError } from '../core/errors';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, InvalidInputError, NotFoundError } from '../core/errors';
 import { UNIT_TYPES, type Unit } from '../core/model';
-import type { UnitRepository } from '../core/ports';
+import type { UnitDetails, UnitRepository } from '../core/ports';
 import { isConditionalCheckFailed } from './dynamo-conditions';
 
 export interface DynamoUnitRepositoryOptions {
@@ -51,6 +52,28 @@ function assertStorable(unit: Unit): void {
     (UNIT_TYPES as readonly string[]).includes(unit.type) &&
     Array.isArray(unit.emails) && Number.isInteger(unit.keyVersion) && unit.keyVersion >= 1;
   if (!ok) throw new InvalidInputError('UNIT_INVALID', `Đơn vị "${String(unit.code)}" không hợp lệ, không ghi đơn vị nào.`);
+}
+
+/**
+ * The condition "still exactly `expected`". The emails list is compared element by element with
+ * its size (list equality is not compared by every DynamoDB implementation: the embedded one
+ * refuses it). Units stored before a field existed read as active with no emails (`toUnit`): the
+ * condition accepts the attribute's absence for those values.
+ */
+function sameDetailsCondition(expected: UnitDetails): { expression: string; values: Record<string, unknown> } {
+  const emails = expected.emails.length === 0
+    ? ['(size(emails) = :pcount OR attribute_not_exists(emails))']
+    : ['size(emails) = :pcount', ...expected.emails.map((_, i) => `emails[${i}] = :pe${i}`)];
+  return {
+    expression: [
+      'attribute_exists(pk)',
+      '#name = :pn',
+      '#type = :pt',
+      ...emails,
+      expected.active ? '(active = :pa OR attribute_not_exists(active))' : 'active = :pa',
+    ].join(' AND '),
+    values: { ':pn': expected.name, ':pt': expected.type, ':pcount': expected.emails.length, ':pa': expected.active, ...Object.fromEntries(expected.emails.map((e, i) => [`:pe${i}`, e])) },
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -134,6 +157,43 @@ export class DynamoUnitRepository implements UnitRepository {
         throw new NotFoundError('UNIT_NOT_FOUND', `Không có đơn vị mã "${code}".`, err);
       }
       throw err;
+    }
+  }
+
+  async add(unit: Unit): Promise<void> {
+    assertStorable(unit);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...unitKey(unit.code), code: unit.code, name: unit.name, type: unit.type, emails: unit.emails, active: unit.active, keyVersion: unit.keyVersion },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) throw new ConflictError('UNIT_EXISTS', `Đã có đơn vị mã "${unit.code}".`, err);
+      throw err;
+    }
+  }
+
+  async update(unit: Omit<Unit, 'keyVersion'>, expected: UnitDetails): Promise<void> {
+    assertStorable({ ...unit, keyVersion: 1 });
+    const condition = sameDetailsCondition(expected);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: unitKey(unit.code),
+          UpdateExpression: 'SET #name = :name, #type = :type, emails = :emails, active = :active',
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: { '#name': 'name', '#type': 'type' },
+          ExpressionAttributeValues: { ':name': unit.name, ':type': unit.type, ':emails': unit.emails, ':active': unit.active, ...condition.values },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      if (!(await this.get(unit.code))) throw new NotFoundError('UNIT_NOT_FOUND', `Không có đơn vị mã "${unit.code}".`, err);
+      throw new ConflictError('UNIT_CHANGED', `Đơn vị "${unit.code}" vừa được thay đổi bởi người khác.`, err);
     }
   }
 }

@@ -51,7 +51,19 @@ export interface UnitRepository {
   putMany(units: Unit[]): Promise<void>;
   /** Increments the unit's key version, revoking its links; returns the new version. */
   bumpKeyVersion(code: string): Promise<number>;
+  /** Stores a new unit; ConflictError `UNIT_EXISTS` when the code is taken (a conditional write, never an overwrite). */
+  add(unit: Unit): Promise<void>;
+  /**
+   * Replaces the unit's name, type, emails and active flag if they are still exactly `expected`
+   * (a conditional write: two operators cannot silently overwrite each other); its key version is
+   * left alone, so a revocation in between is kept. ConflictError `UNIT_CHANGED` when they moved,
+   * NotFoundError `UNIT_NOT_FOUND` when the unit is gone.
+   */
+  update(unit: Omit<Unit, 'keyVersion'>, expected: UnitDetails): Promise<void>;
 }
+
+/** What an operator edits of a unit (everything but its code and key version). */
+export type UnitDetails = Pick<Unit, 'name' | 'type' | 'emails' | 'active'>;
 
 /** An accepted submission's values, as consolidation reads them. */
 export interface AcceptedValues {

@@ -13,6 +13,7 @@ import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
 import { createConsoleAuditRoutes } from './http/console-audit-routes';
 import { consoleErrorPageTitle, createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
+import { createConsoleUnitsRoutes } from './http/console-units-routes';
 import { errorResponse, isConsolePage } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
 import type { HttpResponse } from './http/responses';
@@ -42,6 +43,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     ...createPortalRoutes({ ...deps, catalog, generateForm: deps.generateForm ?? generateFormFromCatalog, logger }),
     ...(deps.console ? createConsoleRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
     ...(deps.console ? createConsoleAuditRoutes(deps.console) : []),
+    ...(deps.console ? createConsoleUnitsRoutes({ signIn: deps.console.signIn, units: deps.units, catalog, secrets: deps.secrets, logger }) : []),
   ]);
   // A catalog that fails to load fails each request (500, logged), not the process.
   routes.catch(() => undefined);

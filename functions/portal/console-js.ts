@@ -3,8 +3,9 @@
  * framework, no inline handlers (CSP). It reads the grid again from
  * `/api/admin/status/<form>/<period>` (same filters as the page's query) every
  * `data-refresh-ms`, replaces the counts and rows in place and says in an aria-live region which
- * units changed status. Sign-out is the masthead's plain form (no script needed). Server data is
- * inserted with `textContent` only.
+ * units changed status. Sign-out is the masthead's plain form (no script needed). On "Đơn vị" it
+ * posts the registry file chosen for import (the one console action that needs script). Server
+ * data is inserted with `textContent` only.
  */
 export const CONSOLE_JS = String.raw`
 (function () {
@@ -127,6 +128,71 @@ export const CONSOLE_JS = String.raw`
       var period = document.getElementById('f-period');
       period.disabled = true;
       formSelect.form.submit();
+    });
+  }
+
+  // "Đơn vị": the registry file is read here and posted as JSON (base64) with the session's CSRF
+  // token; the answer (counts, or every bad row) is written into the live region.
+  var importForm = document.getElementById('unit-import');
+  if (importForm) {
+    var result = document.getElementById('import-result');
+    var submit = document.getElementById('import-submit');
+    var show = function (kind, title, lines, link) {
+      while (result.firstChild) result.removeChild(result.firstChild);
+      result.className = 'result ' + kind;
+      var h = document.createElement('h4');
+      h.textContent = title;
+      result.appendChild(h);
+      if (lines.length) {
+        var list = document.createElement(lines.length > 1 ? 'ul' : 'p');
+        lines.forEach(function (text) {
+          var item = document.createElement(lines.length > 1 ? 'li' : 'span');
+          item.textContent = text;
+          list.appendChild(item);
+        });
+        result.appendChild(list);
+      }
+      if (link) {
+        var p = document.createElement('p');
+        var a = document.createElement('a');
+        a.href = '/quan-tri/don-vi';
+        a.textContent = link;
+        p.appendChild(a);
+        result.appendChild(p);
+      }
+    };
+    importForm.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var file = document.getElementById('import-file').files[0];
+      if (!file) { show('bad', 'Chưa chọn tệp danh sách đơn vị (.csv hoặc .xlsx).', []); return; }
+      if (file.size > Number(importForm.getAttribute('data-max-bytes'))) { show('bad', 'Tệp lớn quá ' + Math.round(Number(importForm.getAttribute('data-max-bytes')) / 1048576) + ' MB, không nhập.', []); return; }
+      var csrf = document.querySelector('input[name="_csrf"]');
+      var reader = new FileReader();
+      reader.onerror = function () { show('bad', 'Không đọc được tệp trên máy.', []); };
+      reader.onload = function () {
+        var data = String(reader.result);
+        var xhr = new XMLHttpRequest();
+        xhr.open('POST', '/api/admin/units/import');
+        xhr.setRequestHeader('content-type', 'application/json');
+        xhr.setRequestHeader('x-csrf-token', csrf ? csrf.value : '');
+        xhr.onload = function () {
+          submit.disabled = false;
+          var body = null;
+          try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+          if (xhr.status === 401) { window.location.href = '/quan-tri/sign-in'; return; }
+          if (xhr.status === 200 && body) {
+            show('ok', 'Đã nhập ' + body.total + ' đơn vị: ' + body.created.length + ' mới, ' + body.updated.length + ' cập nhật, ' + body.unchanged.length + ' không đổi.', [], 'Xem danh sách đã cập nhật');
+            return;
+          }
+          var issues = body && body.issues ? body.issues.map(function (i) { return i.message; }) : [];
+          show('bad', (body && body.message) || 'Không nhập được (mất kết nối). Vui lòng thử lại.', issues);
+        };
+        xhr.onerror = function () { submit.disabled = false; show('bad', 'Không nhập được (mất kết nối). Vui lòng thử lại.', []); };
+        submit.disabled = true;
+        show('wait', 'Đang kiểm tra và nhập tệp…', []);
+        xhr.send(JSON.stringify({ fileName: file.name, contentBase64: data.slice(data.indexOf(',') + 1) }));
+      };
+      reader.readAsDataURL(file);
     });
   }
 })();

@@ -159,6 +159,25 @@ footer p { margin: .2rem 0; }
 .audit ins { color: var(--ok); text-decoration: none; font-weight: 600; }
 .audit-summary .download { margin-left: .5rem; }
 .pager p { display: flex; gap: 1rem; align-items: center; }
+/* The console's "Đơn vị" section. */
+.panel { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1rem; }
+.panel h3 { margin: 0 0 .5rem; font-size: 1.1rem; color: var(--brand-dark); }
+.unit-form .field, .unit-import .field { display: flex; flex-direction: column; gap: .2rem; max-width: 36rem; margin: 0 0 .7rem; }
+.unit-form label, .unit-import label, .shown-link label { font-weight: 600; }
+.unit-form input[type="text"], .unit-form input:not([type]), .unit-form select, .unit-form textarea, .link-box { font: inherit; padding: .4rem .5rem; border: 1px solid #a8a29e; border-radius: 6px; background: #fff; }
+.unit-form .field-check { flex-direction: row; }
+.unit-form .field-check label { font-weight: normal; }
+.field-error { color: var(--bad); font-size: .9rem; }
+.has-error input, .has-error select, .has-error textarea { border-color: var(--bad); }
+.confirm { border: 1px solid #fecdca; background: var(--bad-bg); border-radius: 6px; margin: 0 0 .7rem; }
+.button-danger { border-color: var(--bad); color: var(--bad); }
+.link-box { width: 100%; font-family: monospace; font-size: .85rem; }
+.unit-facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; }
+.unit-facts dt { font-weight: 600; color: var(--muted); }
+.unit-facts dd { margin: 0; }
+.units-registry tr.inactive td { color: var(--muted); }
+.breadcrumbs { margin: 0 0 .5rem; font-size: .9rem; }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; }
 
 @media (max-width: 720px) {
   .report { grid-template-columns: 1fr; }

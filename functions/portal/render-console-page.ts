@@ -261,7 +261,7 @@ ${select('b', 'Bản sau', accepted[0])}
     : '<p class="empty">Chưa có bản nào được chấp nhận để so sánh.</p>';
   const main = `<p><a href="${CONSOLE_PATH}/?form=${e(encodeURIComponent(input.form.id))}&amp;period=${e(encodeURIComponent(input.period.id))}">← Tình hình nộp báo cáo</a></p>
 <h2>${e(unit.name)}</h2>
-<p class="unit-meta">${e(UNIT_TYPE_LABELS[unit.type])} · Mã đơn vị ${e(unit.code)}</p>
+<p class="unit-meta">${e(UNIT_TYPE_LABELS[unit.type])} · Mã đơn vị ${e(unit.code)} · <a href="${e(`${CONSOLE_PATH}/don-vi/${encodeURIComponent(unit.code)}/sua`)}">Thông tin và đường dẫn của đơn vị</a></p>
 <h3>${e(input.form.name)} – ${e(input.period.label)}</h3>
 <p class="empty"${versions.length ? ' hidden' : ''}>Đơn vị chưa nộp báo cáo này.</p>
 <table class="grid versions"${versions.length ? '' : ' hidden'}>

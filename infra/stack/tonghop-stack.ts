@@ -97,8 +97,11 @@ interface FunctionAccess {
  * What each function may do, derived from the adapters its Lambda entry composes:
  * - ingest: submissions + units (get/put/update/query); heads and reads the upload (by
  *   version) and reads its upload intent; writes the feedback workbook.
- * - api: reads units + submissions + operators (it writes no unit, submission or operator: the
- *   submission is created by ingest, operators by the CLI); writes the console's sign-in tokens,
+ * - api: reads units + submissions + operators (it writes no submission or operator: the
+ *   submission is created by ingest, operators by the CLI); writes units one at a time from the
+ *   console's "Đơn vị" (conditional add and edit, key-version bump, the page's import: one
+ *   PutItem/UpdateItem per unit, never a batch) and emails a unit its link (the link secret and
+ *   SES below); writes the console's sign-in tokens,
  *   sessions, rate counters and audit entries (never deletes them: tokens and sessions are claimed or
  *   revoked by update, and expire by TTL) and emails sign-in links; builds and sends consolidations
  *   from the console (once-ledger put/update/delete, `reports/` read/write/list/presign); signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
@@ -109,8 +112,8 @@ interface FunctionAccess {
  *   reminder-fanout.ts, signs the link and sends it); sends the late digest.
  * - sweep: queries submissions; lists `uploads/` and sends to the ingest queue (both granted in
  *   upload-sweeper.ts, where the queue is).
- * BatchWriteItem (unit import) is not granted: the `units import` CLI runs with the operator's
- * own credentials.
+ * BatchWriteItem (the CLI's unit import) is not granted: the `units import` CLI runs with the
+ * operator's own credentials.
  */
 export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   ingest: {
@@ -130,7 +133,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   },
   api: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
-    writeKeys: [ITEM_KEY_PREFIX.signIn, ITEM_KEY_PREFIX.session, ITEM_KEY_PREFIX.rate, ITEM_KEY_PREFIX.audit, ITEM_KEY_PREFIX.once],
+    writeKeys: [ITEM_KEY_PREFIX.unit, ITEM_KEY_PREFIX.signIn, ITEM_KEY_PREFIX.session, ITEM_KEY_PREFIX.rate, ITEM_KEY_PREFIX.audit, ITEM_KEY_PREFIX.once],
     // The console's consolidation releases its once-ledger claim when sending fails; nothing else is ever deleted (the audit log is append-only).
     deleteKeys: [ITEM_KEY_PREFIX.once],
     objects: [
@@ -516,7 +519,7 @@ export class TonghopStack extends Stack {
     if (access.table.includes('GetItem')) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
     const writeActions = access.table.filter((a) => a === 'PutItem' || a === 'UpdateItem' || (a === 'DeleteItem' && !access.deleteKeys)).map((a) => `dynamodb:${a}`);
     // Only items whose partition key starts with one of the function's own prefixes (a
-    // unit's record, say, is out of reach of every function: units are imported by the CLI).
+    // submission, say, is out of reach of every function but ingest).
     const limitedTo = (actions: string[], keys: string[]) =>
       new iam.PolicyStatement({ actions, resources: [this.table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys.map((k) => `${k}*`) } } });
     if (writeActions.length > 0) {

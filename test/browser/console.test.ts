@@ -6,7 +6,8 @@
  * units; a unit uploads its report through the unit API and its row turns "đã nộp" without a
  * reload; the operator opens the unit from the grid, downloads the version's original; the unit
  * uploads a corrected version and the operator compares the two cell by cell; reads "Nhật ký",
- * filters it and downloads it as .xlsx; signs out.
+ * filters it and downloads it as .xlsx; on "Đơn vị" adds a unit, finds it by search and revokes a unit's links after confirming;
+ * signs out.
  * Screenshots go to test-artifacts/console/.
  */
 import { execFile } from 'node:child_process';
@@ -167,6 +168,41 @@ describe('console in headless Chromium', () => {
     expect(first[0]).toMatch(/^\d{2}/);
     expect(first[3]).not.toBe(first[4]);
     await page.screenshot({ path: join(ARTIFACTS, '4-diff.png'), fullPage: true });
+    await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}`);
+  });
+
+  it('manages units: opens Đơn vị, adds a unit, finds it by search, revokes a unit\'s links after confirming', async () => {
+    await Promise.all([page.waitForURL(/\/quan-tri\/don-vi$/), page.getByRole('navigation', { name: 'Các mục quản trị' }).getByRole('link', { name: 'Đơn vị' }).click()]);
+    expect(await page.getByRole('heading', { name: 'Đơn vị', exact: true }).isVisible()).toBe(true);
+    const registered = await runtime.deps.units.list({ includeInactive: true });
+    expect(await page.locator('#unit-rows tr').count()).toBe(registered.length);
+    await page.screenshot({ path: join(ARTIFACTS, '8-units.png'), fullPage: true });
+
+    await page.locator('#add-code').fill('SO-THU');
+    await page.locator('#add-name').fill('Sở Thử nghiệm');
+    await page.locator('#add-type').selectOption('so-nganh');
+    await page.locator('#add-emails').fill('vanthu@sothu.example.vn');
+    await Promise.all([page.waitForURL(/\/quan-tri\/don-vi\/SO-THU\/sua\?tb=da-them$/), page.getByRole('button', { name: 'Thêm đơn vị' }).click()]);
+    expect(await page.getByRole('status').filter({ hasText: 'Đã thêm đơn vị.' }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Sở Thử nghiệm' }).isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, '9-unit-added.png'), fullPage: true });
+
+    // Found by its name typed without accents.
+    await Promise.all([page.waitForURL(/\/quan-tri\/don-vi$/), page.getByRole('link', { name: '← Danh sách đơn vị' }).click()]);
+    await page.getByLabel('Tìm đơn vị').fill('thu nghiem');
+    await Promise.all([page.waitForURL(/search=thu\+nghiem/), page.getByRole('button', { name: 'Tìm', exact: true }).click()]);
+    expect(await page.locator('#unit-rows tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')))).toEqual(['SO-THU']);
+
+    // Revoking the sample unit's links asks first, then says it is done (its key version moves on).
+    await page.getByLabel('Tìm đơn vị').fill(unit.code);
+    await Promise.all([page.waitForURL(/search=/), page.getByRole('button', { name: 'Tìm', exact: true }).click()]);
+    await Promise.all([page.waitForURL(new RegExp(`/quan-tri/don-vi/${unit.code}/sua$`)), page.locator(`#unit-rows tr[data-code="${unit.code}"]`).getByRole('link', { name: /Sửa, đường dẫn/ }).click()]);
+    await Promise.all([page.waitForURL(/\/thu-hoi$/), page.getByRole('link', { name: 'Thu hồi đường dẫn…' }).click()]);
+    expect(await page.getByRole('heading', { name: `Thu hồi đường dẫn của ${unit.name}?` }).isVisible()).toBe(true);
+    expect((await runtime.deps.units.get(unit.code))?.keyVersion).toBe(unit.keyVersion);
+    await Promise.all([page.waitForURL(/\?tb=da-thu-hoi$/), page.getByRole('button', { name: 'Xác nhận thu hồi' }).click()]);
+    expect(await page.getByText('Đã thu hồi mọi đường dẫn nộp báo cáo đã cấp cho đơn vị.').isVisible()).toBe(true);
+    expect((await runtime.deps.units.get(unit.code))?.keyVersion).toBe(unit.keyVersion + 1);
     await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}`);
   });
 

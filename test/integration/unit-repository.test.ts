@@ -82,4 +82,51 @@ describe('DynamoUnitRepository on the embedded DynamoDB API', () => {
       expect(await repo.get('NOPE')).toBeUndefined();
     });
   });
+
+  describe('add', () => {
+    it('stores a new unit and refuses a second one with the same code (409 UNIT_EXISTS), keeping the first', async () => {
+      expect.assertions(2);
+      await repo.add(unit('A', { name: 'Sở Nội vụ' }));
+
+      await expect(repo.add(unit('A', { name: 'Ghi đè' }))).rejects.toMatchObject({ code: 'UNIT_EXISTS', statusCode: 409 });
+      expect(await repo.get('A')).toEqual(unit('A', { name: 'Sở Nội vụ' }));
+    });
+  });
+
+  describe('update', () => {
+    it('changes name, type, emails and active when the unit is still as the operator saw it, keeping its key version', async () => {
+      await repo.putMany([unit('A')]);
+      await repo.bumpKeyVersion('A');
+      const before = (await repo.get('A'))!;
+
+      await repo.update({ code: 'A', name: 'Sở Tài chính', type: 'huyen', emails: ['a@example.vn', 'b@example.vn'], active: false }, before);
+
+      expect(await repo.get('A')).toEqual({ code: 'A', name: 'Sở Tài chính', type: 'huyen', emails: ['a@example.vn', 'b@example.vn'], active: false, keyVersion: 2 });
+    });
+
+    it('refuses a stale edit (409 UNIT_CHANGED) when another operator changed the emails in between, and keeps theirs', async () => {
+      expect.assertions(2);
+      await repo.putMany([unit('A')]);
+      const seen = (await repo.get('A'))!;
+      await repo.update({ ...seen, emails: ['moi@example.vn'] }, seen);
+
+      await expect(repo.update({ ...seen, name: 'Tên cũ sửa lại' }, seen)).rejects.toMatchObject({ code: 'UNIT_CHANGED', statusCode: 409 });
+      expect(await repo.get('A')).toMatchObject({ name: 'Đơn vị A', emails: ['moi@example.vn'] });
+    });
+
+    it('accepts an edit of a unit with no emails (an empty list compares equal)', async () => {
+      await repo.putMany([unit('A', { emails: [] })]);
+      const seen = (await repo.get('A'))!;
+
+      await repo.update({ ...seen, emails: ['x@example.vn'] }, seen);
+
+      expect((await repo.get('A'))?.emails).toEqual(['x@example.vn']);
+    });
+
+    it('refuses an edit of an unknown unit without creating it (404)', async () => {
+      expect.assertions(2);
+      await expect(repo.update({ code: 'NOPE', name: 'X', type: 'huyen', emails: [], active: true }, { name: 'X', type: 'huyen', emails: [], active: true })).rejects.toMatchObject({ code: 'UNIT_NOT_FOUND', statusCode: 404 });
+      expect(await repo.get('NOPE')).toBeUndefined();
+    });
+  });
 });

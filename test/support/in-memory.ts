@@ -5,11 +5,11 @@
  */
 import type {
   AcceptedValues, Aggregate, AuditLog, Clock, Timer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
-  StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitRepository,
+  StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitDetails, UnitRepository,
 } from '../../functions/core/ports';
 import { SUBMISSION_SUMMARY_FIELDS } from '../../functions/core/ports';
 import type { FormValues, Submission, Unit } from '../../functions/core/model';
-import { ConflictError, TooLargeError } from '../../functions/core/errors';
+import { ConflictError, NotFoundError, TooLargeError } from '../../functions/core/errors';
 import type { AuditEntry, Operator } from '../../functions/core/operators/model';
 
 export class InMemoryFileStore implements FileStore {
@@ -54,9 +54,20 @@ export class InMemoryUnitRepository implements UnitRepository {
   }
   async bumpKeyVersion(code: string) {
     const u = this.units.get(code);
-    if (!u) throw new Error(`no unit ${code}`);
+    if (!u) throw new NotFoundError('UNIT_NOT_FOUND', `Không có đơn vị mã "${code}".`);
     u.keyVersion += 1;
     return u.keyVersion;
+  }
+  async add(unit: Unit) {
+    if (this.units.has(unit.code)) throw new ConflictError('UNIT_EXISTS', `Đã có đơn vị mã "${unit.code}".`);
+    this.units.set(unit.code, { ...unit, emails: [...unit.emails] });
+  }
+  async update(unit: Omit<Unit, 'keyVersion'>, expected: UnitDetails) {
+    const u = this.units.get(unit.code);
+    if (!u) throw new NotFoundError('UNIT_NOT_FOUND', `Không có đơn vị mã "${unit.code}".`);
+    const same = u.name === expected.name && u.type === expected.type && u.active === expected.active && u.emails.join(',') === expected.emails.join(',');
+    if (!same) throw new ConflictError('UNIT_CHANGED', `Đơn vị "${unit.code}" vừa được thay đổi bởi người khác.`);
+    this.units.set(unit.code, { ...unit, emails: [...unit.emails], keyVersion: u.keyVersion });
   }
 }
 

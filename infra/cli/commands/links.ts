@@ -9,16 +9,15 @@
 import { dropPreviousLinkKey, generateLinkKey, rotateLinkKeys, signLinkToken } from '../../../functions/core/links';
 import { AppError, ConflictError } from '../../../functions/core/errors';
 import type { LinkKeyRing } from '../../../functions/core/ports';
-import type { FormDefinition } from '../../../functions/core/forms/definition';
-import type { Unit } from '../../../functions/core/model';
 import { formatViDate } from '../../../functions/core/format-vi';
-import { deadlineFor, parsePeriod, periodLabel } from '../../../functions/core/periods';
+import { parsePeriod, periodLabel } from '../../../functions/core/periods';
 import { osUserName, recordCliAudit } from '../audit';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
+import { LINK_GRACE_DAYS, linkExpiry } from '../../../functions/core/usecases/issue-unit-link';
 
-/** Links stay valid this long after the unit's deadline: late reports are still accepted. */
-export const LINK_GRACE_DAYS = 30;
+/** Defined with the console's unit links (one rule for both); re-exported for the CLI's callers. */
+export { LINK_GRACE_DAYS, linkExpiry };
 
 const help = `Cách dùng: npx tonghop links --period <kỳ> [--form <mã biểu mẫu>] [--unit <mã đơn vị>] [--json]
            npx tonghop links rotate-key [--drop-previous]
@@ -53,16 +52,6 @@ export interface UnitLink {
   url: string;
   token: string;
   expiresAt: string;
-}
-
-/**
- * The expiry of a unit's link for a period: its latest deadline among `forms` plus the grace
- * period, and never less than the grace period from `now` — a link issued after the deadline,
- * to chase a late report (still accepted), must not be born expired.
- */
-export function linkExpiry(forms: readonly FormDefinition[], unit: Pick<Unit, 'type'>, period: string, now: Date): Date {
-  const latest = Math.max(...forms.map((f) => deadlineFor(f, unit.type, period).getTime()), now.getTime());
-  return new Date(latest + LINK_GRACE_DAYS * 86_400_000);
 }
 
 /** Who ran a key change, for the log line (the AWS principal itself is in CloudTrail's PutSecretValue event). */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { importUnits, UnitImportError } from '../../../functions/core/usecases/import-units';
+import { importUnits, importUnitsChecked, UnitImportConflictError, UnitImportError } from '../../../functions/core/usecases/import-units';
 import { parseCsv, parseUnitsFile } from '../../../functions/core/units/parse-units';
 import { InMemoryUnitRepository } from '../../support/in-memory';
 
@@ -259,5 +259,37 @@ describe('parseUnitsFile on hostile workbooks', () => {
     const parsed = await parseUnitsFile(liar, 'dv.xlsx');
 
     expect(parsed.issues[0]?.code).toBe('UNITS_FILE_UNREADABLE');
+  });
+});
+
+describe('importUnitsChecked (the console\'s import)', () => {
+  const unit = (code: string, name: string) => ({ code, name, type: 'huyen' as const, emails: [], active: true, keyVersion: 3 });
+
+  it('writes new and changed units by conditional writes, skips unchanged ones, keeps key versions', async () => {
+    const repo = new InMemoryUnitRepository([unit('A', 'Huyện ủy A'), unit('B', 'Huyện ủy B')]);
+    const updates = jest.spyOn(repo, 'update');
+
+    const result = await importUnitsChecked({ units: repo }, { bytes: csv('code,name,type\nA,Huyện ủy A,huyen\nB,Huyện ủy B mới,huyen\nC,Huyện ủy C,huyen\n'), fileName: 'u.csv' });
+
+    expect(result).toEqual({ created: ['C'], updated: ['B'], unchanged: ['A'], total: 3 });
+    expect(updates).toHaveBeenCalledTimes(1);
+    expect(await repo.get('B')).toMatchObject({ name: 'Huyện ủy B mới', keyVersion: 3 });
+    expect(await repo.get('C')).toMatchObject({ keyVersion: 1 });
+  });
+
+  it('leaves out and names a unit another operator changed while the import ran, writing the others', async () => {
+    expect.assertions(3);
+    const repo = new InMemoryUnitRepository([unit('A', 'Huyện ủy A'), unit('B', 'Huyện ủy B')]);
+    const list = repo.list.bind(repo);
+    // Someone renames B right after the import read the registry.
+    jest.spyOn(repo, 'list').mockImplementationOnce(async (o) => {
+      const seen = await list(o);
+      await repo.update({ ...unit('B', 'Đổi bởi người khác') }, unit('B', 'Huyện ủy B'));
+      return seen;
+    });
+
+    await expect(importUnitsChecked({ units: repo }, { bytes: csv('code,name,type\nA,Huyện ủy A mới,huyen\nB,Huyện ủy B mới,huyen\n'), fileName: 'u.csv' })).rejects.toBeInstanceOf(UnitImportConflictError);
+    expect((await repo.get('A'))?.name).toBe('Huyện ủy A mới');
+    expect((await repo.get('B'))?.name).toBe('Đổi bởi người khác');
   });
 });
