@@ -64,7 +64,7 @@ describe('consolidation (embedded stack)', () => {
       ledger: new DynamoOnceLedger({ client: dynamo, tableName: emulators.tableName, clock }),
       mailer: new OutboxMailer({ dir: outbox, clock }),
       clock,
-      mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>' },
+      mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>', portalUrl: 'http://localhost:3000' },
     };
     await deps.units.putMany(units);
     await upload(units[0]!, '2019-03-12T02:00:00.000Z', 11);
