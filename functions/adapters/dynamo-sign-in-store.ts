@@ -3,7 +3,8 @@
  * each keyed by a hash (the table never holds a usable token, session id, address or IP in a
  * key) and each with the table's `ttl` attribute so DynamoDB deletes it after it has expired.
  *
- * - token   pk `SIGNIN#<sha256>`  sk `SIGNIN`   claimed by one conditional update (unused and unexpired)
+ * - token   pk `SIGNIN#<sha256>`  sk `SIGNIN`   claimed by one conditional update (unused and unexpired);
+ *   may carry `next`, the console page to open once signed in
  * - session pk `SESSION#<sha256>` sk `SESSION`  slid and revoked by conditional updates
  * - counter pk `RATE#<key>#<window end>` sk `RATE`  `ADD n 1` only while `n < max` (atomic)
  *
@@ -57,7 +58,8 @@ export class DynamoSignInStore implements SignInTokenStore, SessionStore, RateLi
         }),
       );
       const a = Attributes ?? {};
-      return { outcome: 'claimed', record: { tokenHash, email: String(a.email), createdAt: String(a.createdAt), expiresAt: String(a.expiresAt), usedAt: String(a.usedAt) } };
+      const record: SignInTokenRecord = { tokenHash, email: String(a.email), createdAt: String(a.createdAt), expiresAt: String(a.expiresAt), usedAt: String(a.usedAt) };
+      return { outcome: 'claimed', record: typeof a.next === 'string' ? { ...record, next: a.next } : record };
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
     }

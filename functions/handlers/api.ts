@@ -12,6 +12,7 @@ import { renderMessagePage } from '../portal/render-unit-page';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
 import { consoleErrorPageTitle, createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
+import { createConsoleReportsRoutes } from './http/console-reports-routes';
 import { errorResponse, isConsolePage } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
 import type { HttpResponse } from './http/responses';
@@ -40,6 +41,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
   const routes = Promise.resolve(deps.catalog).then((catalog) => [
     ...createPortalRoutes({ ...deps, catalog, generateForm: deps.generateForm ?? generateFormFromCatalog, logger }),
     ...(deps.console ? createConsoleRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
+    ...(deps.console ? createConsoleReportsRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
   ]);
   // A catalog that fails to load fails each request (500, logged), not the process.
   routes.catch(() => undefined);

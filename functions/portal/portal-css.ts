@@ -150,6 +150,11 @@ footer p { margin: .2rem 0; }
 .grid .nowrap { white-space: nowrap; }
 .grid .warn { color: var(--bad); font-size: .85rem; }
 .status .empty { color: var(--muted); }
+.actions { display: flex; flex-wrap: wrap; align-items: center; gap: .6rem 1rem; margin: .5rem 0 1rem; }
+.actions form { margin: 0; }
+.hint { color: var(--muted); font-size: .85rem; margin: .25rem 0; }
+.reports h3, .send-confirm h3 { color: var(--brand-dark); }
+.reports .empty, .send-confirm .empty { color: var(--muted); }
 
 @media (max-width: 720px) {
   .report { grid-template-columns: 1fr; }

@@ -25,21 +25,24 @@ function page(title: string, main: string, head?: string): string {
  * `SameSite=Strict` cookie along a redirect that started there, so this page moves on to the
  * console itself (a refresh from this origin), with a link for when refresh is off.
  */
-export function renderConsoleSignedInPage(): string {
+export function renderConsoleSignedInPage(next = `${CONSOLE_PATH}/`): string {
   return page(
     'Đã đăng nhập',
-    `<div class="message-page"><h2>Đã đăng nhập</h2><p><a href="${CONSOLE_PATH}/">Vào trang quản trị</a></p></div>`,
-    `\n<meta http-equiv="refresh" content="0;url=${CONSOLE_PATH}/">`,
+    `<div class="message-page"><h2>Đã đăng nhập</h2><p><a href="${e(next)}">${next === `${CONSOLE_PATH}/` ? 'Vào trang quản trị' : 'Tiếp tục'}</a></p></div>`,
+    `\n<meta http-equiv="refresh" content="0;url=${e(next)}">`,
   );
 }
 
-/** The sign-in form: an email, posted without script (the route answers the same page for every address). */
-export function renderConsoleSignInPage(options: { signedOut?: boolean } = {}): string {
+/**
+ * The sign-in form: an email, posted without script (the route answers the same page for every
+ * address). `next`: a console path (already checked) the emailed link returns to, carried in a hidden field.
+ */
+export function renderConsoleSignInPage(options: { signedOut?: boolean; next?: string } = {}): string {
   return page(
     'Đăng nhập',
-    `<div class="message-page">${options.signedOut ? '<p class="notice" role="status">Đồng chí đã đăng xuất.</p>' : ''}<h2>Đăng nhập</h2>
+    `<div class="message-page">${options.signedOut ? '<p class="notice" role="status">Đồng chí đã đăng xuất.</p>' : ''}${options.next ? '<p class="notice" role="status">Cần đăng nhập để mở trang này. Sau khi mở đường dẫn đăng nhập trong email, trang sẽ tự mở tiếp.</p>' : ''}<h2>Đăng nhập</h2>
 <p>Nhập địa chỉ email công vụ đã được cấp quyền. Hệ thống sẽ gửi một đường dẫn đăng nhập (hiệu lực 15 phút, dùng một lần) tới hộp thư đó.</p>
-<form method="post" action="${CONSOLE_PATH}/api/sign-in">
+<form method="post" action="${CONSOLE_PATH}/api/sign-in">${options.next ? `<input type="hidden" name="next" value="${e(options.next)}">` : ''}
 <p><label for="email">Email</label><br><input id="email" name="email" type="email" autocomplete="email" required maxlength="254"></p>
 <p><button class="button" type="submit">Gửi đường dẫn đăng nhập</button></p>
 </form></div>`,

@@ -66,13 +66,17 @@ function parseUnitsReported(value: string | undefined): { unitsReported: number;
   return m ? { unitsReported: Number(m[1]), unitsExpected: Number(m[2]) } : undefined;
 }
 
-function decodedFileName(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return undefined;
+/** The name a stored workbook is downloaded under: its `file-name` metadata (URI-encoded, as stored), else the key's last segment. */
+export function storedWorkbookName(key: string, metadata: Record<string, string> | undefined): string {
+  const stored = metadata?.['file-name'];
+  if (stored) {
+    try {
+      return decodeURIComponent(stored);
+    } catch {
+      // Not ours: fall back to the key.
+    }
   }
+  return key.slice(key.lastIndexOf('/') + 1);
 }
 
 /** Lists a form and period's workbooks with their email status; throws FORM_NOT_FOUND / PERIOD_INVALID as `consolidateReport` does. */
@@ -98,7 +102,7 @@ export async function listConsolidations(deps: ListConsolidationsDeps, input: { 
     const sentAt = claim && (typeof claim.attributes.sentAt === 'string' ? claim.attributes.sentAt : claim.claimedAt);
     return {
       key: object.key,
-      fileName: decodedFileName(meta['file-name']) ?? object.key.slice(object.key.lastIndexOf('/') + 1),
+      fileName: storedWorkbookName(object.key, meta),
       createdAt: parts.createdAt.toISOString(),
       size: heads[i]?.size ?? object.size,
       ...(counted ?? {}),

@@ -13,7 +13,7 @@ import * as z from 'zod/mini';
 import { AppError, InvalidInputError, NotFoundError, UnauthorizedError } from '../../core/errors';
 import type { FormCatalog } from '../../core/forms/catalog';
 import type { Log } from '../../core/log';
-import { CONSOLE_PATH } from '../../core/operators/model';
+import { CONSOLE_PATH, consoleReturnPath } from '../../core/operators/model';
 import { endSession, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod, type PeriodType } from '../../core/periods';
 import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/ports';
@@ -74,7 +74,7 @@ function periodOfType(id: string, type: PeriodType): boolean {
   }
 }
 
-const SignInBodySchema = z.object({ email: z.string() });
+const SignInBodySchema = z.object({ email: z.string(), next: z.optional(z.string()) });
 /** Consolidated reports are presigned for this long from the console (each click signs afresh). */
 const REPORT_LINK_TTL_SECONDS = 15 * 60;
 /** Bounded here; the form and period themselves are checked by the use case (FORM_NOT_FOUND, PERIOD_INVALID). */
@@ -155,7 +155,16 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
   const refusedPage = (err: AppError): HttpResponse => html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
 
   return [
-    { method: 'GET', pattern: `${CONSOLE_PATH}/sign-in`, handle: async (r) => html(200, renderConsoleSignInPage({ signedOut: query(r).get('da-dang-xuat') === '1' })) },
+    {
+      method: 'GET',
+      pattern: `${CONSOLE_PATH}/sign-in`,
+      handle: async (r) => {
+        const q = query(r);
+        // `next`: the console page that sent the browser here (kept only if it is one: never another site).
+        const next = consoleReturnPath(q.get('next'));
+        return html(200, renderConsoleSignInPage({ signedOut: q.get('da-dang-xuat') === '1', ...(next ? { next } : {}) }));
+      },
+    },
     {
       method: 'POST',
       pattern: `${CONSOLE_PATH}/api/sign-in`,
@@ -164,9 +173,10 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
         if (!fromPortalOrigin(r.headers, portalOrigin, true)) throw csrfRefused();
         // The page's form posts without script (urlencoded, answered with a page); tools post JSON.
         const form = isFormPost(r);
-        const email = form ? formFields(r).get('email') : parseBody(SignInBodySchema, r.body).email;
+        const fields = form ? formFields(r) : undefined;
+        const body = fields ? { email: fields.get('email'), next: fields.get('next') ?? undefined } : parseBody(SignInBodySchema, r.body);
         try {
-          const { message } = await requestSignIn(signIn, { email, ip: r.sourceIp ?? 'unknown' });
+          const { message } = await requestSignIn(signIn, { email: body.email, ip: r.sourceIp ?? 'unknown', next: body.next });
           return form ? html(202, renderConsoleMessagePage({ title: 'Kiểm tra hộp thư', message })) : json(202, { message });
         } catch (err) {
           if (form && err instanceof AppError && err.expose) return refusedPage(err);
@@ -185,7 +195,9 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
           const cookies = [sessionCookie(signIn.portalUrl, opened.sessionId, SESSION_ABSOLUTE_MS / 1000)];
           // Opened from another site (webmail): a redirect would carry that site's cross-site-ness and the browser would hold the Strict cookie back; a page of ours moves on instead.
           const fromElsewhere = ['cross-site', 'same-site'].includes(r.headers['sec-fetch-site'] ?? '');
-          return fromElsewhere ? { ...html(200, renderConsoleSignedInPage()), cookies } : seeOther(`${CONSOLE_PATH}/`, cookies);
+          // Back to the page the sign-in was asked from (a download from a leadership email), else the console.
+          const next = opened.next ?? `${CONSOLE_PATH}/`;
+          return fromElsewhere ? { ...html(200, renderConsoleSignedInPage(next)), cookies } : seeOther(next, cookies);
         } catch (err) {
           if (err instanceof UnauthorizedError) {
             deps.logger.info('sign-in link refused', { code: err.code });
