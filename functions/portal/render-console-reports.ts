@@ -73,7 +73,7 @@ export function renderConsoleReportsPage(input: ConsoleReportsPageInput): string
     : '<p class="hint">Tài khoản xem: đồng chí xem và tải được các bảng tổng hợp, không tổng hợp hoặc gửi được.</p>';
   const rows = l.workbooks.map(workbookRow).join('\n');
   const main = `<h2>Báo cáo tổng hợp</h2>
-<form class="filters" method="get" action="${REPORTS_PATH}">
+<form class="filters" method="get" action="${REPORTS_PATH}" data-period-follows-form>
 <p><label for="f-form">Biểu mẫu</label><select id="f-form" name="form">${input.forms.map((f) => option(f.id, f.name, f.id === l.formId)).join('')}</select></p>
 <p><label for="f-period">Kỳ báo cáo</label><select id="f-period" name="period">${input.periods.map((p) => option(p.id, p.label, p.id === l.period)).join('')}</select></p>
 <p><button class="button" type="submit">Xem</button></p>
