@@ -183,10 +183,11 @@ describe('console in headless Chromium', () => {
     expect(await page.getByRole('heading', { name: `Đơn vị chưa báo cáo (${expected.length - 1})` }).isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, '7-send-confirm.png'), fullPage: true });
     const outbox = join(dataDir, 'outbox');
-    const before = readdirSync(outbox).length;
+    const emails = () => readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort();
+    const before = emails().length;
     await Promise.all([page.waitForURL(/thong-bao=da-gui$/), page.getByRole('button', { name: 'Xác nhận gửi' }).click()]);
     expect(await workbooks.first().locator('.badge').textContent()).toMatch(/^đã gửi lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(tiêu đề "Tổng hợp /);
-    const sent = readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort().slice(before);
+    const sent = emails().slice(before);
     expect(sent).toHaveLength(1);
     const mail = await simpleParser(readFileSync(join(outbox, sent[0]!)));
     expect(mail.subject).toContain(`1/${expected.length} đơn vị đã báo cáo`);
