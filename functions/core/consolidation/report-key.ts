@@ -4,7 +4,7 @@
  * creation) and hash8 the first 8 hex digits of the report's content hash (so a run with the
  * same figures finds and reuses the workbook it already stored).
  */
-import { CONSOLE_PATH } from '../operators/model';
+import { CONSOLE_PATH } from '../console-path';
 import { KEY_PREFIX } from '../storage-layout';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

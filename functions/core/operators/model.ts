@@ -4,10 +4,11 @@
  * through these schemas, so an address is normalised the same way everywhere.
  */
 import { z } from 'zod';
+import { CONSOLE_PATH } from '../console-path';
 import { InvalidInputError } from '../errors';
 
 /** Where the console lives on the portal's origin; sign-in links are `<portalUrl><CONSOLE_PATH>/sign-in/<token>`. */
-export const CONSOLE_PATH = '/quan-tri';
+export { CONSOLE_PATH };
 
 /** Longest console path a sign-in may return to. */
 export const MAX_RETURN_PATH_LENGTH = 512;
