@@ -194,6 +194,8 @@ export function createConsoleReportsRoutes(deps: ConsoleReportsDeps): Route[] {
         deps.catalog.require(parts.formId);
         const stored = await deps.consolidation.files.head(key);
         if (!stored) throw new NotFoundError('REPORT_NOT_FOUND', 'Không tìm thấy bảng tổng hợp này (có thể đã bị xóa theo chính sách lưu trữ).');
+        // A HEAD (link checkers, mail scanners) downloads nothing: no link signed, nothing audited.
+        if (r.method === 'HEAD') return html(200, '');
         const fileName = storedWorkbookName(key, stored.metadata);
         const url = await deps.consolidation.files.createDownloadUrl(key, { expiresInSeconds: REPORT_DOWNLOAD_TTL_SECONDS, fileName });
         await guard.audit(live, { action: 'consolidation.download', target: key, after: { formId: parts.formId, period: parts.period } });

@@ -278,6 +278,10 @@ describe('downloading a workbook', () => {
       expect.objectContaining({ actor: VIEWER, target: key }),
       expect.objectContaining({ actor: VIEWER, target: key }),
     ]);
+    // A mail scanner's HEAD signs and audits nothing.
+    expect((await s.call('HEAD', path, { cookie })).statusCode).toBe(200);
+    expect(presign).toHaveBeenCalledTimes(2);
+    expect(s.audit.entries.filter((e) => e.action === 'consolidation.download')).toHaveLength(2);
   });
 
   it.each([
