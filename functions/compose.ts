@@ -154,12 +154,12 @@ export function composeApi(input: CompositionInput & { secrets: SecretSource; ma
     console: {
       signIn,
       audit: signIn.audit,
-      consolidation: { files, ledger: onceLedger(input), mailer: input.mailer, mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes } },
+      consolidation: { files, ledger: onceLedger(input), mailer: input.mailer, mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes, portalUrl: settings.portalUrl } },
     },
   };
 }
 
-/** The consolidation: workbooks in S3 (download links when too big to attach), emailed once per content. */
+/** The consolidation: workbooks in S3 (linked to the console's download route when too big to attach), emailed once per content. */
 export function composeConsolidation(input: CompositionInput & { mailer: Mailer }): ConsolidateHandlerDeps {
   const { settings } = input;
   return {
@@ -168,7 +168,8 @@ export function composeConsolidation(input: CompositionInput & { mailer: Mailer 
     forms: catalogOf(input),
     ledger: onceLedger(input),
     mailer: input.mailer,
-    mail: { from: requireMailFrom(settings), maxMessageBytes: settings.mail.maxMessageBytes },
+    // A workbook too large to attach is linked to the console's download route on the portal.
+    mail: { from: requireMailFrom(settings), maxMessageBytes: settings.mail.maxMessageBytes, portalUrl: settings.portalUrl },
     log: input.log,
   };
 }

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const input = childInput<Input>();
   // The local composition root as `tonghop consolidate` uses it: outbox mailer under the data dir.
   const local = composeBench(input.dataDir, input.address, input.templatesDir);
-  const deps = { ...local, forms: await local.catalog };
+  const deps = { ...local.handlers.consolidate, forms: await local.catalog };
   const rssBefore = peakRssMb();
   const start = performance.now();
   const result = await consolidateReport(deps, { formId: input.formId, period: input.period, send: true });

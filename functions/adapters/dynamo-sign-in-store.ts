@@ -5,6 +5,7 @@
  *
  * - token   pk `SIGNIN#<sha256>`  sk `SIGNIN`   claimed by one conditional update (unused and unexpired);
  *                                              peeked (the link's confirmation page) by a consistent read
+ *   may carry `next`, the console page to open once signed in
  * - session pk `SESSION#<sha256>` sk `SESSION`  slid and revoked by conditional updates
  * - counter pk `RATE#<key>#<window end>` sk `RATE`  `ADD n 1` only while `n < max` (atomic)
  *
@@ -58,7 +59,8 @@ export class DynamoSignInStore implements SignInTokenStore, SessionStore, RateLi
         }),
       );
       const a = Attributes ?? {};
-      return { outcome: 'claimed', record: { tokenHash, email: String(a.email), createdAt: String(a.createdAt), expiresAt: String(a.expiresAt), usedAt: String(a.usedAt) } };
+      const record: SignInTokenRecord = { tokenHash, email: String(a.email), createdAt: String(a.createdAt), expiresAt: String(a.expiresAt), usedAt: String(a.usedAt) };
+      return { outcome: 'claimed', record: typeof a.next === 'string' ? { ...record, next: a.next } : record };
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
     }

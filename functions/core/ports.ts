@@ -248,6 +248,8 @@ export interface SignInTokenRecord {
   createdAt: string;
   expiresAt: string;
   usedAt?: string;
+  /** The console page to open once the link is redeemed (validated with `consoleReturnPath`). */
+  next?: string;
 }
 
 /** The one-time sign-in tokens. */

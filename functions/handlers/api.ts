@@ -14,6 +14,7 @@ import type { FormCatalog } from '../core/forms/catalog';
 import { createConsoleAuditRoutes } from './http/console-audit-routes';
 import { consoleErrorPageTitle, createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
 import { createConsoleUnitsRoutes } from './http/console-units-routes';
+import { createConsoleReportsRoutes } from './http/console-reports-routes';
 import { errorResponse, isConsolePage } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
 import type { HttpResponse } from './http/responses';
@@ -44,6 +45,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     ...(deps.console ? createConsoleRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
     ...(deps.console ? createConsoleAuditRoutes(deps.console) : []),
     ...(deps.console ? createConsoleUnitsRoutes({ signIn: deps.console.signIn, units: deps.units, catalog, secrets: deps.secrets, logger }) : []),
+    ...(deps.console ? createConsoleReportsRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
   ]);
   // A catalog that fails to load fails each request (500, logged), not the process.
   routes.catch(() => undefined);

@@ -195,5 +195,15 @@ export const CONSOLE_JS = String.raw`
       reader.readAsDataURL(file);
     });
   }
+
+  // "Báo cáo tổng hợp": the same selector behaviour (the page works without it: another form's
+  // period is then answered with that form's open period and a notice).
+  var followsForm = document.querySelector('form[data-period-follows-form]');
+  if (followsForm) {
+    followsForm.querySelector('#f-form').addEventListener('change', function () {
+      followsForm.querySelector('#f-period').disabled = true;
+      followsForm.submit();
+    });
+  }
 })();
 `;

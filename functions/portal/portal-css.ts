@@ -177,7 +177,13 @@ footer p { margin: .2rem 0; }
 .unit-facts dd { margin: 0; }
 .units-registry tr.inactive td { color: var(--muted); }
 .breadcrumbs { margin: 0 0 .5rem; font-size: .9rem; }
-.actions { display: flex; flex-wrap: wrap; gap: .5rem; }
+.actions { display: flex; flex-wrap: wrap; align-items: center; gap: .6rem 1rem; margin: .5rem 0 1rem; }
+.actions form { margin: 0; }
+.hint { color: var(--muted); font-size: .85rem; margin: .25rem 0; }
+.reports h3, .send-confirm h3 { color: var(--brand-dark); margin: 1rem 0 .3rem; }
+.reports .empty, .send-confirm .empty { color: var(--muted); }
+.send-confirm .not-reported { columns: 3 18rem; column-gap: 2rem; padding-left: 1.2rem; }
+.send-confirm .not-reported li { break-inside: avoid; }
 
 @media (max-width: 720px) {
   .report { grid-template-columns: 1fr; }

@@ -38,13 +38,16 @@ export function renderConsoleSignInConfirmPage(input: { token: string; maskedEma
   );
 }
 
-/** The sign-in form: an email, posted without script (the route answers the same page for every address). */
-export function renderConsoleSignInPage(options: { signedOut?: boolean } = {}): string {
+/**
+ * The sign-in form: an email, posted without script (the route answers the same page for every
+ * address). `next`: a console path (already checked) the emailed link returns to, carried in a hidden field.
+ */
+export function renderConsoleSignInPage(options: { signedOut?: boolean; next?: string } = {}): string {
   return page(
     'Đăng nhập',
-    `<div class="message-page">${options.signedOut ? '<p class="notice" role="status">Đồng chí đã đăng xuất.</p>' : ''}<h2>Đăng nhập</h2>
+    `<div class="message-page">${options.signedOut ? '<p class="notice" role="status">Đồng chí đã đăng xuất.</p>' : ''}${options.next ? '<p class="notice" role="status">Cần đăng nhập để mở trang này. Sau khi mở đường dẫn đăng nhập trong email, trang sẽ tự mở tiếp.</p>' : ''}<h2>Đăng nhập</h2>
 <p>Nhập địa chỉ email công vụ đã được cấp quyền. Hệ thống sẽ gửi một đường dẫn đăng nhập (hiệu lực 15 phút, dùng một lần) tới hộp thư đó.</p>
-<form method="post" action="${CONSOLE_PATH}/api/sign-in">
+<form method="post" action="${CONSOLE_PATH}/api/sign-in">${options.next ? `<input type="hidden" name="next" value="${e(options.next)}">` : ''}
 <p><label for="email">Email</label><br><input id="email" name="email" type="email" autocomplete="email" required maxlength="254"></p>
 <p><button class="button" type="submit">Gửi đường dẫn đăng nhập</button></p>
 </form></div>`,

@@ -104,7 +104,8 @@ interface FunctionAccess {
  *   SES below); writes the console's sign-in tokens,
  *   sessions, rate counters and audit entries (never deletes them: tokens and sessions are claimed or
  *   revoked by update, and expire by TTL) and emails sign-in links; builds and sends consolidations
- *   from the console (once-ledger put/update/delete, `reports/` read/write/list/presign); signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
+ *   from the console (once-ledger put/update/delete, and Query on gsi1 to list the emails sent;
+ *   `reports/` read/write/list/presign to list, build and download workbooks); signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
  *   upload intents, presigns feedback downloads; reads the link secret.
  * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
  *   writes consolidated reports and presigns their download; sends email.
@@ -177,6 +178,8 @@ interface FunctionSizing {
   reserved: (forms: number) => number | undefined;
 }
 
+/** The api function's memory: one full vCPU, for the console's consolidation within API Gateway's 29 s (see SIZING). */
+export const API_MEMORY_MB = 1769;
 /** Ingest's timeout; the queue's visibility timeout is 6× this (AWS's guidance for SQS sources). */
 export const INGEST_TIMEOUT = Duration.seconds(60);
 /**
@@ -209,7 +212,11 @@ const SIZING: Record<FunctionName, FunctionSizing> = {
   // exceljs parsing is CPU-bound and Lambda's CPU share grows with memory.
   ingest: { description: 'Validates uploaded workbooks (S3 → SQS → Lambda) and records submissions', memorySize: 1024, timeout: INGEST_TIMEOUT, reserved: () => INGEST_MAX_CONCURRENCY },
   // HTTP API integrations time out at 30 s; generating a pre-filled form takes well under a second.
-  api: { description: 'Portal pages and API (HTTP API, payload v2)', memorySize: 1024, timeout: Duration.seconds(29), reserved: () => 20 },
+  // The console's "Tổng hợp ngay" / "Gửi" build the province workbook inside that request: for
+  // 1,000 units about 3 s on one full core and under 200 MB (BENCHMARKS.md, consolidate_1000_*).
+  // 1,769 MB is where Lambda gives a whole vCPU (the build is single-threaded CPU work), which
+  // keeps it far inside 29 s; at 1,024 MB it would run on ~0.6 of a core.
+  api: { description: 'Portal pages and API (HTTP API, payload v2)', memorySize: API_MEMORY_MB, timeout: Duration.seconds(29), reserved: () => 20 },
   // The province workbook for thousands of units is built in memory and emailed. Timeouts are
   // Lambda's maximum: a run is billed for the time it takes (see the README's cost section). The
   // reminder run only queues one message per due unit (reminder-fanout.ts) and sends the digest.

@@ -5,9 +5,10 @@
  * "Đăng nhập" on its confirmation page, sees "Tình hình nộp báo cáo" with the sample province's
  * units; a unit uploads its report through the unit API and its row turns "đã nộp" without a
  * reload; the operator opens the unit from the grid, downloads the version's original; the unit
- * uploads a corrected version and the operator compares the two cell by cell; reads "Nhật ký",
- * filters it and downloads it as .xlsx; on "Đơn vị" adds a unit, finds it by search and revokes a unit's links after confirming;
- * signs out.
+ * uploads a corrected version and the operator compares the two cell by cell; builds the
+ * consolidated report, downloads it and sends it after the confirmation; on "Đơn vị" adds a unit,
+ * finds it by search and revokes a unit's links after confirming; reads "Nhật ký", filters it and
+ * downloads it as .xlsx; signs out.
  * Screenshots go to test-artifacts/console/.
  */
 import { execFile } from 'node:child_process';
@@ -169,6 +170,52 @@ describe('console in headless Chromium', () => {
     expect(first[3]).not.toBe(first[4]);
     await page.screenshot({ path: join(ARTIFACTS, '4-diff.png'), fullPage: true });
     await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}`);
+  });
+
+  it('builds the consolidated report now, downloads the workbook, and sends it after a confirmation naming the recipients', async () => {
+    await Promise.all([page.waitForURL(/\/quan-tri\/bao-cao$/), page.getByRole('navigation', { name: 'Các mục quản trị' }).getByRole('link', { name: 'Báo cáo tổng hợp' }).click()]);
+    if ((await page.getByLabel('Biểu mẫu').inputValue()) !== FORM_ID) {
+      await Promise.all([page.waitForURL(/form=sap-xep-bo-may/), page.getByLabel('Biểu mẫu').selectOption(FORM_ID)]);
+    }
+    expect(await page.getByLabel('Kỳ báo cáo').inputValue()).toBe(period);
+    expect(await page.getByText('Chưa có bảng tổng hợp nào cho kỳ này.').isVisible()).toBe(true);
+
+    // "Tổng hợp ngay": a plain form post, back to the list with the workbook (Post/Redirect/Get).
+    await Promise.all([page.waitForURL(/thong-bao=da-tong-hop/), page.getByRole('button', { name: 'Tổng hợp ngay' }).click()]);
+    expect(await page.getByRole('status').filter({ hasText: 'Đã tổng hợp' }).isVisible()).toBe(true);
+    const workbooks = page.locator('table.workbooks tbody tr');
+    expect(await workbooks.count()).toBe(1);
+    expect(await workbooks.first().locator('td').nth(3).textContent()).toBe(`1/${expected.length}`);
+    expect(await workbooks.first().locator('.badge').textContent()).toBe('chưa gửi');
+
+    // The download: the console route signs a fresh link; the bytes are the workbook.
+    const href = await workbooks.first().getByRole('link', { name: 'Tải về' }).getAttribute('href');
+    expect(href).toMatch(/^\/quan-tri\/bao-cao\/tai\/sap-xep-bo-may\/[0-9A-Z-]+\/\d{8}T\d{6}-[0-9a-f]{8}\.xlsx$/);
+    const download = await page.request.get(`${runtime.url}${href!}`);
+    expect(download.status()).toBe(200);
+    const bytes = await download.body();
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    expect(workbook.worksheets.length).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, '6-reports.png'), fullPage: true });
+
+    // "Gửi": first a confirmation naming who receives it and who has not reported; only its button sends.
+    const form = runtime.catalog.require(FORM_ID);
+    await Promise.all([page.waitForURL(/\/quan-tri\/bao-cao\/gui\?/), page.getByRole('button', { name: 'Gửi', exact: true }).click()]);
+    const recipients = await page.locator('ul.recipients li').allTextContents();
+    expect(recipients).toEqual([...form.recipients.leadership, ...form.recipients.organisationCommittee.filter((a) => !form.recipients.leadership.includes(a))]);
+    expect(await page.getByRole('heading', { name: `Đơn vị chưa báo cáo (${expected.length - 1})` }).isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, '7-send-confirm.png'), fullPage: true });
+    const outbox = join(dataDir, 'outbox');
+    const emails = () => readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort();
+    const before = emails().length;
+    await Promise.all([page.waitForURL(/thong-bao=da-gui$/), page.getByRole('button', { name: 'Xác nhận gửi' }).click()]);
+    expect(await workbooks.first().locator('.badge').textContent()).toMatch(/^đã gửi lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(tiêu đề "Tổng hợp /);
+    const sent = emails().slice(before);
+    expect(sent).toHaveLength(1);
+    const mail = await simpleParser(readFileSync(join(outbox, sent[0]!)));
+    expect(mail.subject).toContain(`1/${expected.length} đơn vị đã báo cáo`);
   });
 
   it('manages units: opens Đơn vị, adds a unit, finds it by search, revokes a unit\'s links after confirming', async () => {

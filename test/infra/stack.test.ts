@@ -216,6 +216,8 @@ describe('TonghopStack', () => {
     it('sizes each function, reserves no concurrency (a new account can deploy) and bounds ingest by its event source instead', () => {
       const props = (name: FunctionName) => s.template.toJSON().Resources[fnId(name)].Properties;
       expect(props('api').Timeout).toBeLessThanOrEqual(29);
+      // The console builds the province workbook inside an API request: a whole vCPU (1,769 MB).
+      expect(props('api').MemorySize).toBeGreaterThanOrEqual(1769);
       expect(props('ingest').MemorySize).toBeGreaterThanOrEqual(1024);
       expect(props('consolidate').Timeout).toBeGreaterThanOrEqual(300);
       for (const name of FUNCTION_NAMES) expect(props(name).ReservedConcurrentExecutions).toBeUndefined();
@@ -413,6 +415,16 @@ describe('TonghopStack', () => {
       const lists = roleStatements(s.template, roleId(name)).filter((st) => actionsOf([st]).includes('s3:ListBucket'));
       expect(lists).toHaveLength(1);
       expect(lists[0]!.Condition).toEqual({ StringLikeIfExists: { 's3:prefix': prefixes } });
+    });
+
+    it('lets api read, write and presign consolidated workbooks (the console\'s Báo cáo tổng hợp) and query the table\'s indexes (the once-ledger of emails sent), but delete no object', () => {
+      const statements = roleStatements(s.template, roleId('api'));
+      const onReports = statements.filter((st) => JSON.stringify(st.Resource).includes('/reports/*'));
+      expect(actionsOf(onReports).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+      const query = statements.filter((st) => actionsOf([st]).includes('dynamodb:Query'));
+      expect(query).toHaveLength(1);
+      expect(JSON.stringify(query[0]!.Resource)).toContain('/index/*');
+      expect(actionsOf(statements)).not.toContain('s3:DeleteObject');
     });
 
     it('keeps remind away from the bucket entirely', () => {

@@ -20,6 +20,7 @@ import { figureKeys } from '../../functions/core/consolidation/report';
 import type { FormCatalog } from '../../functions/core/forms';
 import type { FormValues, Unit } from '../../functions/core/model';
 import { consolidateReport, type ConsolidateDeps } from '../../functions/core/usecases/consolidate-report';
+import { listConsolidations } from '../../functions/core/usecases/list-consolidations';
 import { ingestUpload } from '../../functions/core/usecases/ingest-upload';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { OutboxMailer } from '../../infra/local/outbox-mailer';
@@ -64,7 +65,7 @@ describe('consolidation (embedded stack)', () => {
       ledger: new DynamoOnceLedger({ client: dynamo, tableName: emulators.tableName, clock }),
       mailer: new OutboxMailer({ dir: outbox, clock }),
       clock,
-      mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>' },
+      mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>', portalUrl: 'http://localhost:3000' },
     };
     await deps.units.putMany(units);
     await upload(units[0]!, '2019-03-12T02:00:00.000Z', 11);
@@ -129,6 +130,12 @@ describe('consolidation (embedded stack)', () => {
       expect(mail.text).toContain('Đơn vị nộp muộn (1): Ban Tuyên giáo Tỉnh ủy.');
       const reports = await files.list('reports/sap-xep-bo-may/2019-Q1/');
       expect(reports).toHaveLength(2);
+    });
+
+    it('lists both workbooks for the console, newest first, with the units each counts and the email each went out in (S3 metadata, ledger on DynamoDB)', async () => {
+      const listing = await listConsolidations(deps, { formId: FORM_ID, period: PERIOD });
+      expect(listing.workbooks.map((w) => [w.unitsReported, w.unitsExpected, w.email.status])).toEqual([[3, 3, 'sent'], [2, 3, 'sent']]);
+      expect(listing.workbooks[0]).toMatchObject({ fileName: 'Tổng hợp - Sắp xếp tổ chức bộ máy, tinh giản biên chế - Quý I năm 2019.xlsx', email: { subject: expect.stringMatching(/^\[Bản cập nhật\] .* 3\/3 đơn vị đã báo cáo$/) } });
     });
   });
 });

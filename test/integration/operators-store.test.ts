@@ -104,6 +104,13 @@ describe.each(implementations)('operators stores: %s', (_name, stores) => {
       await expect(peekSignIn(deps, 'C'.repeat(43))).rejects.toMatchObject({ code: 'SIGNIN_INVALID' });
     });
 
+    it('keep the console page a sign-in returns to (next) and hand it back on redemption', async () => {
+      const next = '/quan-tri/bao-cao/tai/sap-xep-bo-may/2019-Q1/20190318T003000-0123abcd.xlsx';
+      await requestSignIn(deps, { email: 'op@x.vn', ip: '198.51.100.20', next });
+      const token = /\/quan-tri\/sign-in\/([A-Za-z0-9_-]{43})/.exec(deps.mailer.sent.at(-1)?.text ?? '')?.[1] ?? '';
+      expect((await redeemSignIn(deps, token)).next).toBe(next);
+    });
+
     it('lets exactly one of five concurrent redemptions of a link win', async () => {
       const { url } = await createOperatorSignInLink(deps, { email: 'admin@x.vn', actor: 'cli:test' });
       const token = url.split('/').at(-1) ?? '';

@@ -19,8 +19,11 @@ export interface UpdateInfo {
 export interface ConsolidationEmailInput {
   report: ConsolidatedReport;
   update?: UpdateInfo;
-  /** The workbook's file name when attached, or a download link when it is too large to attach. */
-  delivery: { kind: 'attachment'; fileName: string } | { kind: 'link'; url: string; expiresAt: Date };
+  /**
+   * The workbook's file name when attached, or, when it is too large to attach, the console's
+   * download route (it asks the reader to sign in, then hands out a fresh link on each click).
+   */
+  delivery: { kind: 'attachment'; fileName: string } | { kind: 'link'; url: string };
 }
 
 export const UPDATE_PREFIX = '[Bản cập nhật]';
@@ -115,7 +118,7 @@ export function composeConsolidationEmail(input: ConsolidationEmailInput): { sub
   const deliveryLine =
     delivery.kind === 'attachment'
       ? `Bảng tổng hợp chi tiết đính kèm: ${delivery.fileName}.`
-      : `Bảng tổng hợp quá lớn để đính kèm; tải về tại: ${delivery.url} (đường dẫn có hiệu lực đến ${formatLocalDateTime(delivery.expiresAt)}).`;
+      : `Bảng tổng hợp quá lớn để đính kèm; tải về tại trang quản trị: ${delivery.url} (cần đăng nhập trang quản trị bằng email công vụ đã được cấp quyền; đồng chí chưa có quyền truy cập xin liên hệ Ban Tổ chức Tỉnh ủy).`;
 
   const text = [
     ...updateLines,
@@ -150,7 +153,7 @@ export function composeConsolidationEmail(input: ConsolidationEmailInput): { sub
     lateAccepted.length > 0 ? `<p>Đơn vị ${esc(LATE)} (${lateAccepted.length}): ${esc(lateAccepted.join('; '))}.</p>` : '',
     delivery.kind === 'attachment'
       ? `<p>${esc(deliveryLine)}</p>`
-      : `<p>Bảng tổng hợp quá lớn để đính kèm. <a href="${esc(delivery.url)}">Tải bảng tổng hợp</a> (đường dẫn có hiệu lực đến ${esc(formatLocalDateTime(delivery.expiresAt))}).</p>`,
+      : `<p>Bảng tổng hợp quá lớn để đính kèm. <a href="${esc(delivery.url)}">Tải bảng tổng hợp tại trang quản trị</a> (cần đăng nhập trang quản trị bằng email công vụ đã được cấp quyền; đồng chí chưa có quyền truy cập xin liên hệ Ban Tổ chức Tỉnh ủy).</p>`,
     '<p style="color:#666;font-size:12px">Email này được gửi tự động từ hệ thống tổng hợp báo cáo của Ban Tổ chức Tỉnh ủy.</p>',
     '</body></html>',
   ].join('\n');

@@ -4,10 +4,26 @@
  * through these schemas, so an address is normalised the same way everywhere.
  */
 import { z } from 'zod';
+import { CONSOLE_PATH } from '../console-path';
 import { InvalidInputError } from '../errors';
 
 /** Where the console lives on the portal's origin; sign-in links are `<portalUrl><CONSOLE_PATH>/sign-in/<token>`. */
-export const CONSOLE_PATH = '/quan-tri';
+export { CONSOLE_PATH };
+
+/** Longest console path a sign-in may return to. */
+export const MAX_RETURN_PATH_LENGTH = 512;
+const RETURN_PATH = /^\/quan-tri\/[A-Za-z0-9\-._~/%?=&]*$/;
+
+/**
+ * The console page a sign-in returns to (`next`), or undefined for anything else: a path on the
+ * console itself (`/quan-tri/…`), of bounded length, in plain URL characters, with no `//`, `\`
+ * or `..` segment, so it can only ever name a page of this origin (never `//evil.example`).
+ */
+export function consoleReturnPath(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > MAX_RETURN_PATH_LENGTH || !value.startsWith(`${CONSOLE_PATH}/`)) return undefined;
+  if (!RETURN_PATH.test(value) || value.includes('//') || /(^|\/)\.\.?(\/|$|\?)/.test(value)) return undefined;
+  return value;
+}
 
 /** `viewer` reads everything (leadership); `operator` also acts on submissions, units, links and consolidation; `admin` also manages operators and forms. */
 export const OPERATOR_ROLES = ['viewer', 'operator', 'admin'] as const;

@@ -18,7 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError, UnauthorizedError } from '../errors';
 import type { Log } from '../log';
 import type { AuditLog, Clock, Mailer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenStore, Timer } from '../ports';
-import { CONSOLE_PATH, type Operator, type OperatorRole, parseOperatorEmail } from './model';
+import { CONSOLE_PATH, consoleReturnPath, type Operator, type OperatorRole, parseOperatorEmail } from './model';
 
 export const SIGN_IN_TOKEN_TTL_MS = 15 * 60_000;
 export const SESSION_IDLE_MS = 8 * 3_600_000;
@@ -72,12 +72,14 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /**
  * Creates and stores a one-time sign-in token for `email` (the caller has checked it is an
  * active operator); returns the token, which exists only in the caller's hands from now on.
+ * `next`: the console page to open once it is redeemed (kept only when `consoleReturnPath` accepts it).
  */
-export async function issueSignInToken(deps: Pick<SignInDeps, 'signInTokens' | 'clock'>, email: string): Promise<{ token: string; expiresAt: Date }> {
+export async function issueSignInToken(deps: Pick<SignInDeps, 'signInTokens' | 'clock'>, email: string, next?: string): Promise<{ token: string; expiresAt: Date }> {
   const token = newOpaqueToken();
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + SIGN_IN_TOKEN_TTL_MS);
-  await deps.signInTokens.put({ tokenHash: hashSecret(token), email, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
+  const returnTo = consoleReturnPath(next);
+  await deps.signInTokens.put({ tokenHash: hashSecret(token), email, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), ...(returnTo ? { next: returnTo } : {}) });
   return { token, expiresAt };
 }
 
@@ -95,9 +97,11 @@ export const SIGN_IN_REQUESTED_MESSAGE = 'Nếu địa chỉ này thuộc một 
 /**
  * Emails a one-time sign-in link if `email` belongs to an active operator. The answer does not
  * depend on whether it does; malformed addresses and rate limits are refused the same way for
- * every address (`OPERATOR_EMAIL_INVALID`, `SIGNIN_RATE_LIMITED` 429).
+ * every address (`OPERATOR_EMAIL_INVALID`, `SIGNIN_RATE_LIMITED` 429). `next`: the console page
+ * the link opens after signing in (a download from a leadership email, say); anything but a
+ * console path is dropped.
  */
-export async function requestSignIn(deps: SignInDeps, input: { email: unknown; ip: string }): Promise<SignInRequestResult> {
+export async function requestSignIn(deps: SignInDeps, input: { email: unknown; ip: string; next?: unknown }): Promise<SignInRequestResult> {
   const email = parseOperatorEmail(input.email);
   const now = deps.clock.now();
   const windowEnd = new Date((Math.floor(now.getTime() / SIGN_IN_RATE.windowMs) + 1) * SIGN_IN_RATE.windowMs);
@@ -114,7 +118,7 @@ export async function requestSignIn(deps: SignInDeps, input: { email: unknown; i
       deps.log?.info('sign-in requested for an address that is not an active operator');
       return { message: SIGN_IN_REQUESTED_MESSAGE };
     }
-    const { token } = await issueSignInToken(deps, email);
+    const { token } = await issueSignInToken(deps, email, typeof input.next === 'string' ? input.next : undefined);
     await deps.mailer.send(signInEmail(deps.mail.from, operator, signInUrl(deps.portalUrl, token)));
     await deps.audit.record({ at: now.toISOString(), actor: email, action: 'signin.request', target: email });
     return { message: SIGN_IN_REQUESTED_MESSAGE };
@@ -163,6 +167,8 @@ export interface OpenedSession {
   role: OperatorRole;
   idleExpiresAt: string;
   absoluteExpiresAt: string;
+  /** The console page the sign-in was asked from, to open now (a console path, checked again here). */
+  next?: string;
 }
 
 /** `canbo@tinhuy.vn` → `ca•••@tinhuy.vn` (always three dots, so not even the length shows): enough for its owner to recognise, little for anyone else holding the link. */
@@ -214,14 +220,18 @@ export async function redeemSignIn(deps: Omit<SignInDeps, 'mailer' | 'mail' | 'r
   };
   await deps.sessions.put(record);
   await deps.audit.record({ at: now.toISOString(), actor: operator.email, action: 'signin.redeem', target: operator.email, after: { role: operator.role } });
-  return { sessionId, csrfToken: record.csrfToken, email: operator.email, name: operator.name, role: operator.role, idleExpiresAt: record.idleExpiresAt, absoluteExpiresAt: record.absoluteExpiresAt };
+  const next = consoleReturnPath(claim.record.next);
+  return {
+    sessionId, csrfToken: record.csrfToken, email: operator.email, name: operator.name, role: operator.role, idleExpiresAt: record.idleExpiresAt, absoluteExpiresAt: record.absoluteExpiresAt,
+    ...(next ? { next } : {}),
+  };
 }
 
 const sessionExpired = () => new UnauthorizedError('SESSION_EXPIRED', 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.');
 const sessionInvalid = () => new UnauthorizedError('SESSION_INVALID', 'Chưa đăng nhập hoặc phiên làm việc không còn hiệu lực. Vui lòng đăng nhập lại.');
 
 /** A live session (the id not included: the caller has it). */
-export type LiveSession = Omit<OpenedSession, 'sessionId'>;
+export type LiveSession = Omit<OpenedSession, 'sessionId' | 'next'>;
 
 /**
  * The session behind `sessionId`, its idle expiry slid forward (never past the absolute one).

@@ -13,16 +13,15 @@ import { ConfigError } from '../errors';
 import type { FormCatalog } from '../forms/catalog';
 import { composeConsolidationEmail, consolidationSubject, workbookFileName, type UpdateInfo } from '../consolidation/email';
 import { buildConsolidatedReport, type ConsolidatedReport } from '../consolidation/report';
-import { XLSX_CONTENT_TYPE, parseReportKey, reportKey, reportPrefix } from '../consolidation/report-key';
+import { XLSX_CONTENT_TYPE, parseReportKey, reportDownloadPath, reportKey, reportPrefix } from '../consolidation/report-key';
 import { writeConsolidatedWorkbook } from '../consolidation/workbook';
 import { base64MimeSize } from '../mail/compose';
 import { parsePeriod, periodConsolidatedOn, shiftPeriod } from '../periods';
 import type { Clock, FileStore, Mailer, OnceLedger, SubmissionRepository, UnitRepository } from '../ports';
+import { consolidationLedgerPrefix, consolidationRecipients } from './list-consolidations';
 
 /** SES refuses raw messages over 40 MB; keep a margin for headers and bodies. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
-/** Presigned S3 links last at most 7 days (SigV4). */
-export const DOWNLOAD_LINK_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface ConsolidateDeps {
   /** The forms catalog (only `require`: unknown forms throw FORM_NOT_FOUND). */
@@ -37,6 +36,12 @@ export interface ConsolidateDeps {
     from: string;
     /** Largest raw message to send with the workbook attached; above it, a download link. */
     maxMessageBytes?: number;
+    /**
+     * The portal's public origin. A workbook too large to attach is linked as the console's
+     * download route there (sign-in, then a fresh presigned link on each click), never as a
+     * presigned S3 URL, which would die with the sending Lambda's temporary credentials.
+     */
+    portalUrl: string;
   };
 }
 
@@ -70,8 +75,6 @@ export interface ConsolidateResult {
   notReported: Array<{ code: string; name: string }>;
   email: EmailOutcome;
 }
-
-const ledgerPrefix = (formId: string, period: string) => `consolidation#${formId}#${period}#`;
 
 /** Builds (or reuses), stores and optionally emails the consolidated workbook. */
 export async function consolidateReport(deps: ConsolidateDeps, input: ConsolidateInput): Promise<ConsolidateResult> {
@@ -130,10 +133,9 @@ async function storeWorkbook(deps: ConsolidateDeps, report: ConsolidatedReport, 
 
 async function sendOnce(deps: ConsolidateDeps, report: ConsolidatedReport, hash: string, key: string, workbook: Buffer, fileName: string): Promise<EmailOutcome> {
   const { form } = report;
-  const to = form.recipients.leadership;
+  const { to, cc } = consolidationRecipients(form);
   if (to.length === 0) throw new ConfigError(`Form ${form.id} has no leadership recipients (recipients.leadership is empty)`);
-  const cc = form.recipients.organisationCommittee.filter((a) => !to.includes(a));
-  const prefix = ledgerPrefix(form.id, report.period);
+  const prefix = consolidationLedgerPrefix(form.id, report.period);
   const idempotencyKey = `${prefix}${hash}`;
   const earlier = await deps.ledger.list(prefix);
   const same = earlier.find((e) => e.key === idempotencyKey);
@@ -156,13 +158,7 @@ async function sendOnce(deps: ConsolidateDeps, report: ConsolidatedReport, hash:
     const maxBytes = deps.mail.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     // Bodies and headers stay well under 1 MB even with 1,000 units listed.
     const attach = base64MimeSize(workbook.length) + 1024 * 1024 <= maxBytes;
-    const delivery = attach
-      ? ({ kind: 'attachment', fileName } as const)
-      : ({
-          kind: 'link',
-          url: await deps.files.createDownloadUrl(key, { expiresInSeconds: DOWNLOAD_LINK_TTL_SECONDS, fileName }),
-          expiresAt: new Date(deps.clock.now().getTime() + DOWNLOAD_LINK_TTL_SECONDS * 1000),
-        } as const);
+    const delivery = attach ? ({ kind: 'attachment', fileName } as const) : ({ kind: 'link', url: `${deps.mail.portalUrl.replace(/\/+$/, '')}${reportDownloadPath(key)}` } as const);
     const body = composeConsolidationEmail({ report, update, delivery });
     const { messageId } = await deps.mailer.send({
       from: deps.mail.from,

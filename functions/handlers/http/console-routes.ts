@@ -14,7 +14,7 @@ import { AppError, InvalidInputError, NotFoundError, UnauthorizedError } from '.
 import type { FormCatalog } from '../../core/forms/catalog';
 import type { Log } from '../../core/log';
 import { AUDIT_DEFAULT_DAYS, AUDIT_MAX_RANGE_DAYS, parseAuditDay } from '../../core/operators/audit-view';
-import { CONSOLE_PATH } from '../../core/operators/model';
+import { CONSOLE_PATH, consoleReturnPath } from '../../core/operators/model';
 import { endSession, peekSignIn, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod, type PeriodType } from '../../core/periods';
 import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/ports';
@@ -72,7 +72,7 @@ function periodOfType(id: string, type: PeriodType): boolean {
   }
 }
 
-const SignInBodySchema = z.object({ email: z.string() });
+const SignInBodySchema = z.object({ email: z.string(), next: z.optional(z.string()) });
 /** Consolidated reports are presigned for this long from the console (each click signs afresh). */
 const REPORT_LINK_TTL_SECONDS = 15 * 60;
 /** Bounded here; the form and period themselves are checked by the use case (FORM_NOT_FOUND, PERIOD_INVALID). */
@@ -157,7 +157,16 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
   const refusedPage = (err: AppError): HttpResponse => html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
 
   return [
-    { method: 'GET', pattern: `${CONSOLE_PATH}/sign-in`, handle: async (r) => html(200, renderConsoleSignInPage({ signedOut: query(r).get('da-dang-xuat') === '1' })) },
+    {
+      method: 'GET',
+      pattern: `${CONSOLE_PATH}/sign-in`,
+      handle: async (r) => {
+        const q = query(r);
+        // `next`: the console page that sent the browser here (kept only if it is one: never another site).
+        const next = consoleReturnPath(q.get('next'));
+        return html(200, renderConsoleSignInPage({ signedOut: q.get('da-dang-xuat') === '1', ...(next ? { next } : {}) }));
+      },
+    },
     {
       method: 'POST',
       pattern: `${CONSOLE_PATH}/api/sign-in`,
@@ -166,9 +175,10 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
         if (!fromPortalOrigin(r.headers, portalOrigin, true)) throw csrfRefused();
         // The page's form posts without script (urlencoded, answered with a page); tools post JSON.
         const form = isFormPost(r);
-        const email = form ? formFields(r).get('email') : parseBody(SignInBodySchema, r.body).email;
+        const fields = form ? formFields(r) : undefined;
+        const body = fields ? { email: fields.get('email'), next: fields.get('next') ?? undefined } : parseBody(SignInBodySchema, r.body);
         try {
-          const { message } = await requestSignIn(signIn, { email, ip: r.sourceIp ?? 'unknown' });
+          const { message } = await requestSignIn(signIn, { email: body.email, ip: r.sourceIp ?? 'unknown', next: body.next });
           return form ? html(202, renderConsoleMessagePage({ title: 'Kiểm tra hộp thư', message })) : json(202, { message });
         } catch (err) {
           if (form && err instanceof AppError && err.expose) return refusedPage(err);
@@ -195,8 +205,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
         if (!fromPortalOrigin(r.headers, portalOrigin, true)) return refusedPage(csrfRefused());
         return signInLinkRefusals(async () => {
           const opened = await redeemSignIn(signIn, r.params['token']!);
-          // A same-origin POST: the Strict cookie set here rides the redirect.
-          return seeOther(`${CONSOLE_PATH}/`, [sessionCookie(signIn.portalUrl, opened.sessionId, SESSION_ABSOLUTE_MS / 1000)]);
+          // A same-origin POST: the Strict cookie set here rides the redirect — back to the page the sign-in was asked from (a download from a leadership email), else the console.
+          return seeOther(opened.next ?? `${CONSOLE_PATH}/`, [sessionCookie(signIn.portalUrl, opened.sessionId, SESSION_ABSOLUTE_MS / 1000)]);
         });
       },
     },

@@ -82,9 +82,10 @@ describe('composition root', () => {
       if (capability === 'api') expect([localOrigin, awsOrigin]).toEqual(['http://127.0.0.1:2', `https://${BUCKET}.s3.${REGION}.amazonaws.com`]);
     });
 
-    it('apply the operator’s upload limit, email size limit and sender in both', () => {
+    it('apply the operator’s upload limit, email size limit, sender and portal (the large-report link) in both', () => {
       for (const deps of [local, aws]) {
-        expect(deps.handlers.consolidate.mail).toEqual({ from: SHARED_ENV.TONGHOP_MAIL_FROM, maxMessageBytes: 12 * 1024 * 1024 });
+        expect(deps.handlers.consolidate.mail).toEqual({ from: SHARED_ENV.TONGHOP_MAIL_FROM, maxMessageBytes: 12 * 1024 * 1024, portalUrl: PORTAL });
+        expect(deps.handlers.api.console?.consolidation.mail).toEqual({ from: SHARED_ENV.TONGHOP_MAIL_FROM, maxMessageBytes: 12 * 1024 * 1024, portalUrl: PORTAL });
         expect(deps.handlers.remind.mail).toEqual({ from: SHARED_ENV.TONGHOP_MAIL_FROM });
         expect(deps.handlers.ingest.maxUploadBytes).toBe(3 * 1024 * 1024);
         expect(deps.handlers.api.config.maxUploadBytes).toBe(3 * 1024 * 1024);

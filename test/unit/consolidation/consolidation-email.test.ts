@@ -104,13 +104,19 @@ describe('consolidation email', () => {
       expect(text).toMatch(/Tỷ lệ tinh giản biên chế so với năm 2015 \| (-?\d+,\d%|—) \| — \| ≥ 10,0% \| (Đạt|Chưa đạt)/);
     });
 
-    it('sends a download link instead of the attachment when the message would be too large', async () => {
+    it('links the console\'s download route instead of attaching when the message would be too large (no presigned S3 link that dies with the sender\'s credentials), saying it needs sign-in', async () => {
       const { deps } = await seeded();
+      const presign = jest.spyOn(deps.files, 'createDownloadUrl');
       const result = await consolidateReport({ ...deps, mail: { ...deps.mail, maxMessageBytes: 64 * 1024 } }, { formId: form.id, period: '2019-Q1', send: true });
       const mail = deps.mailer.sent[0]!;
       expect(result.email).toMatchObject({ status: 'sent', delivery: 'link' });
       expect(mail.attachments).toEqual([]);
-      expect(mail.text).toContain(`tải về tại: http://files.test/${encodeURIComponent(result.key)}`);
+      const url = `https://baocao.example.vn/quan-tri/bao-cao/tai/${result.key.slice('reports/'.length)}`;
+      expect(result.key).toMatch(/^reports\/sap-xep-bo-may\/2019-Q1\/\d{8}T\d{6}-[0-9a-f]{8}\.xlsx$/);
+      expect(mail.text).toContain(`tải về tại trang quản trị: ${url} (cần đăng nhập trang quản trị`);
+      expect(mail.html).toContain(`<a href="${url}">Tải bảng tổng hợp tại trang quản trị</a> (cần đăng nhập`);
+      expect(mail.text).not.toContain('files.test');
+      expect(presign).not.toHaveBeenCalled();
     });
   });
 

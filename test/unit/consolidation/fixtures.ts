@@ -71,7 +71,7 @@ export function memoryDeps(units: Unit[], now: string) {
     secrets: fixedSecret(),
     portalUrl: 'https://baocao.example.vn',
     clock,
-    mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>' },
+    mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>', portalUrl: 'https://baocao.example.vn' },
   };
   // Reminders go through the same in-process queue as the local runtime (the worker use case).
   return { ...deps, queue: inProcessReminderQueue(deps) };

@@ -3,7 +3,7 @@
  * ports: what an operator (or someone probing the sign-in form) would notice.
  */
 import type { AppError } from '../../../functions/core/errors';
-import type { Operator } from '../../../functions/core/operators/model';
+import { consoleReturnPath, type Operator } from '../../../functions/core/operators/model';
 import { endSession, getSession, hashSecret, maskEmail, peekSignIn, redeemSignIn, requestSignIn, SESSION_IDLE_MS, SIGN_IN_ANSWER_FLOOR_MS, SIGN_IN_REQUESTED_MESSAGE, type SignInDeps } from '../../../functions/core/operators/sign-in';
 import { removeOperator } from '../../../functions/core/operators/manage';
 import { FakeClock, FakeTimer, InMemoryAuditLog, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
@@ -185,6 +185,37 @@ describe('redeemSignIn', () => {
   it.each(['A'.repeat(43), 'not a token', ''])('refuses an unknown token %p (SIGNIN_INVALID)', async (token) => {
     expect.assertions(1);
     await expect(redeemSignIn(setup().deps, token)).rejects.toMatchObject({ code: 'SIGNIN_INVALID', statusCode: 401 });
+  });
+});
+
+describe('a sign-in that returns to a console page (next)', () => {
+  it('keeps the console path with the token and hands it back when the link is redeemed', async () => {
+    const s = setup();
+    const next = '/quan-tri/bao-cao/tai/sap-xep-bo-may/2019-Q1/20190318T003000-0123abcd.xlsx';
+    await requestSignIn(s.deps, { email: 'canbo@tinhuy.example.vn', ip: '203.0.113.7', next });
+    expect([...s.store.tokens.values()][0]).toMatchObject({ next });
+    const opened = await redeemSignIn(s.deps, tokenFrom(s.mailer));
+    expect(opened.next).toBe(next);
+  });
+
+  it.each([
+    ['another site', 'https://evil.example/quan-tri/'],
+    ['a protocol-relative address', '//evil.example/quan-tri/'],
+    ['a path outside the console', '/u/abc'],
+    ['a doubled slash inside', '/quan-tri//evil.example'],
+    ['a dot-dot segment', '/quan-tri/../u/abc'],
+    ['a backslash', '/quan-tri/\\evil.example'],
+    ['an over-long path', `/quan-tri/${'a'.repeat(600)}`],
+  ])('drops %s and opens the console root instead', async (_case, next) => {
+    const s = setup();
+    await requestSignIn(s.deps, { email: 'canbo@tinhuy.example.vn', ip: '203.0.113.7', next });
+    expect([...s.store.tokens.values()][0]).not.toHaveProperty('next');
+    expect((await redeemSignIn(s.deps, tokenFrom(s.mailer))).next).toBeUndefined();
+    expect(consoleReturnPath(next)).toBeUndefined();
+  });
+
+  it('accepts a console page with its query', () => {
+    expect(consoleReturnPath('/quan-tri/bao-cao?form=sap-xep-bo-may&period=2019-Q1')).toBe('/quan-tri/bao-cao?form=sap-xep-bo-may&period=2019-Q1');
   });
 });
 
