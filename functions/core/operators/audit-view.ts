@@ -13,7 +13,8 @@ import { InvalidInputError } from '../errors';
 import { foldVietnamese, formatViDate, formatViDateTime } from '../format-vi';
 import { formatLocalDate, localInstant, toLocalDate, type LocalDate } from '../periods';
 import type { AuditLog } from '../ports';
-import type { AuditEntry } from './model';
+import { UNIT_TYPE_LABELS } from '../model';
+import { OPERATOR_ROLE_LABELS, type AuditEntry } from './model';
 
 /** Most entries one look at the log reads (newest first). */
 export const AUDIT_SCAN_LIMIT = 5_000;
@@ -38,6 +39,10 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'operator.link': 'Cấp đường dẫn đăng nhập (dòng lệnh)',
   'units.import': 'Nhập danh sách đơn vị',
   'units.revoke-links': 'Thu hồi đường dẫn nộp của đơn vị',
+  'units.add': 'Thêm đơn vị',
+  'units.edit': 'Sửa thông tin đơn vị',
+  'units.link-shown': 'Xem đường dẫn nộp của đơn vị',
+  'units.link-sent': 'Gửi đường dẫn nộp cho đơn vị',
   'link-keys.rotate': 'Đổi khóa ký đường dẫn',
   'link-keys.drop-previous': 'Bỏ khóa ký đường dẫn cũ',
   'submission.upload': 'Nộp báo cáo thay đơn vị',
@@ -45,12 +50,20 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'submission.download.feedback': 'Tải tệp kết quả kiểm tra',
   'consolidation.build': 'Tổng hợp báo cáo',
   'consolidation.send': 'Gửi báo cáo tổng hợp',
+  'consolidation.download': 'Tải bảng tổng hợp',
   'audit.download': 'Tải nhật ký thao tác',
 };
 
 /** Words for the keys actions put in `before`/`after`; others show as stored. */
 const DETAIL_LABELS: Readonly<Record<string, string>> = {
-  name: 'họ tên',
+  name: 'tên',
+  code: 'mã',
+  type: 'loại đơn vị',
+  emails: 'email',
+  subject: 'tiêu đề thư',
+  createdCodes: 'mã thêm mới',
+  updatedCodes: 'mã cập nhật',
+  conflicts: 'bỏ qua (đơn vị vừa bị sửa)',
   role: 'vai trò',
   active: 'còn hiệu lực',
   keyVersion: 'phiên bản khóa đường dẫn',
@@ -133,9 +146,27 @@ export function describeAuditChanges(entry: Pick<AuditEntry, 'before' | 'after'>
   return keys.map((key) => ({
     key,
     label: Object.prototype.hasOwnProperty.call(DETAIL_LABELS, key) ? DETAIL_LABELS[key]! : key,
-    ...(key in before ? { before: formatAuditValue(before[key]) } : {}),
-    ...(key in after ? { after: formatAuditValue(after[key]) } : {}),
+    ...(key in before ? { before: formatDetail(key, before[key]) } : {}),
+    ...(key in after ? { after: formatDetail(key, after[key]) } : {}),
   }));
+}
+
+/** What an email outcome (`consolidation.*`'s `email`) reads as. */
+const EMAIL_OUTCOME_LABELS: Readonly<Record<string, string>> = {
+  'not-requested': 'không gửi',
+  'not-sent': 'chưa gửi',
+  sent: 'đã gửi',
+  'already-sent': 'đã gửi trước đó (số liệu không đổi)',
+  'no-units': 'không gửi (chưa có đơn vị)',
+};
+
+/** A detail's value, with the few coded values (unit types, roles, email outcomes) in Vietnamese. */
+function formatDetail(key: string, value: unknown): string {
+  const coded = (labels: Readonly<Record<string, string>>) => (typeof value === 'string' && Object.prototype.hasOwnProperty.call(labels, value) ? labels[value] : undefined);
+  if (key === 'type') return coded(UNIT_TYPE_LABELS) ?? formatAuditValue(value);
+  if (key === 'role') return coded(OPERATOR_ROLE_LABELS) ?? formatAuditValue(value);
+  if (key === 'email') return coded(EMAIL_OUTCOME_LABELS) ?? formatAuditValue(value);
+  return formatAuditValue(value);
 }
 
 /** "vai trò: operator → admin", "vai trò: admin" (stated), "vai trò: admin → (bỏ)" (removed). */

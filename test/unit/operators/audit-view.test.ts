@@ -2,7 +2,7 @@
  * Reading the audit log for people (functions/core/operators/audit-view.ts): the default range in
  * Hà Nội days, and details as a reader sees them.
  */
-import { auditActionText, auditChangeText, describeAuditChanges, formatAuditValue, parseAuditFilters } from '../../../functions/core/operators/audit-view';
+import { auditActionLabel, auditActionText, auditChangeText, describeAuditChanges, formatAuditValue, parseAuditFilters } from '../../../functions/core/operators/audit-view';
 
 const none = () => null;
 
@@ -21,7 +21,7 @@ describe('parseAuditFilters', () => {
 describe('describing an entry', () => {
   it('shows each detail once, before → after where both exist, in Vietnamese words', () => {
     const changes = describeAuditChanges({ before: { role: 'viewer', active: true }, after: { role: 'admin', active: true, expiresAt: '2026-03-18T02:15:00.000Z' } });
-    expect(changes.map(auditChangeText)).toEqual(['vai trò: viewer → admin', 'còn hiệu lực: có', 'hết hạn lúc: 18/03/2026 09:15']);
+    expect(changes.map(auditChangeText)).toEqual(['vai trò: xem → quản trị', 'còn hiệu lực: có', 'hết hạn lúc: 18/03/2026 09:15']);
   });
 
   it('bounds long lists and says how many were left out', () => {
@@ -33,5 +33,15 @@ describe('describing an entry', () => {
     expect(auditActionText('signin.redeem')).toBe('Đăng nhập (signin.redeem)');
     expect(auditActionText('unit.edit')).toBe('unit.edit');
     expect(auditActionText('constructor')).toBe('constructor');
+  });
+});
+
+describe('the console actions as the log reads them', () => {
+  it('names every action the console writes in Vietnamese, and its coded values too', () => {
+    for (const action of ['units.add', 'units.edit', 'units.link-shown', 'units.link-sent', 'consolidation.download']) expect(auditActionLabel(action)).toBeDefined();
+    const unitAdded = describeAuditChanges({ after: { code: 'SO-THU', name: 'Sở Thử nghiệm', type: 'so-nganh', emails: ['a@b.vn'] } }).map(auditChangeText);
+    expect(unitAdded).toEqual(['mã: SO-THU', 'tên: Sở Thử nghiệm', 'loại đơn vị: Sở, ban, ngành', 'email: a@b.vn']);
+    const sent = describeAuditChanges({ before: { email: 'not-sent' }, after: { email: 'sent', subject: 'Tổng hợp' } }).map(auditChangeText);
+    expect(sent).toEqual(['thư: chưa gửi → đã gửi', 'tiêu đề thư: Tổng hợp']);
   });
 });

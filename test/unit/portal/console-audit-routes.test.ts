@@ -70,8 +70,8 @@ describe('console audit page', () => {
     // 16:30 UTC on the 27th is 23:30 in Hà Nội.
     expect(rows[3]).toContain('<td class="nowrap">27/02/2019 23:30</td>');
     expect(rows[3]).toContain('<td>cli:quantri</td>');
-    expect(rows[3]).toContain('<li><span class="change-key">họ tên:</span> Lan</li>');
-    expect(rows[3]).toContain('<span class="change-key">vai trò:</span> <del>viewer</del> → <ins>operator</ins>');
+    expect(rows[3]).toContain('<li><span class="change-key">tên:</span> Lan</li>');
+    expect(rows[3]).toContain('<span class="change-key">vai trò:</span> <del>xem</del> → <ins>vận hành</ins>');
     expect(rows[3]).toContain('<span class="change-key">còn hiệu lực:</span> <del>không</del> → <ins>có</ins>');
     expect(res.body).toContain('<span id="audit-count">4</span> thao tác từ 23/02/2019 đến 01/03/2019');
     expect(res.body).toContain('href="/quan-tri/nhat-ky/tai?from=2019-02-23&amp;to=2019-03-01"');
