@@ -18,6 +18,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from './adapters/dynamo-audit-log';
 import { DynamoOnceLedger } from './adapters/dynamo-once-ledger';
 import { DynamoOperatorRegistry } from './adapters/dynamo-operator-registry';
+import { DynamoReviewStore } from './adapters/dynamo-review-store';
 import { DynamoSignInStore } from './adapters/dynamo-sign-in-store';
 import { DynamoSubmissionRepository } from './adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from './adapters/dynamo-unit-repository';
@@ -30,7 +31,7 @@ import type { Log } from './core/log';
 import type { SignInDeps } from './core/operators/sign-in';
 import {
   systemClock, type AuditLog, type Clock, type FileStore, type Mailer, type OnceLedger, type OperatorRegistry, type RateLimiter, type ReminderQueue, type SecretSource, type SessionStore,
-  type SignInTokenStore, type SubmissionRepository, type UnitRepository,
+  type SignInTokenStore, type SubmissionRepository, type UnitRepository, type ReviewStore, type PeriodLockStore,
 } from './core/ports';
 import { INGEST_MAX_RECEIVE_COUNT } from './core/storage-layout';
 import type { ApiDeps } from './handlers/api';
@@ -62,14 +63,17 @@ export interface CompositionInput<C extends Partial<Clients> = Clients> {
   s3Endpoint?: string;
 }
 
-/** Ports every capability shares, over DynamoDB. */
+/** Ports every capability shares, over DynamoDB: reviews and period locks too (ingest and uploads check locks, consolidation reads reviews). */
 function records(input: CompositionInput<Pick<Clients, 'dynamo'>>) {
   const { dynamo } = input.clients;
   const { tableName } = input.settings;
   const clock = input.clock ?? systemClock;
+  const reviewStore = new DynamoReviewStore({ client: dynamo, tableName });
   return {
     units: new DynamoUnitRepository({ client: dynamo, tableName }),
     submissions: new DynamoSubmissionRepository({ client: dynamo, tableName, clock }),
+    reviews: reviewStore as ReviewStore,
+    locks: reviewStore as PeriodLockStore,
     clock,
   };
 }
@@ -143,8 +147,9 @@ export function composeApi(input: CompositionInput & { secrets: SecretSource; ma
   const { settings } = input;
   const signIn = composeSignIn(input);
   const files = new S3FileStore({ client: input.clients.s3, bucket: settings.bucketName });
+  const shared = records(input);
   return {
-    ...records(input),
+    ...shared,
     files,
     catalog: catalogOf(input),
     secrets: input.secrets,
@@ -153,7 +158,7 @@ export function composeApi(input: CompositionInput & { secrets: SecretSource; ma
     console: {
       signIn,
       audit: signIn.audit,
-      consolidation: { files, ledger: onceLedger(input), mailer: input.mailer, mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes } },
+      consolidation: { files, ledger: onceLedger(input), reviews: shared.reviews, mailer: input.mailer, mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes } },
     },
   };
 }
@@ -231,6 +236,9 @@ export interface Composition<S extends SecretSource = SecretSource> {
   secrets: S;
   units: UnitRepository;
   submissions: SubmissionRepository;
+  /** Reviews of accepted reports and period locks (`tonghop review`, `tonghop periods`). */
+  reviews: ReviewStore;
+  locks: PeriodLockStore;
   files: FileStore;
   ledger: OnceLedger;
   /** The console's operators registry, sign-in state and audit log (`consoleRecords`). */

@@ -12,7 +12,7 @@ import { capIssues, ingestUpload, type IngestUploadDeps } from '../../../functio
 import { listUnitReports } from '../../../functions/core/usecases/list-unit-reports';
 import { longTextInNumberCells } from '../../fixtures/forms/bad-files';
 import { issueIntent } from '../../support/uploads';
-import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
+import { FakeClock, InMemoryFileStore, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
 import { FORM_ID, keyFor, testCatalog, unitOf, uploadFor, workbookFor } from './support';
 
 const PERIOD = '2026-Q1';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   catalog = await testCatalog();
 });
 
-function setup(overrides: { files?: InMemoryFileStore; submissions?: InMemorySubmissionRepository; maxUploadBytes?: number } = {}) {
+function setup(overrides: { files?: InMemoryFileStore; submissions?: InMemorySubmissionRepository; maxUploadBytes?: number; locks?: InMemoryReviewStore } = {}) {
   const clock = new FakeClock(new Date('2026-03-10T03:00:00Z'));
   return {
     submissions: overrides.submissions ?? new InMemorySubmissionRepository(clock),
@@ -33,6 +33,7 @@ function setup(overrides: { files?: InMemoryFileStore; submissions?: InMemorySub
     units: new InMemoryUnitRepository([soYTe, soTaiChinh, huyen]),
     catalog,
     clock,
+    locks: overrides.locks ?? new InMemoryReviewStore(),
     maxUploadBytes: overrides.maxUploadBytes ?? 5 * 1024 * 1024,
   } satisfies IngestUploadDeps;
 }
