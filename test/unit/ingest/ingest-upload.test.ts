@@ -27,15 +27,17 @@ beforeAll(async () => {
 
 function setup(overrides: { files?: InMemoryFileStore; submissions?: InMemorySubmissionRepository; maxUploadBytes?: number; locks?: InMemoryReviewStore } = {}) {
   const clock = new FakeClock(new Date('2026-03-10T03:00:00Z'));
+  const locks = overrides.locks ?? new InMemoryReviewStore();
   return {
     submissions: overrides.submissions ?? new InMemorySubmissionRepository(clock),
     files: overrides.files ?? new InMemoryFileStore(),
     units: new InMemoryUnitRepository([soYTe, soTaiChinh, huyen]),
     catalog,
     clock,
-    locks: overrides.locks ?? new InMemoryReviewStore(),
+    locks,
+    reviews: locks,
     maxUploadBytes: overrides.maxUploadBytes ?? 5 * 1024 * 1024,
-  } satisfies IngestUploadDeps;
+  } satisfies IngestUploadDeps & { reviews: InMemoryReviewStore };
 }
 
 async function upload(deps: ReturnType<typeof setup>, unitCode: string, bytes: Buffer, at: string, period = PERIOD) {
