@@ -40,6 +40,8 @@ import type { IngestHandlerDeps } from './handlers/ingest';
 import type { RemindHandlerDeps } from './handlers/remind';
 import type { RemindUnitHandlerDeps } from './handlers/remind-unit';
 import type { SweepHandlerDeps } from './handlers/sweep';
+import type { PeriodLockDeps } from './core/usecases/period-locks';
+import type { ReviewSubmissionDeps } from './core/usecases/review-submission';
 
 /** The SDK clients a runtime created (aws-clients.ts): AWS's endpoints, or the emulators'. */
 export interface Clients {
@@ -226,6 +228,31 @@ export function composeSweep(input: CompositionInput & Pick<SweepHandlerDeps, 'r
   };
 }
 
+/** What reviewing and locking need (`reviewSubmission`, `lockPeriod`, `unlockPeriod`, `grantLockException`), the catalog still loading. */
+export type ReviewComposition = Omit<ReviewSubmissionDeps & PeriodLockDeps, 'catalog'> & { catalog: Promise<FormCatalog> };
+
+/**
+ * Review and period locks (the CLI today, the console's routes later): reviews and locks in the
+ * table, the audit log, and the return email signed and sent like a reminder.
+ */
+export function composeReview(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): ReviewComposition {
+  const { reviews, locks, submissions, units, clock } = records(input);
+  return {
+    catalog: catalogOf(input),
+    reviews,
+    locks,
+    submissions,
+    units,
+    clock,
+    audit: consoleRecords(input).audit,
+    mailer: input.mailer,
+    secrets: input.secrets,
+    portalUrl: input.settings.portalUrl,
+    mail: { from: requireMailFrom(input.settings) },
+    log: input.log,
+  };
+}
+
 /** Every capability, for a runtime that serves them all (the local runtime, the CLI). */
 export interface Composition<S extends SecretSource = SecretSource> {
   settings: AppSettings;
@@ -258,6 +285,8 @@ export interface Composition<S extends SecretSource = SecretSource> {
     /** The daily run, its reminders handed to the runtime's `reminderQueue` over `remindUnit`. */
     readonly remind: RemindHandlerDeps;
     readonly remindUnit: RemindUnitHandlerDeps;
+    /** Reviews and period locks (needs a sender: a return emails the unit). */
+    readonly review: ReviewComposition;
   };
 }
 
@@ -280,6 +309,7 @@ export function composeRuntime<S extends SecretSource>(
   const consolidate = memo(() => composeConsolidation(shared));
   const remindUnit = memo(() => composeReminderWorker(shared));
   const remind = memo(() => composeReminders({ ...shared, queue: input.reminderQueue(remindUnit()) }));
+  const review = memo(() => composeReview(shared));
   return {
     ...records(shared),
     ...consoleRecords(shared),
@@ -305,6 +335,9 @@ export function composeRuntime<S extends SecretSource>(
       },
       get remindUnit() {
         return remindUnit();
+      },
+      get review() {
+        return review();
       },
     },
   };
