@@ -96,6 +96,37 @@ describe('ingestUpload', () => {
     });
   });
 
+  describe('a locked period', () => {
+    const lock = async (deps: ReturnType<typeof setup>) =>
+      deps.locks.putLock({ formId: FORM_ID, period: PERIOD, locked: true, actor: 'lan@tinhuy.example.vn', at: '2026-03-10T01:00:00.000Z', rev: 1 }, undefined);
+
+    it('refuses a file posted through an upload issued before the lock: kept, recorded rejected PERIOD_LOCKED, never counted', async () => {
+      const deps = setup();
+      await lock(deps);
+      const { bytes } = await workbookFor(soYTe, PERIOD);
+      const { input, uploadId, key } = await upload(deps, 'SO-YTE', bytes, '2026-03-10T02:00:00.000Z');
+
+      const s = await ingestUpload(deps, input);
+
+      expect(s).toMatchObject({ uploadId, status: 'rejected', errors: [expect.objectContaining({ code: 'PERIOD_LOCKED', message: expect.stringContaining('liên hệ Ban Tổ chức Tỉnh ủy') })] });
+      expect(deps.files.objects.has(key)).toBe(true);
+      expect(await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).toEqual([]);
+      expect(await deps.submissions.getAggregate(FORM_ID, PERIOD)).toBeUndefined();
+      expect(await deps.submissions.getValues(uploadId)).toBeUndefined();
+    });
+
+    it('counts the file of the unit holding a live exception', async () => {
+      const deps = setup();
+      await lock(deps);
+      await deps.locks.putException({ formId: FORM_ID, period: PERIOD, unitCode: 'SO-YTE', until: '2026-03-20T16:59:00.000Z', reason: 'Bổ sung', actor: 'lan@tinhuy.example.vn', at: '2026-03-10T01:30:00.000Z' }, undefined);
+      const { bytes } = await workbookFor(soYTe, PERIOD);
+      const { input, uploadId } = await upload(deps, 'SO-YTE', bytes, '2026-03-10T02:00:00.000Z');
+
+      await expect(ingestUpload(deps, input)).resolves.toMatchObject({ status: 'accepted' });
+      expect((await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).map((l) => l.uploadId)).toEqual([uploadId]);
+    });
+  });
+
   describe('idempotency', () => {
     it('yields one submission when the same event is delivered twice or processed by two workers', async () => {
       const deps = setup();
