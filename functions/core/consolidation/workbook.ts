@@ -449,7 +449,7 @@ export function reviewSummaryLine(report: ConsolidatedReport): string {
 
 function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport): void {
   const ws = wb.addWorksheet(name, sheetOptions(6, 3));
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 24 }, { width: 18 }, { width: 26 }, { width: 14 }, { width: 18 }, { width: 9 }, { width: 14 }, { width: 10 }, { width: 10 }];
+  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 24 }, { width: 18 }, { width: 26 }, { width: 12 }, { width: 18 }, { width: 9 }, { width: 18 }, { width: 10 }, { width: 10 }];
   const s = new SheetWriter(ws);
   headerLines(s, report, 12, 'Tình hình nộp báo cáo');
   s.title(reviewSummaryLine(report), 12, { italic: true, size: 11 });
@@ -462,8 +462,8 @@ function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport): voi
     const a = l.received;
     const timing = a ? (l.late ? LATE : 'Đúng hạn') : now > l.deadline.getTime() ? `Quá hạn (${LATE})` : 'Chưa đến hạn';
     const status =
-      l.excluded === 'returned' ? { value: 'Đã nộp — bị trả lại, không tính vào tổng hợp', font: MISSING_FONT, wrap: true }
-      : l.excluded === 'unreviewed' ? { value: 'Đã nộp — chờ duyệt, chưa tính vào tổng hợp', font: MISSING_FONT, wrap: true }
+      l.excluded === 'returned' ? { value: 'Trả lại — không tính', font: MISSING_FONT }
+      : l.excluded === 'unreviewed' ? { value: 'Chờ duyệt — chưa tính', font: MISSING_FONT }
       : a ? UNIT_STATUS_LABELS[l.status] : { value: UNIT_STATUS_LABELS[l.status], font: MISSING_FONT };
     s.add([
       ...unitCells(i, l),

@@ -52,7 +52,7 @@ describe('consolidation review policy', () => {
     expect(String(rows[3]![0])).toBe('Duyệt báo cáo: 1 đã duyệt, 1 chờ duyệt, 1 trả lại (số liệu tính báo cáo đã duyệt và chờ duyệt; báo cáo bị trả lại không được tính).');
     const byCode = (code: string) => rows.find((r) => r[1] === code)!;
     expect([byCode(units[0]!.code)[6], byCode(units[1]!.code)[6], byCode(units[2]!.code)[6]]).toEqual(['Đã duyệt', 'Trả lại', 'Chờ duyệt']);
-    expect(byCode(units[1]!.code)[5]).toBe('Đã nộp — bị trả lại, không tính vào tổng hợp');
+    expect(byCode(units[1]!.code)[5]).toBe('Trả lại — không tính');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(result.workbook as unknown as ExcelJS.Buffer);
     const dataUnits = new Set<unknown>();
@@ -69,7 +69,7 @@ describe('consolidation review policy', () => {
     expect(result.notReported.map((u) => u.code).sort()).toEqual([units[1]!.code, units[2]!.code].sort());
     const rows = await statusRows(result.workbook);
     expect(String(rows[3]![0])).toContain('số liệu chỉ tính báo cáo đã duyệt');
-    expect(rows.find((r) => r[1] === units[2]!.code)![5]).toBe('Đã nộp — chờ duyệt, chưa tính vào tổng hợp');
+    expect(rows.find((r) => r[1] === units[2]!.code)![5]).toBe('Chờ duyệt — chưa tính');
   });
 
   it('makes a new workbook when an approval changes, even with the same figures', async () => {
