@@ -226,7 +226,7 @@ async function upload(args: string[]): Promise<number> {
   const outcome = await withLocalDeps(async (deps, context) => {
     const catalog = await deps.catalog;
     const intent = await operatorUpload(
-      { catalog, units: deps.units, files: deps.files, clock: deps.clock, config: deps.config },
+      { catalog, units: deps.units, files: deps.files, clock: deps.clock, locks: deps.locks, config: deps.config },
       { unitCode: values.unit!, formId: values.form!, period: values.period!, fileName: basename(file), bytes, operator },
     );
     // The audit line: who loaded what for whom (an operator action, never a token).

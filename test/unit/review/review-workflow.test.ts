@@ -9,6 +9,7 @@ import { verifyLinkToken } from '../../../functions/core/links';
 import type { Submission } from '../../../functions/core/model';
 import { createUpload } from '../../../functions/core/usecases/create-upload';
 import { listUnitReports } from '../../../functions/core/usecases/list-unit-reports';
+import { operatorUpload } from '../../../functions/core/usecases/operator-upload';
 import { grantLockException, lockPeriod, unlockPeriod, type Actor } from '../../../functions/core/usecases/period-locks';
 import { reviewSubmission, type ReviewSubmissionDeps } from '../../../functions/core/usecases/review-submission';
 import { renderUnitPage } from '../../../functions/portal/render-unit-page';
@@ -220,6 +221,16 @@ describe('period locks', () => {
       ['period.lock', OPERATOR.id, `${FORM}/${PERIOD}`, false, true],
       ['period.unlock', ADMIN.id, `${FORM}/${PERIOD}`, true, false],
     ]);
+  });
+
+  it('refuses an operator\'s upload on a unit\'s behalf (tonghop submissions upload) too, before storing anything', async () => {
+    const { world, deps } = setup();
+    await lockPeriod(deps, { formId: FORM, period: PERIOD, actor: OPERATOR });
+
+    const err = await refusal(operatorUpload(world, { unitCode: 'SO-NV', formId: FORM, period: PERIOD, fileName: 'bao-cao.xlsx', bytes: Buffer.from('x'), operator: 'lan' }));
+
+    expect(err).toMatchObject({ statusCode: 409, code: 'PERIOD_LOCKED' });
+    expect(world.files.objects.size).toBe(0);
   });
 
   it('requires a reason and a future date for an exception', async () => {
