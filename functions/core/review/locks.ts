@@ -57,7 +57,8 @@ export function requireOpenFor(form: FormDefinition, period: string, unitCode: s
 
 export function periodLocked(form: FormDefinition, period: string, since: Date | undefined, action: LockedAction): ConflictError {
   const when = since ? ` từ ${formatLocalDateTime(since)}` : '';
-  const what = `Kỳ báo cáo ${periodLabel(period)} của biểu mẫu "${form.name}" đã khóa${when}`;
+  // "Quý I năm 2019", "Năm 2019" read mid-sentence in lower case.
+  const what = `Kỳ báo cáo ${periodLabel(period).replace(/^./, (c) => c.toLocaleLowerCase('vi'))} của biểu mẫu "${form.name}" đã khóa${when}`;
   return new ConflictError(
     'PERIOD_LOCKED',
     action === 'upload'

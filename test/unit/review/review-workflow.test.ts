@@ -181,7 +181,7 @@ describe('period locks', () => {
     const err = await refusal(upload(world));
 
     expect(err).toMatchObject({ statusCode: 409, code: 'PERIOD_LOCKED' });
-    expect(err.message).toBe('Kỳ báo cáo Quý I năm 2019 của biểu mẫu "Sắp xếp tổ chức bộ máy, tinh giản biên chế" đã khóa từ 10:00 ngày 01/03/2019: hệ thống không nhận thêm bản nộp. Nếu đơn vị cần nộp bổ sung hoặc sửa số liệu, vui lòng liên hệ Ban Tổ chức Tỉnh ủy để được mở kỳ cho đơn vị.');
+    expect(err.message).toBe('Kỳ báo cáo quý I năm 2019 của biểu mẫu "Sắp xếp tổ chức bộ máy, tinh giản biên chế" đã khóa từ 10:00 ngày 01/03/2019: hệ thống không nhận thêm bản nộp. Nếu đơn vị cần nộp bổ sung hoặc sửa số liệu, vui lòng liên hệ Ban Tổ chức Tỉnh ủy để được mở kỳ cho đơn vị.');
     expect(world.files.objects.size).toBe(0);
   });
 
