@@ -31,6 +31,7 @@ function toReview(item: Record<string, unknown>): ReviewRecord {
     actor: String(item.actor),
     at: String(item.at),
     rev: Number(item.rev),
+    ...(Array.isArray(item.returns) ? { returns: (item.returns as Array<Record<string, unknown>>).map((r) => ({ uploadId: String(r.uploadId), comment: String(r.comment), at: String(r.at) })) } : {}),
   };
 }
 

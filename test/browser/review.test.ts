@@ -112,6 +112,8 @@ describe('review workflow in headless Chromium', () => {
     expect(await tonghop('periods', 'lock', '--form', 'sap-xep-bo-may', '--period', period)).toContain('Đã khóa');
     await page.reload();
     expect(await text(card().locator('.review-approved'))).toContain('Ban Tổ chức Tỉnh ủy đã duyệt báo cáo này');
+    expect(await text(page.locator('.history tbody tr').nth(0).locator('.badge').last())).toBe('đã duyệt');
+    expect(await text(page.locator('.history tbody tr').nth(1).locator('.review-comment-inline'))).toBe(`Ý kiến: ${COMMENT}`); // the earlier return stays in the history
 
     // A further upload is refused in the page, naming whom to contact.
     await uploadFilled(23, 'Báo cáo lần 3.xlsx');

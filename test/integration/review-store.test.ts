@@ -56,11 +56,11 @@ describe.each([
       await s.put(review({ period: p }), undefined);
       const read = (await s.get('sap-xep-bo-may', p, 'SO-NV'))!;
 
-      await s.put(review({ period: p, state: 'cho-duyet', comment: 'Duyệt nhầm.', rev: 2 }), read);
+      await s.put(review({ period: p, state: 'cho-duyet', comment: 'Duyệt nhầm.', rev: 2, returns: [{ uploadId: 'mmx0a1b2b-abcdefghij', comment: 'Sửa mã số 07.', at: '2026-03-18T02:00:00.000Z' }] }), read);
       const stale = s.put(review({ period: p, state: 'tra-lai', comment: 'Sửa mã số 07.', rev: 2 }), read);
 
       await expect(stale).rejects.toMatchObject({ code: 'REVIEW_CONFLICT' });
-      expect(await s.get('sap-xep-bo-may', p, 'SO-NV')).toEqual(review({ period: p, state: 'cho-duyet', comment: 'Duyệt nhầm.', rev: 2 }));
+      expect(await s.get('sap-xep-bo-may', p, 'SO-NV')).toEqual(review({ period: p, state: 'cho-duyet', comment: 'Duyệt nhầm.', rev: 2, returns: [{ uploadId: 'mmx0a1b2b-abcdefghij', comment: 'Sửa mã số 07.', at: '2026-03-18T02:00:00.000Z' }] }));
     });
 
     it('lists the reviews of one (form, period) only', async () => {

@@ -32,7 +32,22 @@ export interface ReviewRecord {
   at: string;
   /** Bumped by every write; a write expects the revision it read (conditional write). */
   rev: number;
+  /**
+   * The latest returns of this unit's (form, period), newest last (at most `MAX_KEPT_RETURNS`),
+   * so the unit's history still shows an earlier version as returned after it uploaded again.
+   */
+  returns?: ReturnNote[];
 }
+
+/** One return as the unit's history shows it. */
+export interface ReturnNote {
+  uploadId: string;
+  comment: string;
+  at: string;
+}
+
+/** Returns kept on a review record (each comment ≤ 2,000 characters: the item stays small). */
+export const MAX_KEPT_RETURNS = 5;
 
 /** The review state of `latestUploadId`: the record's when it is about that upload, else `cho-duyet`. */
 export function effectiveReviewState(record: Pick<ReviewRecord, 'uploadId' | 'state'> | undefined, latestUploadId: string): ReviewState {

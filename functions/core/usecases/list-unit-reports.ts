@@ -160,7 +160,13 @@ function isLate(s: Submission, deadline: Date): boolean {
 }
 
 function summarise(s: Submission, formName: string, record: ReviewRecord | undefined): SubmissionSummary {
-  const review = s.status === 'accepted' && record?.uploadId === s.uploadId ? unitReview(record, s.uploadId) : undefined;
+  // The review of this version; else, for an earlier version, the return it got (kept on the record).
+  const earlier = record?.returns?.findLast((r) => r.uploadId === s.uploadId);
+  const review =
+    s.status !== 'accepted' ? undefined
+    : record?.uploadId === s.uploadId ? unitReview(record, s.uploadId)
+    : earlier ? { state: 'tra-lai' as const, comment: earlier.comment, at: earlier.at }
+    : undefined;
   return {
     uploadId: s.uploadId,
     formId: s.formId,

@@ -18,7 +18,7 @@ import { isUploadId } from '../upload-id';
 import type { AuditLog, Clock, Mailer, PeriodLockStore, ReviewStore, SecretSource, SubmissionRepository, UnitRepository } from '../ports';
 import { composeReturnEmail } from '../review/email';
 import { requireOpenFor } from '../review/locks';
-import { cleanOperatorText, effectiveReviewState, MAX_REVIEW_COMMENT_LENGTH, REVIEW_ACTIONS, type ReviewAction, type ReviewRecord, type ReviewState } from '../review/model';
+import { cleanOperatorText, effectiveReviewState, MAX_KEPT_RETURNS, MAX_REVIEW_COMMENT_LENGTH, REVIEW_ACTIONS, type ReviewAction, type ReviewRecord, type ReviewState } from '../review/model';
 import type { FormLookup } from './form-lookup';
 import { requireOperator, type Actor } from './period-locks';
 import { REMINDER_LINK_GRACE_DAYS } from './send-unit-reminder';
@@ -112,6 +112,8 @@ export async function reviewSubmission(deps: ReviewSubmissionDeps, input: Review
     formId: submission.formId, period: submission.period, unitCode: submission.unitCode, uploadId: submission.uploadId,
     state: transition.to, ...(comment ? { comment } : {}), actor: input.actor.id, at: now.toISOString(), rev: (stored?.rev ?? 0) + 1,
   };
+  const returns = action === 'return' ? [...(stored?.returns ?? []), { uploadId: submission.uploadId, comment: comment!, at: next.at }].slice(-MAX_KEPT_RETURNS) : stored?.returns;
+  if (returns && returns.length > 0) next.returns = returns;
   await deps.reviews.put(next, stored && { rev: stored.rev, uploadId: stored.uploadId, state: stored.state });
   await deps.audit.record({
     at: next.at, actor: input.actor.id, action: `review.${action}`, target: submission.uploadId,

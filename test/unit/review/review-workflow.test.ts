@@ -121,6 +121,8 @@ describe('reviewSubmission', () => {
       expect(report.review).toBeUndefined();
       expect(stale).toMatchObject({ statusCode: 409, code: 'REVIEW_NOT_LATEST' });
       expect(approved).toMatchObject({ before: 'cho-duyet', after: 'da-duyet', version: 2 });
+      const { history } = await listUnitReports(world, SO_NV);
+      expect(history.map((h) => [h.version, h.review?.state, h.review?.comment])).toEqual([[2, 'da-duyet', undefined], [1, 'tra-lai', 'Sửa mã số 07.']]);
     });
   });
 
