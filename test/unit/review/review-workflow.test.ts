@@ -13,6 +13,8 @@ import { operatorUpload } from '../../../functions/core/usecases/operator-upload
 import { grantLockException, lockPeriod, unlockPeriod, type Actor } from '../../../functions/core/usecases/period-locks';
 import { reviewSubmission, type ReviewSubmissionDeps } from '../../../functions/core/usecases/review-submission';
 import { renderUnitPage } from '../../../functions/portal/render-unit-page';
+import { periodLockStatus } from '../../../functions/core/review/locks';
+import { loadForm } from '../consolidation/fixtures';
 import { InMemoryAuditLog, RecordingMailer } from '../../support/in-memory';
 import { createWorld, HU_TH, KEY, SO_NV, submission } from '../portal/world';
 
@@ -242,5 +244,16 @@ describe('period locks', () => {
     expect((await refusal(grantLockException(deps, { ...base, until: '2019-02-28', reason: 'x' }))).code).toBe('UNTIL_INVALID');
     expect((await refusal(grantLockException(deps, { ...base, until: '2019-02-30', reason: 'x' }))).code).toBe('UNTIL_INVALID');
     expect((await refusal(grantLockException(deps, { ...base, unitCode: 'KHONG-CO', until: '2019-03-05', reason: 'x' }))).code).toBe('UNIT_NOT_FOUND');
+  });
+
+  it('locks by itself autoLockDays after the consolidation when the form says so, until an admin unlocks it', () => {
+    const form = loadForm(FORM);
+    form.consolidation.autoLockDays = 2; // 2019-Q1 is consolidated at 07:30 on 19/03/2019 (Hà Nội): the working day after the deadlines
+    const unlocked = { formId: FORM, period: PERIOD, locked: false, actor: ADMIN.id, at: '2019-03-22T00:00:00.000Z', rev: 1 };
+
+    expect(periodLockStatus(form, PERIOD, { exceptions: [] }, new Date('2019-03-21T00:29:00Z')).locked).toBe(false);
+    expect(periodLockStatus(form, PERIOD, { exceptions: [] }, new Date('2019-03-21T00:30:00Z'))).toEqual({ locked: true, since: new Date('2019-03-21T00:30:00Z'), source: 'auto' });
+    expect(periodLockStatus(form, PERIOD, { lock: unlocked, exceptions: [] }, new Date('2019-04-01T00:00:00Z')).locked).toBe(false);
+    expect(periodLockStatus(loadForm(FORM), PERIOD, { exceptions: [] }, new Date('2030-01-01T00:00:00Z')).locked).toBe(false); // no autoLockDays: only by hand
   });
 });
