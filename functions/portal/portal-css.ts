@@ -62,6 +62,7 @@ h2 { font-size: 1.2rem; margin: 0 0 .75rem; }
 .review-comment { white-space: pre-wrap; overflow-wrap: anywhere; margin: .4rem 0; padding: .4rem .7rem; border-left: 3px solid var(--bad); background: #fff; }
 .review-comment-inline { display: block; white-space: pre-wrap; overflow-wrap: anywhere; max-width: 40rem; }
 .review-approved { color: var(--ok); }
+.period-locked { color: var(--bad); }
 .badge-pending { background: var(--info-bg); color: var(--info); border-color: #b2ccff; }
 .badge-failed { background: var(--bad-bg); color: var(--bad); border-color: #fecdca; }
 

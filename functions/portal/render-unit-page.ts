@@ -93,6 +93,9 @@ function reportCard(r: UnitReport, base: string, maxSize: string): string {
     : r.review?.state === 'da-duyet'
       ? `<p class="deadline review-approved">Ban Tổ chức Tỉnh ủy đã duyệt báo cáo này (${e(formatDateTime(r.review.at))}).</p>`
       : '';
+  const locked = r.locked
+    ? `<p class="deadline period-locked"><strong>Kỳ báo cáo đã khóa${r.locked.since ? ` từ ${e(formatDateTime(r.locked.since))}` : ''}</strong>: hệ thống không nhận thêm bản nộp. Nếu đơn vị cần nộp bổ sung hoặc sửa số liệu, vui lòng liên hệ Ban Tổ chức Tỉnh ủy.</p>`
+    : '';
   const accepted = r.accepted && r.review?.state !== 'tra-lai'
     ? `<p class="deadline">Đã tiếp nhận lúc <strong>${e(formatDateTime(r.accepted.receivedAt))}</strong>${r.accepted.version ? ` (lần nộp thứ ${r.accepted.version})` : ''}. Nộp lại nếu cần sửa số liệu: bản mới nhất hợp lệ sẽ được dùng để tổng hợp.</p>`
     : '';
@@ -105,7 +108,7 @@ function reportCard(r: UnitReport, base: string, maxSize: string): string {
 <span class="badge badge-${e(r.status)}">${e(REPORT_STATUS_LABELS[r.status])}</span>
 </div>
 <p class="deadline">Hạn nộp: <strong><time datetime="${e(r.deadline)}">${e(formatDeadline(r.deadline))}</time></strong>${overdue}</p>
-${accepted}${returned}
+${accepted}${returned}${locked}
 <p class="step-label">Bước 1. Tải biểu mẫu</p>
 <a class="button" href="${base}/forms/${encodeURIComponent(r.formId)}/${encodeURIComponent(r.period)}" download data-role="download">${ICON_DOWNLOAD}Tải biểu mẫu điền sẵn (.xlsx)</a>
 </div>

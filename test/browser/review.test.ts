@@ -112,6 +112,7 @@ describe('review workflow in headless Chromium', () => {
     expect(await tonghop('periods', 'lock', '--form', 'sap-xep-bo-may', '--period', period)).toContain('Đã khóa');
     await page.reload();
     expect(await text(card().locator('.review-approved'))).toContain('Ban Tổ chức Tỉnh ủy đã duyệt báo cáo này');
+    expect(await text(card().locator('.period-locked'))).toMatch(/^Kỳ báo cáo đã khóa từ .*liên hệ Ban Tổ chức Tỉnh ủy\.$/);
     expect(await text(page.locator('.history tbody tr').nth(0).locator('.badge').last())).toBe('đã duyệt');
     expect(await text(page.locator('.history tbody tr').nth(1).locator('.review-comment-inline'))).toBe(`Ý kiến: ${COMMENT}`); // the earlier return stays in the history
 

@@ -7,7 +7,8 @@
 import type { FormDefinition } from '../forms/definition';
 import type { Submission, Unit } from '../model';
 import { deadlineFor, openPeriod, periodLabel, shiftPeriod } from '../periods';
-import type { Clock, ReviewStore, SubmissionRepository } from '../ports';
+import type { Clock, PeriodLockStore, ReviewStore, SubmissionRepository } from '../ports';
+import { liveException, periodLockStatus } from '../review/locks';
 import { effectiveReviewState, type ReviewRecord, type ReviewState } from '../review/model';
 import { currentForms, type FormLookup } from './form-lookup';
 
@@ -55,6 +56,8 @@ export interface UnitReport {
   accepted?: { uploadId: string; receivedAt: string; version?: number; late: boolean };
   /** The accepted version's review, once Ban Tổ chức approved or returned it. */
   review?: UnitReview;
+  /** The period is locked for this unit (no exception): uploads are refused (PERIOD_LOCKED). */
+  locked?: { since?: string };
 }
 
 export interface SubmissionSummary {
@@ -79,6 +82,7 @@ export interface ListUnitReportsDeps {
   catalog: FormLookup;
   submissions: SubmissionRepository;
   reviews: Pick<ReviewStore, 'get'>;
+  locks: Pick<PeriodLockStore, 'getLockState'>;
   clock: Clock;
 }
 
@@ -106,6 +110,12 @@ export async function listUnitReports(deps: ListUnitReportsDeps, unit: Unit): Pr
     reports.push(reportFor(form, unit, open, ofPeriod(open), now, reviewOf(form.id, open)));
   }
   reports.sort((a, b) => a.deadline.localeCompare(b.deadline) || a.formId.localeCompare(b.formId));
+  await Promise.all(reports.map(async (r) => {
+    const form = forms.find((f) => f.id === r.formId)!;
+    const state = await deps.locks.getLockState(r.formId, r.period);
+    const status = periodLockStatus(form, r.period, state, now);
+    if (status.locked && !liveException(state, unit.code, now)) r.locked = status.since ? { since: status.since.toISOString() } : {};
+  }));
   const names = new Map(forms.map((f) => [f.id, f.name]));
   const history = all.slice(0, HISTORY_LIMIT).map((s) => summarise(s, names.get(s.formId) ?? s.formId, reviewOf(s.formId, s.period)));
   return { reports, history };

@@ -34,6 +34,10 @@ describe('portal under review and locks', () => {
     expect(JSON.parse(res.body ?? '')).toEqual({ code: 'PERIOD_LOCKED', message: expect.stringContaining('đã khóa từ 10:00 ngày 01/03/2019') });
     expect(JSON.parse(res.body ?? '').message).toContain('Ban Tổ chức Tỉnh ủy');
     expect(other.statusCode).toBe(201); // another form's period stays open
+    const me = JSON.parse((await handler(httpEvent('GET', '/api/me', { bearer: world.tokenFor(SO_NV) }))).body ?? '') as { reports: Array<{ formId: string; period: string; locked?: unknown }> };
+    expect(me.reports.filter((r) => r.locked).map((r) => `${r.formId} ${r.period}`)).toEqual(['sap-xep-bo-may 2019-Q1']);
+    const page = await handler(httpEvent('GET', `/u/${world.tokenFor(SO_NV)}`));
+    expect(page.body).toContain('<strong>Kỳ báo cáo đã khóa từ');
   });
 
   it('shows a returned report as "trả lại" with the comment on the unit\'s page and in /api/me', async () => {
