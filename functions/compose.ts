@@ -18,6 +18,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from './adapters/dynamo-audit-log';
 import { DynamoOnceLedger } from './adapters/dynamo-once-ledger';
 import { DynamoOperatorRegistry } from './adapters/dynamo-operator-registry';
+import { DynamoReviewStore } from './adapters/dynamo-review-store';
 import { DynamoSignInStore } from './adapters/dynamo-sign-in-store';
 import { DynamoSubmissionRepository } from './adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from './adapters/dynamo-unit-repository';
@@ -30,7 +31,7 @@ import type { Log } from './core/log';
 import type { SignInDeps } from './core/operators/sign-in';
 import {
   systemClock, systemTimer, type AuditLog, type Clock, type FileStore, type Mailer, type OnceLedger, type OperatorRegistry, type RateLimiter, type ReminderQueue, type SecretSource, type SessionStore,
-  type SignInTokenStore, type SubmissionRepository, type UnitRepository,
+  type SignInTokenStore, type SubmissionRepository, type UnitRepository, type ReviewStore, type PeriodLockStore,
 } from './core/ports';
 import { INGEST_MAX_RECEIVE_COUNT } from './core/storage-layout';
 import type { ApiDeps } from './handlers/api';
@@ -39,6 +40,8 @@ import type { IngestHandlerDeps } from './handlers/ingest';
 import type { RemindHandlerDeps } from './handlers/remind';
 import type { RemindUnitHandlerDeps } from './handlers/remind-unit';
 import type { SweepHandlerDeps } from './handlers/sweep';
+import type { PeriodLockDeps } from './core/usecases/period-locks';
+import type { ReviewSubmissionDeps } from './core/usecases/review-submission';
 
 /** The SDK clients a runtime created (aws-clients.ts): AWS's endpoints, or the emulators'. */
 export interface Clients {
@@ -62,14 +65,17 @@ export interface CompositionInput<C extends Partial<Clients> = Clients> {
   s3Endpoint?: string;
 }
 
-/** Ports every capability shares, over DynamoDB. */
+/** Ports every capability shares, over DynamoDB: reviews and period locks too (ingest and uploads check locks, consolidation reads reviews). */
 function records(input: CompositionInput<Pick<Clients, 'dynamo'>>) {
   const { dynamo } = input.clients;
   const { tableName } = input.settings;
   const clock = input.clock ?? systemClock;
+  const reviewStore = new DynamoReviewStore({ client: dynamo, tableName });
   return {
     units: new DynamoUnitRepository({ client: dynamo, tableName }),
     submissions: new DynamoSubmissionRepository({ client: dynamo, tableName, clock }),
+    reviews: reviewStore as ReviewStore,
+    locks: reviewStore as PeriodLockStore,
     clock,
   };
 }
@@ -144,8 +150,9 @@ export function composeApi(input: CompositionInput & { secrets: SecretSource; ma
   const { settings } = input;
   const signIn = composeSignIn(input);
   const files = new S3FileStore({ client: input.clients.s3, bucket: settings.bucketName });
+  const shared = records(input);
   return {
-    ...records(input),
+    ...shared,
     files,
     catalog: catalogOf(input),
     secrets: input.secrets,
@@ -154,7 +161,7 @@ export function composeApi(input: CompositionInput & { secrets: SecretSource; ma
     console: {
       signIn,
       audit: signIn.audit,
-      consolidation: { files, ledger: onceLedger(input), mailer: input.mailer, mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes, portalUrl: settings.portalUrl } },
+      consolidation: { files, ledger: onceLedger(input), reviews: shared.reviews, mailer: input.mailer, mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes, portalUrl: settings.portalUrl } },
     },
   };
 }
@@ -223,6 +230,31 @@ export function composeSweep(input: CompositionInput & Pick<SweepHandlerDeps, 'r
   };
 }
 
+/** What reviewing and locking need (`reviewSubmission`, `lockPeriod`, `unlockPeriod`, `grantLockException`), the catalog still loading. */
+export type ReviewComposition = Omit<ReviewSubmissionDeps & PeriodLockDeps, 'catalog'> & { catalog: Promise<FormCatalog> };
+
+/**
+ * Review and period locks (the CLI today, the console's routes later): reviews and locks in the
+ * table, the audit log, and the return email signed and sent like a reminder.
+ */
+export function composeReview(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): ReviewComposition {
+  const { reviews, locks, submissions, units, clock } = records(input);
+  return {
+    catalog: catalogOf(input),
+    reviews,
+    locks,
+    submissions,
+    units,
+    clock,
+    audit: consoleRecords(input).audit,
+    mailer: input.mailer,
+    secrets: input.secrets,
+    portalUrl: input.settings.portalUrl,
+    mail: { from: requireMailFrom(input.settings) },
+    log: input.log,
+  };
+}
+
 /** Every capability, for a runtime that serves them all (the local runtime, the CLI). */
 export interface Composition<S extends SecretSource = SecretSource> {
   settings: AppSettings;
@@ -233,6 +265,9 @@ export interface Composition<S extends SecretSource = SecretSource> {
   secrets: S;
   units: UnitRepository;
   submissions: SubmissionRepository;
+  /** Reviews of accepted reports and period locks (`tonghop review`, `tonghop periods`). */
+  reviews: ReviewStore;
+  locks: PeriodLockStore;
   files: FileStore;
   ledger: OnceLedger;
   /** The console's operators registry, sign-in state and audit log (`consoleRecords`). */
@@ -252,6 +287,8 @@ export interface Composition<S extends SecretSource = SecretSource> {
     /** The daily run, its reminders handed to the runtime's `reminderQueue` over `remindUnit`. */
     readonly remind: RemindHandlerDeps;
     readonly remindUnit: RemindUnitHandlerDeps;
+    /** Reviews and period locks (needs a sender: a return emails the unit). */
+    readonly review: ReviewComposition;
   };
 }
 
@@ -274,6 +311,7 @@ export function composeRuntime<S extends SecretSource>(
   const consolidate = memo(() => composeConsolidation(shared));
   const remindUnit = memo(() => composeReminderWorker(shared));
   const remind = memo(() => composeReminders({ ...shared, queue: input.reminderQueue(remindUnit()) }));
+  const review = memo(() => composeReview(shared));
   return {
     ...records(shared),
     ...consoleRecords(shared),
@@ -299,6 +337,9 @@ export function composeRuntime<S extends SecretSource>(
       },
       get remindUnit() {
         return remindUnit();
+      },
+      get review() {
+        return review();
       },
     },
   };

@@ -5,6 +5,7 @@
  */
 import type { FormValues, Submission, Unit, ValidationIssue } from './model';
 import type { AuditEntry, Operator, OperatorRole } from './operators/model';
+import type { LockException, PeriodLockRecord, PeriodLockState, ReviewRecord } from './review/model';
 
 /** Object storage (S3) without signing: what ingest needs. Keys are bucket-relative. */
 export interface ObjectStore {
@@ -303,6 +304,32 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
   /** Entries with `from <= at < to`, newest first, at most `limit`. */
   list(query: { from: Date; to: Date; limit: number }): Promise<AuditEntry[]>;
+}
+
+/** What a review write expects to find stored: the revision, upload and state it read (absent: no record yet). */
+export type ReviewExpectation = Pick<ReviewRecord, 'rev' | 'uploadId' | 'state'> | undefined;
+
+/** Reviews of units' latest accepted versions: one record per (unit, form, period). */
+export interface ReviewStore {
+  get(formId: string, period: string, unitCode: string): Promise<ReviewRecord | undefined>;
+  /** Every unit's review record of a (form, period) (consistent read). */
+  listByFormPeriod(formId: string, period: string): Promise<ReviewRecord[]>;
+  /**
+   * Stores `next` only if the stored record is still `expected` (same revision, upload and
+   * state; or none when `expected` is undefined), in one conditional write. Two operators acting
+   * at once: one wins, the other gets `ConflictError` `REVIEW_CONFLICT`.
+   */
+  put(next: ReviewRecord, expected: ReviewExpectation): Promise<void>;
+}
+
+/** Period locks ("khóa kỳ") and their per-unit exceptions. */
+export interface PeriodLockStore {
+  /** The (form, period)'s lock record (if ever set) and its exceptions, in one consistent read. */
+  getLockState(formId: string, period: string): Promise<PeriodLockState>;
+  /** Stores the lock if the stored one still has revision `expectedRev` (absent: none stored); else `ConflictError` `LOCK_CONFLICT`. */
+  putLock(next: PeriodLockRecord, expectedRev: number | undefined): Promise<void>;
+  /** Stores a unit's exception if the stored one was still set at `expectedAt` (absent: none stored); else `ConflictError` `LOCK_CONFLICT`. */
+  putException(next: LockException, expectedAt: string | undefined): Promise<void>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -56,6 +56,13 @@ h2 { font-size: 1.2rem; margin: 0 0 .75rem; }
 .badge-accepted { background: var(--ok-bg); color: var(--ok); border-color: #a6f4c5; }
 .badge-rejected { background: var(--bad-bg); color: var(--bad); border-color: #fecdca; }
 .badge-late { background: var(--warn-bg); color: var(--warn); border-color: #fedf89; }
+.badge-returned { background: var(--bad-bg); color: var(--bad); border-color: #fecdca; }
+.review-returned { align-self: stretch; background: var(--bad-bg); border: 1px solid #fecdca; border-radius: 6px; padding: .6rem .8rem; color: var(--ink); }
+.review-returned p { margin: 0; }
+.review-comment { white-space: pre-wrap; overflow-wrap: anywhere; margin: .4rem 0; padding: .4rem .7rem; border-left: 3px solid var(--bad); background: #fff; }
+.review-comment-inline { display: block; white-space: pre-wrap; overflow-wrap: anywhere; max-width: 40rem; }
+.review-approved { color: var(--ok); }
+.period-locked { color: var(--bad); }
 .badge-pending { background: var(--info-bg); color: var(--info); border-color: #b2ccff; }
 .badge-failed { background: var(--bad-bg); color: var(--bad); border-color: #fecdca; }
 

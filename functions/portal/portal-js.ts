@@ -15,7 +15,7 @@
 export const PORTAL_JS = String.raw`
 (function () {
   'use strict';
-  var STATUS_LABELS = { not_submitted: 'chưa nộp', processing: 'đang xử lý', accepted: 'đã nộp', rejected: 'bị từ chối', late: 'nộp muộn', pending: 'đang xử lý', failed: 'lỗi hệ thống' };
+  var STATUS_LABELS = { not_submitted: 'chưa nộp', processing: 'đang xử lý', accepted: 'đã nộp', rejected: 'bị từ chối', late: 'nộp muộn', returned: 'trả lại', pending: 'đang xử lý', failed: 'lỗi hệ thống' };
   var match = /^\/u\/([^\/]+)/.exec(window.location.pathname);
   if (!match) return;
   var token = decodeURIComponent(match[1]);

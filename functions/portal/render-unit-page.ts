@@ -88,7 +88,15 @@ ${historyTable(input.history, base)}
 function reportCard(r: UnitReport, base: string, maxSize: string): string {
   const id = `${r.formId}-${r.period}`;
   const overdue = r.overdue ? ' <span class="overdue">— đã quá hạn, đơn vị vẫn nộp được (ghi nhận nộp muộn)</span>' : '';
-  const accepted = r.accepted
+  const returned = r.review?.state === 'tra-lai'
+    ? `<div class="review-returned" role="note"><p><strong>Ban Tổ chức Tỉnh ủy trả lại báo cáo${r.accepted?.version ? ` (lần nộp thứ ${r.accepted.version})` : ''} để đơn vị chỉnh sửa</strong> (${e(formatDateTime(r.review.at))}). Ý kiến:</p><blockquote class="review-comment">${e(r.review.comment ?? '')}</blockquote><p>Vui lòng sửa theo ý kiến trên rồi nộp lại tệp: bản bị trả lại không được tính vào báo cáo tổng hợp.</p></div>`
+    : r.review?.state === 'da-duyet'
+      ? `<p class="deadline review-approved">Ban Tổ chức Tỉnh ủy đã duyệt báo cáo này (${e(formatDateTime(r.review.at))}).</p>`
+      : '';
+  const locked = r.locked
+    ? `<p class="deadline period-locked"><strong>Kỳ báo cáo đã khóa${r.locked.since ? ` từ ${e(formatDateTime(r.locked.since))}` : ''}</strong>: hệ thống không nhận thêm bản nộp. Nếu đơn vị cần nộp bổ sung hoặc sửa số liệu, vui lòng liên hệ Ban Tổ chức Tỉnh ủy.</p>`
+    : '';
+  const accepted = r.accepted && r.review?.state !== 'tra-lai'
     ? `<p class="deadline">Đã tiếp nhận lúc <strong>${e(formatDateTime(r.accepted.receivedAt))}</strong>${r.accepted.version ? ` (lần nộp thứ ${r.accepted.version})` : ''}. Nộp lại nếu cần sửa số liệu: bản mới nhất hợp lệ sẽ được dùng để tổng hợp.</p>`
     : '';
   // The status an accepted report gives this card, so the script's badge follows a later refusal.
@@ -100,7 +108,7 @@ function reportCard(r: UnitReport, base: string, maxSize: string): string {
 <span class="badge badge-${e(r.status)}">${e(REPORT_STATUS_LABELS[r.status])}</span>
 </div>
 <p class="deadline">Hạn nộp: <strong><time datetime="${e(r.deadline)}">${e(formatDeadline(r.deadline))}</time></strong>${overdue}</p>
-${accepted}
+${accepted}${returned}${locked}
 <p class="step-label">Bước 1. Tải biểu mẫu</p>
 <a class="button" href="${base}/forms/${encodeURIComponent(r.formId)}/${encodeURIComponent(r.period)}" download data-role="download">${ICON_DOWNLOAD}Tải biểu mẫu điền sẵn (.xlsx)</a>
 </div>
@@ -121,7 +129,11 @@ function historyTable(history: SubmissionSummary[], base: string): string {
     .map((s) => {
       const feedback = s.hasFeedback ? `<a href="${base}/uploads/${encodeURIComponent(s.uploadId)}/feedback">Tệp kết quả kiểm tra</a>` : '';
       const outcome = s.status === 'rejected' ? ` <span class="hint">(${s.errorCount} lỗi)</span>` : s.warningCount ? ` <span class="hint">(${s.warningCount} cảnh báo)</span>` : '';
-      return `<tr><td class="nowrap">${e(formatDateTime(s.receivedAt))}</td><td>${e(s.formName)} – ${e(s.periodLabel)}</td><td class="num">${s.version ?? ''}</td><td class="file col-file">${e(s.fileName ?? '')}</td><td><span class="badge badge-${e(s.status)}">${e(SUBMISSION_LABELS[s.status])}${s.late && s.status === 'accepted' ? ' (muộn)' : ''}</span>${outcome}</td><td class="nowrap">${feedback}</td></tr>`;
+      const review =
+        s.review?.state === 'tra-lai'
+          ? ` <span class="badge badge-returned">trả lại</span><span class="hint review-comment-inline">Ý kiến: ${e(s.review.comment ?? '')}</span>`
+          : s.review?.state === 'da-duyet' ? ' <span class="badge badge-accepted">đã duyệt</span>' : '';
+      return `<tr><td class="nowrap">${e(formatDateTime(s.receivedAt))}</td><td>${e(s.formName)} – ${e(s.periodLabel)}</td><td class="num">${s.version ?? ''}</td><td class="file col-file">${e(s.fileName ?? '')}</td><td><span class="badge badge-${e(s.status)}">${e(SUBMISSION_LABELS[s.status])}${s.late && s.status === 'accepted' ? ' (muộn)' : ''}</span>${outcome}${review}</td><td class="nowrap">${feedback}</td></tr>`;
     })
     .join('\n');
   return `<div class="history">

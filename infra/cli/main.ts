@@ -16,6 +16,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   status: { summary: 'Tình hình nộp báo cáo của từng đơn vị (status --form <id> [--period <kỳ>] [--status …] [--search …])', load: () => import('./commands/status') },
   reports: { summary: 'Các báo cáo tổng hợp đã tạo (reports list | reports get)', load: () => import('./commands/reports') },
   operators: { summary: 'Cán bộ đăng nhập trang quản trị (operators add | list | remove | link)', load: () => import('./commands/operators') },
+  review: { summary: 'Duyệt, trả lại báo cáo đã tiếp nhận (review approve|return|withdraw <mã lần nộp> | review list)', load: () => import('./commands/review') },
+  periods: { summary: 'Khóa kỳ báo cáo và mở cho từng đơn vị (periods lock|unlock|exception|status --form <id> --period <kỳ>)', load: () => import('./commands/periods') },
+  audit: { summary: 'Nhật ký thao tác của cán bộ (audit list [--from --to] [--json])', load: () => import('./commands/audit') },
   remind: { summary: 'Gửi nhắc nộp báo cáo cho đơn vị chưa nộp (remind --form <id> [--period <kỳ>])', load: () => import('./commands/remind') },
 };
 

@@ -68,6 +68,9 @@ export const ITEM_KEY_PREFIX = {
   session: 'SESSION#',
   rate: 'RATE#',
   audit: 'AUDIT#',
+  /** Reviews of accepted reports and period locks: written only by the operator's CLI today (the console's routes will add them to the api's writeKeys). */
+  review: 'REVIEW#',
+  lock: 'LOCK#',
 } as const;
 
 /** DynamoDB item actions (on the table) and query (on the table and its indexes). */
@@ -95,19 +98,21 @@ interface FunctionAccess {
 
 /**
  * What each function may do, derived from the adapters its Lambda entry composes:
- * - ingest: submissions + units (get/put/update/query); heads and reads the upload (by
- *   version) and reads its upload intent; writes the feedback workbook.
- * - api: reads units + submissions + operators (it writes no submission or operator: the
- *   submission is created by ingest, operators by the CLI); writes units one at a time from the
- *   console's "Đơn vị" (conditional add and edit, key-version bump, the page's import: one
- *   PutItem/UpdateItem per unit, never a batch) and emails a unit its link (the link secret and
- *   SES below); writes the console's sign-in tokens,
+ * - ingest: submissions + units (get/put/update/query); reads the (form, period)'s lock and
+ *   exceptions (Query `LOCK#…`, never writes them: a locked period's file is recorded rejected);
+ *   heads and reads the upload (by version) and reads its upload intent; writes the feedback workbook.
+ * - api: reads units + submissions + operators, period locks (`POST /api/uploads` refuses a locked
+ *   period) and reviews (the unit page shows a return); it writes no submission, operator,
+ *   review or lock (the submission is created by ingest, operators by the CLI); writes units one
+ *   at a time from the console's "Đơn vị" (conditional add and edit, key-version bump, the page's
+ *   import: one PutItem/UpdateItem per unit, never a batch) and emails a unit its link (the link
+ *   secret and SES below); writes the console's sign-in tokens,
  *   sessions, rate counters and audit entries (never deletes them: tokens and sessions are claimed or
  *   revoked by update, and expire by TTL) and emails sign-in links; builds and sends consolidations
  *   from the console (once-ledger put/update/delete, and Query on gsi1 to list the emails sent;
  *   `reports/` read/write/list/presign to list, build and download workbooks); signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
  *   upload intents, presigns feedback downloads; reads the link secret.
- * - consolidate: units + submissions + once-ledger (delete releases a claim); lists, reads and
+ * - consolidate: units + submissions + reviews (the form's policy) + once-ledger (delete releases a claim); lists, reads and
  *   writes consolidated reports and presigns their download; sends email.
  * - remind: units + submissions + once-ledger; queues each unit's reminder (the worker, in
  *   reminder-fanout.ts, signs the link and sends it); sends the late digest.

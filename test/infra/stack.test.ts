@@ -394,6 +394,15 @@ describe('TonghopStack', () => {
       for (const st of writes) expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } });
     });
 
+    it.each(['ingest', 'api', 'consolidate'] as const)('lets %s read period locks and reviews (GetItem and Query on the table) but write neither', (name) => {
+      const statements = roleStatements(s.template, roleId(name));
+      const reads = statements.filter((st) => actionsOf([st]).some((a) => a === 'dynamodb:GetItem' || a === 'dynamodb:Query'));
+      expect(actionsOf(reads)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      for (const st of reads) expect(st.Condition).toBeUndefined();
+      const writes = statements.filter((st) => actionsOf([st]).some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem)$/.test(a)));
+      expect(JSON.stringify(writes)).not.toMatch(/REVIEW#|LOCK#/);
+    });
+
     it.each([
       ['consolidate', ['ONCE#*']],
       ['remind', ['ONCE#*']],

@@ -6,6 +6,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
+import { DynamoReviewStore } from '../../functions/adapters/dynamo-review-store';
 import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
 import { StaticSecretSource } from '../../functions/adapters/secrets-manager-secret-source';
@@ -48,18 +49,19 @@ describe('portal API on the embedded stack', () => {
     files = new S3FileStore({ client: createS3Client(clientOptions), bucket: emulators.bucketName });
     units = new DynamoUnitRepository({ client: dynamo, tableName: emulators.tableName });
     const submissions = new DynamoSubmissionRepository({ client: dynamo, tableName: emulators.tableName });
+    const reviews = new DynamoReviewStore({ client: dynamo, tableName: emulators.tableName });
     catalog = await loadFormCatalog();
     await units.putMany([SO_NV, HU_TH]);
     period = openPeriod(catalog.require('sap-xep-bo-may'), new Date());
     handler = createApiHandler({
-      units, submissions, files, catalog, secrets: new StaticSecretSource(SECRET), clock: systemClock, logger: quiet,
+      units, submissions, files, catalog, secrets: new StaticSecretSource(SECRET), clock: systemClock, logger: quiet, reviews, locks: reviews,
       config: { maxUploadBytes: 5 * 1024 * 1024, portalUrl: 'http://localhost:3000', uploadOrigin: emulators.endpoints.s3 },
     });
     // The S3 → ingest wiring of the local runtime, reduced to its essence.
     emulators.onObjectCreated((event) => {
       for (const r of event.Records) {
         if (!r.s3.object.key.startsWith('uploads/')) continue;
-        ingested.push(ingestUpload({ submissions, files, units, catalog, clock: systemClock, maxUploadBytes: 5 * 1024 * 1024 }, {
+        ingested.push(ingestUpload({ submissions, files, units, catalog, clock: systemClock, locks: reviews, maxUploadBytes: 5 * 1024 * 1024 }, {
           bucketKey: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')), eventTime: r.eventTime,
         }));
       }

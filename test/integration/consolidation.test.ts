@@ -12,6 +12,7 @@ import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { DynamoOnceLedger } from '../../functions/adapters/dynamo-once-ledger';
+import { DynamoReviewStore } from '../../functions/adapters/dynamo-review-store';
 import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
@@ -36,7 +37,7 @@ describe('consolidation (embedded stack)', () => {
   let emulators: Emulators;
   let outbox: string;
   let catalog: FormCatalog;
-  let deps: ConsolidateDeps & { units: DynamoUnitRepository; clock: FakeClock };
+  let deps: ConsolidateDeps & { units: DynamoUnitRepository; clock: FakeClock; locks: DynamoReviewStore };
   let files: S3FileStore;
   const units: Unit[] = [unitOf('SNV', 'so-nganh', 'Sở Nội vụ'), unitOf('HTD', 'huyen', 'Huyện ủy Tam Đảo'), unitOf('BTG', 'ban-dang', 'Ban Tuyên giáo Tỉnh ủy')];
   const accepted = new Map<string, FormValues>();
@@ -66,6 +67,8 @@ describe('consolidation (embedded stack)', () => {
       mailer: new OutboxMailer({ dir: outbox, clock }),
       clock,
       mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>', portalUrl: 'http://localhost:3000' },
+      reviews: new DynamoReviewStore({ client: dynamo, tableName: emulators.tableName }),
+      locks: new DynamoReviewStore({ client: dynamo, tableName: emulators.tableName }),
     };
     await deps.units.putMany(units);
     await upload(units[0]!, '2019-03-12T02:00:00.000Z', 11);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
+import { DynamoReviewStore } from '../../functions/adapters/dynamo-review-store';
 import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
 import { computeTotals } from '../../functions/core/consolidation/totals';
@@ -62,7 +63,7 @@ describe('ingest pipeline (embedded stack)', () => {
       }
       return submissions.advanceLatestAccepted(s);
     };
-    const handler = createIngestHandler({ submissions: flaky, units, files, catalog, clock: systemClock, maxUploadBytes: 5 * 1024 * 1024, log: silent });
+    const handler = createIngestHandler({ submissions: flaky, units, files, catalog, clock: systemClock, locks: new DynamoReviewStore({ client: dynamo, tableName: emulators.tableName }), maxUploadBytes: 5 * 1024 * 1024, log: silent });
     queue = createLocalIngestQueue({ handler, dataDir, backoffMs: 50 });
     emulators.onObjectCreated((event) => {
       seen.push(event);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDynamoDocumentClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
+import { DynamoReviewStore } from '../../functions/adapters/dynamo-review-store';
 import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
 import { systemClock } from '../../functions/core/ports';
@@ -80,6 +81,7 @@ export async function seedDataDir(dataDir: string, seed: (deps: IngestUploadDeps
         files: new S3FileStore({ client: s3, bucket: emulators.bucketName }),
         catalog: await testCatalog(),
         clock: systemClock,
+        locks: new DynamoReviewStore({ client: dynamo, tableName: emulators.tableName }),
         maxUploadBytes: 5 * 1024 * 1024,
       });
     } finally {

@@ -5,8 +5,9 @@
  */
 import type {
   AcceptedValues, Aggregate, AuditLog, Clock, Timer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
-  StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitDetails, UnitRepository,
+  StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitDetails, UnitRepository, ReviewStore, PeriodLockStore, ReviewExpectation,
 } from '../../functions/core/ports';
+import { lockConflict, reviewConflict, type LockException, type PeriodLockRecord, type PeriodLockState, type ReviewRecord } from '../../functions/core/review/model';
 import { SUBMISSION_SUMMARY_FIELDS } from '../../functions/core/ports';
 import type { FormValues, Submission, Unit } from '../../functions/core/model';
 import { ConflictError, NotFoundError, TooLargeError } from '../../functions/core/errors';
@@ -328,5 +329,41 @@ export class InMemoryAuditLog implements AuditLog {
       .filter((e) => e.at >= query.from.toISOString() && e.at < query.to.toISOString())
       .sort((a, b) => b.at.localeCompare(a.at))
       .slice(0, query.limit);
+  }
+}
+
+/** Reviews and period locks in memory, with the adapter's conditional writes (REVIEW_CONFLICT, LOCK_CONFLICT). */
+export class InMemoryReviewStore implements ReviewStore, PeriodLockStore {
+  readonly reviews = new Map<string, ReviewRecord>();
+  readonly locks = new Map<string, PeriodLockRecord>();
+  readonly exceptions = new Map<string, LockException>();
+  async get(formId: string, period: string, unitCode: string) {
+    const r = this.reviews.get(`${formId}#${period}#${unitCode}`);
+    return r && { ...r };
+  }
+  async listByFormPeriod(formId: string, period: string) {
+    return [...this.reviews.values()].filter((r) => r.formId === formId && r.period === period).map((r) => ({ ...r }));
+  }
+  async put(next: ReviewRecord, expected: ReviewExpectation) {
+    const key = `${next.formId}#${next.period}#${next.unitCode}`;
+    const stored = this.reviews.get(key);
+    const ok = expected ? stored !== undefined && stored.rev === expected.rev && stored.uploadId === expected.uploadId && stored.state === expected.state : stored === undefined;
+    if (!ok) throw reviewConflict();
+    this.reviews.set(key, { ...next });
+  }
+  async getLockState(formId: string, period: string): Promise<PeriodLockState> {
+    const lock = this.locks.get(`${formId}#${period}`);
+    return { ...(lock ? { lock: { ...lock } } : {}), exceptions: [...this.exceptions.values()].filter((e) => e.formId === formId && e.period === period).map((e) => ({ ...e })) };
+  }
+  async putLock(next: PeriodLockRecord, expectedRev: number | undefined) {
+    const stored = this.locks.get(`${next.formId}#${next.period}`);
+    if (expectedRev === undefined ? stored !== undefined : stored?.rev !== expectedRev) throw lockConflict();
+    this.locks.set(`${next.formId}#${next.period}`, { ...next });
+  }
+  async putException(next: LockException, expectedAt: string | undefined) {
+    const key = `${next.formId}#${next.period}#${next.unitCode}`;
+    const stored = this.exceptions.get(key);
+    if (expectedAt === undefined ? stored !== undefined : stored?.at !== expectedAt) throw lockConflict();
+    this.exceptions.set(key, { ...next });
   }
 }

@@ -10,10 +10,11 @@ import { UNIT_TYPES, UNIT_TYPE_LABELS, type FormValues, type Submission, type Un
 import { formAppliesTo } from '../forms/layout';
 import { deadlineFor, periodLabel, shiftPeriod } from '../periods';
 import type { AcceptedValues } from '../ports';
+import { effectiveReviewState, type ReviewRecord, type ReviewState } from '../review/model';
 import { computeRatio, computeTotals, isSummed, rowCountKey } from './totals';
 
 /** Bumped when the workbook or email layout changes, so stored workbooks of an older layout are not reused. */
-export const REPORT_LAYOUT_VERSION = 1;
+export const REPORT_LAYOUT_VERSION = 2;
 
 /** Where a unit stands for the period. */
 export type UnitReportStatus = 'accepted' | 'rejected' | 'pending' | 'missing';
@@ -54,8 +55,17 @@ export interface UnitLine {
   status: UnitReportStatus;
   /** The unit's deadline for this form and period. */
   deadline: Date;
-  /** The latest accepted submission and its values, when there is one. */
+  /** The latest accepted submission and its values, when it counts (see `excluded`). */
   accepted?: AcceptedValues;
+  /** The review state of the unit's latest accepted version, when it has one. */
+  review?: ReviewState;
+  /**
+   * Why the unit's latest accepted version does not count: returned ("trả lại"), or awaiting
+   * review when the form counts approved reports only. Its receipt details stay in `received`.
+   */
+  excluded?: 'returned' | 'unreviewed';
+  /** The latest accepted version, counted or not (receipt time, version, warnings). */
+  received?: AcceptedValues;
   /** Submitted after the deadline (accepted), or past the deadline with no accepted report. */
   late: boolean;
   /** Every upload for the period, any status. */
@@ -91,6 +101,8 @@ export interface ConsolidatedReport {
   units: UnitLine[];
   unitsExpected: number;
   unitsReported: number;
+  /** Units with an accepted version, by the review state of their latest one. */
+  reviewCounts: Record<ReviewState, number>;
   previousUnitsReported: number;
   totals: Record<string, number>;
   /** Previous period's province totals (from its latest accepted values); empty when nobody reported. */
@@ -112,13 +124,34 @@ export interface BuildReportInput {
   /** Every submission of the period (for "rejected"/"pending" and the upload count). */
   submissions: readonly Submission[];
   previousLatest: readonly AcceptedValues[];
+  /** The period's review records (default none: every accepted version is awaiting review). */
+  reviews?: readonly ReviewRecord[];
+  previousReviews?: readonly ReviewRecord[];
   now: Date;
+}
+
+/**
+ * The latest accepted versions that count under the form's policy: never a returned one; an
+ * unreviewed one only when `includeUnreviewed` (the default).
+ */
+export function countedVersions(form: FormDefinition, latest: readonly AcceptedValues[], reviews: readonly ReviewRecord[]): { counted: AcceptedValues[]; state: Map<string, ReviewState> } {
+  const byUnit = new Map(reviews.map((r) => [r.unitCode, r]));
+  const state = new Map<string, ReviewState>();
+  const counted: AcceptedValues[] = [];
+  for (const a of latest) {
+    const s = effectiveReviewState(byUnit.get(a.unitCode), a.uploadId);
+    state.set(a.unitCode, s);
+    if (s === 'da-duyet' || (s === 'cho-duyet' && form.consolidation.includeUnreviewed)) counted.push(a);
+  }
+  return { counted, state };
 }
 
 /** Builds the consolidated report from the latest accepted values of every unit. */
 export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedReport {
   const { form, period, now } = input;
-  const latestByUnit = new Map(input.latest.map((a) => [a.unitCode, a]));
+  const receivedByUnit = new Map(input.latest.map((a) => [a.unitCode, a]));
+  const { counted, state: reviewOf } = countedVersions(form, input.latest, input.reviews ?? []);
+  const latestByUnit = new Map(counted.map((a) => [a.unitCode, a]));
   const uploadsByUnit = new Map<string, Submission[]>();
   for (const s of input.submissions) {
     const ofUnit = uploadsByUnit.get(s.unitCode);
@@ -126,20 +159,29 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
     else uploadsByUnit.set(s.unitCode, [s]);
   }
 
-  const included = input.units.filter((u) => (u.active && formAppliesTo(form, u.type)) || latestByUnit.has(u.code));
+  const included = input.units.filter((u) => (u.active && formAppliesTo(form, u.type)) || receivedByUnit.has(u.code));
   const ordered = [...included].sort(compareUnitsForDisplay);
   const lines: UnitLine[] = ordered.map((unit) => {
     const deadline = deadlineFor(form, unit.type, period);
     const accepted = latestByUnit.get(unit.code);
+    const received = receivedByUnit.get(unit.code);
+    const review = reviewOf.get(unit.code);
     const uploads = uploadsByUnit.get(unit.code) ?? [];
-    const status = unitReportStatus(accepted !== undefined, uploads);
-    const late = accepted ? acceptedLate(accepted, deadline) : now.getTime() > deadline.getTime();
-    return { unit, status, deadline, accepted, late, uploads: uploads.length, totals: accepted ? computeTotals(form, [accepted.values]) : {} };
+    const status = unitReportStatus(received !== undefined, uploads);
+    const late = received ? acceptedLate(received, deadline) : now.getTime() > deadline.getTime();
+    const excluded = received && !accepted ? (review === 'tra-lai' ? 'returned' : 'unreviewed') : undefined;
+    return {
+      unit, status, deadline, accepted, late, uploads: uploads.length, totals: accepted ? computeTotals(form, [accepted.values]) : {},
+      ...(received ? { received, review } : {}), ...(excluded ? { excluded } : {}),
+    } satisfies UnitLine;
   });
 
   const reported = lines.filter((l) => l.accepted);
   const totals = computeTotals(form, reported.map((l) => l.accepted!.values));
-  const previousTotals = computeTotals(form, input.previousLatest.map((a) => a.values));
+  const previousCounted = countedVersions(form, input.previousLatest, input.previousReviews ?? []).counted;
+  const previousTotals = computeTotals(form, previousCounted.map((a) => a.values));
+  const reviewCounts: Record<ReviewState, number> = { 'cho-duyet': 0, 'da-duyet': 0, 'tra-lai': 0 };
+  for (const s of reviewOf.values()) reviewCounts[s] += 1;
   const byType: TypeTotals[] = UNIT_TYPES.map((type) => {
     const ofType = lines.filter((l) => l.unit.type === type);
     return {
@@ -170,6 +212,8 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
       period,
       expected: lines.map((l) => [l.unit.code, l.unit.name, l.unit.type]),
       values: unitDigests,
+      // The status sheet shows each unit's review: a new approval is a new workbook.
+      reviews: lines.filter((l) => l.review).map((l) => [l.unit.code, l.received!.uploadId, l.review]),
     }),
   );
 
@@ -184,7 +228,8 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
     units: lines,
     unitsExpected: lines.length,
     unitsReported: reported.length,
-    previousUnitsReported: input.previousLatest.length,
+    reviewCounts,
+    previousUnitsReported: previousCounted.length,
     totals,
     previousTotals,
     byType,

@@ -14,6 +14,7 @@ import type { Border, Fill, Font, Worksheet } from 'exceljs';
 import { formatLocalDateTime } from '../format-vi';
 import { UNIT_TYPE_LABELS } from '../model';
 import { toLocalWallClock } from '../periods';
+import { REVIEW_STATE_LABELS, type ReviewState } from '../review/model';
 import { textStyle, type TextStyle } from '../spreadsheet-text';
 import {
   LATE, NOT_REPORTED, UNIT_STATUS_LABELS, figureKeys, numericSections, sectionColumnApplies, sectionColumns, sectionValue, tableFigures, textFields,
@@ -392,7 +393,8 @@ function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport):
 
   report.units.forEach((l, i) => {
     if (!l.accepted) {
-      s.add([...unitCells(i, l), { value: NOT_REPORTED, font: MISSING_FONT, align: 'center' }, ...figures.map(() => null)], { font: { color: { argb: 'FF595959' } } });
+      const why = l.excluded === 'returned' ? 'Bị trả lại (không tính)' : l.excluded === 'unreviewed' ? 'Chờ duyệt (chưa tính)' : NOT_REPORTED;
+      s.add([...unitCells(i, l), { value: why, font: MISSING_FONT, align: 'center' }, ...figures.map(() => null)], { font: { color: { argb: 'FF595959' } } });
       return;
     }
     s.add([...unitCells(i, l), { value: 'Đã báo cáo', align: 'center' }, ...figures.map((f) => num(l.totals[f.key]))]);
@@ -434,23 +436,40 @@ function writeTableRowsSheet(wb: WB, name: string, report: ConsolidatedReport, t
   s.finish();
 }
 
+/** "Đã duyệt", "Chờ duyệt", "Trả lại". */
+const reviewLabel = (state: ReviewState) => REVIEW_STATE_LABELS[state].replace(/^./, (c) => c.toLocaleUpperCase('vi'));
+const REVIEW_FONTS: Record<ReviewState, Partial<Font> | undefined> = { 'da-duyet': { color: { argb: 'FF006100' } }, 'cho-duyet': undefined, 'tra-lai': { color: { argb: 'FF9C0006' }, bold: true } };
+
+/** The summary line of the review: approved / awaiting / returned, and what the form counts. */
+export function reviewSummaryLine(report: ConsolidatedReport): string {
+  const c = report.reviewCounts;
+  const policy = report.form.consolidation.includeUnreviewed ? 'số liệu tính báo cáo đã duyệt và chờ duyệt' : 'số liệu chỉ tính báo cáo đã duyệt';
+  return `Duyệt báo cáo: ${c['da-duyet']} đã duyệt, ${c['cho-duyet']} chờ duyệt, ${c['tra-lai']} trả lại (${policy}; báo cáo bị trả lại không được tính).`;
+}
+
 function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport): void {
-  const ws = wb.addWorksheet(name, sheetOptions(5, 3));
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 24 }, { width: 18 }, { width: 24 }, { width: 18 }, { width: 9 }, { width: 14 }, { width: 10 }, { width: 10 }];
+  const ws = wb.addWorksheet(name, sheetOptions(6, 3));
+  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 24 }, { width: 18 }, { width: 26 }, { width: 12 }, { width: 18 }, { width: 9 }, { width: 18 }, { width: 10 }, { width: 10 }];
   const s = new SheetWriter(ws);
-  headerLines(s, report, 11, 'Tình hình nộp báo cáo');
+  headerLines(s, report, 12, 'Tình hình nộp báo cáo');
+  s.title(reviewSummaryLine(report), 12, { italic: true, size: 11 });
   s.add(
-    ['STT', 'Mã đơn vị', 'Tên đơn vị', 'Loại đơn vị', 'Hạn nộp', 'Tình trạng', 'Thời điểm nộp (giờ Việt Nam)', 'Lần nộp', 'Đúng hạn / nộp muộn', 'Số cảnh báo', 'Số lần tải lên'],
+    ['STT', 'Mã đơn vị', 'Tên đơn vị', 'Loại đơn vị', 'Hạn nộp', 'Tình trạng', 'Duyệt', 'Thời điểm nộp (giờ Việt Nam)', 'Lần nộp', 'Đúng hạn / nộp muộn', 'Số cảnh báo', 'Số lần tải lên'],
     { header: true, height: 48 },
   );
   const now = report.generatedAt.getTime();
   report.units.forEach((l, i) => {
-    const a = l.accepted;
+    const a = l.received;
     const timing = a ? (l.late ? LATE : 'Đúng hạn') : now > l.deadline.getTime() ? `Quá hạn (${LATE})` : 'Chưa đến hạn';
+    const status =
+      l.excluded === 'returned' ? { value: 'Trả lại — không tính', font: MISSING_FONT }
+      : l.excluded === 'unreviewed' ? { value: 'Chờ duyệt — chưa tính', font: MISSING_FONT }
+      : a ? UNIT_STATUS_LABELS[l.status] : { value: UNIT_STATUS_LABELS[l.status], font: MISSING_FONT };
     s.add([
       ...unitCells(i, l),
       { value: toLocalWallClock(l.deadline), numFmt: DATE_TIME, align: 'center' },
-      a ? UNIT_STATUS_LABELS[l.status] : { value: UNIT_STATUS_LABELS[l.status], font: MISSING_FONT },
+      status,
+      l.review ? { value: reviewLabel(l.review), align: 'center', font: REVIEW_FONTS[l.review] } : null,
       a ? { value: toLocalWallClock(new Date(a.receivedAt)), numFmt: DATE_TIME, align: 'center' } : null,
       a?.version !== undefined ? { value: a.version, numFmt: '0', align: 'center' } : null,
       { value: timing, align: 'center', font: l.late ? { color: { argb: 'FF9C0006' } } : undefined },

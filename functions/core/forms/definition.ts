@@ -182,7 +182,17 @@ export const FormDefinitionSchema = z.object({
     byUnitType: z._default(z.partialRecord(UnitTypeSchema, DeadlineSchema), {}),
   }),
   /** When consolidation runs and is emailed: day of the period's last month + time (moves to next working day). */
-  consolidation: z.object({ day: z.int().check(z.gte(1), z.lte(31)), time: HhMm }),
+  consolidation: z.object({
+    day: z.int().check(z.gte(1), z.lte(31)),
+    time: HhMm,
+    /**
+     * Whether the province report counts accepted reports not yet reviewed ("chờ duyệt"); when
+     * false only approved ones ("đã duyệt") count. Returned reports ("trả lại") never count.
+     */
+    includeUnreviewed: z._default(z.boolean(), true),
+    /** Lock the period ("khóa kỳ") automatically this many days after the consolidation; absent: only by hand. */
+    autoLockDays: z.optional(z.int().check(z.gte(0), z.lte(366))),
+  }),
   reminders: z._default(
     z.object({
       workingDaysBefore: z._default(z.array(z.int()), [3, 1]),

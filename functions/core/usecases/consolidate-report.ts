@@ -17,7 +17,7 @@ import { XLSX_CONTENT_TYPE, parseReportKey, reportDownloadPath, reportKey, repor
 import { writeConsolidatedWorkbook } from '../consolidation/workbook';
 import { base64MimeSize } from '../mail/compose';
 import { parsePeriod, periodConsolidatedOn, shiftPeriod } from '../periods';
-import type { Clock, FileStore, Mailer, OnceLedger, SubmissionRepository, UnitRepository } from '../ports';
+import type { Clock, FileStore, Mailer, OnceLedger, ReviewStore, SubmissionRepository, UnitRepository } from '../ports';
 import { consolidationLedgerPrefix, consolidationRecipients } from './list-consolidations';
 
 /** SES refuses raw messages over 40 MB; keep a margin for headers and bodies. */
@@ -28,6 +28,8 @@ export interface ConsolidateDeps {
   forms: Pick<FormCatalog, 'require'>;
   units: UnitRepository;
   submissions: SubmissionRepository;
+  /** Each unit's review: returned reports never count, unreviewed ones per the form's `includeUnreviewed`. */
+  reviews: Pick<ReviewStore, 'listByFormPeriod'>;
   files: FileStore;
   ledger: OnceLedger;
   mailer: Mailer;
@@ -82,13 +84,15 @@ export async function consolidateReport(deps: ConsolidateDeps, input: Consolidat
   parsePeriod(input.period, form.periodType);
   const now = deps.clock.now();
   const previousPeriod = shiftPeriod(input.period, -1);
-  const [units, latest, submissions, previousLatest] = await Promise.all([
+  const [units, latest, submissions, previousLatest, reviews, previousReviews] = await Promise.all([
     deps.units.list({ includeInactive: true }),
     deps.submissions.listLatestAccepted(form.id, input.period),
     deps.submissions.listByFormPeriod(form.id, input.period),
     deps.submissions.listLatestAccepted(form.id, previousPeriod),
+    deps.reviews.listByFormPeriod(form.id, input.period),
+    deps.reviews.listByFormPeriod(form.id, previousPeriod),
   ]);
-  const report = buildConsolidatedReport({ form, period: input.period, units, latest, submissions, previousLatest, now });
+  const report = buildConsolidatedReport({ form, period: input.period, units, latest, submissions, previousLatest, reviews, previousReviews, now });
   const hash = report.contentHash;
 
   const { key, workbook, reused } = await storeWorkbook(deps, report, hash);

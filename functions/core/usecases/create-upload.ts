@@ -9,7 +9,9 @@
 import * as z from 'zod/mini';
 import { InvalidInputError, TooLargeError } from '../errors';
 import type { Unit } from '../model';
-import type { Clock, FileStore } from '../ports';
+import type { FormDefinition } from '../forms/definition';
+import type { Clock, FileStore, PeriodLockStore } from '../ports';
+import { requireUploadOpen } from './period-locks';
 import type { FormLookup } from './form-lookup';
 import { requireReportable } from './reportable-period';
 import { issueUploadIntent, uploadMetadata, XLSX_CONTENT_TYPE } from './upload-intent';
@@ -58,6 +60,8 @@ export interface CreateUploadDeps {
   catalog: FormLookup;
   files: FileStore;
   clock: Clock;
+  /** A locked period refuses new uploads (409 PERIOD_LOCKED) unless the unit holds an exception. */
+  locks: Pick<PeriodLockStore, 'getLockState'>;
   config: { maxUploadBytes: number };
 }
 
@@ -69,14 +73,15 @@ export interface CreatedUpload {
   maxBytes: number;
 }
 
-/** Throws 404 (form/period), 413 (too large), 400 (empty file, not .xlsx). */
+/** Throws 404 (form/period), 413 (too large), 400 (empty file, not .xlsx), 409 PERIOD_LOCKED (the period is locked for this unit). */
 export async function createUpload(
   deps: CreateUploadDeps,
   input: CreateUploadBody & { unit: Unit; linkId: string },
 ): Promise<CreatedUpload> {
   const now = deps.clock.now();
   const maxBytes = deps.config.maxUploadBytes;
-  requireUploadable(deps.catalog, input, maxBytes, now);
+  const form = requireUploadable(deps.catalog, input, maxBytes, now);
+  await requireUploadOpen(deps.locks, form, input.period, input.unit.code, now);
   const intent = await issueUploadIntent(deps.files, {
     unitCode: input.unit.code, formId: input.formId, period: input.period, fileName: input.fileName, size: input.size,
     linkId: input.linkId, now, expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
@@ -95,8 +100,8 @@ export async function createUpload(
  * What every issued upload must be, whoever issues it (the portal, `tonghop submissions upload`):
  * a reportable form and period, a non-empty .xlsx within the limit. Throws 404, 413 or 400.
  */
-export function requireUploadable(catalog: FormLookup, input: { formId: string; period: string; fileName: string; size: number }, maxBytes: number, now: Date): void {
-  requireReportable(catalog, input.formId, input.period, now);
+export function requireUploadable(catalog: FormLookup, input: { formId: string; period: string; fileName: string; size: number }, maxBytes: number, now: Date): FormDefinition {
+  const form = requireReportable(catalog, input.formId, input.period, now);
   if (input.size > maxBytes) {
     throw new TooLargeError('FILE_TOO_LARGE', `Tệp "${input.fileName}" có dung lượng ${formatMb(input.size)}, vượt quá mức cho phép ${formatMb(maxBytes)}. Vui lòng kiểm tra lại đúng biểu mẫu đã tải về (thường chỉ vài chục KB).`);
   }
@@ -106,6 +111,7 @@ export function requireUploadable(catalog: FormLookup, input: { formId: string; 
   if (!/\.xlsx$/i.test(input.fileName.trim())) {
     throw new InvalidInputError('FILE_TYPE_INVALID', `Tệp "${input.fileName}" không phải bảng tính Excel .xlsx. Vui lòng nộp đúng biểu mẫu đã tải về; nếu tệp đang ở dạng .xls hoặc .ods, hãy mở bằng Excel/LibreOffice và chọn "Lưu thành" định dạng .xlsx.`);
   }
+  return form;
 }
 
 /** "5 MB", "1,5 MB" (Vietnamese decimal comma). */

@@ -25,7 +25,8 @@ import type { FormDefinition } from '../forms/definition';
 import type { FormValues, Submission, Unit, ValidationIssue, ValidationResult } from '../model';
 import { deadlineFor, parsePeriod, periodLabel, shiftPeriod } from '../periods';
 import type { Log } from '../log';
-import type { Clock, ObjectStore, StoredObjectInfo, SubmissionRepository, UnitRepository } from '../ports';
+import type { Clock, ObjectStore, PeriodLockStore, StoredObjectInfo, SubmissionRepository, UnitRepository } from '../ports';
+import { liveException, periodLockStatus, periodLocked } from '../review/locks';
 import { feedbackKey, parseUploadKey } from '../upload-id';
 import { loadUploadIntent, XLSX_CONTENT_TYPE, type UploadIntent } from './upload-intent';
 
@@ -35,6 +36,8 @@ export interface IngestUploadDeps {
   units: UnitRepository;
   catalog: FormCatalog;
   clock: Clock;
+  /** A version arriving in a locked period (its upload issued before the lock) is refused, kept and never counted. */
+  locks: Pick<PeriodLockStore, 'getLockState'>;
   /** Upload size limit in bytes (TONGHOP_MAX_UPLOAD_BYTES). */
   maxUploadBytes: number;
   log?: Log;
@@ -118,6 +121,9 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   }
   submission.deadline = deadline.toISOString();
   submission.late = new Date(receivedAt).getTime() > deadline.getTime();
+  // Judged when processed: once the period is locked nothing may move the figures, even a file posted just before.
+  const refusal = await lockRefusal(deps, form, parts.period, unit.code);
+  if (refusal) return finish(deps, submission, 'rejected', [refusal]);
 
   const bytes = download?.bytes;
   if (!bytes) return finish(deps, submission, 'failed', [objectNotFound()]);
@@ -250,6 +256,15 @@ async function checkIdentity(
   }
   if (mismatches.length === 0) return result;
   return { ...result, accepted: false, errors: [...mismatches, ...result.errors] };
+}
+
+/** The PERIOD_LOCKED issue when the (form, period) is locked for the unit now, else undefined. */
+async function lockRefusal(deps: IngestUploadDeps, form: FormDefinition, period: string, unitCode: string): Promise<ValidationIssue | undefined> {
+  const now = deps.clock.now();
+  const state = await deps.locks.getLockState(form.id, period);
+  const status = periodLockStatus(form, period, state, now);
+  if (!status.locked || liveException(state, unitCode, now)) return undefined;
+  return issue('PERIOD_LOCKED', periodLocked(form, period, status.since, 'upload').message);
 }
 
 async function refreshAggregate(deps: IngestUploadDeps, form: FormDefinition, formId: string, period: string): Promise<void> {

@@ -5,7 +5,8 @@
  * unit: validated, versioned, counted only if accepted.
  */
 import { NotFoundError } from '../errors';
-import type { Clock, ObjectStore, UnitRepository } from '../ports';
+import type { Clock, ObjectStore, PeriodLockStore, UnitRepository } from '../ports';
+import { requireUploadOpen } from './period-locks';
 import type { FormLookup } from './form-lookup';
 import { requireUploadable, UPLOAD_EXPIRES_SECONDS } from './create-upload';
 import { issueUploadIntent, putUnderIntent, type UploadIntent } from './upload-intent';
@@ -18,6 +19,8 @@ export interface OperatorUploadDeps {
   units: UnitRepository;
   files: ObjectStore;
   clock: Clock;
+  /** A locked period refuses the file here too (ingest would record it rejected). */
+  locks: Pick<PeriodLockStore, 'getLockState'>;
   config: { maxUploadBytes: number };
 }
 
@@ -31,12 +34,13 @@ export interface OperatorUploadInput {
   operator: string;
 }
 
-/** Throws 404 (unit, form, period), 413 (too large) or 400 (empty, not .xlsx) before writing anything. */
+/** Throws 404 (unit, form, period), 413 (too large), 400 (empty, not .xlsx) or 409 PERIOD_LOCKED before writing anything. */
 export async function operatorUpload(deps: OperatorUploadDeps, input: OperatorUploadInput): Promise<UploadIntent> {
   const now = deps.clock.now();
   const unit = await deps.units.get(input.unitCode);
   if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', `Không có đơn vị báo cáo mã "${input.unitCode.slice(0, 40)}".`);
-  requireUploadable(deps.catalog, { ...input, size: input.bytes.length }, deps.config.maxUploadBytes, now);
+  const form = requireUploadable(deps.catalog, { ...input, size: input.bytes.length }, deps.config.maxUploadBytes, now);
+  await requireUploadOpen(deps.locks, form, input.period, unit.code, now);
   const intent = await issueUploadIntent(deps.files, {
     unitCode: unit.code, formId: input.formId, period: input.period, fileName: input.fileName, size: input.bytes.length,
     linkId: OPERATOR_LINK_ID, now, expiresInSeconds: UPLOAD_EXPIRES_SECONDS, issuedBy: `${OPERATOR_LINK_ID}:${input.operator}`,

@@ -6,7 +6,7 @@
 import type * as z from 'zod/mini';
 import { InvalidInputError } from '../../core/errors';
 import type { Log } from '../../core/log';
-import type { Clock, FileStore, SecretSource, SubmissionRepository, UnitRepository } from '../../core/ports';
+import type { Clock, FileStore, PeriodLockStore, ReviewStore, SecretSource, SubmissionRepository, UnitRepository } from '../../core/ports';
 import { createUpload, CreateUploadBodySchema } from '../../core/usecases/create-upload';
 import { downloadForm } from '../../core/usecases/download-form';
 import type { FormLookup, GenerateForm } from '../../core/usecases/form-lookup';
@@ -26,6 +26,10 @@ export interface PortalDeps {
   catalog: FormLookup;
   secrets: SecretSource;
   clock: Clock;
+  /** The unit's page shows each report's review ("trả lại" with the comment). */
+  reviews: Pick<ReviewStore, 'get'>;
+  /** A locked period refuses uploads (409 PERIOD_LOCKED). */
+  locks: Pick<PeriodLockStore, 'getLockState'>;
   config: { maxUploadBytes: number; portalUrl: string };
   generateForm: GenerateForm;
   logger: Log;

@@ -226,7 +226,7 @@ async function upload(args: string[]): Promise<number> {
   const outcome = await withLocalDeps(async (deps, context) => {
     const catalog = await deps.catalog;
     const intent = await operatorUpload(
-      { catalog, units: deps.units, files: deps.files, clock: deps.clock, config: deps.config },
+      { catalog, units: deps.units, files: deps.files, clock: deps.clock, locks: deps.locks, config: deps.config },
       { unitCode: values.unit!, formId: values.form!, period: values.period!, fileName: basename(file), bytes, operator },
     );
     // The audit line: who loaded what for whom (an operator action, never a token).
@@ -239,7 +239,7 @@ async function upload(args: string[]): Promise<number> {
     if (context.target === 'local' && !context.running) {
       // No `npm start` consumes the object-created event: ingest here, as the runtime would.
       await ingestUpload(
-        { submissions: deps.submissions, files: deps.files, units: deps.units, catalog, clock: deps.clock, maxUploadBytes: deps.config.maxUploadBytes, log: deps.log },
+        { submissions: deps.submissions, files: deps.files, units: deps.units, catalog, clock: deps.clock, locks: deps.locks, maxUploadBytes: deps.config.maxUploadBytes, log: deps.log },
         { bucketKey: intent.key, eventTime: deps.clock.now().toISOString(), size: bytes.length },
       );
     }

@@ -135,7 +135,7 @@ describe('consolidateReport', () => {
       }
       const status = rows(wb.getWorksheet('Tình hình nộp')!);
       expect(status.find((r) => r[1] === units[1]!.code)![5]).toBe('Chưa báo cáo (bản nộp bị từ chối)');
-      expect(status.find((r) => r[1] === units[2]!.code)![8]).toBe('Quá hạn (nộp muộn)');
+      expect(status.find((r) => r[1] === units[2]!.code)![9]).toBe('Quá hạn (nộp muộn)');
       expect(result.notReported.map((u) => u.code)).toEqual([units[1]!.code, units[2]!.code].sort());
       expect(String(rows(wb.getWorksheet('Tổng hợp')!)[2]![0])).toContain('Số đơn vị đã báo cáo: 1/3');
       const data = rows(wb.getWorksheet('Dữ liệu')!);

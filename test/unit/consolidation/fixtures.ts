@@ -12,7 +12,7 @@ import { seededRandom } from '../../support/forms';
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
 import type { Submission, ValidationIssue } from '../../../functions/core/model';
 import {
-  FakeClock, InMemoryFileStore, InMemoryOnceLedger, InMemorySubmissionRepository, InMemoryUnitRepository, RecordingMailer, fixedSecret,
+  FakeClock, InMemoryFileStore, InMemoryOnceLedger, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository, RecordingMailer, fixedSecret,
 } from '../../support/in-memory';
 
 export function loadForm(id: 'sap-xep-bo-may' | 'bien-che-thang'): FormDefinition {
@@ -67,6 +67,7 @@ export function memoryDeps(units: Unit[], now: string) {
     submissions: new InMemorySubmissionRepository(clock),
     files: new InMemoryFileStore(),
     ledger: new InMemoryOnceLedger(clock),
+    reviews: new InMemoryReviewStore(),
     mailer: new RecordingMailer(),
     secrets: fixedSecret(),
     portalUrl: 'https://baocao.example.vn',

@@ -7,7 +7,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { silentLog as silent } from '../../../functions/core/log';
 import { INGEST_MAX_RECEIVE_COUNT } from '../../../functions/core/storage-layout';
 import { createIngestHandler, uploadsInMessage } from '../../../functions/handlers/ingest';
-import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
+import { FakeClock, InMemoryFileStore, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
 import { s3Notification, testCatalog, unitOf, uploadFor, workbookFor } from './support';
 
 const PERIOD = '2026-Q1';
@@ -23,6 +23,7 @@ async function setup() {
     units: new InMemoryUnitRepository([unit]),
     catalog: testCatalog(),
     clock,
+    locks: new InMemoryReviewStore(),
     maxUploadBytes: 5 * 1024 * 1024,
     log: silent,
   };

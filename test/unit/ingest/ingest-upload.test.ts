@@ -12,7 +12,7 @@ import { capIssues, ingestUpload, type IngestUploadDeps } from '../../../functio
 import { listUnitReports } from '../../../functions/core/usecases/list-unit-reports';
 import { longTextInNumberCells } from '../../fixtures/forms/bad-files';
 import { issueIntent } from '../../support/uploads';
-import { FakeClock, InMemoryFileStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
+import { FakeClock, InMemoryFileStore, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
 import { FORM_ID, keyFor, testCatalog, unitOf, uploadFor, workbookFor } from './support';
 
 const PERIOD = '2026-Q1';
@@ -25,16 +25,19 @@ beforeAll(async () => {
   catalog = await testCatalog();
 });
 
-function setup(overrides: { files?: InMemoryFileStore; submissions?: InMemorySubmissionRepository; maxUploadBytes?: number } = {}) {
+function setup(overrides: { files?: InMemoryFileStore; submissions?: InMemorySubmissionRepository; maxUploadBytes?: number; locks?: InMemoryReviewStore } = {}) {
   const clock = new FakeClock(new Date('2026-03-10T03:00:00Z'));
+  const locks = overrides.locks ?? new InMemoryReviewStore();
   return {
     submissions: overrides.submissions ?? new InMemorySubmissionRepository(clock),
     files: overrides.files ?? new InMemoryFileStore(),
     units: new InMemoryUnitRepository([soYTe, soTaiChinh, huyen]),
     catalog,
     clock,
+    locks,
+    reviews: locks,
     maxUploadBytes: overrides.maxUploadBytes ?? 5 * 1024 * 1024,
-  } satisfies IngestUploadDeps;
+  } satisfies IngestUploadDeps & { reviews: InMemoryReviewStore };
 }
 
 async function upload(deps: ReturnType<typeof setup>, unitCode: string, bytes: Buffer, at: string, period = PERIOD) {
@@ -90,6 +93,37 @@ describe('ingestUpload', () => {
       expect(s.warnings.map((w) => w.code)).toContain(ruleCode('vuot-bien-che'));
       expect(s.feedbackKey).toBe(feedbackKey(uploadId));
       expect(deps.files.objects.has(feedbackKey(uploadId))).toBe(true);
+    });
+  });
+
+  describe('a locked period', () => {
+    const lock = async (deps: ReturnType<typeof setup>) =>
+      deps.locks.putLock({ formId: FORM_ID, period: PERIOD, locked: true, actor: 'lan@tinhuy.example.vn', at: '2026-03-10T01:00:00.000Z', rev: 1 }, undefined);
+
+    it('refuses a file posted through an upload issued before the lock: kept, recorded rejected PERIOD_LOCKED, never counted', async () => {
+      const deps = setup();
+      await lock(deps);
+      const { bytes } = await workbookFor(soYTe, PERIOD);
+      const { input, uploadId, key } = await upload(deps, 'SO-YTE', bytes, '2026-03-10T02:00:00.000Z');
+
+      const s = await ingestUpload(deps, input);
+
+      expect(s).toMatchObject({ uploadId, status: 'rejected', errors: [expect.objectContaining({ code: 'PERIOD_LOCKED', message: expect.stringContaining('liên hệ Ban Tổ chức Tỉnh ủy') })] });
+      expect(deps.files.objects.has(key)).toBe(true);
+      expect(await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).toEqual([]);
+      expect(await deps.submissions.getAggregate(FORM_ID, PERIOD)).toBeUndefined();
+      expect(await deps.submissions.getValues(uploadId)).toBeUndefined();
+    });
+
+    it('counts the file of the unit holding a live exception', async () => {
+      const deps = setup();
+      await lock(deps);
+      await deps.locks.putException({ formId: FORM_ID, period: PERIOD, unitCode: 'SO-YTE', until: '2026-03-20T16:59:00.000Z', reason: 'Bổ sung', actor: 'lan@tinhuy.example.vn', at: '2026-03-10T01:30:00.000Z' }, undefined);
+      const { bytes } = await workbookFor(soYTe, PERIOD);
+      const { input, uploadId } = await upload(deps, 'SO-YTE', bytes, '2026-03-10T02:00:00.000Z');
+
+      await expect(ingestUpload(deps, input)).resolves.toMatchObject({ status: 'accepted' });
+      expect((await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).map((l) => l.uploadId)).toEqual([uploadId]);
     });
   });
 

@@ -25,7 +25,7 @@ function setup() {
   const audit = new InMemoryAuditLog();
   const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, timer: new FakeTimer(), portalUrl: 'https://baocao.example.vn', mail: { from: 'tonghop@tinhuy.example.vn' } };
-  const handler = createApiHandler({ ...world, generateForm, logger: quiet, console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), mailer, mail: { from: 'tonghop@tinhuy.example.vn', portalUrl: signIn.portalUrl } } } });
+  const handler = createApiHandler({ ...world, generateForm, logger: quiet, console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), reviews: world.reviews, mailer, mail: { from: 'tonghop@tinhuy.example.vn', portalUrl: signIn.portalUrl } } } });
   const call = async (path: string, options: { cookie?: string; query?: string; method?: string; headers?: Record<string, string>; body?: string } = {}) => {
     const event = httpEvent(options.method ?? 'GET', path, { headers: options.headers, body: options.body });
     if (options.cookie) event.cookies = [options.cookie];

@@ -36,7 +36,7 @@ function setup(options: { maxMessageBytes?: number } = {}) {
   const logger: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, timer: new FakeTimer(), portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
   const mail = { from: 'tonghop@tinhuy.example.vn', portalUrl, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}) };
-  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit, consolidation: { files: world.files, ledger, mailer, mail } } });
+  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit, consolidation: { files: world.files, ledger, reviews: world.reviews, mailer, mail } } });
   const call = async (method: string, path: string, o: { headers?: Record<string, string>; body?: string; cookie?: string; query?: string } = {}) => {
     const event = httpEvent(method, path, { headers: o.headers, body: o.body });
     if (o.cookie) event.cookies = [o.cookie];

@@ -29,7 +29,7 @@ function setup(portalUrl = 'https://baocao.example.vn') {
   const record = (level: string) => (message: string, ...extra: Array<Record<string, unknown>>) => void lines.push(`${level} ${message} ${JSON.stringify(extra)}`);
   const logger: Log = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, timer: new FakeTimer(), portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
-  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), mailer, mail: { from: 'tonghop@tinhuy.example.vn', portalUrl } } } });
+  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), reviews: world.reviews, mailer, mail: { from: 'tonghop@tinhuy.example.vn', portalUrl } } } });
   const call = async (method: string, path: string, options: { headers?: Record<string, string>; body?: string; cookie?: string; query?: string } = {}) => {
     const event = httpEvent(method, path, { headers: options.headers, body: options.body });
     if (options.cookie) event.cookies = [options.cookie];

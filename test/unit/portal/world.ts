@@ -6,7 +6,7 @@
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
 import { signLinkToken } from '../../../functions/core/links';
 import type { Submission, Unit } from '../../../functions/core/model';
-import { FakeClock, InMemoryFileStore, InMemoryLinkKeyStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
+import { FakeClock, InMemoryFileStore, InMemoryLinkKeyStore, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
 import { loadForm } from '../consolidation/fixtures';
 
 export const SECRET = 'portal-test-secret-portal-test-secret-0123';
@@ -23,11 +23,12 @@ export function createWorld() {
   const files = new InMemoryFileStore();
   const catalog = createFormCatalog([loadForm('sap-xep-bo-may'), loadForm('bien-che-thang')]);
   const secrets = new InMemoryLinkKeyStore({ current: KEY });
+  const reviews = new InMemoryReviewStore();
   const config = { maxUploadBytes: 5 * 1024 * 1024, portalUrl: 'https://baocao.example.vn' };
   /** A link token for `unit`, valid for 30 days from the clock unless `exp` is given (epoch seconds). */
   const tokenFor = (unit: Unit, options: { exp?: number; v?: number } = {}) =>
     signLinkToken(KEY, { u: unit.code, v: options.v ?? unit.keyVersion, exp: options.exp ?? Math.floor(clock.now().getTime() / 1000) + 30 * 86400 });
-  return { clock, units, submissions, files, catalog, secrets, config, tokenFor };
+  return { clock, units, submissions, files, catalog, secrets, reviews, locks: reviews, config, tokenFor };
 }
 
 let counter = 0;
