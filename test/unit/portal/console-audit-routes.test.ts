@@ -3,40 +3,21 @@
  * on the in-memory stores: what an operator or a leader reading the log would notice.
  */
 import ExcelJS from 'exceljs';
-import { generateForm } from '../../../functions/core/forms';
-import type { AuditEntry, Operator } from '../../../functions/core/operators/model';
+import type { AuditEntry } from '../../../functions/core/operators/model';
 import { AUDIT_PAGE_SIZE, AUDIT_SCAN_LIMIT } from '../../../functions/core/operators/audit-view';
 import '../../../functions/core/spreadsheet-text';
-import { createApiHandler } from '../../../functions/handlers/api';
-import { FakeTimer, InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
-import { httpEvent } from './http-event';
-import { createWorld, NOW } from './world';
-
-const ADMIN = 'quantri@tinhuy.example.vn';
-const VIEWER = 'lanhdao@tinhuy.example.vn';
-const op = (email: string, role: Operator['role'], name: string): Operator => ({ email, name, role, active: true, createdAt: NOW, updatedAt: NOW });
+import { ADMIN, consoleHarness, operator, VIEWER, type CallOptions } from './console-harness';
 
 /** The world's clock reads 1 March 2019, 10:00 in Hà Nội. */
 function setup() {
-  const world = createWorld();
-  const store = new InMemorySignInStore();
-  const operators = new InMemoryOperatorRegistry([op(ADMIN, 'admin', 'Nguyễn Văn Quản'), op(VIEWER, 'viewer', 'Trần Thị Lãnh')]);
-  const mailer = new RecordingMailer();
-  const audit = new InMemoryAuditLog();
-  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-  const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, timer: new FakeTimer(), portalUrl: 'https://baocao.example.vn', mail: { from: 'tonghop@tinhuy.example.vn' } };
-  const handler = createApiHandler({ ...world, generateForm, logger: quiet, console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), reviews: world.reviews, mailer, mail: { from: 'tonghop@tinhuy.example.vn', portalUrl: signIn.portalUrl } } } });
-  const call = async (path: string, options: { cookie?: string; query?: string; method?: string; headers?: Record<string, string>; body?: string } = {}) => {
-    const event = httpEvent(options.method ?? 'GET', path, { headers: options.headers, body: options.body });
-    if (options.cookie) event.cookies = [options.cookie];
-    if (options.query) event.rawQueryString = options.query;
-    return handler(event);
-  };
+  const h = consoleHarness({ operators: [operator(ADMIN, 'admin', 'Nguyễn Văn Quản'), operator(VIEWER, 'viewer', 'Trần Thị Lãnh')] });
+  const { world, audit } = h;
+  const call = (path: string, options: CallOptions & { method?: string } = {}) => h.call(options.method ?? 'GET', path, options);
   const signedIn = async (email: string) => {
-    await call('/quan-tri/api/sign-in', { method: 'POST', body: JSON.stringify({ email }) });
-    const token = /\/quan-tri\/sign-in\/([A-Za-z0-9_-]+)/.exec(mailer.sent.at(-1)!.text)![1]!;
+    await h.call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email }) });
+    const token = h.lastToken();
     world.clock.advance(60_000); // the link is opened a minute later
-    const res = await call(`/quan-tri/sign-in/${token}`, { method: 'POST', headers: { origin: 'https://baocao.example.vn' } });
+    const res = await h.confirm(token);
     return res.cookies![0]!.split(';')[0]!;
   };
   const entry = (at: string, action: string, target: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({ at, actor: ADMIN, action, target, ...extra });

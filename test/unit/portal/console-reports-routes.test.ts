@@ -4,59 +4,21 @@
  * recipients, downloads re-signed on each click, and the large-report email's link that goes
  * through sign-in and back — what an operator, a leader or an attacker would notice.
  */
-import { generateForm } from '../../../functions/core/forms';
-import type { Log } from '../../../functions/core/log';
-import type { Operator } from '../../../functions/core/operators/model';
-import { createApiHandler } from '../../../functions/handlers/api';
-import { FakeTimer, InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
+import { ADMIN, consoleHarness, FORM_POST, OPERATOR, VIEWER } from './console-harness';
 import { sampleValues } from '../../support/forms';
 import { loadForm, submit } from '../consolidation/fixtures';
-import { httpEvent } from './http-event';
-import { createWorld, NOW } from './world';
+import { NOW } from './world';
 
-const op = (email: string, role: Operator['role']): Operator => ({ email, name: `Cán bộ ${role}`, role, active: true, createdAt: NOW, updatedAt: NOW });
-const ADMIN = 'quantri@tinhuy.example.vn';
-const VIEWER = 'lanhdao@tinhuy.example.vn';
-const OPERATOR = 'canbo@tinhuy.example.vn';
 const sap = loadForm('sap-xep-bo-may');
 const Q1 = 'form=sap-xep-bo-may&period=2019-Q1';
-const FORM_POST = { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'same-origin' };
 
 // Builds real workbooks: more than jest's 5 s default on a busy 2-core machine.
 jest.setTimeout(60_000);
 
 function setup(options: { maxMessageBytes?: number } = {}) {
-  const portalUrl = 'https://baocao.example.vn';
-  const world = createWorld();
-  const store = new InMemorySignInStore();
-  const operators = new InMemoryOperatorRegistry([op(ADMIN, 'admin'), op(VIEWER, 'viewer'), op(OPERATOR, 'operator')]);
-  const mailer = new RecordingMailer();
-  const audit = new InMemoryAuditLog();
-  const ledger = new InMemoryOnceLedger(world.clock);
-  const logger: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-  const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, timer: new FakeTimer(), portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
-  const mail = { from: 'tonghop@tinhuy.example.vn', portalUrl, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}) };
-  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit, consolidation: { files: world.files, ledger, reviews: world.reviews, mailer, mail } } });
-  const call = async (method: string, path: string, o: { headers?: Record<string, string>; body?: string; cookie?: string; query?: string } = {}) => {
-    const event = httpEvent(method, path, { headers: o.headers, body: o.body });
-    if (o.cookie) event.cookies = [o.cookie];
-    if (o.query) event.rawQueryString = o.query;
-    return handler(event);
-  };
-  /** The token of the last emailed sign-in link. */
-  const lastToken = () => {
-    const m = /\/quan-tri\/sign-in\/([A-Za-z0-9_-]+)/.exec(mailer.sent.at(-1)?.text ?? '');
-    if (!m?.[1]) throw new Error('no sign-in link in the email');
-    return m[1];
-  };
-  const signedIn = async (email = OPERATOR) => {
-    await call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email }) });
-    // The emailed link's confirmation button posts the redemption from the console's own origin.
-    const res = await call('POST', `/quan-tri/sign-in/${lastToken()}`, { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'same-origin' }, body: '' });
-    const cookie = res.cookies![0]!.split(';')[0]!;
-    const me = await call('GET', '/api/admin/me', { cookie });
-    return { cookie, csrf: (JSON.parse(me.body ?? '{}') as { csrfToken: string }).csrfToken };
-  };
+  const h = consoleHarness(options);
+  const { world, mailer, call } = h;
+  const signedIn = (email = OPERATOR) => h.signedIn(email);
   /** A page form's POST, as the browser sends it without script. */
   const post = (path: string, session: { cookie: string; csrf: string }, fields: string = Q1) =>
     call('POST', path, { cookie: session.cookie, headers: FORM_POST, body: `_csrf=${encodeURIComponent(session.csrf)}&${fields}` });
@@ -65,7 +27,7 @@ function setup(options: { maxMessageBytes?: number } = {}) {
     await submit(world.submissions, { unitCode: 'SO-NV', formId: sap.id, period: '2019-Q1', receivedAt: '2019-02-20T01:00:00Z', values: sampleValues(sap, 'so-nganh', 2) });
   };
   const consolidationMails = () => mailer.sent.filter((m) => m.subject.startsWith('Tổng hợp'));
-  return { world, mailer, audit, ledger, call, signedIn, post, reported, consolidationMails, lastToken, portalUrl };
+  return { ...h, signedIn, post, reported, consolidationMails };
 }
 
 const rowsOf = (body: string | undefined) => (body ?? '').match(/<tr data-key="[^"]+">.*?<\/tr>/g) ?? [];

@@ -3,62 +3,15 @@
  * roles, `/api/admin/`), on the portal's in-memory world plus the console's in-memory stores:
  * what an operator, or someone attacking the console from another site, would notice.
  */
-import { generateForm } from '../../../functions/core/forms';
-import type { Log } from '../../../functions/core/log';
 import type { FormValues, Submission } from '../../../functions/core/model';
-import type { Operator } from '../../../functions/core/operators/model';
 import { SESSION_IDLE_MS, SIGN_IN_ANSWER_FLOOR_MS, SIGN_IN_REQUESTED_MESSAGE, SIGN_IN_TOKEN_TTL_MS } from '../../../functions/core/operators/sign-in';
-import { createApiHandler } from '../../../functions/handlers/api';
-import { FakeTimer, InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
-import { httpEvent } from './http-event';
+import { ADMIN, consoleHarness, OPERATOR, VIEWER } from './console-harness';
 import { sampleValues } from '../../support/forms';
 import { loadForm, submit } from '../consolidation/fixtures';
-import { createWorld, HU_TH, NOW, SO_NV, submission } from './world';
-
-const op = (email: string, role: Operator['role']): Operator => ({ email, name: `Cán bộ ${role}`, role, active: true, createdAt: NOW, updatedAt: NOW });
-const ADMIN = 'quantri@tinhuy.example.vn';
-const VIEWER = 'lanhdao@tinhuy.example.vn';
-const OPERATOR = 'canbo@tinhuy.example.vn';
+import { HU_TH, SO_NV, submission } from './world';
 
 function setup(portalUrl = 'https://baocao.example.vn') {
-  const world = createWorld();
-  const store = new InMemorySignInStore();
-  const operators = new InMemoryOperatorRegistry([op(ADMIN, 'admin'), op(VIEWER, 'viewer'), op(OPERATOR, 'operator')]);
-  const mailer = new RecordingMailer();
-  const audit = new InMemoryAuditLog();
-  const lines: string[] = [];
-  const record = (level: string) => (message: string, ...extra: Array<Record<string, unknown>>) => void lines.push(`${level} ${message} ${JSON.stringify(extra)}`);
-  const logger: Log = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-  const timer = new FakeTimer();
-  const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, timer, portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
-  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), reviews: world.reviews, mailer, mail: { from: 'tonghop@tinhuy.example.vn', portalUrl } } } });
-  const call = async (method: string, path: string, options: { headers?: Record<string, string>; body?: string; cookie?: string; query?: string; sourceIp?: string } = {}) => {
-    const event = httpEvent(method, path, { headers: options.headers, body: options.body });
-    if (options.cookie) event.cookies = [options.cookie];
-    if (options.query) event.rawQueryString = options.query;
-    if (options.sourceIp) event.requestContext.http.sourceIp = options.sourceIp;
-    const res = await handler(event);
-    return { ...res, json: () => JSON.parse(res.body ?? '') as Record<string, unknown> };
-  };
-  const origin = new URL(portalUrl).origin;
-  /** The token of the last emailed sign-in link. */
-  const lastToken = () => {
-    const m = /\/quan-tri\/sign-in\/([A-Za-z0-9_-]+)/.exec(mailer.sent.at(-1)?.text ?? '');
-    if (!m?.[1]) throw new Error('no sign-in link in the email');
-    return m[1];
-  };
-  /** The confirmation page's button, as the browser posts it from the page (Origin: null under no-referrer, vouched by Sec-Fetch-Site). */
-  const confirm = (token: string, headers: Record<string, string> = { origin: 'null', 'sec-fetch-site': 'same-origin' }) =>
-    call('POST', `/quan-tri/sign-in/${token}`, { headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: '' });
-  /** Signs `email` in through the routes; the cookie as the browser would send it back, and the CSRF token. */
-  const signedIn = async (email = ADMIN) => {
-    await call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email }) });
-    const res = await confirm(lastToken());
-    const cookie = res.cookies![0]!.split(';')[0]!;
-    const me = await call('GET', '/api/admin/me', { cookie });
-    return { cookie, csrf: me.json()['csrfToken'] as string };
-  };
-  return { world, store, operators, mailer, audit, timer, lines, call, origin, lastToken, confirm, signedIn };
+  return consoleHarness({ portalUrl });
 }
 
 describe('console sign-in', () => {

@@ -5,57 +5,22 @@
  * operator, a viewer or another site's page would notice.
  */
 import ExcelJS from 'exceljs';
-import { generateForm } from '../../../functions/core/forms';
-import type { Log } from '../../../functions/core/log';
-import type { Operator } from '../../../functions/core/operators/model';
-import { createApiHandler } from '../../../functions/handlers/api';
-import { InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer, FakeTimer } from '../../support/in-memory';
+import { ADMIN, consoleHarness, FORM_POST, OPERATOR, VIEWER } from './console-harness';
 import { httpEvent } from './http-event';
-import { createWorld, NOW, SO_NV } from './world';
+import { SO_NV } from './world';
 
-const op = (email: string, role: Operator['role']): Operator => ({ email, name: `Cán bộ ${role}`, role, active: true, createdAt: NOW, updatedAt: NOW });
-const ADMIN = 'quantri@tinhuy.example.vn';
-const VIEWER = 'lanhdao@tinhuy.example.vn';
-const OPERATOR = 'canbo@tinhuy.example.vn';
-const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'same-origin' };
+const FORM_HEADERS = FORM_POST;
 
 function setup(portalUrl = 'https://baocao.example.vn') {
-  const world = createWorld();
-  const store = new InMemorySignInStore();
-  const operators = new InMemoryOperatorRegistry([op(ADMIN, 'admin'), op(VIEWER, 'viewer'), op(OPERATOR, 'operator')]);
-  const mailer = new RecordingMailer();
-  const audit = new InMemoryAuditLog();
-  const lines: string[] = [];
-  const record = (level: string) => (message: string, ...extra: Array<Record<string, unknown>>) => void lines.push(`${level} ${message} ${JSON.stringify(extra)}`);
-  const logger: Log = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-  const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, timer: new FakeTimer(), portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
-  const handler = createApiHandler({ ...world, config: { ...world.config, portalUrl }, generateForm, logger, console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), reviews: world.reviews, mailer, mail: { from: 'tonghop@tinhuy.example.vn', portalUrl } } } });
-  const call = async (method: string, path: string, options: { headers?: Record<string, string>; body?: string; cookie?: string; query?: string } = {}) => {
-    const event = httpEvent(method, path, { headers: options.headers, body: options.body });
-    if (options.cookie) event.cookies = [options.cookie];
-    if (options.query) event.rawQueryString = options.query;
-    const res = await handler(event);
-    return { ...res, json: () => JSON.parse(res.body ?? '') as Record<string, unknown> };
-  };
-  const origin = new URL(portalUrl).origin;
+  const h = consoleHarness({ portalUrl });
+  /** Signed in with the mail and audit cleared, so a test sees only what its own actions wrote. */
   const signedIn = async (email = OPERATOR) => {
-    await call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email }) });
-    const token = /\/quan-tri\/sign-in\/([A-Za-z0-9_-]+)/.exec(mailer.sent.at(-1)?.text ?? '')?.[1];
-    // The emailed link's confirmation button posts the redemption from the console's own origin.
-    const res = await call('POST', `/quan-tri/sign-in/${token}`, { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'same-origin' }, body: '' });
-    const cookie = res.cookies![0]!.split(';')[0]!;
-    const me = await call('GET', '/api/admin/me', { cookie });
-    const csrf = me.json()['csrfToken'] as string;
-    mailer.sent.length = 0;
-    audit.entries.length = 0;
-    /** A page's form post (urlencoded, hidden _csrf) as the browser sends it from the console. */
-    const post = (path: string, fields: Record<string, string> = {}) =>
-      call('POST', path, { cookie, headers: FORM_HEADERS, body: new URLSearchParams({ _csrf: csrf, ...fields }).toString() });
-    /** A JSON request with the CSRF header, as console.js or a tool sends it. */
-    const postJson = (path: string, body: unknown) => call('POST', path, { cookie, headers: { origin, 'x-csrf-token': csrf }, body: JSON.stringify(body) });
-    return { cookie, csrf, post, postJson };
+    const session = await h.signedIn(email);
+    h.mailer.sent.length = 0;
+    h.audit.entries.length = 0;
+    return session;
   };
-  return { world, mailer, audit, lines, call, handler, origin, signedIn };
+  return { ...h, signedIn };
 }
 
 const fieldValue = (page: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
