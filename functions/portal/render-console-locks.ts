@@ -125,14 +125,18 @@ export function renderConsoleLocksPage(input: ConsoleLocksPageInput): string {
     : `<form method="get" action="${LOCKS_LOCK_PATH}">${ids}<button class="button button-danger" type="submit" id="lock">Khóa kỳ…</button></form>
 <p class="hint">Bấm "Khóa kỳ…" sẽ hỏi lại trước khi khóa.</p>`;
   const actions = mayAct ? `<div class="actions">\n${lockAction}\n</div>` : '<p class="hint">Tài khoản xem: đồng chí xem được tình trạng khóa kỳ, không khóa, mở khóa hay cấp ngoại lệ được.</p>';
-  const who = view.lock
-    ? `<p>${view.lock.locked ? 'Khóa' : 'Mở khóa'} lần cuối: ${e(view.lock.actor)}, lúc ${e(formatLocalDateTime(new Date(view.lock.at)))}${view.lock.reason ? ` (lý do: ${e(view.lock.reason)})` : ''}.</p>`
-    : '';
+  // The state line already names who locked and when; an unlock (or an overridden auto-lock) is said here.
+  const reason = view.lock?.reason ? ` (lý do: ${e(view.lock.reason)})` : '';
+  const who = !view.lock
+    ? ''
+    : view.lock.locked
+      ? reason ? `<p>Lý do khóa: ${e(view.lock.reason!)}</p>` : ''
+      : `<p>Mở khóa lần cuối: ${e(view.lock.actor)}, lúc ${e(formatLocalDateTime(new Date(view.lock.at)))}${reason}.</p>`;
   const exceptionForm = mayAct
     ? `<form class="unit-form" method="post" action="${LOCKS_EXCEPTION_PATH}">${csrfField(operator)}${ids}
 <h4>Cho phép ngoại lệ</h4>
 <p class="hint">Đơn vị được chọn nộp bổ sung được (và báo cáo được duyệt) đến hết ngày đã chọn, kể cả khi kỳ đã khóa. Cấp lại cho cùng đơn vị sẽ thay ngoại lệ cũ.</p>
-<p class="field"><label for="x-unit">Đơn vị</label><select id="x-unit" name="unit" required>${input.units.map((u) => option(u.code, `${u.name} (${u.code})`, false)).join('')}</select></p>
+<p class="field"><label for="x-unit">Đơn vị</label><select id="x-unit" name="unit" required><option value="">— Chọn đơn vị —</option>${input.units.map((u) => option(u.code, `${u.name} (${u.code})`, false)).join('')}</select></p>
 <p class="field"><label for="x-until">Đến hết ngày</label><input id="x-until" name="until" type="date" required min="${e(isoDay(new Date(now.getTime() + 86_400_000)))}" max="${e(isoDay(new Date(now.getTime() + 365 * 86_400_000)))}"></p>
 <p class="field"><label for="x-reason">Lý do (bắt buộc, tối đa ${MAX_LOCK_REASON_LENGTH} ký tự)</label><textarea id="x-reason" name="reason" rows="3" required maxlength="${MAX_LOCK_REASON_LENGTH}"></textarea></p>
 <p><button class="button" type="submit" id="grant-exception">Cho phép ngoại lệ</button></p>

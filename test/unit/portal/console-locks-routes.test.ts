@@ -8,6 +8,8 @@ import type { Log } from '../../../functions/core/log';
 import type { Operator } from '../../../functions/core/operators/model';
 import { createApiHandler } from '../../../functions/handlers/api';
 import { FakeTimer, InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
+import { createFormCatalog } from '../../../functions/core/forms/catalog';
+import { loadForm } from '../consolidation/fixtures';
 import { httpEvent } from './http-event';
 import { createWorld, HU_TH, NOW, SO_NV } from './world';
 
@@ -20,8 +22,14 @@ const PERIOD = '2019-Q1';
 const FORM_POST = { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'same-origin' };
 const uploadBody = JSON.stringify({ formId: FORM, period: PERIOD, fileName: 'Báo cáo.xlsx', size: 40_000 });
 
-function setup(portalUrl = 'https://baocao.example.vn') {
+function setup(options: { autoLockDays?: number } = {}) {
+  const portalUrl = 'https://baocao.example.vn';
   const world = createWorld();
+  if (options.autoLockDays !== undefined) {
+    const form = loadForm(FORM);
+    form.consolidation.autoLockDays = options.autoLockDays;
+    world.catalog = createFormCatalog([form, loadForm('bien-che-thang')]);
+  }
   const store = new InMemorySignInStore();
   const operators = new InMemoryOperatorRegistry([op(ADMIN, 'admin'), op(VIEWER, 'viewer'), op(OPERATOR, 'operator')]);
   const mailer = new RecordingMailer();
@@ -107,6 +115,23 @@ describe('console period locks', () => {
     });
   });
 
+  describe('the auto-lock rule', () => {
+    // 2019-Q1 is consolidated at 07:30 on 19/03/2019 (Hà Nội); two days later it locks by itself.
+    it('shows the auto-lock date while open, then "Đã tự động khóa", refusing uploads without anyone locking', async () => {
+      const s = setup({ autoLockDays: 2 });
+      const who = await s.signedIn(OPERATOR);
+      const open = await s.call('GET', '/quan-tri/', { cookie: who.cookie, query: `form=${FORM}&period=${PERIOD}` });
+      expect(open.body).toContain('Tự động khóa lúc 07:30 ngày 21/03/2019.');
+      const page = await s.call('GET', '/quan-tri/khoa-ky', { cookie: who.cookie, query: `form=${FORM}&period=${PERIOD}` });
+      expect(page.body).toContain('Biểu mẫu này tự động khóa kỳ 2 ngày sau ngày tổng hợp: kỳ này khóa lúc 07:30 ngày 21/03/2019');
+      s.world.clock.set(new Date('2019-03-21T01:00:00Z'));
+      const later = await s.call('GET', '/quan-tri/khoa-ky', { cookie: (await s.signedIn(OPERATOR)).cookie, query: `form=${FORM}&period=${PERIOD}` });
+      expect(later.body).toContain('Đã tự động khóa từ 07:30 ngày 21/03/2019');
+      const refused = await s.upload(SO_NV);
+      expect([refused.statusCode, refused.json()['code']]).toEqual([409, 'PERIOD_LOCKED']);
+    });
+  });
+
   describe('locking', () => {
     it('locks from the confirmation form (303 back with a fixed message), after which a unit\'s upload is refused with 409 PERIOD_LOCKED', async () => {
       const s = setup();
@@ -117,7 +142,7 @@ describe('console period locks', () => {
       const page = await s.call('GET', '/quan-tri/khoa-ky', { cookie: who.cookie, query: `form=${FORM}&period=${PERIOD}&thong-bao=da-khoa` });
       expect(page.body).toContain('Đã khóa kỳ báo cáo');
       expect(page.body).toContain(`Đã khóa từ 10:00 ngày 01/03/2019 bởi ${OPERATOR}`);
-      expect(page.body).toContain('(lý do: Đã gửi báo cáo tỉnh)');
+      expect(page.body).toContain('Lý do khóa: Đã gửi báo cáo tỉnh');
       const refused = await s.upload(SO_NV);
       expect(refused.statusCode).toBe(409);
       expect(refused.json()).toEqual({ code: 'PERIOD_LOCKED', message: expect.stringContaining('đã khóa') });
@@ -213,9 +238,9 @@ describe('console period locks', () => {
       const s = setup();
       const who = await s.signedIn(OPERATOR);
       const inactive = await s.post('/quan-tri/khoa-ky/ngoai-le', who, { unit: 'SO-CU', until: '2019-03-10', reason: 'Nộp bổ sung' });
-      expect([inactive.statusCode, inactive.body.includes('UNIT_NOT_REPORTING')]).toEqual([400, true]);
+      expect([inactive.statusCode, inactive.body!.includes('UNIT_NOT_REPORTING')]).toEqual([400, true]);
       const unknown = await s.post('/quan-tri/khoa-ky/ngoai-le', who, { unit: 'KHONG-CO', until: '2019-03-10', reason: 'Nộp bổ sung' });
-      expect([unknown.statusCode, unknown.body.includes('UNIT_NOT_FOUND')]).toEqual([404, true]);
+      expect([unknown.statusCode, unknown.body!.includes('UNIT_NOT_FOUND')]).toEqual([404, true]);
     });
   });
 
@@ -229,7 +254,7 @@ describe('console period locks', () => {
       expect(page.body).not.toContain('id="grant-exception"');
       expect(page.body).toContain('Tài khoản xem');
       const lock = await s.post('/quan-tri/khoa-ky/khoa', viewer, {});
-      expect([lock.statusCode, lock.body.includes('ROLE_FORBIDDEN')]).toEqual([403, true]);
+      expect([lock.statusCode, lock.body!.includes('ROLE_FORBIDDEN')]).toEqual([403, true]);
       const x = await s.post('/quan-tri/khoa-ky/ngoai-le', viewer, { unit: SO_NV.code, until: '2019-03-10', reason: 'Nộp bổ sung' });
       expect(x.statusCode).toBe(403);
       expect((await s.api('/api/admin/locks', viewer, { formId: FORM, period: PERIOD, action: 'lock' })).statusCode).toBe(403);
