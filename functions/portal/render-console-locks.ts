@@ -2,37 +2,31 @@
  * The console's "Khóa kỳ" pages: a form and period's lock (who locked it and when, the form's
  * auto-lock rule), the units let through by an exception, and the actions as plain forms (they
  * work without script): lock (after a confirmation naming what it stops), unlock (admin only),
- * and an exception for one unit until a date. Also the small panel the status page shows.
+ * and an exception for one unit until a date (the status page's panel: render-console-lock-panel.ts).
  */
 import { formatLocalDateTime, formatViDate } from '../core/format-vi';
 import { CONSOLE_PATH } from '../core/operators/model';
-import type { LockStatus } from '../core/review/locks';
-import { MAX_LOCK_REASON_LENGTH, type LockException, type PeriodLockRecord } from '../core/review/model';
+import { MAX_LOCK_REASON_LENGTH, type LockException } from '../core/review/model';
 import { escapeHtml as e } from './html';
+import { lockStateText, LOCKS_PATH, locksPagePath, type LockMessage, type LockView } from './render-console-lock-panel';
 import { consolePage, csrfField, type ConsoleOperator } from './render-console-page';
 
-/** Where the lock page and its actions live. */
-export const LOCKS_PATH = `${CONSOLE_PATH}/khoa-ky`;
+export { LOCKS_PATH, locksPagePath, type LockMessage, type LockView } from './render-console-lock-panel';
+
 /** GET: the confirmation; POST: the lock. */
 export const LOCKS_LOCK_PATH = `${LOCKS_PATH}/khoa`;
 export const LOCKS_UNLOCK_PATH = `${LOCKS_PATH}/mo-khoa`;
 export const LOCKS_EXCEPTION_PATH = `${LOCKS_PATH}/ngoai-le`;
 
 /** The fixed messages an action redirects back with (`?thong-bao=<key>`): never the request's own words. */
-export const LOCK_MESSAGES = {
+export const LOCK_MESSAGES: Record<LockMessage, string> = {
   'da-khoa': 'Đã khóa kỳ báo cáo: các đơn vị không nộp thêm được, việc duyệt báo cáo của kỳ được giữ nguyên.',
   'da-mo-khoa': 'Đã mở khóa kỳ báo cáo: các đơn vị nộp lại được.',
   'da-cap-ngoai-le': 'Đã cho phép đơn vị nộp bổ sung đến hạn đã chọn.',
-} as const;
-export type LockMessage = keyof typeof LOCK_MESSAGES;
+};
 
 export function isLockMessage(value: string | null): value is LockMessage {
   return value !== null && Object.hasOwn(LOCK_MESSAGES, value);
-}
-
-/** The lock page of a form and period, with an optional fixed message. */
-export function locksPagePath(formId: string, period: string, message?: LockMessage): string {
-  return `${LOCKS_PATH}?form=${encodeURIComponent(formId)}&period=${encodeURIComponent(period)}${message ? `&thong-bao=${message}` : ''}`;
 }
 
 /** The confirmation page of locking a form and period. */
@@ -40,44 +34,14 @@ export function lockConfirmPath(formId: string, period: string): string {
   return `${LOCKS_LOCK_PATH}?form=${encodeURIComponent(formId)}&period=${encodeURIComponent(period)}`;
 }
 
-/** What the page and the panel show of a (form, period)'s lock. */
-export interface LockView {
-  form: { id: string; name: string; autoLockDays?: number };
-  period: { id: string; label: string };
-  status: LockStatus;
-  /** The last lock or unlock an operator set, if any. */
-  lock?: PeriodLockRecord;
-  /** When the form locks the period by itself, if it does. */
-  autoLockAt?: Date;
-}
-
 const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${e(value)}">`;
 const option = (value: string, label: string, selected: boolean) => `<option value="${e(value)}"${selected ? ' selected' : ''}>${e(label)}</option>`;
-
-/** "Kỳ đang mở" / "Đã khóa từ … bởi …" / "Đã tự động khóa từ …". */
-export function lockStateText(view: Pick<LockView, 'status' | 'lock'>): string {
-  const { status, lock } = view;
-  if (!status.locked) return 'Kỳ đang mở';
-  const since = status.since ? ` từ ${formatLocalDateTime(status.since)}` : '';
-  if (status.source === 'auto') return `Đã tự động khóa${since}`;
-  return `Đã khóa${since}${lock ? ` bởi ${lock.actor}` : ''}`;
-}
 
 /** The form's auto-lock rule in words, or that it has none. */
 export function autoLockText(view: Pick<LockView, 'form' | 'autoLockAt'>): string {
   const days = view.form.autoLockDays;
   if (days === undefined || !view.autoLockAt) return 'Biểu mẫu này không tự động khóa kỳ: kỳ chỉ khóa khi cán bộ bấm "Khóa kỳ".';
   return `Biểu mẫu này tự động khóa kỳ ${days} ngày sau ngày tổng hợp: kỳ này khóa lúc ${formatLocalDateTime(view.autoLockAt)} nếu chưa ai khóa hoặc mở khóa trước.`;
-}
-
-/** The status page's small panel: the lock state, the auto-lock date, and the way to the lock page. */
-export function renderLockPanel(view: LockView): string {
-  const auto = view.autoLockAt && !view.status.locked && !view.lock ? `<p class="hint">Tự động khóa lúc ${e(formatLocalDateTime(view.autoLockAt))}.</p>` : '';
-  return `<section class="panel lock-panel" aria-labelledby="lock-panel-heading">
-<h3 id="lock-panel-heading">Khóa kỳ</h3>
-<p id="lock-state"${view.status.locked ? ' class="period-locked"' : ''}>${e(lockStateText(view))}</p>
-${auto}<p><a href="${e(locksPagePath(view.form.id, view.period.id))}">Quản lý khóa kỳ và ngoại lệ</a></p>
-</section>`;
 }
 
 export interface ConsoleLocksPageInput {

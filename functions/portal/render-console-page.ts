@@ -12,7 +12,7 @@ import type { CellChange, FieldChange, SubmissionDiff, TableRowChange } from '..
 import { assetUrl, PORTAL_ASSETS } from './assets';
 import { escapeHtml as e } from './html';
 import { renderPageShell, SUBMISSION_LABELS } from './render-unit-page';
-import { renderLockPanel, type LockView } from './render-console-locks';
+import { renderLockPanel, type LockView } from './render-console-lock-panel';
 
 const MASTHEAD = '<div><p class="issuer">Tỉnh ủy · Ban Tổ chức</p><h1>Trang quản trị tổng hợp báo cáo</h1></div>';
 const FOOTER = 'Trang dành cho cán bộ được cấp quyền. Không chuyển đường dẫn đăng nhập cho người khác.';

@@ -24,15 +24,15 @@ import { compareUnitsForDisplay } from '../../core/consolidation/report';
 import type { Log } from '../../core/log';
 import type { LiveSession, SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod } from '../../core/periods';
-import type { Clock, PeriodLockStore, SubmissionRepository, UnitRepository } from '../../core/ports';
-import { autoLockAt, periodLockStatus } from '../../core/review/locks';
-import { MAX_LOCK_REASON_LENGTH, type LockException } from '../../core/review/model';
+import type { PeriodLockStore, SubmissionRepository, UnitRepository } from '../../core/ports';
+import { MAX_LOCK_REASON_LENGTH } from '../../core/review/model';
 import { grantLockException, lockPeriod, requireFormPeriod, unlockPeriod, type Actor, type PeriodLockDeps } from '../../core/usecases/period-locks';
 import { formStatus } from '../../core/usecases/form-status';
 import { renderConsoleMessagePage } from '../../portal/render-console-page';
 import {
-  isLockMessage, LOCKS_EXCEPTION_PATH, LOCKS_LOCK_PATH, LOCKS_PATH, LOCKS_UNLOCK_PATH, locksPagePath, renderConsoleLockConfirmPage, renderConsoleLocksPage, type LockMessage, type LockView,
+  isLockMessage, LOCKS_EXCEPTION_PATH, LOCKS_LOCK_PATH, LOCKS_PATH, LOCKS_UNLOCK_PATH, locksPagePath, renderConsoleLockConfirmPage, renderConsoleLocksPage, type LockMessage,
 } from '../../portal/render-console-locks';
+import { readLockView } from './console-lock-view';
 import { consoleErrorPageTitle } from './console-routes';
 import { bounded, createConsoleGuard, formFields, query, roleForbidden, seeOther } from './console-session';
 import { parseBody } from './portal-routes';
@@ -69,22 +69,6 @@ const ExceptionBodySchema = z.object({
   until: z.string().check(z.minLength(1, 'Thiếu hạn ngoại lệ.'), z.maxLength(40, 'Hạn ngoại lệ quá dài.')),
   reason: z.string().check(z.maxLength(MAX_REASON_CHARS, 'Lý do quá dài.')),
 });
-
-/** What the status page's panel and the lock page show of a (form, period)'s lock. */
-export async function readLockView(deps: { locks: Pick<PeriodLockStore, 'getLockState'>; clock: Clock }, form: FormDefinition, period: string): Promise<LockView & { exceptions: LockException[] }> {
-  const state = await deps.locks.getLockState(form.id, period);
-  const status = periodLockStatus(form, period, state, deps.clock.now());
-  const auto = autoLockAt(form, period);
-  const days = form.consolidation.autoLockDays;
-  return {
-    form: { id: form.id, name: form.name, ...(days !== undefined ? { autoLockDays: days } : {}) },
-    period: { id: period, label: periodLabel(period) },
-    status,
-    ...(state.lock ? { lock: state.lock } : {}),
-    ...(auto ? { autoLockAt: auto } : {}),
-    exceptions: state.exceptions,
-  };
-}
 
 export function createConsoleLocksRoutes(deps: ConsoleLocksDeps): Route[] {
   const { signIn } = deps;

@@ -18,7 +18,7 @@ import { CONSOLE_PATH, consoleReturnPath } from '../../core/operators/model';
 import { endSession, peekSignIn, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod, type PeriodType } from '../../core/periods';
 import type { AuditLog, PeriodLockStore, SubmissionRepository, UnitRepository } from '../../core/ports';
-import { readLockView } from './console-locks-routes';
+import { readLockView } from './console-lock-view';
 import { consolidateReport, type ConsolidateDeps } from '../../core/usecases/consolidate-report';
 import { diffSubmissions, diffWithPreviousPeriod, type SubmissionDiff } from '../../core/usecases/diff-submissions';
 import { feedbackFileName } from '../../core/usecases/get-upload-status';
