@@ -11,10 +11,12 @@ import { renderConsoleMessagePage } from '../portal/render-console-page';
 import { renderMessagePage } from '../portal/render-unit-page';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
+import type { PeriodLockStore } from '../core/ports';
 import { createConsoleAuditRoutes } from './http/console-audit-routes';
 import { consoleErrorPageTitle, createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
 import { createConsoleUnitsRoutes } from './http/console-units-routes';
 import { createConsoleReportsRoutes } from './http/console-reports-routes';
+import { createConsoleLocksRoutes } from './http/console-locks-routes';
 import { errorResponse, isConsolePage } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
 import type { HttpResponse } from './http/responses';
@@ -28,6 +30,8 @@ export interface ApiDeps extends Omit<PortalDeps, 'generateForm' | 'logger' | 'c
     /** Origin of the presigned POST target, allowed in the CSP (connect-src, form-action). */
     uploadOrigin?: string;
   };
+  /** Period locks: uploads read them (409 PERIOD_LOCKED); the console's "Khóa kỳ" routes also write them. */
+  locks: PeriodLockStore;
   /** Defaults to the forms engine's `generateForm`. */
   generateForm?: PortalDeps['generateForm'];
   /** Defaults to a Powertools logger (service `tonghop-api`). */
@@ -42,10 +46,11 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
   const logger = deps.logger ?? new Logger({ serviceName: 'tonghop-api' });
   const routes = Promise.resolve(deps.catalog).then((catalog) => [
     ...createPortalRoutes({ ...deps, catalog, generateForm: deps.generateForm ?? generateFormFromCatalog, logger }),
-    ...(deps.console ? createConsoleRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
+    ...(deps.console ? createConsoleRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, locks: deps.locks, catalog, logger }) : []),
     ...(deps.console ? createConsoleAuditRoutes(deps.console) : []),
     ...(deps.console ? createConsoleUnitsRoutes({ signIn: deps.console.signIn, units: deps.units, catalog, secrets: deps.secrets, logger }) : []),
     ...(deps.console ? createConsoleReportsRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
+    ...(deps.console ? createConsoleLocksRoutes({ signIn: deps.console.signIn, units: deps.units, submissions: deps.submissions, locks: deps.locks, catalog, logger }) : []),
   ]);
   // A catalog that fails to load fails each request (500, logged), not the process.
   routes.catch(() => undefined);

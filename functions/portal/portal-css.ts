@@ -178,6 +178,8 @@ footer p { margin: .2rem 0; }
 .has-error input, .has-error select, .has-error textarea { border-color: var(--bad); }
 .confirm { border: 1px solid #fecdca; background: var(--bad-bg); border-radius: 6px; margin: 0 0 .7rem; }
 .button-danger { border-color: var(--bad); color: var(--bad); }
+.button:disabled { opacity: .55; cursor: not-allowed; background: var(--paper); }
+.unit-form input[type="date"] { font: inherit; padding: .4rem .5rem; border: 1px solid #a8a29e; border-radius: 6px; background: #fff; max-width: 14rem; }
 .link-box { width: 100%; font-family: monospace; font-size: .85rem; }
 .unit-facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; }
 .unit-facts dt { font-weight: 600; color: var(--muted); }

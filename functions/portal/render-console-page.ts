@@ -12,6 +12,7 @@ import type { CellChange, FieldChange, SubmissionDiff, TableRowChange } from '..
 import { assetUrl, PORTAL_ASSETS } from './assets';
 import { escapeHtml as e } from './html';
 import { renderPageShell, SUBMISSION_LABELS } from './render-unit-page';
+import { renderLockPanel, type LockView } from './render-console-lock-panel';
 
 const MASTHEAD = '<div><p class="issuer">Tỉnh ủy · Ban Tổ chức</p><h1>Trang quản trị tổng hợp báo cáo</h1></div>';
 const FOOTER = 'Trang dành cho cán bộ được cấp quyền. Không chuyển đường dẫn đăng nhập cho người khác.';
@@ -74,6 +75,8 @@ export interface ConsoleStatusPageInput {
   filters: { type?: string; status?: string; search?: string };
   /** Set when the asked period did not belong to the form and the open period is shown instead. */
   notice?: string;
+  /** The (form, period)'s lock, shown as a small panel linking to its page. */
+  lock?: LockView;
 }
 
 /** The unit page's badge classes, by filing status ("nộp muộn" is its own badge). */
@@ -128,6 +131,7 @@ export function renderConsoleStatusPage(input: ConsoleStatusPageInput): string {
 <p><button class="button" type="submit">Xem</button></p>
 </form>
 ${input.notice ? `<p class="notice">${e(input.notice)}</p>` : ''}
+${input.lock ? renderLockPanel(input.lock) : ''}
 <section class="status" id="status" aria-labelledby="status-heading" data-form-id="${e(s.formId)}" data-period="${e(s.period)}" data-refresh-ms="${STATUS_REFRESH_MS}">
 <h3 id="status-heading">${e(s.formName)} – ${e(s.periodLabel)}</h3>
 <p class="generated">Số liệu lúc <span id="generated-at">${e(formatViDateTime(new Date(s.generatedAt)))}</span>; trang tự cập nhật mỗi ${STATUS_REFRESH_MS / 1000} giây.</p>

@@ -17,7 +17,8 @@ import { AUDIT_DEFAULT_DAYS, AUDIT_MAX_RANGE_DAYS, parseAuditDay } from '../../c
 import { CONSOLE_PATH, consoleReturnPath } from '../../core/operators/model';
 import { endSession, peekSignIn, redeemSignIn, requestSignIn, SESSION_ABSOLUTE_MS, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod, type PeriodType } from '../../core/periods';
-import type { AuditLog, SubmissionRepository, UnitRepository } from '../../core/ports';
+import type { AuditLog, PeriodLockStore, SubmissionRepository, UnitRepository } from '../../core/ports';
+import { readLockView } from './console-lock-view';
 import { consolidateReport, type ConsolidateDeps } from '../../core/usecases/consolidate-report';
 import { diffSubmissions, diffWithPreviousPeriod, type SubmissionDiff } from '../../core/usecases/diff-submissions';
 import { feedbackFileName } from '../../core/usecases/get-upload-status';
@@ -37,6 +38,8 @@ export interface ConsoleDeps {
   units: UnitRepository;
   submissions: SubmissionRepository;
   catalog: FormCatalog;
+  /** The status page's "Khóa kỳ" panel reads the (form, period)'s lock; without it the panel is left out. */
+  locks?: Pick<PeriodLockStore, 'getLockState'>;
   /** "Tổng hợp ngay" / "Gửi": the consolidation as the scheduled Lambda runs it (`composeConsolidation`'s pieces). */
   consolidation: Omit<ConsolidateDeps, 'forms' | 'units' | 'submissions' | 'clock'>;
   logger: Log;
@@ -107,6 +110,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
     const { forms, form, open, period, notice } = formPeriod(q);
     const filters = { type: q.get('type') || undefined, status: q.get('status') || undefined, search: q.get('search') || undefined };
     const status = await formStatus({ forms: deps.catalog, units: deps.units, submissions: deps.submissions, clock: signIn.clock }, { formId: form.id, period, ...filters });
+    const lock = deps.locks ? await readLockView({ locks: deps.locks, clock: signIn.clock }, form, period) : undefined;
     const recent = Array.from({ length: RECENT_PERIODS }, (_, i) => shiftPeriod(open, -i));
     if (!recent.includes(period)) recent.push(period);
     return renderConsoleStatusPage({
@@ -116,6 +120,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       status,
       filters,
       ...(notice ? { notice } : {}),
+      ...(lock ? { lock } : {}),
     });
   };
   const unitOf = async (code: string) => {

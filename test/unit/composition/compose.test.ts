@@ -92,6 +92,14 @@ describe('composition root', () => {
       }
     });
 
+    it('give the api the lock store the console\'s "Khóa kỳ" routes write, the one ingest reads', () => {
+      for (const deps of [local, aws]) {
+        expect(shape(deps.handlers.api.locks)).toEqual({ class: 'DynamoReviewStore', tableName: TABLE, bucket: undefined });
+        expect(typeof deps.handlers.api.locks.putLock).toBe('function');
+        expect(shape(deps.handlers.api.locks)).toEqual(shape(deps.handlers.ingest.locks));
+      }
+    });
+
     it('let ingest read uploads through the unsigned object store and give up after the queue’s receive count', () => {
       for (const deps of [local, aws]) {
         expect(shape(deps.handlers.ingest.files)).toEqual({ class: 'S3ObjectStore', tableName: undefined, bucket: BUCKET });
