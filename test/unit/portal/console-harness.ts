@@ -26,6 +26,8 @@ export interface CallOptions {
   cookie?: string;
   query?: string;
   sourceIp?: string;
+  /** A unit link's token, as the unit page sends it (`Authorization: Bearer`). */
+  bearer?: string;
 }
 
 export interface ConsoleHarnessOptions {
@@ -33,6 +35,8 @@ export interface ConsoleHarnessOptions {
   operators?: Operator[];
   /** Largest email with the consolidated workbook attached (above it: a link). */
   maxMessageBytes?: number;
+  /** Adjusts the world (its catalog, say) before the handler is built over it. */
+  configure?: (world: ReturnType<typeof createWorld>) => void;
 }
 
 export type ConsoleHarness = ReturnType<typeof consoleHarness>;
@@ -40,6 +44,7 @@ export type ConsoleHarness = ReturnType<typeof consoleHarness>;
 export function consoleHarness(options: ConsoleHarnessOptions = {}) {
   const portalUrl = options.portalUrl ?? 'https://baocao.example.vn';
   const world = createWorld();
+  options.configure?.(world);
   const store = new InMemorySignInStore();
   const operators = new InMemoryOperatorRegistry(options.operators ?? [operator(ADMIN, 'admin'), operator(VIEWER, 'viewer'), operator(OPERATOR, 'operator')]);
   const mailer = new RecordingMailer();
@@ -59,7 +64,7 @@ export function consoleHarness(options: ConsoleHarnessOptions = {}) {
   const origin = new URL(portalUrl).origin;
 
   const call = async (method: string, path: string, o: CallOptions = {}) => {
-    const event = httpEvent(method, path, { headers: o.headers, body: o.body });
+    const event = httpEvent(method, path, { headers: o.headers, body: o.body, bearer: o.bearer });
     if (o.cookie) event.cookies = [o.cookie];
     if (o.query) event.rawQueryString = o.query;
     if (o.sourceIp) event.requestContext.http.sourceIp = o.sourceIp;

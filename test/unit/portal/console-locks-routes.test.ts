@@ -3,62 +3,26 @@
  * `/api/admin/locks` JSON, and what a unit notices (its upload refused while the period is
  * locked, let through by an exception), on the portal's in-memory world.
  */
-import { generateForm } from '../../../functions/core/forms';
-import type { Log } from '../../../functions/core/log';
-import type { Operator } from '../../../functions/core/operators/model';
-import { createApiHandler } from '../../../functions/handlers/api';
-import { FakeTimer, InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
+import { ADMIN, consoleHarness, FORM_POST, OPERATOR, VIEWER } from './console-harness';
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
 import { loadForm } from '../consolidation/fixtures';
-import { httpEvent } from './http-event';
-import { createWorld, HU_TH, NOW, SO_NV } from './world';
+import { HU_TH, SO_NV } from './world';
 
-const op = (email: string, role: Operator['role']): Operator => ({ email, name: `Cán bộ ${role}`, role, active: true, createdAt: NOW, updatedAt: NOW });
-const ADMIN = 'quantri@tinhuy.example.vn';
-const VIEWER = 'lanhdao@tinhuy.example.vn';
-const OPERATOR = 'canbo@tinhuy.example.vn';
 const FORM = 'sap-xep-bo-may';
 const PERIOD = '2019-Q1';
-const FORM_POST = { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'same-origin' };
 const uploadBody = JSON.stringify({ formId: FORM, period: PERIOD, fileName: 'Báo cáo.xlsx', size: 40_000 });
 
 function setup(options: { autoLockDays?: number } = {}) {
-  const portalUrl = 'https://baocao.example.vn';
-  const world = createWorld();
-  if (options.autoLockDays !== undefined) {
-    const form = loadForm(FORM);
-    form.consolidation.autoLockDays = options.autoLockDays;
-    world.catalog = createFormCatalog([form, loadForm('bien-che-thang')]);
-  }
-  const store = new InMemorySignInStore();
-  const operators = new InMemoryOperatorRegistry([op(ADMIN, 'admin'), op(VIEWER, 'viewer'), op(OPERATOR, 'operator')]);
-  const mailer = new RecordingMailer();
-  const audit = new InMemoryAuditLog();
-  const logger: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-  const signIn = { operators, signInTokens: store, sessions: store, rateLimiter: store, mailer, audit, clock: world.clock, timer: new FakeTimer(), portalUrl, mail: { from: 'tonghop@tinhuy.example.vn' } };
-  const handler = createApiHandler({
-    ...world, config: { ...world.config, portalUrl }, generateForm, logger,
-    console: { signIn, audit, consolidation: { files: world.files, ledger: new InMemoryOnceLedger(world.clock), reviews: world.reviews, mailer, mail: { from: 'tonghop@tinhuy.example.vn', portalUrl } } },
+  const h = consoleHarness({
+    configure: (world) => {
+      if (options.autoLockDays === undefined) return;
+      const form = loadForm(FORM);
+      form.consolidation.autoLockDays = options.autoLockDays;
+      world.catalog = createFormCatalog([form, loadForm('bien-che-thang')]);
+    },
   });
-  const call = async (method: string, path: string, options: { headers?: Record<string, string>; body?: string; cookie?: string; query?: string; bearer?: string } = {}) => {
-    const event = httpEvent(method, path, { headers: options.headers, body: options.body, bearer: options.bearer });
-    if (options.cookie) event.cookies = [options.cookie];
-    if (options.query) event.rawQueryString = options.query;
-    const res = await handler(event);
-    return { ...res, json: () => JSON.parse(res.body ?? '') as Record<string, unknown> };
-  };
-  const origin = new URL(portalUrl).origin;
-  /** Signs `email` in as the browser does: the emailed link's page, then its button's POST. */
-  const signedIn = async (email: string) => {
-    await call('POST', '/quan-tri/api/sign-in', { body: JSON.stringify({ email }) });
-    const token = /\/quan-tri\/sign-in\/([A-Za-z0-9_-]+)/.exec(mailer.sent.at(-1)?.text ?? '')?.[1];
-    if (!token) throw new Error('no sign-in link in the email');
-    await call('GET', `/quan-tri/sign-in/${token}`);
-    const res = await call('POST', `/quan-tri/sign-in/${token}`, { headers: FORM_POST, body: '' });
-    const cookie = res.cookies![0]!.split(';')[0]!;
-    const me = await call('GET', '/api/admin/me', { cookie });
-    return { cookie, csrf: me.json()['csrfToken'] as string };
-  };
+  const { world, audit, call, origin } = h;
+  const signedIn = (email: string) => h.signedIn(email);
   /** A page form's POST as the browser sends it (urlencoded, hidden `_csrf`). */
   const post = (path: string, who: { cookie: string; csrf: string }, fields: Record<string, string>, headers: Record<string, string> = FORM_POST) =>
     call('POST', path, { cookie: who.cookie, headers, body: new URLSearchParams({ _csrf: who.csrf, form: FORM, period: PERIOD, ...fields }).toString() });
