@@ -7,22 +7,18 @@
  * the operator cannot unlock (the button is disabled, with the reason), the admin does.
  * Screenshots go to test-artifacts/console-locks/.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { simpleParser } from 'mailparser';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { formatViDate } from '../../functions/core/format-vi';
 import type { Unit } from '../../functions/core/model';
 import { openPeriod } from '../../functions/core/periods';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { launchChromium, requireChromium } from '../support/browser';
-import { fillForm, sampleValues } from '../support/forms';
+import { newPersonPage, reportCard, signInToConsole, textOf, tonghopCli, unitLink, uploadFromUnitPage } from '../support/console-browser';
 
 const ARTIFACTS = join(__dirname, '../../test-artifacts/console-locks');
-const ROOT = join(__dirname, '../..');
 const FORM_ID = 'sap-xep-bo-may';
 const OPERATOR = 'canbo.khoaky@tinhuy.example.vn';
 const REASON = 'Sở nộp bổ sung số liệu biên chế sau khi kỳ đã khóa.';
@@ -43,36 +39,11 @@ describe('period locks in the console, in headless Chromium', () => {
   let period: string;
   let unit: Unit;
 
-  const tonghop = async (...args: string[]) => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/tonghop.cjs'), ...args], { cwd: ROOT, env: { ...process.env, TONGHOP_DATA_DIR: dataDir } });
-    return stdout;
-  };
-  const text = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-  const card = () => unitPage.locator(`.report[data-form-id="${FORM_ID}"][data-period="${period}"]`);
+  const text = textOf;
+  const card = () => reportCard(unitPage, FORM_ID, period);
   const locksUrl = () => `${runtime.url}/quan-tri/khoa-ky?form=${FORM_ID}&period=${period}`;
-
-  /** Asks for a link on the sign-in page, opens the newest email to `email` from the outbox, presses its button. */
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${runtime.url}/quan-tri/sign-in`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByRole('button', { name: 'Gửi đường dẫn đăng nhập' }).click();
-    await page.getByRole('heading', { name: 'Kiểm tra hộp thư' }).waitFor();
-    const outbox = join(dataDir, 'outbox');
-    const mails = await Promise.all(readdirSync(outbox).filter((f) => f.endsWith('.eml')).map((f) => simpleParser(readFileSync(join(outbox, f)))));
-    const mine = mails.filter((m) => m.to && JSON.stringify(m.to).includes(email)).sort((a, b) => (a.date?.getTime() ?? 0) - (b.date?.getTime() ?? 0));
-    const link = new RegExp(`${runtime.url}/quan-tri/sign-in/[A-Za-z0-9_-]{43}`).exec(mine.at(-1)?.text ?? '')?.[0];
-    expect(link).toBeDefined();
-    await page.goto(link!);
-    await Promise.all([page.waitForURL(/\/quan-tri\/$/), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
-  }
-
-  /** The unit downloads its pre-filled form from its page, fills it and uploads it there. */
-  async function uploadFilled(seed: number, name: string): Promise<void> {
-    const [download] = await Promise.all([unitPage.waitForEvent('download'), card().getByRole('link', { name: /Tải biểu mẫu điền sẵn/ }).click()]);
-    const file = join(work, name);
-    writeFileSync(file, await fillForm(readFileSync(await download.path()), sampleValues(runtime.catalog.require(FORM_ID), unit.type, seed)));
-    await card().locator('input[type=file]').setInputFiles(file);
-  }
+  const signIn = (page: Page, email: string) => signInToConsole(page, runtime, dataDir, email);
+  const uploadFilled = (seed: number, fileName: string) => uploadFromUnitPage(unitPage, card(), { runtime, formId: FORM_ID, unit, work, seed, fileName });
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -81,16 +52,9 @@ describe('period locks in the console, in headless Chromium', () => {
     runtime = await startLocalRuntime({ port: 0, dataDir, log: quiet });
     period = openPeriod(runtime.catalog.require(FORM_ID), new Date());
     unit = (await runtime.deps.units.list()).find((u) => u.active && u.type === 'so-nganh')!;
-    await tonghop('operators', 'add', '--email', OPERATOR, '--name', 'Nguyễn Văn Khóa', '--role', 'operator');
+    await tonghopCli(dataDir)('operators', 'add', '--email', OPERATOR, '--name', 'Nguyễn Văn Khóa', '--role', 'operator');
     browser = await launchChromium();
-    const pageIn = async () => {
-      const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true, locale: 'vi-VN' });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => {
-        throw err;
-      });
-      return page;
-    };
+    const pageIn = () => newPersonPage(browser);
     operatorPage = await pageIn();
     adminPage = await pageIn();
     unitPage = await pageIn();
@@ -124,8 +88,7 @@ describe('period locks in the console, in headless Chromium', () => {
   });
 
   it('refuses the unit\'s upload through its page with the PERIOD_LOCKED message', async () => {
-    const links = JSON.parse(await tonghop('links', '--period', period, '--unit', unit.code, '--json')) as Array<{ unit: string; url: string }>;
-    await unitPage.goto(links.find((l) => l.unit === unit.code)!.url);
+    await unitPage.goto(await unitLink(dataDir, period, unit));
     expect(await text(card().locator('.period-locked'))).toMatch(/^Kỳ báo cáo đã khóa từ /);
     await uploadFilled(31, 'Báo cáo khi đã khóa.xlsx');
     const refused = card().locator('.result.bad');
