@@ -100,7 +100,7 @@ export const command: CliCommand = {
       if (!values.form) throw new UsageError('Cần --form <mã biểu mẫu>, ví dụ: --form sap-xep-bo-may');
       const result = await withLocalDeps(async (deps) =>
         formStatus(
-          { forms: await deps.catalog, units: deps.units, submissions: deps.submissions, clock: deps.clock },
+          { forms: await deps.catalog, units: deps.units, submissions: deps.submissions, reviews: deps.reviews, clock: deps.clock },
           { formId: values.form!, period: values.period, type: values.type, status: values.status, search: values.search },
         ),
       );

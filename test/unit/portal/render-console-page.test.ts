@@ -19,7 +19,7 @@ async function render(filters: Omit<FormStatusInput, 'formId' | 'period'> = {}) 
   const lateAt = new Date(deadlineFor(world.catalog.require('sap-xep-bo-may'), 'so-nganh', '2019-Q1').getTime() + 3_600_000).toISOString();
   await world.submissions.createIfAbsent(submission({ unitCode: HOSTILE.code, formId: 'sap-xep-bo-may', period: '2019-Q1', version: 1, receivedAt: lateAt }));
   await world.submissions.createIfAbsent(submission({ unitCode: HU_TH.code, formId: 'sap-xep-bo-may', period: '2019-Q1', version: 1, status: 'rejected', receivedAt: '2019-02-21T01:00:00.000Z' }));
-  const status = await formStatus({ forms: world.catalog, units: world.units, submissions: world.submissions, clock: world.clock }, { formId: 'sap-xep-bo-may', period: '2019-Q1', ...filters });
+  const status = await formStatus({ forms: world.catalog, units: world.units, submissions: world.submissions, reviews: world.reviews, clock: world.clock }, { formId: 'sap-xep-bo-may', period: '2019-Q1', ...filters });
   return renderConsoleStatusPage({
     operator,
     forms: world.catalog.list().map((f) => ({ id: f.id, name: f.name })),

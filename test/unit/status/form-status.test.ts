@@ -10,7 +10,7 @@ import type { Unit, UnitType } from '../../../functions/core/model';
 import { formStatus, type FormStatusDeps } from '../../../functions/core/usecases/form-status';
 import { consolidateReport } from '../../../functions/core/usecases/consolidate-report';
 import { sendReminders } from '../../../functions/core/usecases/send-reminders';
-import { FakeClock, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
+import { FakeClock, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
 import { loadForm, memoryDeps, submit } from '../consolidation/fixtures';
 
 const FORM = 'sap-xep-bo-may';
@@ -25,8 +25,9 @@ const unit = (code: string, type: UnitType, name: string, active = true): Unit =
 function setup(units: Unit[], now = BEFORE, forms: FormDefinition[] = [loadForm('sap-xep-bo-may')]) {
   const clock = new FakeClock(new Date(now));
   const submissions = new InMemorySubmissionRepository(clock);
-  const deps: FormStatusDeps = { forms: createFormCatalog(forms), units: new InMemoryUnitRepository(units), submissions, clock };
-  return { deps, submissions, clock };
+  const reviews = new InMemoryReviewStore();
+  const deps: FormStatusDeps = { forms: createFormCatalog(forms), units: new InMemoryUnitRepository(units), submissions, reviews, clock };
+  return { deps, submissions, clock, reviews };
 }
 
 const REGISTRY = [
