@@ -149,6 +149,9 @@ footer p { margin: .2rem 0; }
 .count-da-nop { border-top-color: var(--ok); }
 .count-bi-tu-choi { border-top-color: var(--bad); }
 .count-nop-muon { border-top-color: var(--gold); }
+.count-cho-duyet { border-top-color: var(--info); }
+.count-da-duyet { border-top-color: var(--ok); }
+.count-tra-lai { border-top-color: var(--bad); }
 .grid { width: 100%; border-collapse: collapse; font-size: .9rem; background: var(--paper); border: 1px solid var(--line); margin: 0 0 1rem; }
 .grid caption { text-align: left; font-weight: 600; padding: 0 0 .3rem; }
 .grid th, .grid td { padding: .4rem .6rem; text-align: left; border-bottom: 1px solid #e7e5e4; vertical-align: top; }
