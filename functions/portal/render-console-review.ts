@@ -58,7 +58,11 @@ export function renderReviewPanel(input: ReviewPanelInput): string {
     : input.notice
       ? `<p class="flash" role="status">${e(input.notice)}</p>`
       : '';
-  if (!latest) return `<section class="panel review" id="duyet" aria-labelledby="review-heading"><h3 id="review-heading">Duyệt báo cáo</h3>${flash}<p class="empty">Chưa có bản nào được tiếp nhận để duyệt.</p></section>`;
+  if (!latest) {
+    // Nothing uploaded at all: the page's own "chưa nộp" line says it; nothing accepted yet: say there is nothing to review.
+    if (input.versions.length === 0 && !flash) return '';
+    return `<section class="panel review" id="duyet" aria-labelledby="review-heading"><h3 id="review-heading">Duyệt báo cáo</h3>${flash}<p class="empty">Chưa có bản nào được tiếp nhận để duyệt.</p></section>`;
+  }
   const own = record && record.uploadId === latest.uploadId ? record : undefined;
   const state: ReviewState = own?.state ?? 'cho-duyet';
   const versionOf = (uploadId: string) => input.versions.find((s) => s.uploadId === uploadId)?.version;

@@ -104,6 +104,16 @@ describe('console review on the drill-down', () => {
     expect(res.body).not.toMatch(/<script>|<style>| style="| on[a-z]+="/);
   });
 
+  it('offers nothing to review before a version is accepted: no panel without uploads, a note with only a refused one', async () => {
+    const s = setup();
+    const who = await s.signedIn(OPERATOR);
+    expect((await s.page(who)).body).not.toContain('Duyệt báo cáo');
+    await s.world.submissions.createIfAbsent(submission({ unitCode: 'SO-NV', ...Q1, status: 'rejected' }));
+    const p = panel((await s.page(who)).body);
+    expect(p).toContain('Chưa có bản nào được tiếp nhận để duyệt.');
+    expect(p).not.toContain('<form');
+  });
+
   it('approves: Post/Redirect/Get to the drill-down with a fixed message, the badge đã duyệt with who and when, and one audit entry before → after', async () => {
     const s = setup();
     const v = await s.accepted('SO-NV');
