@@ -145,7 +145,11 @@ export function composeIngest(input: CompositionInput): IngestHandlerDeps {
   };
 }
 
-/** The portal and its API (presigned uploads and downloads, signed unit links) and the operator console (sign-in and consolidations emailed by `mailer`). */
+/**
+ * The portal and its API (presigned uploads and downloads, signed unit links) and the operator
+ * console (sign-in and consolidations emailed by `mailer`; reviews and period locks in the table,
+ * a return emailed to the unit by `mailer` with its link signed by `secrets`).
+ */
 export function composeApi(input: CompositionInput & { secrets: SecretSource; mailer: Mailer }): ApiDeps {
   const { settings } = input;
   const signIn = composeSignIn(input);
@@ -234,8 +238,9 @@ export function composeSweep(input: CompositionInput & Pick<SweepHandlerDeps, 'r
 export type ReviewComposition = Omit<ReviewSubmissionDeps & PeriodLockDeps, 'catalog'> & { catalog: Promise<FormCatalog> };
 
 /**
- * Review and period locks (the CLI today, the console's routes later): reviews and locks in the
- * table, the audit log, and the return email signed and sent like a reminder.
+ * Review and period locks for the CLI: reviews and locks in the table, the audit log, and the
+ * return email signed and sent like a reminder. The console's routes take the same pieces from
+ * `composeApi` (the api's `reviews`, `locks`, `secrets`, and its sign-in's mailer and sender).
  */
 export function composeReview(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): ReviewComposition {
   const { reviews, locks, submissions, units, clock } = records(input);

@@ -1,7 +1,7 @@
 /**
  * `status_1000_ms_p50`: the "Tình hình nộp báo cáo" grid (`formStatus`) of one form and period
- * for 1,000 units on the embedded stack (dynalite), in this process: the unit registry and ONE
- * paginated Query of the period's submissions, then the grid. The console's
+ * for 1,000 units on the embedded stack (dynalite), in this process: the unit registry, ONE
+ * paginated Query of the period's submissions and ONE of its reviews, then the grid. The console's
  * `GET /api/admin/status/<form>/<period>` is this call plus JSON; budget ≤ 300 ms.
  *
  * The 1,000 units (five types) and ~1,400 submission records are written through the real
@@ -83,10 +83,17 @@ export const statusGroup: MeasureGroup = {
         }),
       );
       await inParallel(records, 8, (s) => deps.submissions.createIfAbsent(s));
-      ctx.log(`status: seeded ${UNITS} units and ${records.length} submissions in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+      // Reviews on a third of the units' last accepted versions (approved, some returned): the grid's "Duyệt" column reads them in one Query.
+      const lastAccepted = new Map<string, Submission>();
+      for (const r of records) if (r.status === 'accepted') lastAccepted.set(r.unitCode, r);
+      const reviewed = [...lastAccepted.values()].filter((_, i) => i % 3 === 0);
+      await inParallel(reviewed, 8, (s) =>
+        deps.reviews.put({ formId: form.id, period, unitCode: s.unitCode, uploadId: s.uploadId, state: s.warnings.length ? 'tra-lai' : 'da-duyet', ...(s.warnings.length ? { comment: 'Đề nghị giải trình mã số 07.' } : {}), actor: 'bench@tinhuy.example.vn', at: s.receivedAt, rev: 1 }, undefined),
+      );
+      ctx.log(`status: seeded ${UNITS} units, ${records.length} submissions and ${reviewed.length} reviews in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
       const calls = countCalls({ dynamodb: deps.clients.dynamo, s3: deps.clients.s3 });
-      const statusDeps = { forms: kit.catalog, units: deps.units, submissions: deps.submissions, clock: systemClock };
+      const statusDeps = { forms: kit.catalog, units: deps.units, submissions: deps.submissions, reviews: deps.reviews, clock: systemClock };
       let last: Awaited<ReturnType<typeof formStatus>> | undefined;
       const once = () => timeMs(async () => (last = await formStatus(statusDeps, { formId: form.id, period })));
       for (let i = 0; i < WARMUP; i++) await once();
@@ -102,7 +109,7 @@ export const statusGroup: MeasureGroup = {
           metric: 'status_1000_ms_p50',
           value: round(median(times)),
           unit: 'ms',
-          note: `${spread(times)}; ${records.length} submissions; ${c.byStatus['da-nop']} đã nộp, ${c.byStatus['bi-tu-choi']} bị từ chối, ${c.byStatus['dang-xu-ly']} đang xử lý, ${c.byStatus['chua-nop']} chưa nộp`,
+          note: `${spread(times)}; ${records.length} submissions; ${c.byStatus['da-nop']} đã nộp, ${c.byStatus['bi-tu-choi']} bị từ chối, ${c.byStatus['dang-xu-ly']} đang xử lý, ${c.byStatus['chua-nop']} chưa nộp; ${c.byReview['da-duyet']} đã duyệt, ${c.byReview['tra-lai']} trả lại`,
         },
         {
           metric: 'status_storage_calls',

@@ -11,27 +11,30 @@ import { renderConsoleMessagePage } from '../portal/render-console-page';
 import { renderMessagePage } from '../portal/render-unit-page';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
-import type { PeriodLockStore } from '../core/ports';
+import type { PeriodLockStore, ReviewStore } from '../core/ports';
 import { createConsoleAuditRoutes } from './http/console-audit-routes';
 import { consoleErrorPageTitle, createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
 import { createConsoleUnitsRoutes } from './http/console-units-routes';
 import { createConsoleReportsRoutes } from './http/console-reports-routes';
 import { createConsoleLocksRoutes } from './http/console-locks-routes';
+import { createConsoleReviewRoutes } from './http/console-review-routes';
 import { errorResponse, isConsolePage } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
 import type { HttpResponse } from './http/responses';
 import { dispatch } from './http/router';
 import { securityHeaders } from './http/security-headers';
 
-export interface ApiDeps extends Omit<PortalDeps, 'generateForm' | 'logger' | 'config' | 'catalog'> {
+export interface ApiDeps extends Omit<PortalDeps, 'generateForm' | 'logger' | 'config' | 'catalog' | 'reviews' | 'locks'> {
+  /** Reviews: the unit page reads them; the console's review routes write them (conditional puts). */
+  reviews: ReviewStore;
+  /** Period locks: uploads and reviews are refused in a locked period (409 PERIOD_LOCKED); the console's "Khóa kỳ" routes write them. */
+  locks: PeriodLockStore;
   /** The form catalog, or its loading promise (a CommonJS Lambda bundle cannot await at module scope). */
   catalog: FormCatalog | Promise<FormCatalog>;
   config: PortalDeps['config'] & {
     /** Origin of the presigned POST target, allowed in the CSP (connect-src, form-action). */
     uploadOrigin?: string;
   };
-  /** Period locks: uploads read them (409 PERIOD_LOCKED); the console's "Khóa kỳ" routes also write them. */
-  locks: PeriodLockStore;
   /** Defaults to the forms engine's `generateForm`. */
   generateForm?: PortalDeps['generateForm'];
   /** Defaults to a Powertools logger (service `tonghop-api`). */
@@ -50,7 +53,8 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     ...(deps.console ? createConsoleAuditRoutes(deps.console) : []),
     ...(deps.console ? createConsoleUnitsRoutes({ signIn: deps.console.signIn, units: deps.units, catalog, secrets: deps.secrets, logger }) : []),
     ...(deps.console ? createConsoleReportsRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
-    ...(deps.console ? createConsoleLocksRoutes({ signIn: deps.console.signIn, units: deps.units, submissions: deps.submissions, locks: deps.locks, catalog, logger }) : []),
+    ...(deps.console ? createConsoleLocksRoutes({ signIn: deps.console.signIn, units: deps.units, submissions: deps.submissions, reviews: deps.reviews, locks: deps.locks, catalog, logger }) : []),
+    ...(deps.console ? createConsoleReviewRoutes({ signIn: deps.console.signIn, units: deps.units, submissions: deps.submissions, catalog, reviews: deps.reviews, locks: deps.locks, secrets: deps.secrets, logger }) : []),
   ]);
   // A catalog that fails to load fails each request (500, logged), not the process.
   routes.catch(() => undefined);

@@ -3,7 +3,8 @@
  * framework, no inline handlers (CSP). It reads the grid again from
  * `/api/admin/status/<form>/<period>` (same filters as the page's query) every
  * `data-refresh-ms`, replaces the counts and rows in place and says in an aria-live region which
- * units changed status. Sign-out is the masthead's plain form (no script needed). On "Đơn vị" it
+ * units changed status; the "Duyệt" column and, for an operator, the bulk approval's checkboxes
+ * are drawn the same way (boxes ticked before a refresh stay ticked). Sign-out is the masthead's plain form (no script needed). On "Đơn vị" it
  * posts the registry file chosen for import (the one console action that needs script). Server
  * data is inserted with `textContent` only.
  */
@@ -21,6 +22,8 @@ export const CONSOLE_JS = String.raw`
   }
   var LABELS = optionLabels('f-status');
   var TYPES = optionLabels('f-type');
+  var REVIEWS = optionLabels('f-review');
+  var REVIEW_BADGES = { 'cho-duyet': 'processing', 'da-duyet': 'accepted', 'tra-lai': 'rejected' };
 
   function pad(n) { return (n < 10 ? '0' : '') + n; }
   /** dd/mm/yyyy hh:mm in Hà Nội (UTC+7), as the server writes it. */
@@ -53,9 +56,33 @@ export const CONSOLE_JS = String.raw`
     if (u.warnings) notes.push(u.warnings + ' cảnh báo số liệu');
     return notes.join('; ');
   }
-  function row(u) {
+  function reviewCell(u) {
+    if (!u.review) return cell('—', 'review');
+    var td = cell('', 'review');
+    var badge = document.createElement('span');
+    badge.className = 'badge badge-' + REVIEW_BADGES[u.review.state];
+    badge.textContent = REVIEWS[u.review.state] || u.review.state;
+    td.appendChild(badge);
+    return td;
+  }
+  /** The bulk approval's box, on a report awaiting review (as the server draws it). */
+  function selectCell(u, checked) {
+    var td = cell('', 'select');
+    if (u.review && u.review.state === 'cho-duyet' && u.acceptedUploadId) {
+      var box = document.createElement('input');
+      box.type = 'checkbox';
+      box.name = 'u';
+      box.value = u.acceptedUploadId;
+      box.checked = !!checked[u.acceptedUploadId];
+      box.setAttribute('aria-label', 'Chọn ' + u.name);
+      td.appendChild(box);
+    }
+    return td;
+  }
+  function row(u, checked) {
     var tr = document.createElement('tr');
     tr.setAttribute('data-code', u.code);
+    if (section.getAttribute('data-selectable') === '1') tr.appendChild(selectCell(u, checked));
     var key = badgeKey(u);
     var badge = document.createElement('span');
     badge.className = 'badge badge-' + BADGES[key];
@@ -68,12 +95,13 @@ export const CONSOLE_JS = String.raw`
     link.href = '/quan-tri/don-vi/' + encodeURIComponent(u.code) + '?form=' + encodeURIComponent(section.getAttribute('data-form-id')) + '&period=' + encodeURIComponent(section.getAttribute('data-period'));
     link.textContent = u.name;
     name.appendChild(link);
-    [cell(u.code, 'nowrap'), name, cell(TYPES[u.type] || u.type), cell(formatDateTime(u.deadline), 'nowrap'), status, cell(String(u.versions), 'num'),
+    [cell(u.code, 'nowrap'), name, cell(TYPES[u.type] || u.type), cell(formatDateTime(u.deadline), 'nowrap'), status, reviewCell(u), cell(String(u.versions), 'num'),
       cell(u.lastUploadAt ? formatDateTime(u.lastUploadAt) : '—', 'nowrap'), cell(warnings(u), 'warn')].forEach(function (td) { tr.appendChild(td); });
     return tr;
   }
   function setCounts(scope, counts) {
     var values = { total: counts.total, 'nop-muon': counts.late };
+    if (counts.byReview) for (var r in counts.byReview) if (Object.prototype.hasOwnProperty.call(counts.byReview, r)) values[r] = counts.byReview[r];
     for (var k in counts.byStatus) if (Object.prototype.hasOwnProperty.call(counts.byStatus, k)) values[k] = counts.byStatus[k];
     Array.prototype.forEach.call(scope.querySelectorAll('[data-count]'), function (node) {
       var v = values[node.getAttribute('data-count')];
@@ -93,7 +121,7 @@ export const CONSOLE_JS = String.raw`
     };
     var query = new URLSearchParams();
     var asked = new URLSearchParams(window.location.search);
-    ['type', 'status', 'search'].forEach(function (k) { if (asked.get(k)) query.set(k, asked.get(k)); });
+    ['type', 'status', 'review', 'search'].forEach(function (k) { if (asked.get(k)) query.set(k, asked.get(k)); });
     var path = '/api/admin/status/' + encodeURIComponent(section.getAttribute('data-form-id')) + '/' + encodeURIComponent(section.getAttribute('data-period')) + (query.toString() ? '?' + query.toString() : '');
     var refresh = function () {
       if (document.hidden) return;
@@ -101,12 +129,14 @@ export const CONSOLE_JS = String.raw`
         if (code === 401) { window.location.href = '/quan-tri/sign-in'; return; }
         if (code !== 200 || !data) { announce.textContent = 'Chưa cập nhật được số liệu (' + ((data && data.message) || 'mất kết nối') + '). Sẽ thử lại.'; return; }
         var before = statusOf();
+        var checked = {};
+        Array.prototype.forEach.call(tbody.querySelectorAll('input[name="u"]:checked'), function (box) { checked[box.value] = true; });
         var changes = [];
         while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
         data.units.forEach(function (u) {
           var label = LABELS[badgeKey(u)];
           if (before[u.code] !== undefined && before[u.code] !== label) changes.push(u.name + ': ' + label);
-          tbody.appendChild(row(u));
+          tbody.appendChild(row(u, checked));
         });
         setCounts(document.querySelector('.counts'), data.counts);
         data.counts.byType.forEach(function (t) {

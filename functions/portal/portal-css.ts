@@ -149,6 +149,9 @@ footer p { margin: .2rem 0; }
 .count-da-nop { border-top-color: var(--ok); }
 .count-bi-tu-choi { border-top-color: var(--bad); }
 .count-nop-muon { border-top-color: var(--gold); }
+.count-cho-duyet { border-top-color: var(--info); }
+.count-da-duyet { border-top-color: var(--ok); }
+.count-tra-lai { border-top-color: var(--bad); }
 .grid { width: 100%; border-collapse: collapse; font-size: .9rem; background: var(--paper); border: 1px solid var(--line); margin: 0 0 1rem; }
 .grid caption { text-align: left; font-weight: 600; padding: 0 0 .3rem; }
 .grid th, .grid td { padding: .4rem .6rem; text-align: left; border-bottom: 1px solid #e7e5e4; vertical-align: top; }
@@ -193,6 +196,15 @@ footer p { margin: .2rem 0; }
 .reports .empty, .send-confirm .empty { color: var(--muted); }
 .send-confirm .not-reported { columns: 3 18rem; column-gap: 2rem; padding-left: 1.2rem; }
 .send-confirm .not-reported li { break-inside: avoid; }
+/* The console's review: the drill-down's "Duyệt báo cáo" panel, the grid's boxes and "Duyệt" column. */
+.review blockquote.comment { margin: .3rem 0 .6rem; padding: .4rem .7rem; border-left: 3px solid var(--bad); background: var(--bad-bg); white-space: pre-wrap; }
+.review .review-form { margin: 0; }
+.review .review-form textarea { width: 100%; max-width: 36rem; }
+.review .returns { margin: .3rem 0 .6rem; }
+.review .returns ul { margin: .3rem 0; padding-left: 1.2rem; }
+td.review .comment { font-size: .85rem; color: var(--muted); white-space: pre-wrap; max-width: 24rem; }
+.units .select { width: 2rem; text-align: center; }
+.bulk-review .skipped .code, .bulk-review .approved .code { color: var(--muted); font-size: .85rem; }
 
 @media (max-width: 720px) {
   .report { grid-template-columns: 1fr; }

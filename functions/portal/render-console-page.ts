@@ -7,6 +7,7 @@ import { UNIT_TYPES, UNIT_TYPE_LABELS, type FieldValue, type Submission, type Un
 import { CONSOLE_PATH, OPERATOR_ROLE_LABELS, type OperatorRole } from '../core/operators/model';
 import { FILING_STATUSES, FILING_STATUS_LABELS, MAX_SEARCH_LENGTH, STATUS_FILTERS, type FilingStatus, type FormStatus, type StatusFilter, type UnitStatusRow } from '../core/usecases/form-status';
 import { periodLabel } from '../core/periods';
+import { REVIEW_STATES, REVIEW_STATE_LABELS, type ReviewState } from '../core/review/model';
 import { formatMb } from '../core/usecases/create-upload';
 import type { CellChange, FieldChange, SubmissionDiff, TableRowChange } from '../core/usecases/diff-submissions';
 import { assetUrl, PORTAL_ASSETS } from './assets';
@@ -72,7 +73,7 @@ export interface ConsoleStatusPageInput {
   periods: ReadonlyArray<{ id: string; label: string }>;
   status: FormStatus;
   /** The filters as asked (echoed into the controls, escaped). */
-  filters: { type?: string; status?: string; search?: string };
+  filters: { type?: string; status?: string; review?: string; search?: string };
   /** Set when the asked period did not belong to the form and the open period is shown instead. */
   notice?: string;
   /** The (form, period)'s lock, shown as a small panel linking to its page. */
@@ -104,12 +105,26 @@ export function rowWarnings(row: Pick<UnitStatusRow, 'overdue' | 'lastRejected' 
   return notes.join('; ');
 }
 
+/** The status grid's "Duyệt các báo cáo đã chọn" posts here (console-review-routes.ts). */
+export const BULK_REVIEW_PATH = `${CONSOLE_PATH}/duyet-nhieu`;
+
+/** Badge classes by review state (the unit page's palette: waiting blue, approved green, returned red). */
+export const REVIEW_BADGE_CLASSES: Record<ReviewState, string> = { 'cho-duyet': 'badge badge-processing', 'da-duyet': 'badge badge-accepted', 'tra-lai': 'badge badge-rejected' };
+export const reviewBadge = (state: ReviewState): string => `<span class="${REVIEW_BADGE_CLASSES[state]}">${e(REVIEW_STATE_LABELS[state])}</span>`;
+
 const option = (value: string, label: string, selected: boolean) => `<option value="${e(value)}"${selected ? ' selected' : ''}>${e(label)}</option>`;
 
-function statusRow(r: UnitStatusRow, formId: string, period: string): string {
+/** The bulk approval's checkbox: only on a row whose latest accepted version awaits review. */
+function selectCell(r: UnitStatusRow): string {
+  return r.review?.state === 'cho-duyet' && r.acceptedUploadId
+    ? `<td class="select"><input type="checkbox" name="u" value="${e(r.acceptedUploadId)}" aria-label="${e(`Chọn ${r.name}`)}"></td>`
+    : '<td class="select"></td>';
+}
+
+function statusRow(r: UnitStatusRow, formId: string, period: string, selectable: boolean): string {
   const badge = rowBadge(r);
   const last = r.lastUploadAt ? formatViDateTime(new Date(r.lastUploadAt)) : '—';
-  return `<tr data-code="${e(r.code)}"><td class="nowrap">${e(r.code)}</td><td><a href="${e(unitPagePath(r.code, formId, period))}">${e(r.name)}</a></td><td>${e(UNIT_TYPE_LABELS[r.type])}</td><td class="nowrap">${e(formatViDateTime(new Date(r.deadline)))}</td><td><span class="${badge.className}">${e(badge.label)}</span></td><td class="num">${r.versions}</td><td class="nowrap">${e(last)}</td><td class="warn">${e(rowWarnings(r))}</td></tr>`;
+  return `<tr data-code="${e(r.code)}">${selectable ? selectCell(r) : ''}<td class="nowrap">${e(r.code)}</td><td><a href="${e(unitPagePath(r.code, formId, period))}">${e(r.name)}</a></td><td>${e(UNIT_TYPE_LABELS[r.type])}</td><td class="nowrap">${e(formatViDateTime(new Date(r.deadline)))}</td><td><span class="${badge.className}">${e(badge.label)}</span></td><td class="review">${r.review ? reviewBadge(r.review.state) : '—'}</td><td class="num">${r.versions}</td><td class="nowrap">${e(last)}</td><td class="warn">${e(rowWarnings(r))}</td></tr>`;
 }
 
 /** "Tình hình nộp báo cáo": selector, counts by status and by unit type, then one row per unit; refreshed by console.js. */
@@ -120,19 +135,22 @@ export function renderConsoleStatusPage(input: ConsoleStatusPageInput): string {
   const byType = c.byType
     .map((t) => `<tr data-type="${e(t.type)}"><th scope="row">${e(t.label)}</th><td class="num" data-count="total">${t.total}</td>${FILING_STATUSES.map((k) => `<td class="num" data-count="${k}">${t.byStatus[k]}</td>`).join('')}<td class="num" data-count="nop-muon">${t.late}</td></tr>`)
     .join('\n');
-  const rows = s.units.map((r) => statusRow(r, s.formId, s.period)).join('\n');
+  // Operators and admins select reports awaiting review and approve them in one post; a viewer only reads.
+  const selectable = input.operator.role !== 'viewer';
+  const rows = s.units.map((r) => statusRow(r, s.formId, s.period, selectable)).join('\n');
   const main = `<h2>Tình hình nộp báo cáo</h2>
 <form class="filters" method="get" action="${CONSOLE_PATH}/">
 <p><label for="f-form">Biểu mẫu</label><select id="f-form" name="form">${input.forms.map((f) => option(f.id, f.name, f.id === s.formId)).join('')}</select></p>
 <p><label for="f-period">Kỳ báo cáo</label><select id="f-period" name="period">${input.periods.map((p) => option(p.id, p.label, p.id === s.period)).join('')}</select></p>
 <p><label for="f-type">Loại đơn vị</label><select id="f-type" name="type">${option('', 'Tất cả', !filters.type)}${UNIT_TYPES.map((t) => option(t, UNIT_TYPE_LABELS[t], t === filters.type)).join('')}</select></p>
 <p><label for="f-status">Trạng thái</label><select id="f-status" name="status">${option('', 'Tất cả', !filters.status)}${STATUS_FILTERS.map((k) => option(k, STATUS_FILTER_LABELS[k], k === filters.status)).join('')}</select></p>
+<p><label for="f-review">Duyệt</label><select id="f-review" name="review">${option('', 'Tất cả', !filters.review)}${REVIEW_STATES.map((k) => option(k, REVIEW_STATE_LABELS[k], k === filters.review)).join('')}</select></p>
 <p><label for="f-search">Tìm đơn vị</label><input id="f-search" name="search" type="search" maxlength="${MAX_SEARCH_LENGTH}" value="${e(filters.search ?? '')}" placeholder="Tên hoặc mã đơn vị"></p>
 <p><button class="button" type="submit">Xem</button></p>
 </form>
 ${input.notice ? `<p class="notice">${e(input.notice)}</p>` : ''}
 ${input.lock ? renderLockPanel(input.lock) : ''}
-<section class="status" id="status" aria-labelledby="status-heading" data-form-id="${e(s.formId)}" data-period="${e(s.period)}" data-refresh-ms="${STATUS_REFRESH_MS}">
+<section class="status" id="status" aria-labelledby="status-heading" data-form-id="${e(s.formId)}" data-period="${e(s.period)}" data-refresh-ms="${STATUS_REFRESH_MS}"${selectable ? ' data-selectable="1"' : ''}>
 <h3 id="status-heading">${e(s.formName)} – ${e(s.periodLabel)}</h3>
 <p class="generated">Số liệu lúc <span id="generated-at">${e(formatViDateTime(new Date(s.generatedAt)))}</span>; trang tự cập nhật mỗi ${STATUS_REFRESH_MS / 1000} giây.</p>
 <p class="visually-hidden" id="announce" role="status" aria-live="polite"></p>
@@ -140,6 +158,7 @@ ${input.lock ? renderLockPanel(input.lock) : ''}
 ${count('total', 'đơn vị phải nộp', c.total)}
 ${FILING_STATUSES.map((k) => count(k, FILING_STATUS_LABELS[k], c.byStatus[k])).join('\n')}
 ${count('nop-muon', 'nộp muộn', c.late)}
+${REVIEW_STATES.map((k) => count(k, REVIEW_STATE_LABELS[k], c.byReview[k])).join('\n')}
 </ul>
 <table class="grid by-type">
 <caption>Theo loại đơn vị</caption>
@@ -148,14 +167,15 @@ ${count('nop-muon', 'nộp muộn', c.late)}
 ${byType}
 </tbody>
 </table>
-<table class="grid units">
+${selectable ? `<form method="post" action="${BULK_REVIEW_PATH}" id="bulk-review">${csrfField(input.operator)}<input type="hidden" name="form" value="${e(s.formId)}"><input type="hidden" name="period" value="${e(s.period)}">\n` : ''}<table class="grid units">
 <caption>Các đơn vị (<span id="shown">${s.units.length}</span> đơn vị theo bộ lọc)</caption>
-<thead><tr><th scope="col">Mã đơn vị</th><th scope="col">Tên đơn vị</th><th scope="col">Loại</th><th scope="col">Hạn nộp</th><th scope="col">Trạng thái</th><th scope="col" class="num">Số lần nộp</th><th scope="col">Lần nộp cuối</th><th scope="col">Cảnh báo</th></tr></thead>
+<thead><tr>${selectable ? '<th scope="col" class="select"><span class="visually-hidden">Chọn để duyệt</span></th>' : ''}<th scope="col">Mã đơn vị</th><th scope="col">Tên đơn vị</th><th scope="col">Loại</th><th scope="col">Hạn nộp</th><th scope="col">Trạng thái</th><th scope="col">Duyệt</th><th scope="col" class="num">Số lần nộp</th><th scope="col">Lần nộp cuối</th><th scope="col">Cảnh báo</th></tr></thead>
 <tbody id="units">
 ${rows}
 </tbody>
 </table>
 <p class="empty" id="no-units"${s.units.length ? ' hidden' : ''}>Không có đơn vị nào khớp bộ lọc.</p>
+${selectable ? '<p class="actions"><button class="button" type="submit">Duyệt các báo cáo đã chọn (không có cảnh báo)</button><span class="hint">Chỉ chọn được báo cáo đang chờ duyệt. Báo cáo có cảnh báo số liệu, hoặc vừa thay đổi, được bỏ qua và liệt kê lại để xem từng bản.</span></p>\n</form>' : ''}
 </section>`;
   return consolePage('Tình hình nộp báo cáo', input.operator, main, 'status');
 }
@@ -225,6 +245,8 @@ export interface ConsoleUnitPageInput {
   period: { id: string; label: string };
   /** Every version of the unit's report of that form and period, newest first. */
   versions: ReadonlyArray<Submission>;
+  /** The review side (render-console-review.ts): the "Duyệt báo cáo" panel, and each version's "Duyệt" cell. */
+  review?: { panel: string; cell: (s: Submission) => string };
 }
 
 const issueList = (issues: ReadonlyArray<ValidationIssue>, className: string) =>
@@ -237,14 +259,14 @@ export function formatFileSize(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('vi-VN')} KB` : formatMb(bytes);
 }
 
-function versionRow(s: Submission): string {
+function versionRow(s: Submission, reviewCell?: (s: Submission) => string): string {
   const sha = s.sha256 ? `<code title="${e(s.sha256)}">${e(s.sha256.slice(0, 12))}…</code>` : '—';
   const downloads = [
     `<a href="${e(downloadPath('ban-goc', s.uploadId))}">Tệp gốc</a>`,
     ...(s.feedbackKey ? [`<a href="${e(downloadPath('ket-qua', s.uploadId))}">Tệp kết quả kiểm tra</a>`] : []),
   ].join('<br>');
   const issues = issueList(s.errors, 'errors') + issueList(s.warnings, 'warnings') || '—';
-  return `<tr data-upload-id="${e(s.uploadId)}"><td class="num">${s.version ?? ''}</td><td class="nowrap">${e(formatViDateTime(new Date(s.receivedAt)))}</td><td class="file col-file">${e(s.fileName ?? '')}</td><td class="num nowrap">${s.size === undefined ? '—' : e(formatFileSize(s.size))}</td><td>${sha}</td><td><span class="badge badge-${e(s.status)}">${e(SUBMISSION_LABELS[s.status])}${s.late && s.status === 'accepted' ? ' (muộn)' : ''}</span></td><td>${issues}</td><td class="nowrap">${downloads}</td></tr>`;
+  return `<tr data-upload-id="${e(s.uploadId)}"><td class="num">${s.version ?? ''}</td><td class="nowrap">${e(formatViDateTime(new Date(s.receivedAt)))}</td><td class="file col-file">${e(s.fileName ?? '')}</td><td class="num nowrap">${s.size === undefined ? '—' : e(formatFileSize(s.size))}</td><td>${sha}</td><td><span class="badge badge-${e(s.status)}">${e(SUBMISSION_LABELS[s.status])}${s.late && s.status === 'accepted' ? ' (muộn)' : ''}</span></td>${reviewCell ? `<td class="review">${reviewCell(s)}</td>` : ''}<td>${issues}</td><td class="nowrap">${downloads}</td></tr>`;
 }
 
 /** A version as the diff selectors name it. */
@@ -254,7 +276,7 @@ const versionLabel = (s: Submission) => `Lần ${s.version ?? '?'} – ${formatV
 export function renderConsoleUnitPage(input: ConsoleUnitPageInput): string {
   const { unit, versions } = input;
   const accepted = versions.filter((s) => s.status === 'accepted');
-  const rows = versions.map(versionRow).join('\n');
+  const rows = versions.map((s) => versionRow(s, input.review?.cell)).join('\n');
   const select = (name: 'a' | 'b', label: string, chosen: Submission | undefined) =>
     `<p><label for="d-${name}">${label}</label><select id="d-${name}" name="${name}">${accepted.map((s) => option(s.uploadId, versionLabel(s), s === chosen)).join('')}</select></p>`;
   const diff = accepted.length
@@ -270,10 +292,11 @@ ${select('b', 'Bản sau', accepted[0])}
 <h2>${e(unit.name)}</h2>
 <p class="unit-meta">${e(UNIT_TYPE_LABELS[unit.type])} · Mã đơn vị ${e(unit.code)} · <a href="${e(`${CONSOLE_PATH}/don-vi/${encodeURIComponent(unit.code)}/sua`)}">Thông tin và đường dẫn của đơn vị</a></p>
 <h3>${e(input.form.name)} – ${e(input.period.label)}</h3>
+${input.review?.panel ?? ''}
 <p class="empty"${versions.length ? ' hidden' : ''}>Đơn vị chưa nộp báo cáo này.</p>
 <table class="grid versions"${versions.length ? '' : ' hidden'}>
 <caption>Các lần nộp, mới nhất trước</caption>
-<thead><tr><th scope="col" class="num">Lần</th><th scope="col">Thời gian nộp</th><th scope="col" class="col-file">Tệp</th><th scope="col" class="num">Dung lượng</th><th scope="col">SHA-256</th><th scope="col">Trạng thái</th><th scope="col">Lỗi và cảnh báo</th><th scope="col">Tải về</th></tr></thead>
+<thead><tr><th scope="col" class="num">Lần</th><th scope="col">Thời gian nộp</th><th scope="col" class="col-file">Tệp</th><th scope="col" class="num">Dung lượng</th><th scope="col">SHA-256</th><th scope="col">Trạng thái</th>${input.review ? '<th scope="col">Duyệt</th>' : ''}<th scope="col">Lỗi và cảnh báo</th><th scope="col">Tải về</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

@@ -68,7 +68,7 @@ export const ITEM_KEY_PREFIX = {
   session: 'SESSION#',
   rate: 'RATE#',
   audit: 'AUDIT#',
-  /** Reviews of accepted reports and period locks: written only by the operator's CLI today (the console's routes will add them to the api's writeKeys). */
+  /** Reviews of accepted reports and period locks: written by the console (the api function) and the operator's CLI. */
   review: 'REVIEW#',
   lock: 'LOCK#',
 } as const;
@@ -102,8 +102,10 @@ interface FunctionAccess {
  *   exceptions (Query `LOCK#…`, never writes them: a locked period's file is recorded rejected);
  *   heads and reads the upload (by version) and reads its upload intent; writes the feedback workbook.
  * - api: reads units + submissions + operators, period locks (`POST /api/uploads` refuses a locked
- *   period) and reviews (the unit page shows a return); it writes no submission, operator,
- *   review or lock (the submission is created by ingest, operators by the CLI); writes units one
+ *   period) and reviews (the unit page shows a return); it writes no submission or operator (the
+ *   submission is created by ingest, operators by the CLI); writes reviews, period locks and lock
+ *   exceptions from the console (one conditional PutItem each, never a delete: a withdrawal or
+ *   an unlock is a new state), and emails a return to the unit (SES, link secret); writes units one
  *   at a time from the console's "Đơn vị" (conditional add and edit, key-version bump, the page's
  *   import: one PutItem/UpdateItem per unit, never a batch) and emails a unit its link (the link
  *   secret and SES below); writes the console's sign-in tokens,
@@ -139,7 +141,11 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   },
   api: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
-    writeKeys: [ITEM_KEY_PREFIX.unit, ITEM_KEY_PREFIX.signIn, ITEM_KEY_PREFIX.session, ITEM_KEY_PREFIX.rate, ITEM_KEY_PREFIX.audit, ITEM_KEY_PREFIX.once],
+    writeKeys: [
+      ITEM_KEY_PREFIX.unit, ITEM_KEY_PREFIX.signIn, ITEM_KEY_PREFIX.session, ITEM_KEY_PREFIX.rate, ITEM_KEY_PREFIX.audit, ITEM_KEY_PREFIX.once,
+      // The console's reviews (approve / return / withdraw) and period locks and exceptions: one conditional PutItem each, never deleted.
+      ITEM_KEY_PREFIX.review, ITEM_KEY_PREFIX.lock,
+    ],
     // The console's consolidation releases its once-ledger claim when sending fails; nothing else is ever deleted (the audit log is append-only).
     deleteKeys: [ITEM_KEY_PREFIX.once],
     objects: [

@@ -5,7 +5,8 @@
  * "Đăng nhập" on its confirmation page, sees "Tình hình nộp báo cáo" with the sample province's
  * units; a unit uploads its report through the unit API and its row turns "đã nộp" without a
  * reload; the operator opens the unit from the grid, downloads the version's original; the unit
- * uploads a corrected version and the operator compares the two cell by cell; builds the
+ * uploads a corrected version and the operator compares the two cell by cell; returns the latest
+ * version with a comment (the unit is emailed) and then approves it on the drill-down; builds the
  * consolidated report, downloads it and sends it after the confirmation; on "Đơn vị" adds a unit,
  * finds it by search and revokes a unit's links after confirming; reads "Nhật ký", filters it and
  * downloads it as .xlsx; signs out.
@@ -101,8 +102,9 @@ describe('console in headless Chromium', () => {
     expect(await page.locator('#status').getAttribute('data-period')).toBe(period);
     expect((await page.locator('#units tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { code: string } }).dataset.code))).sort()).toEqual(expected.map((u) => u.code).sort());
     expect(await page.locator('[data-count="total"]').first().textContent()).toBe(String(expected.length));
-    expect(await row(unit.code).locator('td').nth(1).textContent()).toBe(unit.name);
-    expect(await row(unit.code).locator('.badge').textContent()).toBe('chưa nộp');
+    // An operator's grid starts with the bulk approval's box.
+    expect(await row(unit.code).locator('td').nth(2).textContent()).toBe(unit.name);
+    expect(await row(unit.code).locator('.badge').first().textContent()).toBe('chưa nộp');
     expect(await page.getByRole('button', { name: 'Đăng xuất' }).isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, '1-status-grid.png') });
   });
@@ -120,10 +122,13 @@ describe('console in headless Chromium', () => {
 
     await uploadAsTheUnit(unit);
 
-    expect(await textOf(row(unit.code).locator('.badge'), /^đã nộp$/, 90_000)).toBe('đã nộp');
+    expect(await textOf(row(unit.code).locator('.badge').first(), /^đã nộp$/, 90_000)).toBe('đã nộp');
     expect(await page.evaluate('window.notReloaded')).toBe(true);
-    expect(await row(unit.code).locator('td').nth(5).textContent()).toBe('1');
-    expect(await row(unit.code).locator('td').nth(6).textContent()).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    // The redrawn row: the "Duyệt" column and the box of a report awaiting review, as the server draws them.
+    expect(await row(unit.code).locator('td.review').textContent()).toBe('chờ duyệt');
+    expect(await row(unit.code).locator('input[type="checkbox"]').count()).toBe(1);
+    expect(await row(unit.code).locator('td').nth(7).textContent()).toBe('1');
+    expect(await row(unit.code).locator('td').nth(8).textContent()).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
     expect(Number(await page.locator('.counts [data-count="da-nop"]').textContent())).toBe(before + 1);
     expect(await page.locator('#announce').textContent()).toContain(`${unit.name}: đã nộp`);
     await row(unit.code).scrollIntoViewIfNeeded();
@@ -138,7 +143,7 @@ describe('console in headless Chromium', () => {
     expect(await versions.count()).toBe(1);
     expect(await versions.first().textContent()).toContain(`Báo cáo ${unit.code}.xlsx`);
     expect(await versions.first().locator('td').nth(3).textContent()).toMatch(/^\d+ KB$/);
-    expect(await versions.first().locator('.badge').textContent()).toMatch(/^đã nộp/);
+    expect(await versions.first().locator('.badge').first().textContent()).toMatch(/^đã nộp/);
     expect(await versions.first().locator('code').getAttribute('title')).toMatch(/^[0-9a-f]{64}$/);
     // The original, through the console route that signs a fresh link: the workbook itself.
     const href = await versions.first().getByRole('link', { name: 'Tệp gốc' }).getAttribute('href');
@@ -170,6 +175,46 @@ describe('console in headless Chromium', () => {
     expect(first[3]).not.toBe(first[4]);
     await page.screenshot({ path: join(ARTIFACTS, '4-diff.png'), fullPage: true });
     await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}`);
+  });
+
+  it('reviews the unit\'s latest version on its drill-down: returns it with a comment (the unit is emailed), then approves it', async () => {
+    await Promise.all([page.waitForURL(new RegExp(`/quan-tri/don-vi/${unit.code}\\?`)), row(unit.code).getByRole('link', { name: unit.name }).click()]);
+    const panel = page.locator('section.review');
+    expect(await panel.getByRole('heading', { name: 'Duyệt báo cáo' }).isVisible()).toBe(true);
+    expect(await panel.getAttribute('data-review-state')).toBe('cho-duyet');
+    expect(await panel.locator('strong').first().textContent()).toBe('lần 2');
+    const outbox = join(dataDir, 'outbox');
+    const emails = () => readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort();
+    const before = emails().length;
+
+    // "Trả lại": the comment is required; a plain form post, back on the page with a fixed message.
+    const comment = 'Trả lại, đề nghị giải trình mã số 07.';
+    await page.getByLabel('Ý kiến gửi đơn vị (bắt buộc)').fill(comment);
+    await Promise.all([page.waitForURL(/tb=tra-lai/), page.getByRole('button', { name: 'Trả lại báo cáo' }).click()]);
+    expect(await page.getByRole('status').filter({ hasText: 'Đã trả lại báo cáo và gửi email cho đơn vị' }).isVisible()).toBe(true);
+    expect(await panel.getAttribute('data-review-state')).toBe('tra-lai');
+    expect(await panel.locator('.badge').first().textContent()).toBe('trả lại');
+    expect(await panel.locator('blockquote.comment').textContent()).toBe(comment);
+    expect(await page.locator('table.versions tbody tr').first().locator('td.review').textContent()).toBe(`trả lại${comment}`);
+    const sent = emails().slice(before);
+    expect(sent).toHaveLength(1);
+    const mail = await simpleParser(readFileSync(join(outbox, sent[0]!)));
+    expect(mail.subject).toContain('[Trả lại báo cáo]');
+    expect(mail.text).toContain(comment);
+    expect(mail.text).toMatch(/https?:\/\/[^\s]+\/u\/[A-Za-z0-9._-]+/);
+
+    // A returned report can be approved directly.
+    await Promise.all([page.waitForURL(/tb=da-duyet/), panel.getByRole('button', { name: 'Duyệt báo cáo', exact: true }).click()]);
+    expect(await page.getByRole('status').filter({ hasText: 'Đã duyệt báo cáo.' }).isVisible()).toBe(true);
+    expect(await panel.getAttribute('data-review-state')).toBe('da-duyet');
+    expect(await panel.locator('.badge').first().textContent()).toBe('đã duyệt');
+    expect(await panel.getByRole('button', { name: 'Rút duyệt' }).isVisible()).toBe(true);
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, '5-review.png'), fullPage: true });
+
+    await page.goto(`${runtime.url}/quan-tri/?form=${FORM_ID}&period=${period}`);
+    expect(await row(unit.code).locator('td.review').textContent()).toBe('đã duyệt');
+    expect(await row(unit.code).locator('input[type="checkbox"]').count()).toBe(0);
   });
 
   it('builds the consolidated report now, downloads the workbook, and sends it after a confirmation naming the recipients', async () => {

@@ -386,21 +386,33 @@ describe('TonghopStack', () => {
       ['ingest', ['SUB#*', 'LATEST#*', 'AGG#*']],
       ['consolidate', ['ONCE#*']],
       ['remind', ['ONCE#*']],
-      // The console's "Đơn vị" adds and edits units one conditional write at a time (never in bulk).
-      ['api', ['UNIT*', 'SIGNIN#*', 'SESSION#*', 'RATE#*', 'AUDIT#*', 'ONCE#*']],
+      // The console's "Đơn vị" adds and edits units one conditional write at a time (never in bulk); its reviews, locks and exceptions are one conditional put each.
+      ['api', ['UNIT*', 'SIGNIN#*', 'SESSION#*', 'RATE#*', 'AUDIT#*', 'ONCE#*', 'REVIEW#*', 'LOCK#*']],
     ] as const)('lets %s put and update only items whose partition key starts with %j', (name, prefixes) => {
       const writes = roleStatements(s.template, roleId(name)).filter((st) => actionsOf([st]).some((a) => /^dynamodb:(PutItem|UpdateItem)$/.test(a)));
       expect(writes.length).toBeGreaterThan(0);
       for (const st of writes) expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } });
     });
 
-    it.each(['ingest', 'api', 'consolidate'] as const)('lets %s read period locks and reviews (GetItem and Query on the table) but write neither', (name) => {
+    it.each(['ingest', 'consolidate'] as const)('lets %s read period locks and reviews (GetItem and Query on the table) but write neither', (name) => {
       const statements = roleStatements(s.template, roleId(name));
       const reads = statements.filter((st) => actionsOf([st]).some((a) => a === 'dynamodb:GetItem' || a === 'dynamodb:Query'));
       expect(actionsOf(reads)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
       for (const st of reads) expect(st.Condition).toBeUndefined();
       const writes = statements.filter((st) => actionsOf([st]).some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem)$/.test(a)));
       expect(JSON.stringify(writes)).not.toMatch(/REVIEW#|LOCK#/);
+    });
+
+    it('lets api read reviews and locks and put them (the console), but never delete one', () => {
+      const statements = roleStatements(s.template, roleId('api'));
+      const reads = statements.filter((st) => actionsOf([st]).some((a) => a === 'dynamodb:GetItem' || a === 'dynamodb:Query'));
+      expect(actionsOf(reads)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      for (const st of reads) expect(st.Condition).toBeUndefined();
+      const puts = statements.filter((st) => actionsOf([st]).includes('dynamodb:PutItem'));
+      expect(JSON.stringify(puts)).toMatch(/"REVIEW#\*".*"LOCK#\*"/);
+      const deletes = statements.filter((st) => actionsOf([st]).includes('dynamodb:DeleteItem'));
+      expect(deletes.length).toBeGreaterThan(0);
+      expect(JSON.stringify(deletes)).not.toMatch(/REVIEW#|LOCK#/);
     });
 
     it.each([

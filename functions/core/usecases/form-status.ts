@@ -3,8 +3,9 @@
  * that is expected to report (active, and the form has something for its type), with its
  * deadline, status, versions and last upload — and the counts by status and by unit type.
  *
- * Two reads whatever the number of units: the unit registry and ONE listing of the period's
- * submissions, projected to what the grid reads (`listSummariesByFormPeriod`); everything else is computed here. The status rule is the
+ * Three reads whatever the number of units: the unit registry, ONE listing of the period's
+ * submissions, projected to what the grid reads (`listSummariesByFormPeriod`), and ONE listing of
+ * the period's reviews (`listByFormPeriod`); everything else is computed here. The status rule is the
  * consolidation's (`unitReportStatus`), so the grid and the consolidated report never disagree
  * on who has reported: an accepted version counts whatever came after it.
  */
@@ -14,7 +15,8 @@ import { formAppliesTo } from '../forms/layout';
 import { foldVietnamese } from '../format-vi';
 import { UNIT_TYPES, UNIT_TYPE_LABELS, type SubmissionStatus, type Unit, type UnitType } from '../model';
 import { deadlineFor, openPeriod, periodLabel } from '../periods';
-import type { Clock, SubmissionRepository, SubmissionSummary, UnitRepository } from '../ports';
+import type { Clock, ReviewStore, SubmissionRepository, SubmissionSummary, UnitRepository } from '../ports';
+import { effectiveReviewState, REVIEW_STATES, type ReviewRecord, type ReviewState } from '../review/model';
 import type { FormLookup } from './form-lookup';
 import { requireReportable } from './reportable-period';
 
@@ -51,6 +53,8 @@ export interface FormStatusDeps {
   forms: FormLookup;
   units: Pick<UnitRepository, 'list'>;
   submissions: Pick<SubmissionRepository, 'listSummariesByFormPeriod'>;
+  /** The review of each unit's latest accepted version ("Duyệt" column and filter). */
+  reviews: Pick<ReviewStore, 'listByFormPeriod'>;
   clock: Clock;
 }
 
@@ -63,6 +67,16 @@ export interface FormStatusInput {
   status?: string;
   /** Part of the unit's name or code; case and Vietnamese accents are ignored. */
   search?: string;
+  /** Review state of the latest accepted version (rows without one never match). */
+  review?: string;
+}
+
+/** The review of a row's counting version: its state and, when someone set it, who, when and the comment. */
+export interface RowReview {
+  state: ReviewState;
+  actor?: string;
+  at?: string;
+  comment?: string;
 }
 
 export interface UnitStatusRow {
@@ -88,6 +102,8 @@ export interface UnitStatusRow {
   acceptedUploadId?: string;
   acceptedVersion?: number;
   warnings?: number;
+  /** The review of `acceptedUploadId` (absent without an accepted version). */
+  review?: RowReview;
 }
 
 export interface StatusCounts {
@@ -97,6 +113,8 @@ export interface StatusCounts {
   late: number;
   /** Without an accepted version, past the deadline. */
   overdue: number;
+  /** Of the units with an accepted version, by the review state of the latest one. */
+  byReview: Record<ReviewState, number>;
 }
 
 export interface FormStatus {
@@ -122,7 +140,8 @@ export async function formStatus(deps: FormStatusDeps, input: FormStatusInput): 
   const period = input.period ?? (known ? openPeriod(known, now) : '');
   const form = requireReportable(deps.forms, input.formId, period, now);
 
-  const [units, submissions] = await Promise.all([deps.units.list(), deps.submissions.listSummariesByFormPeriod(form.id, period)]);
+  const [units, submissions, reviews] = await Promise.all([deps.units.list(), deps.submissions.listSummariesByFormPeriod(form.id, period), deps.reviews.listByFormPeriod(form.id, period)]);
+  const reviewOf = new Map(reviews.map((r) => [r.unitCode, r]));
   const byUnit = new Map<string, SubmissionSummary[]>();
   for (const s of submissions) {
     const own = byUnit.get(s.unitCode);
@@ -134,7 +153,7 @@ export async function formStatus(deps: FormStatusDeps, input: FormStatusInput): 
   const rows = units
     .filter((u) => u.active && formAppliesTo(form, u.type))
     .sort(compareUnitsForDisplay)
-    .map((unit) => unitRow(unit, byUnit.get(unit.code) ?? [], deadlines.get(unit.type)!, now));
+    .map((unit) => unitRow(unit, byUnit.get(unit.code) ?? [], deadlines.get(unit.type)!, now, reviewOf.get(unit.code)));
 
   return {
     formId: form.id,
@@ -150,7 +169,14 @@ export async function formStatus(deps: FormStatusDeps, input: FormStatusInput): 
   };
 }
 
-function unitRow(unit: Unit, uploads: SubmissionSummary[], deadline: Date, now: Date): UnitStatusRow {
+/** The row's review: the record's when it is about the counting version, else `cho-duyet` (a newer version awaits review). */
+function rowReview(record: ReviewRecord | undefined, acceptedUploadId: string): RowReview {
+  const state = effectiveReviewState(record, acceptedUploadId);
+  if (!record || record.uploadId !== acceptedUploadId) return { state };
+  return { state, actor: record.actor, at: record.at, ...(record.comment ? { comment: record.comment } : {}) };
+}
+
+function unitRow(unit: Unit, uploads: SubmissionSummary[], deadline: Date, now: Date, review: ReviewRecord | undefined): UnitStatusRow {
   // Versions are numbered by upload order: the highest is the last upload.
   const ordered = [...uploads].sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
   const last = ordered.at(-1);
@@ -167,26 +193,29 @@ function unitRow(unit: Unit, uploads: SubmissionSummary[], deadline: Date, now: 
     lastRejected: accepted !== undefined && (last?.status === 'rejected' || last?.status === 'failed'),
     ...(last ? { lastUploadStatus: last.status, lastUploadAt: last.receivedAt, latestUploadId: last.uploadId } : {}),
     versions: ordered.length,
-    ...(accepted ? { acceptedUploadId: accepted.uploadId, acceptedVersion: accepted.version, warnings: accepted.warnings.length } : {}),
+    ...(accepted ? { acceptedUploadId: accepted.uploadId, acceptedVersion: accepted.version, warnings: accepted.warnings.length, review: rowReview(review, accepted.uploadId) } : {}),
   };
 }
 
 function countRows(rows: readonly UnitStatusRow[]): StatusCounts {
   const byStatus = Object.fromEntries(FILING_STATUSES.map((s) => [s, 0])) as Record<FilingStatus, number>;
+  const byReview = Object.fromEntries(REVIEW_STATES.map((s) => [s, 0])) as Record<ReviewState, number>;
   let late = 0;
   let overdue = 0;
   for (const r of rows) {
     byStatus[r.status] += 1;
     if (r.late) late += 1;
     if (r.overdue) overdue += 1;
+    if (r.review) byReview[r.review.state] += 1;
   }
-  return { total: rows.length, byStatus, late, overdue };
+  return { total: rows.length, byStatus, late, overdue, byReview };
 }
 
 interface Filters {
   type?: UnitType;
   status?: StatusFilter;
   search?: string;
+  review?: ReviewState;
 }
 
 function parseFilters(input: FormStatusInput): Filters {
@@ -203,6 +232,12 @@ function parseFilters(input: FormStatusInput): Filters {
     }
     filters.status = input.status as StatusFilter;
   }
+  if (input.review !== undefined) {
+    if (!(REVIEW_STATES as readonly string[]).includes(input.review)) {
+      throw new InvalidInputError('STATUS_FILTER_INVALID', `Tình trạng duyệt không hợp lệ. Chọn một trong: ${REVIEW_STATES.join(', ')}.`);
+    }
+    filters.review = input.review as ReviewState;
+  }
   if (input.search !== undefined) {
     if (input.search.length > MAX_SEARCH_LENGTH) throw new InvalidInputError('STATUS_FILTER_INVALID', `Từ khóa tìm kiếm dài quá ${MAX_SEARCH_LENGTH} ký tự.`);
     const search = foldVietnamese(input.search).replace(/\s+/g, ' ').trim();
@@ -214,6 +249,7 @@ function parseFilters(input: FormStatusInput): Filters {
 function matches(row: UnitStatusRow, filters: Filters): boolean {
   if (filters.type && row.type !== filters.type) return false;
   if (filters.status === 'nop-muon' ? !row.late : filters.status && row.status !== filters.status) return false;
+  if (filters.review && row.review?.state !== filters.review) return false;
   if (filters.search) {
     const haystack = `${foldVietnamese(row.code)} ${foldVietnamese(row.name).replace(/\s+/g, ' ')}`;
     if (!haystack.includes(filters.search)) return false;

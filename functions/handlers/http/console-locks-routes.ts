@@ -24,7 +24,7 @@ import { compareUnitsForDisplay } from '../../core/consolidation/report';
 import type { Log } from '../../core/log';
 import type { LiveSession, SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod } from '../../core/periods';
-import type { PeriodLockStore, SubmissionRepository, UnitRepository } from '../../core/ports';
+import type { PeriodLockStore, ReviewStore, SubmissionRepository, UnitRepository } from '../../core/ports';
 import { MAX_LOCK_REASON_LENGTH } from '../../core/review/model';
 import { grantLockException, lockPeriod, requireFormPeriod, unlockPeriod, type Actor, type PeriodLockDeps } from '../../core/usecases/period-locks';
 import { formStatus } from '../../core/usecases/form-status';
@@ -43,6 +43,8 @@ export interface ConsoleLocksDeps {
   signIn: SignInDeps;
   units: UnitRepository;
   submissions: SubmissionRepository;
+  /** Reviews, read by the status counts of the lock confirmation. */
+  reviews: ReviewStore;
   catalog: FormCatalog;
   /** The (form, period) locks and exceptions (`composeApi`'s `locks`, the store ingest and uploads read). */
   locks: PeriodLockStore;
@@ -189,7 +191,7 @@ export function createConsoleLocksRoutes(deps: ConsoleLocksDeps): Route[] {
         const period = q.get('period')!;
         const [{ exceptions: _x, ...view }, status] = await Promise.all([
           readLockView({ locks: deps.locks, clock: signIn.clock }, form, period),
-          formStatus({ forms: deps.catalog, units: deps.units, submissions: deps.submissions, clock: signIn.clock }, { formId: form.id, period }),
+          formStatus({ forms: deps.catalog, units: deps.units, submissions: deps.submissions, reviews: deps.reviews, clock: signIn.clock }, { formId: form.id, period }),
         ]);
         // Already locked: nothing to confirm, the lock page says so.
         if (view.status.locked) return seeOther(locksPagePath(form.id, period));

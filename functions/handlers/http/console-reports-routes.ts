@@ -166,7 +166,7 @@ export function createConsoleReportsRoutes(deps: ConsoleReportsDeps): Route[] {
         const form = deps.catalog.require(bounded(q.get('form'), 'form') ?? '');
         const period = bounded(q.get('period'), 'period') ?? '';
         parsePeriod(period, form.periodType);
-        const status = await formStatus({ forms: deps.catalog, units: deps.units, submissions: deps.submissions, clock: signIn.clock }, { formId: form.id, period });
+        const status = await formStatus({ forms: deps.catalog, units: deps.units, submissions: deps.submissions, reviews: deps.consolidation.reviews, clock: signIn.clock }, { formId: form.id, period });
         const notReported = status.units.filter((u) => u.status !== 'da-nop').map((u) => ({ code: u.code, name: u.name }));
         return html(200, renderConsoleSendConfirmPage({
           operator: live,

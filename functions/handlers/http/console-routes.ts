@@ -1,7 +1,7 @@
 /**
  * The operator console's routes on the portal's router: passwordless sign-in under
- * `CONSOLE_PATH` (pages and their two POSTs) and the session-authenticated JSON under
- * `/api/admin/`.
+ * `CONSOLE_PATH` (pages and their two POSTs), the status grid and the session-authenticated JSON
+ * under `/api/admin/`. The unit drill-down and reviews are in console-review-routes.ts.
  *
  * The session is an opaque id in one cookie, `Path=/` (the JSON lives under `/api/admin/`, outside
  * `CONSOLE_PATH`), `HttpOnly; SameSite=Strict`, and on an https portal `Secure` with the
@@ -24,7 +24,7 @@ import { diffSubmissions, diffWithPreviousPeriod, type SubmissionDiff } from '..
 import { feedbackFileName } from '../../core/usecases/get-upload-status';
 import { isUploadId } from '../../core/upload-id';
 import { formStatus } from '../../core/usecases/form-status';
-import { renderConsoleDiffPage, renderConsoleMessagePage, renderConsoleSignInConfirmPage, renderConsoleSignInPage, renderConsoleStatusPage, renderConsoleUnitPage } from '../../portal/render-console-page';
+import { renderConsoleDiffPage, renderConsoleMessagePage, renderConsoleSignInConfirmPage, renderConsoleSignInPage, renderConsoleStatusPage } from '../../portal/render-console-page';
 import { parseBody } from './portal-routes';
 import { html, json, type HttpResponse } from './responses';
 import { bounded, createConsoleGuard, csrfRefused, formFields, fromPortalOrigin, isFormPost, query, readCookie, seeOther, sessionCookie } from './console-session';
@@ -91,25 +91,27 @@ function auditDay(value: string | null, name: 'from' | 'to'): Date | undefined {
 
 export { fromPortalOrigin, sessionCookieName } from './console-session';
 
+/** The form and period of `?form=&period=` (default: the catalog's first form, its open period; a period of another form's kind: the open one, with a notice). */
+export function consoleFormPeriod(catalog: FormCatalog, now: Date, q: URLSearchParams) {
+  const forms = catalog.list();
+  const form = catalog.require(bounded(q.get('form'), 'form') ?? forms[0]?.id ?? '');
+  const open = openPeriod(form, now);
+  const period = bounded(q.get('period'), 'period') ?? open;
+  // A period of another form's kind (the selector still held the previous form's): that form's open period instead.
+  if (!periodOfType(period, form.periodType)) return { forms, form, open, period: open, notice: `Kỳ "${period}" không thuộc biểu mẫu này; đang xem kỳ hiện tại.` };
+  return { forms, form, open, period, notice: undefined };
+}
+
 export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
   const { signIn } = deps;
   const guard = createConsoleGuard(signIn);
   const { session, pageSession, portalOrigin, cookieName } = guard;
-  /** "Tình hình nộp báo cáo" for `?form=&period=&type=&status=&search=` (default: the catalog's first form, its open period). */
-  /** The form and period of `?form=&period=` (default: the catalog's first form, its open period; a period of another form's kind: the open one, with a notice). */
-  const formPeriod = (q: URLSearchParams) => {
-    const forms = deps.catalog.list();
-    const form = deps.catalog.require(bounded(q.get('form'), 'form') ?? forms[0]?.id ?? '');
-    const open = openPeriod(form, signIn.clock.now());
-    const period = bounded(q.get('period'), 'period') ?? open;
-    // A period of another form's kind (the selector still held the previous form's): that form's open period instead.
-    if (!periodOfType(period, form.periodType)) return { forms, form, open, period: open, notice: `Kỳ "${period}" không thuộc biểu mẫu này; đang xem kỳ hiện tại.` };
-    return { forms, form, open, period, notice: undefined };
-  };
+  /** "Tình hình nộp báo cáo" for `?form=&period=&type=&status=&review=&search=` (default: the catalog's first form, its open period). */
+  const formPeriod = (q: URLSearchParams) => consoleFormPeriod(deps.catalog, signIn.clock.now(), q);
   const statusPage = async (live: LiveSession, q: URLSearchParams): Promise<string> => {
     const { forms, form, open, period, notice } = formPeriod(q);
-    const filters = { type: q.get('type') || undefined, status: q.get('status') || undefined, search: q.get('search') || undefined };
-    const status = await formStatus({ forms: deps.catalog, units: deps.units, submissions: deps.submissions, clock: signIn.clock }, { formId: form.id, period, ...filters });
+    const filters = { type: q.get('type') || undefined, status: q.get('status') || undefined, review: q.get('review') || undefined, search: q.get('search') || undefined };
+    const status = await formStatus({ forms: deps.catalog, units: deps.units, submissions: deps.submissions, reviews: deps.consolidation.reviews, clock: signIn.clock }, { formId: form.id, period, ...filters });
     const lock = deps.locks ? await readLockView({ locks: deps.locks, clock: signIn.clock }, form, period) : undefined;
     const recent = Array.from({ length: RECENT_PERIODS }, (_, i) => shiftPeriod(open, -i));
     if (!recent.includes(period)) recent.push(period);
@@ -236,18 +238,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
         return html(200, await statusPage(live, query(r)));
       },
     },
-    {
-      method: 'GET',
-      pattern: `${CONSOLE_PATH}/don-vi/:code`,
-      handle: async (r) => {
-        const live = await pageSession(r);
-        if (!live) return seeOther(`${CONSOLE_PATH}/sign-in`);
-        const unit = await unitOf(bounded(r.params['code'], 'code')!);
-        const { form, period } = formPeriod(query(r));
-        const versions = await versionsOf(unit.code, { formId: form.id, period });
-        return html(200, renderConsoleUnitPage({ operator: live, unit, form: { id: form.id, name: form.name }, period: { id: period, label: periodLabel(period) }, versions }));
-      },
-    },
+    // The drill-down `/quan-tri/don-vi/<code>` (versions and the review panel) is in console-review-routes.ts.
     {
       method: 'GET',
       pattern: `${CONSOLE_PATH}/don-vi/:code/so-sanh`,
@@ -284,8 +275,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
         await session(r);
         const q = query(r);
         const status = await formStatus(
-          { forms: deps.catalog, units: deps.units, submissions: deps.submissions, clock: signIn.clock },
-          { formId: r.params['formId']!, period: r.params['period']!, type: q.get('type') ?? undefined, status: q.get('status') ?? undefined, search: q.get('search') ?? undefined },
+          { forms: deps.catalog, units: deps.units, submissions: deps.submissions, reviews: deps.consolidation.reviews, clock: signIn.clock },
+          { formId: r.params['formId']!, period: r.params['period']!, type: q.get('type') ?? undefined, status: q.get('status') ?? undefined, review: q.get('review') ?? undefined, search: q.get('search') ?? undefined },
         );
         return json(200, status);
       },

@@ -8,13 +8,14 @@
 import { formatViDateTime } from '../../../functions/core/format-vi';
 import { FILING_STATUS_LABELS, STATUS_FILTERS, formStatus, type FormStatus, type StatusCounts, type UnitStatusRow } from '../../../functions/core/usecases/form-status';
 import { UNIT_TYPES } from '../../../functions/core/model';
+import { REVIEW_STATES } from '../../../functions/core/review/model';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
 
 const help = `Tình hình nộp báo cáo của mọi đơn vị cho một biểu mẫu và một kỳ.
 
 Cách dùng:
-  npx tonghop status --form <mã biểu mẫu> [--period <kỳ>] [--type <loại>] [--status <trạng thái>] [--search <tên hoặc mã>] [--json]
+  npx tonghop status --form <mã biểu mẫu> [--period <kỳ>] [--type <loại>] [--status <trạng thái>] [--review <duyệt>] [--search <tên hoặc mã>] [--json]
 
 Mỗi đơn vị đang hoạt động phải nộp biểu mẫu là một dòng: loại, hạn nộp, trạng thái, số lần nộp,
 lần nộp cuối, số cảnh báo của bản được tính; cuối bảng là số đơn vị theo trạng thái và theo loại.
@@ -22,9 +23,11 @@ Bản được chấp nhận gần nhất là bản được tính: đơn vị n
   --period  kỳ báo cáo (mặc định: kỳ đang mở), ví dụ 2026-Q1, 2026-02
   --type    chỉ loại đơn vị này: ${UNIT_TYPES.join(', ')}
   --status  chỉ trạng thái này: ${STATUS_FILTERS.join(', ')} (nop-muon: đã nộp sau hạn)
+  --review  chỉ tình trạng duyệt này của bản được tính: ${REVIEW_STATES.join(', ')}
   --search  tìm theo tên hoặc mã đơn vị, không phân biệt hoa thường và dấu ("so y te")
   --json    { formId, period, counts, units: [{ code, name, type, deadline, status, late, overdue,
-            lastRejected, versions, lastUploadAt, latestUploadId, acceptedUploadId, warnings }] }
+            lastRejected, versions, lastUploadAt, latestUploadId, acceptedUploadId, warnings,
+            review: { state, actor, at, comment } }] }
 Bộ lọc chỉ chọn dòng; các con số đếm luôn tính trên mọi đơn vị.
 Exit: 0 thành công, 1 biểu mẫu/kỳ/bộ lọc không hợp lệ, 2 sai cú pháp hoặc lỗi đọc dữ liệu.`;
 
@@ -76,6 +79,8 @@ function render(result: FormStatus, filtered: boolean): string {
   }
   const c = result.counts;
   lines.push('', `Tổng số ${c.total} đơn vị: ${countsText(c)}.${c.overdue ? ` ${c.overdue} đơn vị quá hạn chưa có báo cáo được chấp nhận.` : ''}`);
+  const r = c.byReview;
+  if (r['cho-duyet'] + r['da-duyet'] + r['tra-lai'] > 0) lines.push(`Duyệt (bản được tính): ${r['cho-duyet']} chờ duyệt, ${r['da-duyet']} đã duyệt, ${r['tra-lai']} trả lại.`);
   if (c.byType.length > 0) {
     lines.push('Theo loại đơn vị:');
     for (const t of c.byType) lines.push(`  ${t.label} (${t.type}): ${t.total} đơn vị — ${countsText(t)}`);
@@ -93,6 +98,7 @@ export const command: CliCommand = {
         period: { type: 'string' },
         type: { type: 'string' },
         status: { type: 'string' },
+        review: { type: 'string' },
         search: { type: 'string' },
         json: { type: 'boolean' },
       });
@@ -100,12 +106,12 @@ export const command: CliCommand = {
       if (!values.form) throw new UsageError('Cần --form <mã biểu mẫu>, ví dụ: --form sap-xep-bo-may');
       const result = await withLocalDeps(async (deps) =>
         formStatus(
-          { forms: await deps.catalog, units: deps.units, submissions: deps.submissions, clock: deps.clock },
-          { formId: values.form!, period: values.period, type: values.type, status: values.status, search: values.search },
+          { forms: await deps.catalog, units: deps.units, submissions: deps.submissions, reviews: deps.reviews, clock: deps.clock },
+          { formId: values.form!, period: values.period, type: values.type, status: values.status, review: values.review, search: values.search },
         ),
       );
       if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      else process.stdout.write(render(result, values.type !== undefined || values.status !== undefined || values.search !== undefined));
+      else process.stdout.write(render(result, values.type !== undefined || values.status !== undefined || values.review !== undefined || values.search !== undefined));
       return 0;
     } catch (err) {
       return reportCliError(err, help);

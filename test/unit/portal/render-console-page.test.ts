@@ -19,7 +19,7 @@ async function render(filters: Omit<FormStatusInput, 'formId' | 'period'> = {}) 
   const lateAt = new Date(deadlineFor(world.catalog.require('sap-xep-bo-may'), 'so-nganh', '2019-Q1').getTime() + 3_600_000).toISOString();
   await world.submissions.createIfAbsent(submission({ unitCode: HOSTILE.code, formId: 'sap-xep-bo-may', period: '2019-Q1', version: 1, receivedAt: lateAt }));
   await world.submissions.createIfAbsent(submission({ unitCode: HU_TH.code, formId: 'sap-xep-bo-may', period: '2019-Q1', version: 1, status: 'rejected', receivedAt: '2019-02-21T01:00:00.000Z' }));
-  const status = await formStatus({ forms: world.catalog, units: world.units, submissions: world.submissions, clock: world.clock }, { formId: 'sap-xep-bo-may', period: '2019-Q1', ...filters });
+  const status = await formStatus({ forms: world.catalog, units: world.units, submissions: world.submissions, reviews: world.reviews, clock: world.clock }, { formId: 'sap-xep-bo-may', period: '2019-Q1', ...filters });
   return renderConsoleStatusPage({
     operator,
     forms: world.catalog.list().map((f) => ({ id: f.id, name: f.name })),
@@ -41,8 +41,9 @@ describe('renderConsoleStatusPage', () => {
   it('shows one row per unit: code, name, type, deadline, status, uploads, last upload (dd/mm/yyyy hh:mm) and warnings', async () => {
     const html = await render();
     expect(html).toContain('<h2>Tình hình nộp báo cáo</h2>');
-    expect(rowCells(html, SO_NV.code)).toEqual([SO_NV.code, SO_NV.name, 'Sở, ban, ngành', expect.stringMatching(/^\d{2}\/\d{2}\/2019 17:00$/), 'đã nộp', '1', '20/02/2019 09:05', '1 cảnh báo số liệu']);
-    expect(rowCells(html, HU_TH.code)).toEqual([HU_TH.code, HU_TH.name, 'Huyện ủy, thị ủy, thành ủy', expect.any(String), 'bị từ chối', '1', '21/02/2019 08:00', expect.any(String)]);
+    // The first cell is the bulk approval's box (an operator's page), then the "Duyệt" column after the status.
+    expect(rowCells(html, SO_NV.code)).toEqual(['', SO_NV.code, SO_NV.name, 'Sở, ban, ngành', expect.stringMatching(/^\d{2}\/\d{2}\/2019 17:00$/), 'đã nộp', 'chờ duyệt', '1', '20/02/2019 09:05', '1 cảnh báo số liệu']);
+    expect(rowCells(html, HU_TH.code)).toEqual(['', HU_TH.code, HU_TH.name, 'Huyện ủy, thị ủy, thành ủy', expect.any(String), 'bị từ chối', '—', '1', '21/02/2019 08:00', expect.any(String)]);
   });
 
   it('gives each status the unit page\'s badge, and "nộp muộn" to a report accepted after the deadline', async () => {
@@ -78,7 +79,7 @@ describe('renderConsoleStatusPage', () => {
     const html = await render();
     expect(html).not.toContain('<img src=x');
     expect(html).not.toContain('<b>An</b>');
-    expect(rowCells(html, HOSTILE.code)[1]).toBe('&lt;img src=x onerror=alert(1)&gt;&quot;Sở&#39; &amp; co');
+    expect(rowCells(html, HOSTILE.code)[2]).toBe('&lt;img src=x onerror=alert(1)&gt;&quot;Sở&#39; &amp; co');
     expect(html).toMatch(/<script src="\/assets\/console\.js\?v=[0-9a-f]{10}" defer><\/script>/);
     expect(html).not.toMatch(/<script>|<style>| style="| on[a-z]+="/);
   });

@@ -10,7 +10,7 @@ import type { Unit, UnitType } from '../../../functions/core/model';
 import { formStatus, type FormStatusDeps } from '../../../functions/core/usecases/form-status';
 import { consolidateReport } from '../../../functions/core/usecases/consolidate-report';
 import { sendReminders } from '../../../functions/core/usecases/send-reminders';
-import { FakeClock, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
+import { FakeClock, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
 import { loadForm, memoryDeps, submit } from '../consolidation/fixtures';
 
 const FORM = 'sap-xep-bo-may';
@@ -25,8 +25,9 @@ const unit = (code: string, type: UnitType, name: string, active = true): Unit =
 function setup(units: Unit[], now = BEFORE, forms: FormDefinition[] = [loadForm('sap-xep-bo-may')]) {
   const clock = new FakeClock(new Date(now));
   const submissions = new InMemorySubmissionRepository(clock);
-  const deps: FormStatusDeps = { forms: createFormCatalog(forms), units: new InMemoryUnitRepository(units), submissions, clock };
-  return { deps, submissions, clock };
+  const reviews = new InMemoryReviewStore();
+  const deps: FormStatusDeps = { forms: createFormCatalog(forms), units: new InMemoryUnitRepository(units), submissions, reviews, clock };
+  return { deps, submissions, clock, reviews };
 }
 
 const REGISTRY = [
@@ -53,7 +54,7 @@ describe('formStatus', () => {
       expect(byCode.get('SO-YTE')).toEqual({
         code: 'SO-YTE', name: 'Sở Y tế', type: 'so-nganh', deadline: DEADLINE, status: 'da-nop', late: false, overdue: false, lastRejected: false,
         lastUploadStatus: 'accepted', versions: 1, lastUploadAt: '2019-03-10T02:00:00.000Z', latestUploadId: ok.uploadId,
-        acceptedUploadId: ok.uploadId, acceptedVersion: 1, warnings: 2,
+        acceptedUploadId: ok.uploadId, acceptedVersion: 1, warnings: 2, review: { state: 'cho-duyet' },
       });
       expect(byCode.get('SO-TC')).toMatchObject({ status: 'bi-tu-choi', versions: 1, lastUploadStatus: 'rejected' });
       expect(byCode.get('SO-TC')).not.toHaveProperty('acceptedUploadId');
@@ -155,6 +156,8 @@ describe('formStatus', () => {
       return ctx;
     }
 
+    const NONE = { 'cho-duyet': 0, 'da-duyet': 0, 'tra-lai': 0 };
+
     it('counts every expected unit by status and by unit type', async () => {
       const { deps } = await sample();
 
@@ -162,10 +165,10 @@ describe('formStatus', () => {
 
       expect(counts).toMatchObject({ total: 5, byStatus: { 'chua-nop': 1, 'dang-xu-ly': 1, 'da-nop': 2, 'bi-tu-choi': 1 }, late: 1, overdue: 3 });
       expect(counts.byType).toEqual([
-        { type: 'ban-dang', label: 'Các ban đảng, Văn phòng Tỉnh ủy', total: 1, byStatus: { 'chua-nop': 0, 'dang-xu-ly': 1, 'da-nop': 0, 'bi-tu-choi': 0 }, late: 0, overdue: 1 },
-        { type: 'so-nganh', label: 'Sở, ban, ngành', total: 2, byStatus: { 'chua-nop': 0, 'dang-xu-ly': 0, 'da-nop': 2, 'bi-tu-choi': 0 }, late: 1, overdue: 0 },
-        { type: 'huyen', label: 'Huyện ủy, thị ủy, thành ủy', total: 1, byStatus: { 'chua-nop': 0, 'dang-xu-ly': 0, 'da-nop': 0, 'bi-tu-choi': 1 }, late: 0, overdue: 1 },
-        { type: 'dang-uy-truc-thuoc', label: 'Đảng ủy trực thuộc', total: 1, byStatus: { 'chua-nop': 1, 'dang-xu-ly': 0, 'da-nop': 0, 'bi-tu-choi': 0 }, late: 0, overdue: 1 },
+        { type: 'ban-dang', label: 'Các ban đảng, Văn phòng Tỉnh ủy', total: 1, byStatus: { 'chua-nop': 0, 'dang-xu-ly': 1, 'da-nop': 0, 'bi-tu-choi': 0 }, late: 0, overdue: 1, byReview: NONE },
+        { type: 'so-nganh', label: 'Sở, ban, ngành', total: 2, byStatus: { 'chua-nop': 0, 'dang-xu-ly': 0, 'da-nop': 2, 'bi-tu-choi': 0 }, late: 1, overdue: 0, byReview: { ...NONE, 'cho-duyet': 2 } },
+        { type: 'huyen', label: 'Huyện ủy, thị ủy, thành ủy', total: 1, byStatus: { 'chua-nop': 0, 'dang-xu-ly': 0, 'da-nop': 0, 'bi-tu-choi': 1 }, late: 0, overdue: 1, byReview: NONE },
+        { type: 'dang-uy-truc-thuoc', label: 'Đảng ủy trực thuộc', total: 1, byStatus: { 'chua-nop': 1, 'dang-xu-ly': 0, 'da-nop': 0, 'bi-tu-choi': 0 }, late: 0, overdue: 1, byReview: NONE },
       ]);
     });
 
@@ -200,7 +203,9 @@ describe('formStatus', () => {
   describe('storage reads', () => {
     it('lists the period submissions once and the units once, for 200 units as for 2', async () => {
       const many = Array.from({ length: 200 }, (_, i) => unit(`DV${String(i).padStart(3, '0')}`, 'so-nganh', `Đơn vị ${i}`));
-      const { deps, submissions } = setup(many);
+      const { deps, submissions, reviews } = setup(many);
+      const reviewList = jest.spyOn(reviews, 'listByFormPeriod');
+      const reviewGet = jest.spyOn(reviews, 'get');
       for (const u of many.slice(0, 50)) await submit(submissions, { unitCode: u.code, formId: FORM, period: PERIOD, receivedAt: '2019-03-10T02:00:00.000Z' });
       const listSummaries = jest.spyOn(submissions, 'listSummariesByFormPeriod');
       const listByFormPeriod = jest.spyOn(submissions, 'listByFormPeriod');
@@ -222,6 +227,38 @@ describe('formStatus', () => {
       expect(get).not.toHaveBeenCalled();
       expect(listLatestAccepted).not.toHaveBeenCalled();
       expect(unitGet).not.toHaveBeenCalled();
+      // The "Duyệt" column: one read of the period's reviews, never one per unit.
+      expect(reviewList.mock.calls).toEqual([[FORM, PERIOD]]);
+      expect(reviewGet).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('review', () => {
+    it('shows the review of each unit\'s counting version, counts them, and filters by it; a review of an older version reads chờ duyệt', async () => {
+      const { deps, submissions, reviews } = setup(REGISTRY);
+      const ytế = await submit(submissions, { unitCode: 'SO-YTE', formId: FORM, period: PERIOD, receivedAt: '2019-03-10T02:00:00.000Z' });
+      const tc1 = await submit(submissions, { unitCode: 'SO-TC', formId: FORM, period: PERIOD, receivedAt: '2019-03-10T02:00:00.000Z' });
+      await submit(submissions, { unitCode: 'SO-TC', formId: FORM, period: PERIOD, receivedAt: '2019-03-11T02:00:00.000Z' });
+      const da = await submit(submissions, { unitCode: 'HU-DA', formId: FORM, period: PERIOD, receivedAt: '2019-03-10T02:00:00.000Z' });
+      const at = '2019-03-12T02:00:00.000Z';
+      await reviews.put({ formId: FORM, period: PERIOD, unitCode: 'SO-YTE', uploadId: ytế.uploadId, state: 'da-duyet', actor: 'canbo@tinhuy.example.vn', at, rev: 1 }, undefined);
+      // SO-TC's first version was returned; it uploaded again, so its counting version awaits review.
+      await reviews.put({ formId: FORM, period: PERIOD, unitCode: 'SO-TC', uploadId: tc1.uploadId, state: 'tra-lai', comment: 'Giải trình mã số 07', actor: 'canbo@tinhuy.example.vn', at, rev: 1 }, undefined);
+      await reviews.put({ formId: FORM, period: PERIOD, unitCode: 'HU-DA', uploadId: da.uploadId, state: 'tra-lai', comment: 'Sai mã số 16', actor: 'canbo@tinhuy.example.vn', at, rev: 1 }, undefined);
+
+      const all = await formStatus(deps, { formId: FORM, period: PERIOD });
+      const byCode = new Map(all.units.map((u) => [u.code, u]));
+      expect(byCode.get('SO-YTE')!.review).toEqual({ state: 'da-duyet', actor: 'canbo@tinhuy.example.vn', at });
+      expect(byCode.get('SO-TC')!.review).toEqual({ state: 'cho-duyet' });
+      expect(byCode.get('HU-DA')!.review).toEqual({ state: 'tra-lai', actor: 'canbo@tinhuy.example.vn', at, comment: 'Sai mã số 16' });
+      expect(byCode.get('BAN-TC')).not.toHaveProperty('review');
+      expect(all.counts.byReview).toEqual({ 'cho-duyet': 1, 'da-duyet': 1, 'tra-lai': 1 });
+
+      const codes = async (review: string) => (await formStatus(deps, { formId: FORM, period: PERIOD, review })).units.map((u) => u.code);
+      expect(await codes('cho-duyet')).toEqual(['SO-TC']);
+      expect(await codes('da-duyet')).toEqual(['SO-YTE']);
+      expect(await codes('tra-lai')).toEqual(['HU-DA']);
+      await expect(formStatus(deps, { formId: FORM, period: PERIOD, review: 'approved' })).rejects.toMatchObject({ code: 'STATUS_FILTER_INVALID', statusCode: 400 });
     });
   });
 });
