@@ -163,7 +163,7 @@ export async function endLockException(
   await deps.audit.record({
     at, actor: input.actor.id, action: 'period.exception-end', target: `${form.id}/${input.period}/${previous.unitCode}`,
     before: { until: previous.until, reason: previous.reason },
-    after: { until: next.until, endReason: reason },
+    after: { until: next.until, reason: previous.reason, endReason: reason },
   });
   return next;
 }

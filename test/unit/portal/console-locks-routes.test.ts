@@ -246,7 +246,7 @@ describe('console period locks', () => {
       expect(body).not.toContain('class="end-exception"');
       expect(s.lockActions().at(-1)).toEqual(expect.objectContaining({
         actor: ADMIN, action: 'period.exception-end', target: `${FORM}/${PERIOD}/${SO_NV.code}`,
-        before: { until: '2019-03-10T16:59:00.000Z', reason: 'Sở nộp bổ sung' }, after: { until: '2019-03-02T02:00:00.000Z', endReason: 'Sở đã nộp đủ <b>số liệu</b>' },
+        before: { until: '2019-03-10T16:59:00.000Z', reason: 'Sở nộp bổ sung' }, after: { until: '2019-03-02T02:00:00.000Z', reason: 'Sở nộp bổ sung', endReason: 'Sở đã nộp đủ <b>số liệu</b>' },
       }));
     });
 

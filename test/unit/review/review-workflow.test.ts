@@ -267,7 +267,7 @@ describe('period locks', () => {
       expect(audit.entries.at(-1)).toMatchObject({
         action: 'period.exception-end', actor: ADMIN.id, target: `${FORM}/${PERIOD}/SO-NV`, at: '2019-03-02T03:00:00.000Z',
         before: { until: '2019-03-10T16:59:00.000Z', reason: 'Bổ sung số liệu mã số 09' },
-        after: { until: '2019-03-02T03:00:00.000Z', endReason: 'Đơn vị đã nộp đủ' },
+        after: { until: '2019-03-02T03:00:00.000Z', reason: 'Bổ sung số liệu mã số 09', endReason: 'Đơn vị đã nộp đủ' },
       });
     });
 
