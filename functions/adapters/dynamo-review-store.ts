@@ -81,6 +81,9 @@ export class DynamoReviewStore implements ReviewStore, PeriodLockStore {
       .filter((i) => typeof i.sk === 'string' && i.sk.startsWith('EXC#'))
       .map((i): LockException => ({
         formId: String(i.formId), period: String(i.period), unitCode: String(i.unitCode), until: String(i.until), reason: String(i.reason), actor: String(i.actor), at: String(i.at),
+        ...(typeof i.endedAt === 'string' ? { endedAt: i.endedAt } : {}),
+        ...(typeof i.endedBy === 'string' ? { endedBy: i.endedBy } : {}),
+        ...(typeof i.endReason === 'string' ? { endReason: i.endReason } : {}),
       }));
     const lock: PeriodLockRecord | undefined = lockItem && {
       formId: String(lockItem.formId),

@@ -183,6 +183,9 @@ footer p { margin: .2rem 0; }
 .button-danger { border-color: var(--bad); color: var(--bad); }
 .button:disabled { opacity: .55; cursor: not-allowed; background: var(--paper); }
 .unit-form input[type="date"] { font: inherit; padding: .4rem .5rem; border: 1px solid #a8a29e; border-radius: 6px; background: #fff; max-width: 14rem; }
+.end-exception { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem; margin: .4rem 0 0; }
+.end-exception label { font-size: .85rem; }
+.end-exception input[type="text"] { font: inherit; padding: .25rem .4rem; border: 1px solid #a8a29e; border-radius: 6px; background: #fff; min-width: 10rem; }
 .link-box { width: 100%; font-family: monospace; font-size: .85rem; }
 .unit-facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; }
 .unit-facts dt { font-weight: 600; color: var(--muted); }

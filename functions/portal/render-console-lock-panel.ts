@@ -13,7 +13,7 @@ import { escapeHtml as e } from './html';
 export const LOCKS_PATH = `${CONSOLE_PATH}/khoa-ky`;
 
 /** The fixed messages an action on the lock page redirects back with (`?thong-bao=<key>`). */
-export type LockMessage = 'da-khoa' | 'da-mo-khoa' | 'da-cap-ngoai-le';
+export type LockMessage = 'da-khoa' | 'da-mo-khoa' | 'da-cap-ngoai-le' | 'da-ket-thuc-ngoai-le';
 
 /** The lock page of a form and period, with an optional fixed message. */
 export function locksPagePath(formId: string, period: string, message?: LockMessage): string {

@@ -2,7 +2,8 @@
  * The console's "Khóa kỳ" pages: a form and period's lock (who locked it and when, the form's
  * auto-lock rule), the units let through by an exception, and the actions as plain forms (they
  * work without script): lock (after a confirmation naming what it stops), unlock (admin only),
- * and an exception for one unit until a date (the status page's panel: render-console-lock-panel.ts).
+ * an exception for one unit until a date, and ending a live one early with a reason (the status
+ * page's panel: render-console-lock-panel.ts).
  */
 import { formatLocalDateTime, formatViDate } from '../core/format-vi';
 import { CONSOLE_PATH } from '../core/operators/model';
@@ -17,12 +18,14 @@ export { LOCKS_PATH, locksPagePath, type LockMessage, type LockView } from './re
 export const LOCKS_LOCK_PATH = `${LOCKS_PATH}/khoa`;
 export const LOCKS_UNLOCK_PATH = `${LOCKS_PATH}/mo-khoa`;
 export const LOCKS_EXCEPTION_PATH = `${LOCKS_PATH}/ngoai-le`;
+export const LOCKS_EXCEPTION_END_PATH = `${LOCKS_PATH}/ket-thuc-ngoai-le`;
 
 /** The fixed messages an action redirects back with (`?thong-bao=<key>`): never the request's own words. */
 export const LOCK_MESSAGES: Record<LockMessage, string> = {
   'da-khoa': 'Đã khóa kỳ báo cáo: các đơn vị không nộp thêm được, việc duyệt báo cáo của kỳ được giữ nguyên.',
   'da-mo-khoa': 'Đã mở khóa kỳ báo cáo: các đơn vị nộp lại được.',
   'da-cap-ngoai-le': 'Đã cho phép đơn vị nộp bổ sung đến hạn đã chọn.',
+  'da-ket-thuc-ngoai-le': 'Đã kết thúc sớm ngoại lệ: nếu kỳ đang khóa, đơn vị không nộp thêm được nữa.',
 };
 
 export function isLockMessage(value: string | null): value is LockMessage {
@@ -68,10 +71,23 @@ function isoDay(instant: Date): string {
   return `${y}-${m}-${d}`;
 }
 
-function exceptionRow(x: ConsoleLocksPageInput['exceptions'][number], now: Date): string {
+/** One exception: its state, and for a live one (to an operator or admin) the form ending it early. */
+function exceptionRow(x: ConsoleLocksPageInput['exceptions'][number], input: ConsoleLocksPageInput): string {
+  const { now, operator } = input;
   const live = Date.parse(x.until) > now.getTime();
-  const state = live ? '<span class="badge badge-accepted">còn hiệu lực</span>' : '<span class="badge badge-not_submitted">đã hết hạn</span>';
-  return `<tr data-unit="${e(x.unitCode)}"><td>${e(x.unitName ?? x.unitCode)} (${e(x.unitCode)})</td><td class="nowrap">${e(formatLocalDateTime(new Date(x.until)))}</td><td>${state}</td><td>${e(x.reason)}</td><td>${e(x.actor)}<br><span class="hint">${e(formatLocalDateTime(new Date(x.at)))}</span></td></tr>`;
+  const ended = x.endedAt
+    ? `<span class="badge badge-not_submitted">đã kết thúc sớm</span><br><span class="hint">Đã kết thúc sớm lúc ${e(formatLocalDateTime(new Date(x.endedAt)))} bởi ${e(x.endedBy ?? '')}${x.endReason ? ` (${e(x.endReason)})` : ''}</span>`
+    : undefined;
+  const state = live ? '<span class="badge badge-accepted">còn hiệu lực</span>' : ended ?? '<span class="badge badge-not_submitted">đã hết hạn</span>';
+  const id = `end-${x.unitCode.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const endForm = live && operator.role !== 'viewer'
+    ? `<form class="end-exception" method="post" action="${LOCKS_EXCEPTION_END_PATH}">${csrfField(operator)}${hidden('form', x.formId)}${hidden('period', x.period)}${hidden('unit', x.unitCode)}
+<label for="${e(id)}">Lý do kết thúc sớm (bắt buộc)</label> <input id="${e(id)}" name="reason" type="text" required maxlength="${MAX_LOCK_REASON_LENGTH}"> <button class="button" type="submit">Kết thúc sớm</button></form>`
+    : '';
+  // Ended early: `at` is the end, so the grant's time is not shown beside who granted it.
+  const granted = x.endedAt ? e(x.actor) : `${e(x.actor)}<br><span class="hint">${e(formatLocalDateTime(new Date(x.at)))}</span>`;
+  const until = e(formatLocalDateTime(new Date(x.until)));
+  return `<tr data-unit="${e(x.unitCode)}"><td>${e(x.unitName ?? x.unitCode)} (${e(x.unitCode)})</td><td class="nowrap">${until}</td><td>${state}${endForm}</td><td>${e(x.reason)}</td><td>${granted}</td></tr>`;
 }
 
 /** "Khóa kỳ": selector, the lock state and rule, the actions the operator may take, the exceptions. */
@@ -106,7 +122,7 @@ export function renderConsoleLocksPage(input: ConsoleLocksPageInput): string {
 <p><button class="button" type="submit" id="grant-exception">Cho phép ngoại lệ</button></p>
 </form>`
     : '';
-  const rows = input.exceptions.map((x) => exceptionRow(x, now)).join('\n');
+  const rows = input.exceptions.map((x) => exceptionRow(x, input)).join('\n');
   const main = `<p><a href="${CONSOLE_PATH}/?form=${e(encodeURIComponent(form.id))}&amp;period=${e(encodeURIComponent(period.id))}">← Tình hình nộp báo cáo</a></p>
 <h2>Khóa kỳ báo cáo</h2>
 <form class="filters" method="get" action="${LOCKS_PATH}" data-period-follows-form>
@@ -130,7 +146,7 @@ ${rows}
 </tbody>
 </table>
 <p class="empty"${input.exceptions.length ? ' hidden' : ''}>Chưa có ngoại lệ nào cho kỳ này.</p>
-<p class="hint">Một ngoại lệ tự hết hiệu lực khi đến hạn; chưa thu hồi sớm được.</p>
+<p class="hint">Một ngoại lệ tự hết hiệu lực khi đến hạn. Cán bộ vận hành hoặc quản trị viên có thể kết thúc sớm một ngoại lệ còn hiệu lực (ghi lý do): nếu kỳ đang khóa, đơn vị lại không nộp được.</p>
 ${exceptionForm}
 </section>`;
   return consolePage('Khóa kỳ báo cáo', operator, main, 'status');

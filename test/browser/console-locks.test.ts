@@ -4,7 +4,8 @@
  * through the emailed link, sees the open period on the status page's panel, locks it from the
  * console after the confirmation; a unit's upload through its own page is then refused with the
  * PERIOD_LOCKED message; the operator grants that unit an exception and its upload goes through;
- * the operator cannot unlock (the button is disabled, with the reason), the admin does.
+ * the operator ends that exception early (with a reason) and the unit is refused again; the
+ * operator cannot unlock (the button is disabled, with the reason), the admin does.
  * Screenshots go to test-artifacts/console-locks/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -119,6 +120,21 @@ describe('period locks in the console, in headless Chromium', () => {
     await unitPage.screenshot({ path: join(ARTIFACTS, '6-unit-exception-upload.png'), fullPage: true });
   });
 
+  it('ends that exception early with a reason, after which the unit is refused again', async () => {
+    await operatorPage.goto(locksUrl());
+    const row = operatorPage.locator(`table.exceptions tr[data-unit="${unit.code}"]`);
+    await row.getByLabel('Lý do kết thúc sớm (bắt buộc)').fill('Sở đã nộp đủ số liệu.');
+    await row.getByRole('button', { name: 'Kết thúc sớm' }).click();
+    expect(await text(operatorPage.locator('.flash'))).toBe('Đã kết thúc sớm ngoại lệ: nếu kỳ đang khóa, đơn vị không nộp thêm được nữa.');
+    expect(await text(row)).toMatch(new RegExp(`Đã kết thúc sớm lúc \\d{2}:\\d{2} ngày \\d{2}/\\d{2}/\\d{4} bởi ${OPERATOR.replace(/\./g, '\\.')} \\(Sở đã nộp đủ số liệu\\.\\)`));
+    expect(await row.getByRole('button', { name: 'Kết thúc sớm' }).count()).toBe(0);
+    await operatorPage.screenshot({ path: join(ARTIFACTS, '6b-exception-ended.png'), fullPage: true });
+
+    await unitPage.reload();
+    await uploadFilled(33, 'Báo cáo sau khi kết thúc ngoại lệ.xlsx');
+    expect(await text(card().locator('.result.bad h4'))).toBe('Chưa nộp được');
+  });
+
   it('lets the admin unlock the period', async () => {
     await signIn(adminPage, runtime.consoleAdmin!);
     await adminPage.goto(locksUrl());
@@ -132,6 +148,7 @@ describe('period locks in the console, in headless Chromium', () => {
     expect([...audit].reverse().filter((e) => e.action.startsWith('period.')).map((e) => [e.action, e.actor])).toEqual([
       ['period.lock', OPERATOR],
       ['period.exception', OPERATOR],
+      ['period.exception-end', OPERATOR],
       ['period.unlock', runtime.consoleAdmin!],
     ]);
   });

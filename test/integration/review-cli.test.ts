@@ -91,11 +91,28 @@ describe('tonghop review and periods', () => {
     expect((JSON.parse(listed.out) as Array<{ unitCode: string; state: string; uploadId: string }>).find((r) => r.unitCode === 'SO-YTE')).toMatchObject({ state: 'cho-duyet', uploadId: ids['SO-YTE-4'] });
   });
 
+  it('ends the exception early: the unit\'s next file is refused again, status says who ended it and why', async () => {
+    const missing = await run(periods, ['end-exception', '--form', FORM_ID, '--period', PERIOD, '--unit', 'SO-YTE']);
+    const ended = await run(periods, ['end-exception', '--form', FORM_ID, '--period', PERIOD, '--unit', 'SO-YTE', '--reason', 'Đã sửa xong']);
+    const again = await run(periods, ['end-exception', '--form', FORM_ID, '--period', PERIOD, '--unit', 'SO-YTE', '--reason', 'Lần nữa']);
+
+    await ingest(yte, 5);
+    const status = await run(periods, ['status', '--form', FORM_ID, '--period', PERIOD]);
+
+    expect(missing.code).toBe(2);
+    expect(ended.code).toBe(0);
+    expect(ended.out).toContain('Đã kết thúc sớm ngoại lệ của đơn vị SO-YTE');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('không có ngoại lệ còn hiệu lực');
+    expect(results.at(-1)).toEqual({ status: 'rejected', codes: ['PERIOD_LOCKED'], kept: true, counted: false });
+    expect(status.out).toMatch(/Ngoại lệ SO-YTE: \(đã kết thúc sớm lúc \d{2}:\d{2} ngày \d{2}\/\d{2}\/\d{4} bởi cli:[^:]+: Đã sửa xong\) — Sửa theo ý kiến trả lại/);
+  });
+
   it('lists every action in the audit log, newest first', async () => {
     const result = await run(audit, ['list', '--json']);
 
     expect(result.code).toBe(0);
     const actions = (JSON.parse(result.out) as Array<{ action: string; actor: string }>).map((e) => e.action);
-    expect(actions).toEqual(['period.exception', 'period.lock', 'review.approve', 'review.return']);
+    expect(actions).toEqual(['period.exception-end', 'period.exception', 'period.lock', 'review.approve', 'review.return']);
   });
 });

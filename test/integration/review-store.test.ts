@@ -95,5 +95,22 @@ describe.each([
         exceptions: [{ formId: 'sap-xep-bo-may', period: p, unitCode: 'SO-NV', until: '2026-03-25T16:59:00.000Z', reason: 'Bổ sung', actor: 'lan', at: '2026-03-20T03:00:00.000Z' }],
       });
     });
+
+    it('ends an exception early by writing it again (until = now, who ended it, when, why) on the `at` read; a re-grant drops the end fields', async () => {
+      const s = store();
+      const p = period();
+      const granted = { formId: 'sap-xep-bo-may', period: p, unitCode: 'SO-NV', until: '2026-03-25T16:59:00.000Z', reason: 'Bổ sung', actor: 'lan', at: '2026-03-20T03:00:00.000Z' };
+      await s.putException(granted, undefined);
+      const ended = { ...granted, until: '2026-03-21T02:00:00.000Z', at: '2026-03-21T02:00:00.000Z', endedAt: '2026-03-21T02:00:00.000Z', endedBy: 'hoa', endReason: 'Đã nộp đủ' };
+
+      await s.putException(ended, granted.at);
+      const endedTwice = s.putException({ ...ended, at: '2026-03-21T02:00:05.000Z', endedBy: 'minh' }, granted.at);
+
+      await expect(endedTwice).rejects.toMatchObject({ statusCode: 409, code: 'LOCK_CONFLICT' });
+      expect((await s.getLockState('sap-xep-bo-may', p)).exceptions).toEqual([ended]);
+      const regranted = { ...granted, until: '2026-03-30T16:59:00.000Z', reason: 'Cấp lại', at: '2026-03-22T02:00:00.000Z' };
+      await s.putException(regranted, ended.at);
+      expect((await s.getLockState('sap-xep-bo-may', p)).exceptions).toEqual([regranted]);
+    });
   });
 });

@@ -14,6 +14,7 @@ import { foldVietnamese, formatViDate, formatViDateTime } from '../format-vi';
 import { formatLocalDate, localInstant, toLocalDate, type LocalDate } from '../periods';
 import type { AuditLog } from '../ports';
 import { UNIT_TYPE_LABELS } from '../model';
+import { REVIEW_STATE_LABELS } from '../review/model';
 import { OPERATOR_ROLE_LABELS, type AuditEntry } from './model';
 
 /** Most entries one look at the log reads (newest first). */
@@ -52,6 +53,13 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'consolidation.send': 'Gửi báo cáo tổng hợp',
   'consolidation.download': 'Tải bảng tổng hợp',
   'audit.download': 'Tải nhật ký thao tác',
+  'review.approve': 'Duyệt báo cáo',
+  'review.return': 'Trả lại báo cáo',
+  'review.withdraw': 'Rút duyệt báo cáo',
+  'period.lock': 'Khóa kỳ báo cáo',
+  'period.unlock': 'Mở khóa kỳ báo cáo',
+  'period.exception': 'Cho phép đơn vị nộp bổ sung',
+  'period.exception-end': 'Kết thúc sớm ngoại lệ',
 };
 
 /** Words for the keys actions put in `before`/`after`; others show as stored. */
@@ -95,6 +103,18 @@ const DETAIL_LABELS: Readonly<Record<string, string>> = {
   filterAction: 'lọc theo thao tác',
   filterTarget: 'lọc theo đối tượng',
   truncated: 'bị cắt bớt',
+  unit: 'đơn vị',
+  form: 'biểu mẫu',
+  version: 'lần nộp thứ',
+  state: 'tình trạng duyệt',
+  comment: 'ý kiến',
+  locked: 'đã khóa',
+  source: 'cách khóa',
+  by: 'người thực hiện',
+  at: 'lúc',
+  until: 'hiệu lực đến',
+  reason: 'lý do',
+  endReason: 'lý do kết thúc sớm',
 };
 
 /** "Đăng nhập" for `signin.redeem`; undefined for an action this version does not know. */
@@ -160,12 +180,17 @@ const EMAIL_OUTCOME_LABELS: Readonly<Record<string, string>> = {
   'no-units': 'không gửi (chưa có đơn vị)',
 };
 
-/** A detail's value, with the few coded values (unit types, roles, email outcomes) in Vietnamese. */
+/** How a period came to be locked (`period.*`'s `source`). */
+const LOCK_SOURCE_LABELS: Readonly<Record<string, string>> = { manual: 'cán bộ khóa', auto: 'tự động khóa theo biểu mẫu' };
+
+/** A detail's value, with the few coded values (unit types, roles, email outcomes, review states, lock sources) in Vietnamese. */
 function formatDetail(key: string, value: unknown): string {
   const coded = (labels: Readonly<Record<string, string>>) => (typeof value === 'string' && Object.prototype.hasOwnProperty.call(labels, value) ? labels[value] : undefined);
   if (key === 'type') return coded(UNIT_TYPE_LABELS) ?? formatAuditValue(value);
   if (key === 'role') return coded(OPERATOR_ROLE_LABELS) ?? formatAuditValue(value);
   if (key === 'email') return coded(EMAIL_OUTCOME_LABELS) ?? formatAuditValue(value);
+  if (key === 'state') return coded(REVIEW_STATE_LABELS) ?? formatAuditValue(value);
+  if (key === 'source') return coded(LOCK_SOURCE_LABELS) ?? formatAuditValue(value);
   return formatAuditValue(value);
 }
 

@@ -73,8 +73,14 @@ export interface LockException {
   /** ISO instant; the exception ends there. */
   until: string;
   reason: string;
+  /** Who granted it. */
   actor: string;
+  /** When it was last written (granted, or ended early): what the next write is conditional on. */
   at: string;
+  /** Set when an operator ended it before its date: `until` is then that instant. */
+  endedAt?: string;
+  endedBy?: string;
+  endReason?: string;
 }
 
 /** A (form, period)'s lock record and its exceptions, as one read returns them. */

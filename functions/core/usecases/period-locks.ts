@@ -11,7 +11,7 @@ import { formatLocalDateTime } from '../format-vi';
 import type { OperatorRole } from '../operators/model';
 import { localInstant, parsePeriod } from '../periods';
 import type { AuditLog, Clock, PeriodLockStore, UnitRepository } from '../ports';
-import { periodLockStatus, requireOpenFor, type LockStatus } from '../review/locks';
+import { liveException, periodLockStatus, requireOpenFor, type LockStatus } from '../review/locks';
 import { cleanOperatorText, MAX_LOCK_REASON_LENGTH, type LockException, type PeriodLockRecord, type PeriodLockState } from '../review/model';
 import type { FormLookup } from './form-lookup';
 
@@ -134,6 +134,36 @@ export async function grantLockException(
     at: next.at, actor: input.actor.id, action: 'period.exception', target: `${form.id}/${input.period}/${unit.code}`,
     ...(previous ? { before: { until: previous.until, reason: previous.reason } } : {}),
     after: { until: next.until, reason },
+  });
+  return next;
+}
+
+/**
+ * Ends the unit's live exception now, before its date ("kết thúc sớm"); reason required. Nothing
+ * is deleted: the exception is written again with `until` = now and who ended it, when and why,
+ * conditional on the `at` that was read (a concurrent grant or end: 409 `LOCK_CONFLICT`). 409
+ * `EXCEPTION_NOT_ACTIVE` when the unit has no exception still running.
+ */
+export async function endLockException(
+  deps: PeriodLockDeps,
+  input: { formId: string; period: string; unitCode: string; reason: unknown; actor: Actor },
+): Promise<LockException> {
+  requireOperator(input.actor);
+  const form = requireFormPeriod(deps.catalog, input.formId, input.period);
+  const reason = cleanOperatorText(input.reason, { code: 'REASON_INVALID', label: 'Lý do', max: MAX_LOCK_REASON_LENGTH });
+  if (!reason) throw new InvalidInputError('REASON_REQUIRED', 'Cần ghi lý do kết thúc sớm ngoại lệ.');
+  const now = deps.clock.now();
+  const state = await deps.locks.getLockState(form.id, input.period);
+  const unitCode = typeof input.unitCode === 'string' && input.unitCode.length <= 40 ? input.unitCode : '';
+  const previous = liveException(state, unitCode, now);
+  if (!previous) throw new ConflictError('EXCEPTION_NOT_ACTIVE', 'Đơn vị này không có ngoại lệ còn hiệu lực trong kỳ báo cáo này (chưa được cấp, đã hết hạn hoặc đã kết thúc sớm).');
+  const at = now.toISOString();
+  const next: LockException = { ...previous, until: at, at, endedAt: at, endedBy: input.actor.id, endReason: reason };
+  await deps.locks.putException(next, previous.at);
+  await deps.audit.record({
+    at, actor: input.actor.id, action: 'period.exception-end', target: `${form.id}/${input.period}/${previous.unitCode}`,
+    before: { until: previous.until, reason: previous.reason },
+    after: { until: next.until, reason: previous.reason, endReason: reason },
   });
   return next;
 }

@@ -6,9 +6,11 @@
  * - `POST /quan-tri/khoa-ky/khoa`                 lock (operator or admin)
  * - `POST /quan-tri/khoa-ky/mo-khoa`              unlock (admin only: 403 ADMIN_REQUIRED otherwise)
  * - `POST /quan-tri/khoa-ky/ngoai-le`             let one unit upload until a date (reason required)
+ * - `POST /quan-tri/khoa-ky/ket-thuc-ngoai-le`    end a unit's live exception now (reason required)
  * - `GET  /api/admin/locks?formId=&period=`       the same state as JSON
  * - `POST /api/admin/locks`                       `{ formId, period, action: 'lock' | 'unlock', reason? }`
  * - `POST /api/admin/locks/exceptions`            `{ formId, period, unit, until, reason }`
+ * - `POST /api/admin/locks/exceptions/end`        `{ formId, period, unit, reason }`
  *
  * The page POSTs are plain forms (urlencoded, hidden `_csrf`) answered with a redirect back and a
  * fixed message (Post/Redirect/Get); a refusal re-renders the page with the Vietnamese message and
@@ -25,12 +27,12 @@ import type { Log } from '../../core/log';
 import type { LiveSession, SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod } from '../../core/periods';
 import type { PeriodLockStore, ReviewStore, SubmissionRepository, UnitRepository } from '../../core/ports';
-import { MAX_LOCK_REASON_LENGTH } from '../../core/review/model';
-import { grantLockException, lockPeriod, requireFormPeriod, unlockPeriod, type Actor, type PeriodLockDeps } from '../../core/usecases/period-locks';
+import { MAX_LOCK_REASON_LENGTH, type LockException } from '../../core/review/model';
+import { endLockException, grantLockException, lockPeriod, requireFormPeriod, unlockPeriod, type Actor, type PeriodLockDeps } from '../../core/usecases/period-locks';
 import { formStatus } from '../../core/usecases/form-status';
 import { renderConsoleMessagePage } from '../../portal/render-console-page';
 import {
-  isLockMessage, LOCKS_EXCEPTION_PATH, LOCKS_LOCK_PATH, LOCKS_PATH, LOCKS_UNLOCK_PATH, locksPagePath, renderConsoleLockConfirmPage, renderConsoleLocksPage, type LockMessage,
+  isLockMessage, LOCKS_EXCEPTION_END_PATH, LOCKS_EXCEPTION_PATH, LOCKS_LOCK_PATH, LOCKS_PATH, LOCKS_UNLOCK_PATH, locksPagePath, renderConsoleLockConfirmPage, renderConsoleLocksPage, type LockMessage,
 } from '../../portal/render-console-locks';
 import { readLockView } from './console-lock-view';
 import { consoleErrorPageTitle } from './console-routes';
@@ -71,6 +73,19 @@ const ExceptionBodySchema = z.object({
   until: z.string().check(z.minLength(1, 'Thiếu hạn ngoại lệ.'), z.maxLength(40, 'Hạn ngoại lệ quá dài.')),
   reason: z.string().check(z.maxLength(MAX_REASON_CHARS, 'Lý do quá dài.')),
 });
+const ExceptionEndBodySchema = z.object({
+  ...FormPeriodFields,
+  unit: z.string().check(z.minLength(1, 'Thiếu mã đơn vị.'), z.maxLength(40, 'Mã đơn vị quá dài.')),
+  reason: z.string().check(z.maxLength(MAX_REASON_CHARS, 'Lý do quá dài.')),
+});
+
+/** An exception as the JSON API shows it (with who ended it, when and why, if ended early). */
+function exceptionJson(x: LockException) {
+  return {
+    unit: x.unitCode, until: x.until, reason: x.reason, by: x.actor, at: x.at,
+    ...(x.endedAt ? { endedAt: x.endedAt, endedBy: x.endedBy, endReason: x.endReason } : {}),
+  };
+}
 
 export function createConsoleLocksRoutes(deps: ConsoleLocksDeps): Route[] {
   const { signIn } = deps;
@@ -162,7 +177,7 @@ export function createConsoleLocksRoutes(deps: ConsoleLocksDeps): Route[] {
       ...(view.status.source ? { source: view.status.source } : {}),
       ...(view.lock ? { lastChange: { locked: view.lock.locked, by: view.lock.actor, at: view.lock.at, ...(view.lock.reason ? { reason: view.lock.reason } : {}) } } : {}),
       ...(view.autoLockAt ? { autoLockAt: view.autoLockAt.toISOString() } : {}),
-      exceptions: exceptions.map((x) => ({ unit: x.unitCode, until: x.until, reason: x.reason, by: x.actor, at: x.at })),
+      exceptions: exceptions.map(exceptionJson),
     };
   };
 
@@ -225,6 +240,14 @@ export function createConsoleLocksRoutes(deps: ConsoleLocksDeps): Route[] {
       }),
     },
     {
+      method: 'POST',
+      pattern: LOCKS_EXCEPTION_END_PATH,
+      handle: pagePost(async (live, form, period, fields) => {
+        await endLockException(useCase, { formId: form.id, period, unitCode: bounded(fields.get('unit'), 'unit') ?? '', reason: fields.get('reason') ?? '', actor: actor(live) });
+        return 'da-ket-thuc-ngoai-le';
+      }),
+    },
+    {
       method: 'GET',
       pattern: '/api/admin/locks',
       handle: async (r) => {
@@ -254,7 +277,17 @@ export function createConsoleLocksRoutes(deps: ConsoleLocksDeps): Route[] {
         const form = requireFormPeriod(deps.catalog, body.formId, body.period);
         await requireReportingUnit(form, body.unit);
         const x = await grantLockException({ ...useCase, units: deps.units }, { formId: form.id, period: body.period, unitCode: body.unit, until: body.until, reason: body.reason, actor: actor(live) });
-        return json(201, { formId: x.formId, period: x.period, unit: x.unitCode, until: x.until, reason: x.reason, by: x.actor, at: x.at });
+        return json(201, { formId: x.formId, period: x.period, ...exceptionJson(x) });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/admin/locks/exceptions/end',
+      handle: async (r) => {
+        const live = await guard.session(r);
+        const body = parseBody(ExceptionEndBodySchema, r.body);
+        const x = await endLockException(useCase, { formId: body.formId, period: body.period, unitCode: body.unit, reason: body.reason, actor: actor(live) });
+        return json(200, { formId: x.formId, period: x.period, ...exceptionJson(x) });
       },
     },
   ];

@@ -45,3 +45,21 @@ describe('the console actions as the log reads them', () => {
     expect(sent).toEqual(['thư: chưa gửi → đã gửi', 'tiêu đề thư: Tổng hợp']);
   });
 });
+
+describe('the review and period-lock actions as the log reads them', () => {
+  it('names each review.* and period.* action in Vietnamese', () => {
+    expect(['review.approve', 'review.return', 'review.withdraw', 'period.lock', 'period.unlock', 'period.exception', 'period.exception-end'].map(auditActionText)).toEqual([
+      'Duyệt báo cáo (review.approve)', 'Trả lại báo cáo (review.return)', 'Rút duyệt báo cáo (review.withdraw)', 'Khóa kỳ báo cáo (period.lock)',
+      'Mở khóa kỳ báo cáo (period.unlock)', 'Cho phép đơn vị nộp bổ sung (period.exception)', 'Kết thúc sớm ngoại lệ (period.exception-end)',
+    ]);
+  });
+
+  it('reads an early end, a lock and a review in Vietnamese, with their coded values', () => {
+    const ended = describeAuditChanges({ before: { until: '2019-03-10T16:59:00.000Z', reason: 'Nộp bổ sung' }, after: { until: '2019-03-02T02:00:00.000Z', reason: 'Nộp bổ sung', endReason: 'Đã nộp đủ' } }).map(auditChangeText);
+    expect(ended).toEqual(['hiệu lực đến: 10/03/2019 23:59 → 02/03/2019 09:00', 'lý do: Nộp bổ sung', 'lý do kết thúc sớm: Đã nộp đủ']);
+    const locked = describeAuditChanges({ before: { locked: false }, after: { locked: true, source: 'manual', by: 'lan@tinhuy.example.vn' } }).map(auditChangeText);
+    expect(locked).toEqual(['đã khóa: không → có', 'cách khóa: cán bộ khóa', 'người thực hiện: lan@tinhuy.example.vn']);
+    const returned = describeAuditChanges({ before: { state: 'cho-duyet' }, after: { state: 'tra-lai', comment: 'Giải trình mã số 07' } }).map(auditChangeText);
+    expect(returned).toEqual(['tình trạng duyệt: chờ duyệt → trả lại', 'ý kiến: Giải trình mã số 07']);
+  });
+});

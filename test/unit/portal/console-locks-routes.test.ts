@@ -167,7 +167,7 @@ describe('console period locks', () => {
       expect((await s.upload(SO_NV)).statusCode).toBe(201);
       expect((await s.upload(HU_TH)).statusCode).toBe(409);
       const page = await s.call('GET', '/quan-tri/khoa-ky', { cookie: who.cookie, query: `form=${FORM}&period=${PERIOD}` });
-      expect(page.body).toMatch(new RegExp(`<tr data-unit="${SO_NV.code}"><td>${SO_NV.name} \\(${SO_NV.code}\\)</td><td class="nowrap">23:59 ngày 10/03/2019</td><td><span class="badge badge-accepted">còn hiệu lực</span></td><td>Sở nộp bổ sung số liệu quý</td><td>${OPERATOR}`));
+      expect(page.body).toMatch(new RegExp(`<tr data-unit="${SO_NV.code}"><td>${SO_NV.name} \\(${SO_NV.code}\\)</td><td class="nowrap">23:59 ngày 10/03/2019</td><td><span class="badge badge-accepted">còn hiệu lực</span><form class="end-exception" [^]*?</form></td><td>Sở nộp bổ sung số liệu quý</td><td>${OPERATOR}`));
       expect(s.lockActions().at(-1)).toEqual(expect.objectContaining({ actor: OPERATOR, action: 'period.exception', target: `${FORM}/${PERIOD}/${SO_NV.code}`, after: expect.objectContaining({ reason: 'Sở nộp bổ sung số liệu quý' }) }));
     });
 
@@ -205,6 +205,96 @@ describe('console period locks', () => {
       expect([inactive.statusCode, inactive.body!.includes('UNIT_NOT_REPORTING')]).toEqual([400, true]);
       const unknown = await s.post('/quan-tri/khoa-ky/ngoai-le', who, { unit: 'KHONG-CO', until: '2019-03-10', reason: 'Nộp bổ sung' });
       expect([unknown.statusCode, unknown.body!.includes('UNIT_NOT_FOUND')]).toEqual([404, true]);
+    });
+  });
+
+  describe('ending an exception early', () => {
+    const granted = async (s: ReturnType<typeof setup>, who: { cookie: string; csrf: string }) => {
+      await s.post('/quan-tri/khoa-ky/khoa', who, {});
+      await s.post('/quan-tri/khoa-ky/ngoai-le', who, { unit: SO_NV.code, until: '2019-03-10', reason: 'Sở nộp bổ sung' });
+    };
+    const page = async (s: ReturnType<typeof setup>, who: { cookie: string }, message = '') =>
+      (await s.call('GET', '/quan-tri/khoa-ky', { cookie: who.cookie, query: `form=${FORM}&period=${PERIOD}${message}` })).body!;
+
+    it('offers each live exception a "Kết thúc sớm" form with a required, bounded reason', async () => {
+      const s = setup();
+      const who = await s.signedIn(OPERATOR);
+      await granted(s, who);
+      const body = await page(s, who);
+      expect(body).toContain(`<form class="end-exception" method="post" action="/quan-tri/khoa-ky/ket-thuc-ngoai-le"><input type="hidden" name="_csrf" value="${who.csrf}">`);
+      expect(body).toContain(`<input type="hidden" name="unit" value="${SO_NV.code}">`);
+      expect(body).toMatch(/<label for="end-SO-NV">Lý do kết thúc sớm \(bắt buộc\)<\/label> <input id="end-SO-NV" name="reason" type="text" required maxlength="500"> <button class="button" type="submit">Kết thúc sớm<\/button>/);
+      expect(body).not.toContain('chưa thu hồi sớm được');
+    });
+
+    it('ends it (303 back with a fixed message): the unit\'s upload is refused again, the row says who ended it, when and why; audited', async () => {
+      const s = setup();
+      const who = await s.signedIn(OPERATOR);
+      await granted(s, who);
+      expect((await s.upload(SO_NV)).statusCode).toBe(201);
+      s.world.clock.set(new Date('2019-03-02T02:00:00Z'));
+      const admin = await s.signedIn(ADMIN);
+
+      const res = await s.post('/quan-tri/khoa-ky/ket-thuc-ngoai-le', admin, { unit: SO_NV.code, reason: 'Sở đã nộp đủ <b>số liệu</b>' });
+
+      expect([res.statusCode, res.headers['location']]).toEqual([303, `/quan-tri/khoa-ky?form=${FORM}&period=${PERIOD}&thong-bao=da-ket-thuc-ngoai-le`]);
+      const refused = await s.upload(SO_NV);
+      expect([refused.statusCode, refused.json()['code']]).toEqual([409, 'PERIOD_LOCKED']);
+      const body = await page(s, admin, '&thong-bao=da-ket-thuc-ngoai-le');
+      expect(body).toContain('Đã kết thúc sớm ngoại lệ');
+      expect(body).toContain(`Đã kết thúc sớm lúc 09:00 ngày 02/03/2019 bởi ${ADMIN} (Sở đã nộp đủ &lt;b&gt;số liệu&lt;/b&gt;)`);
+      expect(body).not.toContain('class="end-exception"');
+      expect(s.lockActions().at(-1)).toEqual(expect.objectContaining({
+        actor: ADMIN, action: 'period.exception-end', target: `${FORM}/${PERIOD}/${SO_NV.code}`,
+        before: { until: '2019-03-10T16:59:00.000Z', reason: 'Sở nộp bổ sung' }, after: { until: '2019-03-02T02:00:00.000Z', reason: 'Sở nộp bổ sung', endReason: 'Sở đã nộp đủ <b>số liệu</b>' },
+      }));
+    });
+
+    it.each([
+      ['no reason', { unit: SO_NV.code, reason: '  ' }, 400, 'REASON_REQUIRED'],
+      ['a reason over 500 characters', { unit: SO_NV.code, reason: 'x'.repeat(501) }, 400, 'REASON_INVALID'],
+      ['a unit without a live exception', { unit: HU_TH.code, reason: 'Kết thúc' }, 409, 'EXCEPTION_NOT_ACTIVE'],
+    ])('refuses %s (the page with the message and code), ending nothing', async (_case, fields, status, code) => {
+      const s = setup();
+      const who = await s.signedIn(OPERATOR);
+      await granted(s, who);
+      const res = await s.post('/quan-tri/khoa-ky/ket-thuc-ngoai-le', who, fields);
+      expect(res.statusCode).toBe(status);
+      expect(res.body).toContain(`(Mã lỗi: ${code})`);
+      expect(res.body).not.toContain('x'.repeat(501));
+      expect((await s.upload(SO_NV)).statusCode).toBe(201);
+      expect(s.lockActions().map((e) => e.action)).toEqual(['period.lock', 'period.exception']);
+    });
+
+    it('shows a viewer no form and refuses its POST (403); refuses a cross-site post (403 CSRF_REFUSED); the exception keeps running', async () => {
+      const s = setup();
+      await granted(s, await s.signedIn(OPERATOR));
+      const viewer = await s.signedIn(VIEWER);
+      expect(await page(s, viewer)).not.toContain('end-exception');
+      const byViewer = await s.post('/quan-tri/khoa-ky/ket-thuc-ngoai-le', viewer, { unit: SO_NV.code, reason: 'Kết thúc' });
+      expect([byViewer.statusCode, byViewer.body!.includes('ROLE_FORBIDDEN')]).toEqual([403, true]);
+      expect((await s.api('/api/admin/locks/exceptions/end', viewer, { formId: FORM, period: PERIOD, unit: SO_NV.code, reason: 'Kết thúc' })).statusCode).toBe(403);
+      const admin = await s.signedIn(ADMIN);
+      const crossSite = await s.post('/quan-tri/khoa-ky/ket-thuc-ngoai-le', admin, { unit: SO_NV.code, reason: 'Kết thúc' }, { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example.com' });
+      expect([crossSite.statusCode, crossSite.body!.includes('CSRF_REFUSED')]).toEqual([403, true]);
+      expect((await s.upload(SO_NV)).statusCode).toBe(201);
+      expect(s.lockActions().map((e) => e.action)).toEqual(['period.lock', 'period.exception']);
+    });
+
+    it('ends it through POST /api/admin/locks/exceptions/end; GET /api/admin/locks shows who ended it', async () => {
+      const s = setup();
+      const who = await s.signedIn(OPERATOR);
+      await granted(s, who);
+      const ended = await s.api('/api/admin/locks/exceptions/end', who, { formId: FORM, period: PERIOD, unit: SO_NV.code, reason: 'Đã nộp đủ' });
+      expect(ended.statusCode).toBe(200);
+      expect(ended.json()).toEqual({ formId: FORM, period: PERIOD, unit: SO_NV.code, until: '2019-03-01T03:00:00.000Z', reason: 'Sở nộp bổ sung', by: OPERATOR, at: '2019-03-01T03:00:00.000Z', endedAt: '2019-03-01T03:00:00.000Z', endedBy: OPERATOR, endReason: 'Đã nộp đủ' });
+      const state = await s.call('GET', '/api/admin/locks', { cookie: who.cookie, query: `formId=${FORM}&period=${PERIOD}` });
+      expect(state.json()).toMatchObject({ exceptions: [{ unit: SO_NV.code, endedBy: OPERATOR, endReason: 'Đã nộp đủ' }] });
+      const again = await s.api('/api/admin/locks/exceptions/end', who, { formId: FORM, period: PERIOD, unit: SO_NV.code, reason: 'Đã nộp đủ' });
+      expect([again.statusCode, again.json()['code']]).toEqual([409, 'EXCEPTION_NOT_ACTIVE']);
+      const noReason = await s.api('/api/admin/locks/exceptions/end', who, { formId: FORM, period: PERIOD, unit: SO_NV.code });
+      expect([noReason.statusCode, noReason.json()['code']]).toEqual([400, 'BODY_INVALID']);
+      expect((await s.upload(SO_NV)).statusCode).toBe(409);
     });
   });
 

@@ -10,7 +10,7 @@ import type { Submission } from '../../../functions/core/model';
 import { createUpload } from '../../../functions/core/usecases/create-upload';
 import { listUnitReports } from '../../../functions/core/usecases/list-unit-reports';
 import { operatorUpload } from '../../../functions/core/usecases/operator-upload';
-import { grantLockException, lockPeriod, unlockPeriod, type Actor } from '../../../functions/core/usecases/period-locks';
+import { endLockException, grantLockException, lockPeriod, unlockPeriod, type Actor } from '../../../functions/core/usecases/period-locks';
 import { reviewSubmission, type ReviewSubmissionDeps } from '../../../functions/core/usecases/review-submission';
 import { renderUnitPage } from '../../../functions/portal/render-unit-page';
 import { periodLockStatus } from '../../../functions/core/review/locks';
@@ -244,6 +244,81 @@ describe('period locks', () => {
     expect((await refusal(grantLockException(deps, { ...base, until: '2019-02-28', reason: 'x' }))).code).toBe('UNTIL_INVALID');
     expect((await refusal(grantLockException(deps, { ...base, until: '2019-02-30', reason: 'x' }))).code).toBe('UNTIL_INVALID');
     expect((await refusal(grantLockException(deps, { ...base, unitCode: 'KHONG-CO', until: '2019-03-05', reason: 'x' }))).code).toBe('UNIT_NOT_FOUND');
+  });
+
+  describe('ending an exception early', () => {
+    const VIEWER: Actor = { id: 'xem@tinhuy.example.vn', role: 'viewer' };
+    const granted = async (deps: ReturnType<typeof setup>['deps']) => {
+      await lockPeriod(deps, { formId: FORM, period: PERIOD, actor: OPERATOR });
+      await grantLockException(deps, { formId: FORM, period: PERIOD, unitCode: 'SO-NV', until: '2019-03-10', reason: 'Bổ sung số liệu mã số 09', actor: OPERATOR });
+    };
+
+    it('refuses the unit\'s upload again (PERIOD_LOCKED) and keeps who ended it, when and why; audited before → after', async () => {
+      const { world, deps, audit } = setup();
+      await granted(deps);
+      await expect(upload(world, SO_NV)).resolves.toMatchObject({ uploadId: expect.any(String) });
+      world.clock.set('2019-03-02T03:00:00Z');
+
+      const ended = await endLockException(deps, { formId: FORM, period: PERIOD, unitCode: 'SO-NV', reason: 'Đơn vị đã nộp đủ', actor: ADMIN });
+
+      expect((await refusal(upload(world, SO_NV))).code).toBe('PERIOD_LOCKED');
+      expect(ended).toMatchObject({ until: '2019-03-02T03:00:00.000Z', endedAt: '2019-03-02T03:00:00.000Z', endedBy: ADMIN.id, endReason: 'Đơn vị đã nộp đủ', reason: 'Bổ sung số liệu mã số 09', actor: OPERATOR.id });
+      expect((await world.locks.getLockState(FORM, PERIOD)).exceptions).toEqual([ended]);
+      expect(audit.entries.at(-1)).toMatchObject({
+        action: 'period.exception-end', actor: ADMIN.id, target: `${FORM}/${PERIOD}/SO-NV`, at: '2019-03-02T03:00:00.000Z',
+        before: { until: '2019-03-10T16:59:00.000Z', reason: 'Bổ sung số liệu mã số 09' },
+        after: { until: '2019-03-02T03:00:00.000Z', reason: 'Bổ sung số liệu mã số 09', endReason: 'Đơn vị đã nộp đủ' },
+      });
+    });
+
+    it('answers 409 EXCEPTION_NOT_ACTIVE in Vietnamese when there is no live exception (none, expired, already ended)', async () => {
+      const { world, deps, audit } = setup();
+      const end = () => endLockException(deps, { formId: FORM, period: PERIOD, unitCode: 'SO-NV', reason: 'Kết thúc', actor: OPERATOR });
+      expect(await refusal(end())).toMatchObject({ statusCode: 409, code: 'EXCEPTION_NOT_ACTIVE', message: expect.stringContaining('không có ngoại lệ còn hiệu lực') });
+      await granted(deps);
+      await end();
+      expect((await refusal(end())).code).toBe('EXCEPTION_NOT_ACTIVE');
+      await grantLockException(deps, { formId: FORM, period: PERIOD, unitCode: 'HU-TH', until: '2019-03-05', reason: 'x', actor: OPERATOR });
+      world.clock.set('2019-03-06T00:00:00Z');
+      expect((await refusal(endLockException(deps, { formId: FORM, period: PERIOD, unitCode: 'HU-TH', reason: 'Kết thúc', actor: OPERATOR }))).code).toBe('EXCEPTION_NOT_ACTIVE');
+      expect(audit.entries.filter((e) => e.action === 'period.exception-end')).toHaveLength(1);
+    });
+
+    it('refuses a viewer, and requires a bounded reason', async () => {
+      const { deps } = setup();
+      await granted(deps);
+      const base = { formId: FORM, period: PERIOD, unitCode: 'SO-NV' };
+      expect(await refusal(endLockException(deps, { ...base, reason: 'x', actor: VIEWER }))).toMatchObject({ statusCode: 403, code: 'OPERATOR_REQUIRED' });
+      expect((await refusal(endLockException(deps, { ...base, reason: '  ', actor: OPERATOR }))).code).toBe('REASON_REQUIRED');
+      expect((await refusal(endLockException(deps, { ...base, reason: 'x'.repeat(501), actor: OPERATOR }))).code).toBe('REASON_INVALID');
+      const [x] = (await deps.locks.getLockState(FORM, PERIOD)).exceptions;
+      expect(x!.endedAt).toBeUndefined();
+    });
+
+    it('loses to a change made between its read and its write (LOCK_CONFLICT), writing nothing', async () => {
+      const { world, deps, audit } = setup();
+      await granted(deps);
+      world.clock.set('2019-03-02T03:00:00Z');
+      const locks = world.locks;
+      // Another operator grants SO-NV again right after this end read the state.
+      const racing = {
+        ...deps,
+        locks: Object.assign(Object.create(locks) as typeof locks, {
+          getLockState: async (f: string, p: string) => {
+            const state = await locks.getLockState(f, p);
+            await grantLockException({ ...deps, clock: { now: () => new Date('2019-03-02T02:59:00Z') } }, { formId: FORM, period: PERIOD, unitCode: 'SO-NV', until: '2019-03-20', reason: 'Gia hạn', actor: ADMIN });
+            return state;
+          },
+        }),
+      };
+
+      const err = await refusal(endLockException(racing, { formId: FORM, period: PERIOD, unitCode: 'SO-NV', reason: 'Kết thúc', actor: OPERATOR }));
+
+      expect(err).toMatchObject({ statusCode: 409, code: 'LOCK_CONFLICT' });
+      expect((await locks.getLockState(FORM, PERIOD)).exceptions[0]).toMatchObject({ reason: 'Gia hạn', until: '2019-03-20T16:59:00.000Z' });
+      expect(audit.entries.map((e) => e.action)).not.toContain('period.exception-end');
+      await expect(upload(world, SO_NV)).resolves.toMatchObject({ uploadId: expect.any(String) });
+    });
   });
 
   it('locks by itself autoLockDays after the consolidation when the form says so, until an admin unlocks it', () => {
