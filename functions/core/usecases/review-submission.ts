@@ -117,8 +117,9 @@ export async function reviewSubmission(deps: ReviewSubmissionDeps, input: Review
   await deps.reviews.put(next, stored && { rev: stored.rev, uploadId: stored.uploadId, state: stored.state });
   await deps.audit.record({
     at: next.at, actor: input.actor.id, action: `review.${action}`, target: submission.uploadId,
-    before: { unit: submission.unitCode, form: submission.formId, period: submission.period, version: submission.version, state: before },
-    after: { state: next.state, ...(comment ? { comment } : {}) },
+    // The report's facts stand in `after` (the log reads a key only in `before` as removed); the state moves.
+    before: { state: before },
+    after: { unit: submission.unitCode, form: submission.formId, period: submission.period, version: submission.version, state: next.state, ...(comment ? { comment } : {}) },
   });
   const result: ReviewSubmissionResult = {
     uploadId: submission.uploadId, unitCode: submission.unitCode, formId: submission.formId, period: submission.period, version: submission.version, before, after: next.state,

@@ -63,3 +63,12 @@ describe('the review and period-lock actions as the log reads them', () => {
     expect(returned).toEqual(['tình trạng duyệt: chờ duyệt → trả lại', 'ý kiến: Giải trình mã số 07']);
   });
 });
+
+describe('a review as the log reads it', () => {
+  it('states the report once and the state change before → after, in Vietnamese', () => {
+    const lines = describeAuditChanges({ before: { state: 'cho-duyet' }, after: { unit: 'SO-NV', form: 'sap-xep-bo-may', period: '2026', version: 2, state: 'tra-lai', comment: 'Giải trình mã số 07.' } }).map(auditChangeText);
+    expect(lines.some((l) => l.includes('→ (bỏ)'))).toBe(false);
+    expect(lines).toContain('tình trạng duyệt: chờ duyệt → trả lại');
+    expect(lines.find((l) => l.endsWith('SO-NV'))).toBeDefined();
+  });
+});
