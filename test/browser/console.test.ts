@@ -329,7 +329,7 @@ describe('console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).focus();
     await Promise.all([page.waitForURL(/\/quan-tri\/sign-in\?da-dang-xuat=1$/), page.keyboard.press('Enter')]);
     expect(await page.getByText('Đồng chí đã đăng xuất.').isVisible()).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, '5-signed-out.png') });
+    await page.screenshot({ path: join(ARTIFACTS, '11-signed-out.png') });
     await page.goto(`${runtime.url}/quan-tri/`);
     expect(new URL(page.url()).pathname).toBe('/quan-tri/sign-in');
     const me = await page.evaluate(`fetch('/api/admin/me').then((r) => r.status)`);

@@ -30,13 +30,11 @@ import type { PeriodLockStore, ReviewStore, SubmissionRepository, UnitRepository
 import { MAX_LOCK_REASON_LENGTH, type LockException } from '../../core/review/model';
 import { endLockException, grantLockException, lockPeriod, requireFormPeriod, unlockPeriod, type Actor, type PeriodLockDeps } from '../../core/usecases/period-locks';
 import { formStatus } from '../../core/usecases/form-status';
-import { renderConsoleMessagePage } from '../../portal/render-console-page';
 import {
   isLockMessage, LOCKS_EXCEPTION_END_PATH, LOCKS_EXCEPTION_PATH, LOCKS_LOCK_PATH, LOCKS_PATH, LOCKS_UNLOCK_PATH, locksPagePath, renderConsoleLockConfirmPage, renderConsoleLocksPage, type LockMessage,
 } from '../../portal/render-console-locks';
 import { readLockView } from './console-lock-view';
-import { consoleErrorPageTitle } from './console-routes';
-import { bounded, createConsoleGuard, formFields, query, roleForbidden, seeOther } from './console-session';
+import { asConsolePage, bounded, consoleRefusalPage, createConsoleGuard, formFields, query, roleForbidden, seeOther } from './console-session';
 import { parseBody } from './portal-routes';
 import { html, json, type HttpResponse } from './responses';
 import type { Route, RouteRequest } from './router';
@@ -156,17 +154,10 @@ export function createConsoleLocksRoutes(deps: ConsoleLocksDeps): Route[] {
     } catch (err) {
       if (!(err instanceof AppError && err.expose)) throw err;
       if (context) return html(err.statusCode, await lockPage(context.live, context.form, openPeriod(context.form, signIn.clock.now()), context.period, { error: err }));
-      return html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
+      return consoleRefusalPage(err);
     }
   };
-  const asPage = (handle: (r: RouteRequest) => Promise<HttpResponse>) => async (r: RouteRequest): Promise<HttpResponse> => {
-    try {
-      return await handle(r);
-    } catch (err) {
-      if (err instanceof AppError && err.expose) return html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
-      throw err;
-    }
-  };
+  const asPage = asConsolePage;
   const lockJson = async (form: FormDefinition, period: string) => {
     const { exceptions, ...view } = await readLockView({ locks: deps.locks, clock: signIn.clock }, form, period);
     return {

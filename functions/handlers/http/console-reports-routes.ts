@@ -13,7 +13,7 @@
  * the large-report email links: without a session it sends the browser to sign-in, which returns
  * here once the emailed sign-in link is opened.
  */
-import { AppError, InvalidInputError, NotFoundError } from '../../core/errors';
+import { InvalidInputError, NotFoundError } from '../../core/errors';
 import type { FormCatalog } from '../../core/forms/catalog';
 import type { FormDefinition } from '../../core/forms/definition';
 import type { Log } from '../../core/log';
@@ -25,12 +25,10 @@ import type { SubmissionRepository, UnitRepository } from '../../core/ports';
 import { consolidateReport, type ConsolidateDeps, type ConsolidateResult } from '../../core/usecases/consolidate-report';
 import { formStatus } from '../../core/usecases/form-status';
 import { consolidationRecipients, listConsolidations, storedWorkbookName } from '../../core/usecases/list-consolidations';
-import { renderConsoleMessagePage } from '../../portal/render-console-page';
 import {
   isReportMessage, renderConsoleReportsPage, renderConsoleSendConfirmPage, reportsPagePath, REPORTS_BUILD_PATH, REPORTS_PATH, REPORTS_SEND_PATH, type ReportMessage,
 } from '../../portal/render-console-reports';
-import { consoleErrorPageTitle } from './console-routes';
-import { bounded, createConsoleGuard, formFields, query, roleForbidden, seeOther } from './console-session';
+import { asConsolePage, bounded, createConsoleGuard, formFields, query, roleForbidden, seeOther } from './console-session';
 import { html, type HttpResponse } from './responses';
 import type { Route, RouteRequest } from './router';
 
@@ -92,15 +90,7 @@ export function createConsoleReportsRoutes(deps: ConsoleReportsDeps): Route[] {
     parsePeriod(period, form.periodType);
     return { form, period };
   };
-  /** A page route's refusals as the console's message page (the error mapper answers POSTs with JSON). */
-  const asPage = (handle: (r: RouteRequest) => Promise<HttpResponse>) => async (r: RouteRequest): Promise<HttpResponse> => {
-    try {
-      return await handle(r);
-    } catch (err) {
-      if (err instanceof AppError && err.expose) return html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
-      throw err;
-    }
-  };
+  const asPage = asConsolePage;
   /** What the audit log keeps of the period's latest workbook before an action. */
   const latestWorkbook = async (formId: string, period: string) => {
     const newest = (await listConsolidations(listingDeps, { formId, period })).workbooks[0];

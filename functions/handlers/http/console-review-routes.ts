@@ -12,7 +12,7 @@
  * code (REVIEW_CONFLICT, REVIEW_NOT_LATEST, PERIOD_LOCKED…), and the comment typed put back.
  */
 import * as z from 'zod/mini';
-import { AppError, InvalidInputError, NotFoundError, UnauthorizedError } from '../../core/errors';
+import { AppError, InvalidInputError, NotFoundError } from '../../core/errors';
 import type { FormCatalog } from '../../core/forms/catalog';
 import type { Log } from '../../core/log';
 import { CONSOLE_PATH } from '../../core/operators/model';
@@ -24,14 +24,14 @@ import { MAX_REVIEW_COMMENT_LENGTH, REVIEW_ACTIONS } from '../../core/review/mod
 import { isUploadId } from '../../core/upload-id';
 import { approveReviews } from '../../core/usecases/approve-reviews';
 import { reviewSubmission, type ReviewSubmissionDeps, type ReviewSubmissionResult } from '../../core/usecases/review-submission';
-import { renderConsoleMessagePage, renderConsoleUnitPage, unitPagePath } from '../../portal/render-console-page';
+import { renderConsoleUnitPage, unitPagePath } from '../../portal/render-console-page';
 import {
   BULK_REVIEW_PATH, isReviewNoticeKey, renderBulkReviewPage, renderReviewPanel, renderReviewRefusedPage, reviewCell, REVIEW_NOTICES, REVIEW_PATH, type ReviewNoticeKey, type ReviewPanelInput,
 } from '../../portal/render-console-review';
 import { consoleErrorPageTitle, consoleFormPeriod } from './console-routes';
-import { bounded, createConsoleGuard, formFields, MAX_FORM_BODY_BYTES, query } from './console-session';
+import { bounded, createConsoleGuard, formFields, formSessionOf, MAX_FORM_BODY_BYTES, query } from './console-session';
 import { parseBody } from './portal-routes';
-import { html, json, type HttpResponse } from './responses';
+import { html, json } from './responses';
 import type { Route, RouteRequest } from './router';
 
 export interface ConsoleReviewDeps {
@@ -109,15 +109,7 @@ export function createConsoleReviewRoutes(deps: ConsoleReviewDeps): Route[] {
   };
 
   /** The guard for a page's form: no session → sign-in; refused (cross-site, viewer) → a Vietnamese page with its status. */
-  const formSession = async (r: RouteRequest): Promise<LiveSession | HttpResponse> => {
-    try {
-      return await guard.session(r);
-    } catch (err) {
-      if (err instanceof UnauthorizedError) return guard.toSignIn();
-      if (err instanceof AppError && err.expose) return html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
-      throw err;
-    }
-  };
+  const formSession = (r: RouteRequest) => formSessionOf(guard, r);
   const refused = (live: LiveSession, err: AppError, back: string) =>
     html(err.statusCode, renderReviewRefusedPage({ operator: live, title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code, back }));
 

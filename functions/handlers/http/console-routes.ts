@@ -27,7 +27,7 @@ import { formStatus } from '../../core/usecases/form-status';
 import { renderConsoleDiffPage, renderConsoleMessagePage, renderConsoleSignInConfirmPage, renderConsoleSignInPage, renderConsoleStatusPage } from '../../portal/render-console-page';
 import { parseBody } from './portal-routes';
 import { html, json, type HttpResponse } from './responses';
-import { bounded, createConsoleGuard, csrfRefused, formFields, fromPortalOrigin, isFormPost, query, readCookie, seeOther, sessionCookie } from './console-session';
+import { bounded, consoleRefusalPage, createConsoleGuard, csrfRefused, formFields, fromPortalOrigin, isFormPost, query, readCookie, seeOther, sessionCookie } from './console-session';
 import type { Route, RouteRequest } from './router';
 
 export interface ConsoleDeps {
@@ -89,7 +89,7 @@ function auditDay(value: string | null, name: 'from' | 'to'): Date | undefined {
   return value === null || value === '' ? undefined : parseAuditDay(value, name);
 }
 
-export { fromPortalOrigin, sessionCookieName } from './console-session';
+export { consoleErrorPageTitle, fromPortalOrigin, sessionCookieName } from './console-session';
 
 /** The form and period of `?form=&period=` (default: the catalog's first form, its open period; a period of another form's kind: the open one, with a notice). */
 export function consoleFormPeriod(catalog: FormCatalog, now: Date, q: URLSearchParams) {
@@ -161,7 +161,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       throw err;
     }
   };
-  const refusedPage = (err: AppError): HttpResponse => html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
+  const refusedPage = consoleRefusalPage;
 
   return [
     {
@@ -341,14 +341,4 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
       },
     },
   ];
-}
-
-/** Titles of the console's error pages, by status. */
-export function consoleErrorPageTitle(statusCode: number): string {
-  if (statusCode === 401) return 'Không đăng nhập được';
-  if (statusCode === 403) return 'Không có quyền truy cập';
-  if (statusCode === 404) return 'Không tìm thấy';
-  if (statusCode === 429) return 'Tạm thời chưa gửi được';
-  if (statusCode < 500) return 'Yêu cầu không hợp lệ';
-  return 'Hệ thống đang gặp sự cố';
 }

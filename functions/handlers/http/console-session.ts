@@ -11,11 +11,12 @@
  * script (urlencoded), its hidden `_csrf` field. A `viewer` may read but not act.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { ForbiddenError, InvalidInputError, UnauthorizedError } from '../../core/errors';
+import { AppError, ForbiddenError, InvalidInputError, UnauthorizedError } from '../../core/errors';
 import type { AuditEntry } from '../../core/operators/model';
 import { CONSOLE_PATH } from '../../core/operators/model';
 import { getSession, type LiveSession, type SignInDeps } from '../../core/operators/sign-in';
-import type { HttpResponse } from './responses';
+import { renderConsoleMessagePage } from '../../portal/render-console-page';
+import { html, type HttpResponse } from './responses';
 import type { RouteRequest } from './router';
 
 export const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -146,4 +147,43 @@ export function createConsoleGuard(signIn: SignInDeps): ConsoleGuard {
     audit: (live, fact) => signIn.audit.record({ at: signIn.clock.now().toISOString(), actor: live.email, ...fact }),
     toSignIn: () => seeOther(`${CONSOLE_PATH}/sign-in`),
   };
+}
+
+/** Titles of the console's error pages, by status. */
+export function consoleErrorPageTitle(statusCode: number): string {
+  if (statusCode === 401) return 'Không đăng nhập được';
+  if (statusCode === 403) return 'Không có quyền truy cập';
+  if (statusCode === 404) return 'Không tìm thấy';
+  if (statusCode === 429) return 'Tạm thời chưa gửi được';
+  if (statusCode < 500) return 'Yêu cầu không hợp lệ';
+  return 'Hệ thống đang gặp sự cố';
+}
+
+/** A refusal as the console's Vietnamese message page, with its status and stable code. */
+export function consoleRefusalPage(err: AppError): HttpResponse {
+  return html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
+}
+
+/**
+ * A page route whose refusals answer as the console's message page: the error mapper would answer
+ * a POST with JSON, which a plain form post would show raw. Internal errors still go to the mapper.
+ */
+export const asConsolePage = (handle: (r: RouteRequest) => Promise<HttpResponse>) => async (r: RouteRequest): Promise<HttpResponse> => {
+  try {
+    return await handle(r);
+  } catch (err) {
+    if (err instanceof AppError && err.expose) return consoleRefusalPage(err);
+    throw err;
+  }
+};
+
+/** A page form's session: none → sign-in; refused (cross-site, viewer) → the message page; else the live session. */
+export async function formSessionOf(guard: ConsoleGuard, r: RouteRequest): Promise<LiveSession | HttpResponse> {
+  try {
+    return await guard.session(r);
+  } catch (err) {
+    if (err instanceof UnauthorizedError) return guard.toSignIn();
+    if (err instanceof AppError && err.expose) return consoleRefusalPage(err);
+    throw err;
+  }
 }

@@ -14,7 +14,7 @@
  * is a credential: it is put into the page or the email only, never into a log or the audit log.
  */
 import * as z from 'zod/mini';
-import { AppError, ConflictError, InvalidInputError, NotFoundError, TooLargeError, UnauthorizedError } from '../../core/errors';
+import { AppError, ConflictError, InvalidInputError, NotFoundError, TooLargeError } from '../../core/errors';
 import type { FormCatalog } from '../../core/forms/catalog';
 import { foldVietnamese } from '../../core/format-vi';
 import type { Log } from '../../core/log';
@@ -26,13 +26,12 @@ import { MAX_SEARCH_LENGTH } from '../../core/usecases/form-status';
 import { importUnitsChecked, UnitImportConflictError, UnitImportError, type ImportUnitsResult } from '../../core/usecases/import-units';
 import { issueUnitLink, sendUnitLink, type IssuedUnitLink } from '../../core/usecases/issue-unit-link';
 import { addUnit, checkUnitInput, editUnit, UnitInputError, unitDetails, unitVersion, type UnitFormInput } from '../../core/usecases/manage-units';
-import { renderConsoleMessagePage } from '../../portal/render-console-page';
 import {
   isUnitNoticeKey, renderConsoleRevokeConfirmPage, renderConsoleUnitManagePage, renderConsoleUnitsPage, renderConsoleUnitsRefusedPage, unitFormValues, unitManagePath, UNIT_NOTICES, UNITS_IMPORT_MAX_BYTES, UNITS_PATH,
   type UnitFormState,
 } from '../../portal/render-console-units';
 import { consoleErrorPageTitle } from './console-routes';
-import { bounded, createConsoleGuard, formFields, query, roleForbidden, seeOther } from './console-session';
+import { bounded, createConsoleGuard, formFields, formSessionOf, query, roleForbidden, seeOther } from './console-session';
 import { parseBody } from './portal-routes';
 import { html, json, type HttpResponse } from './responses';
 import type { Route, RouteRequest } from './router';
@@ -122,14 +121,8 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
    * way back instead of JSON.
    */
   const formAction = (back: (r: RouteRequest) => string, act: (r: RouteRequest, live: LiveSession, fields: URLSearchParams) => Promise<HttpResponse>) => async (r: RouteRequest): Promise<HttpResponse> => {
-    let live: LiveSession;
-    try {
-      live = await guard.session(r);
-    } catch (err) {
-      if (err instanceof UnauthorizedError) return guard.toSignIn();
-      if (err instanceof AppError && err.expose) return html(err.statusCode, renderConsoleMessagePage({ title: consoleErrorPageTitle(err.statusCode), message: err.message, code: err.code }));
-      throw err;
-    }
+    const live = await formSessionOf(guard, r);
+    if (!('email' in live)) return live;
     try {
       return await act(r, live, formFields(r));
     } catch (err) {
