@@ -133,7 +133,7 @@ export function renderConsoleStatusPage(input: ConsoleStatusPageInput): string {
   const c = s.counts;
   const count = (key: string, label: string, n: number) => `<li class="count count-${e(key)}"><span class="count-n" data-count="${e(key)}">${n}</span><span class="count-label">${e(label)}</span></li>`;
   const byType = c.byType
-    .map((t) => `<tr data-type="${e(t.type)}"><th scope="row">${e(t.label)}</th><td class="num" data-count="total">${t.total}</td>${FILING_STATUSES.map((k) => `<td class="num" data-count="${k}">${t.byStatus[k]}</td>`).join('')}<td class="num" data-count="nop-muon">${t.late}</td></tr>`)
+    .map((t) => `<tr data-type="${e(t.type)}"><th scope="row">${e(t.label)}</th><td class="num" data-count="total">${t.total}</td>${FILING_STATUSES.map((k) => `<td class="num" data-count="${k}">${t.byStatus[k]}</td>`).join('')}<td class="num" data-count="nop-muon">${t.late}</td>${REVIEW_STATES.map((k) => `<td class="num" data-count="${k}">${t.byReview[k]}</td>`).join('')}</tr>`)
     .join('\n');
   // Operators and admins select reports awaiting review and approve them in one post; a viewer only reads.
   const selectable = input.operator.role !== 'viewer';
@@ -162,7 +162,7 @@ ${REVIEW_STATES.map((k) => count(k, REVIEW_STATE_LABELS[k], c.byReview[k])).join
 </ul>
 <table class="grid by-type">
 <caption>Theo loại đơn vị</caption>
-<thead><tr><th scope="col">Loại đơn vị</th><th scope="col" class="num">Tổng</th>${FILING_STATUSES.map((k) => `<th scope="col" class="num">${e(FILING_STATUS_LABELS[k])}</th>`).join('')}<th scope="col" class="num">nộp muộn</th></tr></thead>
+<thead><tr><th scope="col">Loại đơn vị</th><th scope="col" class="num">Tổng</th>${FILING_STATUSES.map((k) => `<th scope="col" class="num">${e(FILING_STATUS_LABELS[k])}</th>`).join('')}<th scope="col" class="num">nộp muộn</th>${REVIEW_STATES.map((k) => `<th scope="col" class="num">${e(REVIEW_STATE_LABELS[k])}</th>`).join('')}</tr></thead>
 <tbody>
 ${byType}
 </tbody>

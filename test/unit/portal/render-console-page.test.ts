@@ -54,11 +54,11 @@ describe('renderConsoleStatusPage', () => {
     expect(/<tr data-code="SO-XSS">.*?<span class="badge badge-late">nộp muộn<\/span>/.test(html)).toBe(true);
   });
 
-  it('counts units by status (with nộp muộn) and by unit type, over every unit whatever the filters', async () => {
+  it('counts units by status (with nộp muộn), by review state, and by unit type, over every unit whatever the filters', async () => {
     const html = await render({ type: 'huyen' });
     expect([count(html, 'total'), count(html, 'chua-nop'), count(html, 'dang-xu-ly'), count(html, 'da-nop'), count(html, 'bi-tu-choi'), count(html, 'nop-muon')]).toEqual(['3', '0', '0', '2', '1', '1']);
     const soNganh = /<tr data-type="so-nganh">(.*?)<\/tr>/.exec(html)![1]!;
-    expect([...soNganh.matchAll(/data-count="([a-z-]+)">(\d+)</g)].map((m) => `${m[1]}=${m[2]}`)).toEqual(['total=2', 'chua-nop=0', 'dang-xu-ly=0', 'da-nop=2', 'bi-tu-choi=0', 'nop-muon=1']);
+    expect([...soNganh.matchAll(/data-count="([a-z-]+)">(\d+)</g)].map((m) => `${m[1]}=${m[2]}`)).toEqual(['total=2', 'chua-nop=0', 'dang-xu-ly=0', 'da-nop=2', 'bi-tu-choi=0', 'nop-muon=1', 'cho-duyet=2', 'da-duyet=0', 'tra-lai=0']);
     // The filter keeps the rows of the type asked for.
     expect(html).toContain(`<tr data-code="${HU_TH.code}">`);
     expect(html).not.toContain(`<tr data-code="${SO_NV.code}">`);
