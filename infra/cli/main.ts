@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   units: { summary: 'Danh sách, nhập đơn vị báo cáo và thu hồi đường dẫn (units list | units import <file> | units revoke <mã>)', load: () => import('./commands/units') },
   links: { summary: 'Đường dẫn nộp báo cáo của từng đơn vị (links --period <kỳ> | links rotate-key)', load: () => import('./commands/links') },
   template: { summary: 'Tạo biểu mẫu Excel điền sẵn, hoặc mô tả vị trí các ô (--describe)', load: () => import('./commands/template') },
+  forms: { summary: 'Kiểm tra thử một định nghĩa biểu mẫu JSON, liệt kê mọi lỗi (forms check <tệp.json> [--json])', load: () => import('./commands/forms') },
   validate: { summary: 'Kiểm tra một tệp báo cáo (validate <file> [--json] [--feedback out.xlsx])', load: () => import('./commands/validate') },
   submissions: { summary: 'Các lần nộp báo cáo (submissions list | submissions show <uploadId>)', load: () => import('./commands/submissions') },
   consolidate: { summary: 'Tổng hợp báo cáo toàn tỉnh và gửi email (consolidate --form <id> --period <kỳ> [--send])', load: () => import('./commands/consolidate') },

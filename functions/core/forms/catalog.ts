@@ -5,8 +5,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError } from '../errors';
-import { parseFormDefinition, type FormDefinition } from './definition';
-import { expandRule } from './rules';
+import { checkFormDefinition, checkParsedDefinition, formatDefinitionProblems } from './check-definition';
+import type { FormDefinition } from './definition';
 
 export interface FormCatalog {
   /** The latest version of every form, by id. */
@@ -26,7 +26,8 @@ export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '../../../templates
 export function createFormCatalog(definitions: readonly FormDefinition[]): FormCatalog {
   const byId = new Map<string, FormDefinition[]>();
   for (const form of definitions) {
-    checkReferences(form);
+    const problems = checkParsedDefinition(form);
+    if (problems.length > 0) throw new Error(`Biểu mẫu ${form.id} phiên bản ${form.version} không hợp lệ:\n${formatDefinitionProblems(problems)}`);
     const list = byId.get(form.id) ?? [];
     if (list.some((f) => f.version === form.version)) throw new Error(`Form ${form.id} version ${form.version} is defined twice`);
     list.push(form);
@@ -65,41 +66,10 @@ export async function loadFormCatalog(dir: string = DEFAULT_TEMPLATES_DIR): Prom
       } catch (err) {
         throw new Error(`Form definition ${file} is not valid JSON`, { cause: err });
       }
-      return parseFormDefinition(raw, file);
+      const { form, problems } = checkFormDefinition(raw);
+      if (!form || problems.length > 0) throw new Error(`Form definition ${file} is invalid (định nghĩa biểu mẫu không hợp lệ):\n${formatDefinitionProblems(problems)}`);
+      return form;
     }),
   );
   return createFormCatalog(definitions);
-}
-
-/** Every key a rule or ratio names must exist in the form, else the definition is wrong (fail at load, not at upload). */
-function checkReferences(form: FormDefinition): void {
-  const keys = new Set<string>();
-  for (const section of form.sections) {
-    const cols = new Set(section.columns.map((c) => c.key));
-    for (const computed of section.computed) {
-      for (const k of [...computed.add, ...computed.sub]) if (!cols.has(k)) throw new Error(`Form ${form.id} v${form.version}: computed column ${computed.key} uses unknown column ${k}`);
-    }
-    for (const row of section.rows) {
-      for (const c of row.columns) {
-        if (!cols.has(c)) throw new Error(`Form ${form.id} v${form.version}: row ${row.code} uses unknown column ${c}`);
-        keys.add(`${row.code}.${c}`);
-      }
-    }
-  }
-  for (const table of form.tables) for (const c of table.columns) keys.add(`${table.key}.${c.key}`);
-  for (const rule of form.rules) {
-    for (const instance of expandRule(rule)) {
-      for (const k of instance.keys) if (!keys.has(k)) throw new Error(`Form ${form.id} v${form.version}: rule ${rule.id} names unknown field ${k}`);
-    }
-  }
-  for (const ratio of form.ratios) {
-    for (const k of [...ratio.numerator.add, ...ratio.numerator.sub, ...ratio.denominator]) {
-      if (!keys.has(k)) throw new Error(`Form ${form.id} v${form.version}: ratio ${ratio.key} names unknown field ${k}`);
-    }
-  }
-  for (const table of form.tables) {
-    const cols = new Set(table.columns.map((c) => c.key));
-    for (const k of table.totals) if (!cols.has(k)) throw new Error(`Form ${form.id} v${form.version}: table ${table.key} totals unknown column ${k}`);
-    for (const rule of table.rules) for (const k of [...rule.left, ...rule.right]) if (!cols.has(k)) throw new Error(`Form ${form.id} v${form.version}: table rule ${rule.id} names unknown column ${k}`);
-  }
 }

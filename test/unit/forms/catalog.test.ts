@@ -33,7 +33,7 @@ describe('loadFormCatalog', () => {
     const bad = form1();
     bad.rules.push({ id: 'x', kind: 'compare', severity: 'error', left: ['99.truoc'], op: 'eq', right: ['01.truoc'], message: 'x' });
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
-    await expect(loadFormCatalog(dir)).rejects.toThrow(/rule x names unknown field 99\.truoc/);
+    await expect(loadFormCatalog(dir)).rejects.toThrow(/bad\.json is invalid[\s\S]*rules\[\d+\] \(x\): Quy tắc nêu trường không có trong biểu mẫu: "99\.truoc"/);
   });
 
   it('refuses an invalid definition with a readable message naming the file', async () => {

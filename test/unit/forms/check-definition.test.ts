@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { checkFormDefinition, DEFINITION_LIMITS } from '../../../functions/core/forms/check-definition';
+
+const TEMPLATES = path.resolve(__dirname, '../../../templates');
+const template = (file: string) => JSON.parse(readFileSync(path.join(TEMPLATES, file), 'utf8')) as Record<string, any>;
+
+describe('checkFormDefinition', () => {
+  it.each(['sap-xep-bo-may.v1.json', 'bien-che-thang.v1.json'])('finds no problem in templates/%s and returns the parsed form', (file) => {
+    const { form, problems } = checkFormDefinition(template(file));
+    expect(problems).toEqual([]);
+    expect(form?.id).toBe(template(file).id);
+  });
+
+  it('lists every problem of a broken definition in one run, each with its location and code', () => {
+    const def = template('sap-xep-bo-may.v1.json');
+    const ruleIndex = def.rules.length;
+    def.rules.push({ id: 'sai-khoa', kind: 'compare', severity: 'error', left: ['99.truoc'], op: 'eq', right: ['01.truoc'], message: 'x' });
+    const dupCode = def.sections[0].rows[0].code as string;
+    def.sections[1].rows.push({ code: dupCode, label: 'Trùng', columns: [def.sections[1].columns[0].key] });
+    const dupRow = def.sections[1].rows.length - 1;
+    def.periodType = 'week';
+    def.sections.push({ key: 'lon', label: 'Quá lớn', columns: [{ key: 'so', label: 'Số', type: 'whole' }], rows: Array.from({ length: 10_000 }, (_, i) => ({ code: `Z${i}`, label: 'x', columns: ['so'] })) });
+
+    const { problems } = checkFormDefinition(def);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: `rules[${ruleIndex}] (sai-khoa)`, code: 'DEF_UNKNOWN_KEY', message: 'Quy tắc nêu trường không có trong biểu mẫu: "99.truoc".' },
+        { path: `sections[1] (${def.sections[1].key}).rows[${dupRow}] (Mã số ${dupCode})`, code: 'DEF_DUPLICATE_CODE', message: `Mã số "${dupCode}" bị trùng trong biểu mẫu.` },
+        { path: 'periodType', code: 'DEF_BAD_PERIOD_TYPE', message: 'Loại kỳ báo cáo phải là một trong: month, quarter, half, year.' },
+        { path: `sections[${def.sections.length - 1}] (lon).rows`, code: 'DEF_TOO_MANY_ROWS', message: `Quá nhiều dòng (mã số): 10000, tối đa ${DEFINITION_LIMITS.maxRowsPerSection}.` },
+      ]),
+    );
+    expect(problems.length).toBeLessThanOrEqual(DEFINITION_LIMITS.maxProblems + 1);
+  });
+
+  it('names a schema problem by its place in Vietnamese (missing field, wrong type, bad key)', () => {
+    const def = template('sap-xep-bo-may.v1.json');
+    delete def.name;
+    def.sections[0].rows[0].columns = 'truoc';
+    def.sections[0].columns[0].key = 'Khoá Sai';
+    const { form, problems } = checkFormDefinition(def);
+    expect(form).toBeUndefined();
+    const row = def.sections[0].rows[0];
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'name', code: 'DEF_SCHEMA', message: 'Thiếu trường bắt buộc.' },
+        { path: `sections[0] (${def.sections[0].key}).rows[0] (Mã số ${row.code}).columns`, code: 'DEF_SCHEMA', message: 'Phải là một danh sách.' },
+        expect.objectContaining({ path: `sections[0] (${def.sections[0].key}).columns[0] (Khoá Sai).key`, code: 'DEF_SCHEMA' }),
+      ]),
+    );
+  });
+
+  it('refuses oversize text, a too-large definition and duplicate keys', () => {
+    const def = template('sap-xep-bo-may.v1.json');
+    def.title = 'T'.repeat(DEFINITION_LIMITS.maxTextLength + 1);
+    def.rules[0].message = 'M'.repeat(DEFINITION_LIMITS.maxMessageLength); // at the bound: fine
+    def.rules[1].message = 'M'.repeat(DEFINITION_LIMITS.maxMessageLength + 1);
+    def.rules[2].id = def.rules[3].id;
+    def.holidays = Array.from({ length: 60_000 }, () => '2026-01-01');
+    const { problems } = checkFormDefinition(def);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'title', code: 'DEF_TEXT_TOO_LONG', message: `Văn bản quá dài: ${DEFINITION_LIMITS.maxTextLength + 1} ký tự, tối đa ${DEFINITION_LIMITS.maxTextLength}.` },
+        expect.objectContaining({ path: `rules[1] (${def.rules[1].id}).message`, code: 'DEF_TEXT_TOO_LONG' }),
+        expect.objectContaining({ path: `rules[3] (${def.rules[3].id})`, code: 'DEF_DUPLICATE_KEY' }),
+        expect.objectContaining({ code: 'DEF_TOO_LARGE' }),
+      ]),
+    );
+    expect(problems.filter((p) => p.path.startsWith('rules[0]'))).toEqual([]);
+  });
+});
