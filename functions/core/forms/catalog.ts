@@ -7,6 +7,8 @@ import path from 'node:path';
 import { NotFoundError } from '../errors';
 import { checkFormDefinition, checkParsedDefinition, formatDefinitionProblems } from './check-definition';
 import type { FormDefinition } from './definition';
+import { createUnitTypeRegistry, type UnitTypeRegistry } from '../units/unit-types';
+import { EMPTY_CALENDAR, type ProvinceCalendar } from '../calendar/calendar';
 
 export interface FormCatalog {
   /** The latest version of every form, by id. */
@@ -17,13 +19,34 @@ export interface FormCatalog {
   get(formId: string, version?: number): FormDefinition | undefined;
   /** Like `get`, but throws `NotFoundError` (FORM_NOT_FOUND) when unknown. */
   require(formId: string, version?: number): FormDefinition;
+  /** The deployment's unit types (default: the 2019 structure). */
+  readonly unitTypes: UnitTypeRegistry;
+  /** The province calendar every form's deadlines, reminders and consolidation days use. */
+  readonly calendar: ProvinceCalendar;
+}
+
+/**
+ * A catalog read from storage at run time: its sync methods answer from the current snapshot;
+ * `refresh()` reloads it when older than the revalidation age (at most 5 minutes) — every handler
+ * calls it at the start of an invocation or request — and `invalidate()` makes the next refresh
+ * reload at once (after a publish in the same process).
+ */
+export interface LiveFormCatalog extends FormCatalog {
+  refresh(): Promise<void>;
+  invalidate(): void;
+}
+
+/** What a catalog is built with besides its definitions. */
+export interface CatalogOptions {
+  unitTypes?: UnitTypeRegistry;
+  calendar?: ProvinceCalendar;
 }
 
 /** The templates directory of this checkout (local runs and tests); Lambda passes `<bundle>/templates`. */
 export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '../../../templates');
 
 /** Builds a catalog from already-parsed definitions (checks ids, versions and rule references). */
-export function createFormCatalog(definitions: readonly FormDefinition[]): FormCatalog {
+export function createFormCatalog(definitions: readonly FormDefinition[], options: CatalogOptions = {}): FormCatalog {
   const byId = new Map<string, FormDefinition[]>();
   for (const form of definitions) {
     const problems = checkParsedDefinition(form);
@@ -40,6 +63,8 @@ export function createFormCatalog(definitions: readonly FormDefinition[]): FormC
     return version === undefined ? list[list.length - 1] : list.find((f) => f.version === version);
   };
   return {
+    unitTypes: options.unitTypes ?? createUnitTypeRegistry(),
+    calendar: options.calendar ?? EMPTY_CALENDAR,
     list: () => [...byId.values()].map((l) => l[l.length - 1]!).sort((a, b) => a.id.localeCompare(b.id)),
     versions: (formId) => [...(byId.get(formId) ?? [])],
     get,
