@@ -63,8 +63,8 @@ export const DeployConfigSchema = z
     apiRateLimit: Int(1).default(50),
     apiBurstLimit: Int(1).default(100),
     /**
-     * Reserve Lambda concurrency (api 20, ingest 5, consolidate/remind one per form, at least 2
-     * each: 29 with the two forms). Off by default: Lambda keeps 100 of the account's quota
+     * Reserve Lambda concurrency (api 20, ingest 5, consolidate/remind 2 each whatever the number
+     * of forms — their schedule walks run the forms one after another: 29 in all). Off by default: Lambda keeps 100 of the account's quota
      * unreserved, so reserving needs a quota of at least 100 + the sum, and a new account's
      * quota is far lower (as low as 10) — the deploy would fail. The ingest event source's
      * maximum concurrency protects the table either way.

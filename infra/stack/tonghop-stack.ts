@@ -33,10 +33,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { TABLE_KEYS } from '../../functions/adapters/table-schema';
 import { INGEST_MAX_RECEIVE_COUNT, KEY_PREFIX } from '../../functions/core/storage-layout';
-import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR, cdkBundlingOptions } from '../bundling';
+import { CONSOLIDATION_LEDGER_KEY_PREFIX } from '../../functions/core/usecases/list-consolidations';
+import { SCHEDULE_MARKER_PREFIX, SCHEDULE_TICK_MINUTE_FIELD, SCHEDULE_TICK_MINUTES } from '../../functions/core/usecases/run-due-schedules';
+import { LATE_DIGEST_KEY_PREFIX } from '../../functions/core/usecases/send-reminders';
+import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, cdkBundlingOptions } from '../bundling';
 import type { DeployConfig } from './config';
 import { ReminderFanout } from './reminder-fanout';
-import { readScheduledForms, type ScheduledForm } from './scheduled-forms';
 import { UploadSweeper } from './upload-sweeper';
 
 /** The Lambda functions, by name; each entry is `functions/lambda/<name>.ts` exporting `handler`. */
@@ -114,9 +116,11 @@ interface FunctionAccess {
  *   from the console (once-ledger put/update/delete, and Query on gsi1 to list the emails sent;
  *   `reports/` read/write/list/presign to list, build and download workbooks); signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
  *   upload intents, presigns feedback downloads; reads the link secret.
- * - consolidate: units + submissions + reviews (the form's policy) + once-ledger (delete releases a claim); lists, reads and
- *   writes consolidated reports and presigns their download; sends email.
- * - remind: units + submissions + once-ledger; queues each unit's reminder (the worker, in
+ * - consolidate: units + submissions + reviews (the form's policy) + its own once-ledger keys
+ *   (consolidation emails, whose claim a failed send deletes, and the schedule walk's markers);
+ *   lists, reads and writes consolidated reports and presigns their download; sends email.
+ * - remind: units + submissions + its own once-ledger keys (the late digest, whose claim a failed
+ *   send deletes, and the schedule walk's markers); queues each unit's reminder (the worker, in
  *   reminder-fanout.ts, signs the link and sends it); sends the late digest.
  * - sweep: queries submissions; lists `uploads/` and sends to the ingest queue (both granted in
  *   upload-sweeper.ts, where the queue is).
@@ -164,7 +168,10 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   },
   consolidate: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
-    writeKeys: [ITEM_KEY_PREFIX.once],
+    // Its own once-ledger keys only: the consolidation emails (released when a send fails) and
+    // the schedule walk's markers.
+    writeKeys: [`${ITEM_KEY_PREFIX.once}${CONSOLIDATION_LEDGER_KEY_PREFIX}`, `${ITEM_KEY_PREFIX.once}${SCHEDULE_MARKER_PREFIX.consolidation}`],
+    deleteKeys: [`${ITEM_KEY_PREFIX.once}${CONSOLIDATION_LEDGER_KEY_PREFIX}`],
     objects: [{ prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] }],
     listBucket: true,
     readLinkSecret: false,
@@ -172,7 +179,10 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   },
   remind: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
-    writeKeys: [ITEM_KEY_PREFIX.once],
+    // Its own once-ledger keys only: the late digest (released when the send fails) and the
+    // schedule walk's markers; the per-unit reminder keys are the worker's (reminder-fanout.ts).
+    writeKeys: [`${ITEM_KEY_PREFIX.once}${LATE_DIGEST_KEY_PREFIX}`, `${ITEM_KEY_PREFIX.once}${SCHEDULE_MARKER_PREFIX.reminders}`],
+    deleteKeys: [`${ITEM_KEY_PREFIX.once}${LATE_DIGEST_KEY_PREFIX}`],
     objects: [],
     listBucket: false,
     readLinkSecret: false,
@@ -186,7 +196,7 @@ interface FunctionSizing {
   memorySize: number;
   timeout: Duration;
   /** Reserved concurrency when `reservedConcurrency` is on (undefined: none). */
-  reserved: (forms: number) => number | undefined;
+  reserved: () => number | undefined;
 }
 
 /** The api function's memory: one full vCPU, for the console's consolidation within API Gateway's 29 s (see SIZING). */
@@ -231,8 +241,10 @@ const SIZING: Record<FunctionName, FunctionSizing> = {
   // The province workbook for thousands of units is built in memory and emailed. Timeouts are
   // Lambda's maximum: a run is billed for the time it takes (see the README's cost section). The
   // reminder run only queues one message per due unit (reminder-fanout.ts) and sends the digest.
-  consolidate: { description: 'Consolidates the latest accepted submissions per form and emails leadership', memorySize: 2048, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
-  remind: { description: 'Reminds units that have not reported', memorySize: 512, timeout: Duration.minutes(15), reserved: (forms) => Math.max(2, forms) },
+  // Each schedule's walk runs the forms one after another: a tick and a retry (or the next tick)
+  // may overlap, hence 2, whatever the number of forms.
+  consolidate: { description: 'Consolidates the latest accepted submissions of every due form and emails leadership (schedule walk)', memorySize: 2048, timeout: Duration.minutes(15), reserved: () => 2 },
+  remind: { description: 'Reminds units that have not reported (schedule walk over the due forms)', memorySize: 512, timeout: Duration.minutes(15), reserved: () => 2 },
   // A few listings and queries per form; one run at a time is enough.
   sweep: { description: 'Sends uploads left without a final status back to the ingest queue (schedule)', memorySize: 512, timeout: Duration.minutes(5), reserved: () => 1 },
 };
@@ -241,8 +253,6 @@ export interface TonghopStackProps extends StackProps {
   config: DeployConfig;
   /** Where the Lambda entries are (default functions/lambda). */
   lambdaEntryDir?: string;
-  /** Where the form definitions are read at synth time (default templates/). */
-  templatesDir?: string;
 }
 
 export class TonghopStack extends Stack {
@@ -262,14 +272,12 @@ export class TonghopStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
   /** Absolute entry file per function (what test/infra checks). */
   readonly entries: Record<FunctionName, string>;
-  readonly scheduledForms: ScheduledForm[];
   readonly reminderFanout: ReminderFanout;
   readonly schedules: scheduler.Schedule[] = [];
 
   constructor(scope: Construct, id: string, props: TonghopStackProps) {
     super(scope, id, { ...props, env: props.env ?? { region: props.config.region } });
     const { config } = props;
-    this.scheduledForms = readScheduledForms(props.templatesDir ?? TEMPLATES_SOURCE_DIR);
     const entryDir = props.lambdaEntryDir ?? LAMBDA_ENTRY_DIR;
     this.entries = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, path.join(entryDir, `${n}.ts`)])) as Record<FunctionName, string>;
 
@@ -595,7 +603,7 @@ export class TonghopStack extends Stack {
       description: SIZING[name].description,
       memorySize: sizing.memorySize,
       timeout: sizing.timeout,
-      reservedConcurrentExecutions: config.reservedConcurrency ? sizing.reserved(this.scheduledForms.length) : undefined,
+      reservedConcurrentExecutions: config.reservedConcurrency ? sizing.reserved() : undefined,
       role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -648,11 +656,15 @@ export class TonghopStack extends Stack {
     };
   }
 
-  /** Daily schedules per form (Asia/Ho_Chi_Minh); the scheduler's role may invoke only these two functions. */
+  /**
+   * One schedule per kind, every SCHEDULE_TICK_MINUTES in Asia/Ho_Chi_Minh, whose handler walks
+   * the form catalog (`{ walk: true }`): the stack never reads the forms, so publishing or
+   * retiring one needs no deploy. The scheduler's role may invoke only these two functions.
+   */
   private addSchedules(consolidate: NodejsFunction, remind: NodejsFunction): void {
     // CloudFormation names the group (nothing refers to it by name) and deletes it with the
     // stack or a rolled-back create: a fixed name that outlived a failed first deploy would
-    // make the retry collide. The schedules in it are regenerated on every deploy.
+    // make the retry collide.
     const cfnGroup = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', {});
     cfnGroup.applyRemovalPolicy(RemovalPolicy.DESTROY);
     const group = scheduler.ScheduleGroup.fromScheduleGroupName(this, 'ScheduleGroupRef', cfnGroup.ref);
@@ -665,29 +677,24 @@ export class TonghopStack extends Stack {
     for (const fn of [consolidate, remind]) {
       this.acknowledgeWildcard(role, `Resource::<${this.logicalIdOf(fn)}.Arn>:*`, 'lambda:InvokeFunction on the function\'s own versions/aliases (the grant CDK writes for one function).');
     }
-    const target = (fn: NodejsFunction, formId: string) =>
-      new LambdaInvoke(fn, {
-        role,
-        input: scheduler.ScheduleTargetInput.fromObject({ formId }),
-        deadLetterQueue: this.scheduleDeadLetterQueue,
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(2),
-      });
-    for (const form of this.scheduledForms) {
-      const Id = form.formId.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
-      for (const [kind, fn, at] of [
-        ['Consolidate', consolidate, form.consolidation],
-        ['Remind', remind, form.reminders],
-      ] as const) {
-        this.schedules.push(
-          new scheduler.Schedule(this, `${kind}${Id}Schedule`, {
-            description: `${kind === 'Consolidate' ? 'Consolidation' : 'Reminders'}: ${form.formId} (${form.name})`,
-            scheduleGroup: group,
-            schedule: scheduler.ScheduleExpression.cron({ minute: String(at.minute), hour: String(at.hour), timeZone: TimeZone.ASIA_HO_CHI_MINH }),
-            target: target(fn, form.formId),
+    for (const [id, fn, what] of [
+      ['ConsolidateSchedule', consolidate, 'Consolidation'],
+      ['RemindSchedule', remind, 'Reminders'],
+    ] as const) {
+      this.schedules.push(
+        new scheduler.Schedule(this, id, {
+          description: `${what}: every ${SCHEDULE_TICK_MINUTES} minutes, runs what is due for every form of the catalog`,
+          scheduleGroup: group,
+          schedule: scheduler.ScheduleExpression.cron({ minute: SCHEDULE_TICK_MINUTE_FIELD, hour: '*', timeZone: TimeZone.ASIA_HO_CHI_MINH }),
+          target: new LambdaInvoke(fn, {
+            role,
+            input: scheduler.ScheduleTargetInput.fromObject({ walk: true }),
+            deadLetterQueue: this.scheduleDeadLetterQueue,
+            retryAttempts: 3,
+            maxEventAge: Duration.hours(2),
           }),
-        );
-      }
+        }),
+      );
     }
   }
 

@@ -3,12 +3,14 @@
  * stacks skip esbuild bundling (`aws:cdk:bundling-stacks`): only configuration-dependent
  * properties are asserted here; test/infra/stack.test.ts covers the bundled default stack.
  */
+import * as fs from 'node:fs';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseDeployConfig } from '../../infra/stack/config';
 import { FUNCTION_NAMES, INGEST_MAX_CONCURRENCY, NONCURRENT_VERSION_DAYS } from '../../infra/stack/tonghop-stack';
+import { TEMPLATES_SOURCE_DIR } from '../../infra/bundling';
 import { CDK_JSON_CONTEXT, DEPLOY_CONTEXT, logicalId, synthesize } from './support';
 
 jest.setTimeout(120_000);
@@ -75,6 +77,22 @@ describe('TonghopStack configuration', () => {
     });
   });
 
+  describe('forms', () => {
+    it('synthesizes without reading a form definition: the schedules walk the catalog at run time', () => {
+      const readdir = jest.spyOn(fs, 'readdirSync');
+      const read = jest.spyOn(fs, 'readFileSync');
+      try {
+        const { template } = synthesize({}, { bundle: false });
+        expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(2);
+        const touched = [...readdir.mock.calls, ...read.mock.calls].map((c) => String(c[0]));
+        expect(touched.filter((p) => p.startsWith(TEMPLATES_SOURCE_DIR))).toEqual([]);
+      } finally {
+        readdir.mockRestore();
+        read.mockRestore();
+      }
+    });
+  });
+
   describe('Lambda concurrency', () => {
     it('reserves none by default, so a new account (quota far below 100 + reservations) can deploy', () => {
       const { template } = synthesize({}, { bundle: false });
@@ -83,13 +101,13 @@ describe('TonghopStack configuration', () => {
       for (const fn of fns) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
     });
 
-    it('reserves api 20, ingest its event-source maximum and one per form for the scheduled ones when reservedConcurrency=true', () => {
+    it('reserves api 20, ingest its event-source maximum and 2 for each schedule walk (whatever the number of forms) when reservedConcurrency=true', () => {
       const { stack, template } = synthesize({ reservedConcurrency: 'true' }, { bundle: false });
       const reserved = (name: (typeof FUNCTION_NAMES)[number]) => template.toJSON().Resources[logicalId(stack, stack.functions[name])].Properties.ReservedConcurrentExecutions;
       expect(reserved('api')).toBe(20);
       expect(reserved('ingest')).toBe(INGEST_MAX_CONCURRENCY);
-      expect(reserved('consolidate')).toBeGreaterThanOrEqual(2);
-      expect(reserved('remind')).toBeGreaterThanOrEqual(2);
+      expect(reserved('consolidate')).toBe(2);
+      expect(reserved('remind')).toBe(2);
     });
   });
 

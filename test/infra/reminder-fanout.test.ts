@@ -89,12 +89,10 @@ describe('ReminderFanout', () => {
       });
     });
 
-    it('starts the forms\' reminder runs at different minutes (staggered), not all at 08:00', () => {
+    it('is started by one schedule for every form (the walk), not one per form', () => {
       const reminders = Object.values(s.template.findResources('AWS::Scheduler::Schedule'))
-        .filter((r) => String(r.Properties.Description).startsWith('Reminders:'))
-        .map((r) => r.Properties.ScheduleExpression as string);
-      expect(reminders.length).toBeGreaterThanOrEqual(2);
-      expect(new Set(reminders).size).toBe(reminders.length);
+        .filter((r) => JSON.stringify(r.Properties.Target.Arn).includes(logicalId(s.stack, s.stack.functions.remind)));
+      expect(reminders.map((r) => r.Properties.Target.Input)).toEqual([JSON.stringify({ walk: true })]);
     });
   });
 });

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { build, stop } from 'esbuild';
 import { TABLE_KEYS } from '../../functions/adapters/table-schema';
-import { reminderTime } from '../../functions/core/usecases/send-reminders';
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR } from '../../infra/bundling';
 import { INGEST_MAX_RECEIVE_COUNT } from '../../functions/core/storage-layout';
 import { DURATION_ALARMED, DURATION_ALARM_SHARE, FUNCTION_NAMES, HANDLER_EXPORT, INGEST_TIMEOUT, NONCURRENT_VERSION_DAYS, type FunctionName } from '../../infra/stack/tonghop-stack';
@@ -317,22 +316,29 @@ describe('TonghopStack', () => {
   });
 
   describe('schedules', () => {
-    it.each(templateForms().map((f) => [f.id, f] as const))('%s: consolidates daily at its consolidation time and reminds at its reminder time, Vietnam time', (formId, form) => {
-      for (const [fn, time] of [['consolidate', form.consolidation.time], ['remind', reminderTime({ id: form.id, reminders: { time: form.reminders?.time ?? '08:00' } })]] as const) {
-        const [h, m] = time.split(':').map(Number);
+    const schedules = () => Object.values(s.template.findResources('AWS::Scheduler::Schedule'));
+
+    it('has exactly two schedules, one per kind, each walking the catalog every 15 minutes, Vietnam time', () => {
+      expect(schedules()).toHaveLength(2);
+      for (const fn of ['consolidate', 'remind'] as const) {
         s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
-          ScheduleExpression: `cron(${m} ${h} * * ? *)`,
+          ScheduleExpression: 'cron(0/15 * * * ? *)',
           ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh',
           State: 'ENABLED',
           Target: {
             Arn: { 'Fn::GetAtt': [fnId(fn), 'Arn'] },
-            Input: JSON.stringify({ formId }),
+            Input: JSON.stringify({ walk: true }),
             RoleArn: Match.anyValue(),
             DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.scheduleDeadLetterQueue), 'Arn'] } },
             RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
           },
         });
       }
+    });
+
+    it('names no form: publishing or retiring a form changes no schedule', () => {
+      const text = JSON.stringify(schedules());
+      for (const form of templateForms()) expect(text).not.toContain(form.id);
     });
 
     it('uses one role that only the scheduler can assume and that may invoke only consolidate and remind', () => {
@@ -384,8 +390,9 @@ describe('TonghopStack', () => {
 
     it.each([
       ['ingest', ['SUB#*', 'LATEST#*', 'AGG#*']],
-      ['consolidate', ['ONCE#*']],
-      ['remind', ['ONCE#*']],
+      // Their own once-ledger keys only: the emails they send and the schedule walk's markers.
+      ['consolidate', ['ONCE#consolidation#*', 'ONCE#schedule#consolidation#*']],
+      ['remind', ['ONCE#late-digest#*', 'ONCE#schedule#reminders#*']],
       // The console's "Đơn vị" adds and edits units one conditional write at a time (never in bulk); its reviews, locks and exceptions are one conditional put each.
       ['api', ['UNIT*', 'SIGNIN#*', 'SESSION#*', 'RATE#*', 'AUDIT#*', 'ONCE#*', 'REVIEW#*', 'LOCK#*']],
     ] as const)('lets %s put and update only items whose partition key starts with %j', (name, prefixes) => {
@@ -416,8 +423,9 @@ describe('TonghopStack', () => {
     });
 
     it.each([
-      ['consolidate', ['ONCE#*']],
-      ['remind', ['ONCE#*']],
+      // A failed send releases its claim; a schedule marker is never deleted.
+      ['consolidate', ['ONCE#consolidation#*']],
+      ['remind', ['ONCE#late-digest#*']],
       // A console consolidation releases its claim when sending fails; sign-in, session and audit items are never deleted (the audit log is append-only).
       ['api', ['ONCE#*']],
     ] as const)('lets %s delete only items whose partition key starts with %j', (name, prefixes) => {

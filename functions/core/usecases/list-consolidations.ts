@@ -49,7 +49,10 @@ export interface ConsolidationListing {
 export const MAX_LISTED_WORKBOOKS = 50;
 
 /** The ledger prefix of a form and period's consolidation emails (shared with `consolidateReport`). */
-export const consolidationLedgerPrefix = (formId: string, period: string): string => `consolidation#${formId}#${period}#`;
+export const consolidationLedgerPrefix = (formId: string, period: string): string => `${CONSOLIDATION_LEDGER_KEY_PREFIX}${formId}#${period}#`;
+
+/** Every consolidation email's ledger key starts with this (the consolidate function may write only these and its schedule markers). */
+export const CONSOLIDATION_LEDGER_KEY_PREFIX = 'consolidation#';
 
 /**
  * Who a consolidation email goes to: the form's leadership as To, the organisation committee as

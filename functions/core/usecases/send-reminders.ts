@@ -57,6 +57,9 @@ export interface RemindResult {
   digests: Array<{ period: string; to: string[]; lateUnits: string[]; status: 'sent' | 'already-sent' | 'no-recipients' }>;
 }
 
+/** The late digest's ledger keys start with this (the remind function may write only these and its schedule markers). */
+export const LATE_DIGEST_KEY_PREFIX = 'late-digest#';
+
 /** Queues today's reminders and sends the late digests; throws after the loop if any failed (a retry resends only those). */
 export async function sendReminders(deps: RemindDeps, input: RemindInput): Promise<RemindResult> {
   const form = deps.forms.require(input.formId);
@@ -114,7 +117,7 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
       digest.status = 'no-recipients';
       continue;
     }
-    const key = `late-digest#${form.id}#${period}#${today}`;
+    const key = `${LATE_DIGEST_KEY_PREFIX}${form.id}#${period}#${today}`;
     if (!(await deps.ledger.claim(key, { lateUnits: late.length }))) {
       digest.status = 'already-sent';
       continue;
@@ -131,34 +134,18 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
   return result;
 }
 
-/** Reminder runs of different forms are spread over this many minutes after their configured time. */
-export const REMINDER_STAGGER_MINUTES = 30;
-
 /**
- * A form's stable offset (0–29 minutes) from its configured reminder time, derived from its id
- * (FNV-1a): forms configured for the same time ("08:00") do not all start on one SES sending rate
- * at once, and a form keeps its minute from one deploy to the next.
+ * When a form's reminder run acts on a local day (HH:MM, Asia/Ho_Chi_Minh): its `reminders.time`.
+ * The scheduled walk (run-due-schedules.ts) runs it at the first tick at or after this time, and
+ * `remind --date` acts as of this time. There is no per-form stagger any more: the walk runs the
+ * forms one after another, and the reminder worker's concurrency paces the sending.
  */
-export function reminderStaggerMinutes(formId: string): number {
-  let hash = 0x811c9dc5;
-  for (const ch of formId) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  return hash % REMINDER_STAGGER_MINUTES;
+export function reminderTime(form: { reminders: { time: string } }): string {
+  return form.reminders.time;
 }
 
-/**
- * When a form's daily reminder run starts (HH:MM, Asia/Ho_Chi_Minh): `reminders.time` plus the
- * form's stagger, never past midnight (the run acts for its local day). The AWS schedule, the
- * local schedule and `remind --date` all use this.
- */
-export function reminderTime(form: { id: string; reminders: { time: string } }): string {
-  const [h, m] = form.reminders.time.split(':').map(Number);
-  const base = h! * 60 + m!;
-  const total = base + reminderStaggerMinutes(form.id) < 24 * 60 ? base + reminderStaggerMinutes(form.id) : base;
-  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
-}
-
-/** The instant the reminder run acts as on a given local day (the form's staggered reminder time). */
-export function reminderRunAt(form: { id: string; reminders: { time: string } }, date: string): Date {
+/** The instant the reminder run acts as on a given local day (the form's reminder time). */
+export function reminderRunAt(form: { reminders: { time: string } }, date: string): Date {
   const [y, m, d] = date.split('-').map(Number);
   return localInstant({ year: y!, month: m!, day: d! }, reminderTime(form));
 }
