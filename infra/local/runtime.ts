@@ -6,7 +6,7 @@
  *      │ presigned POST                                                    │ AWS SDK
  *      ▼                                                                   ▼
  *   s3rver (S3 API) ──object created──▶ local SQS (ingest-queue.ts) ──▶ createIngestHandler
- *   croner (schedules.ts) ──{ formId }──▶ createConsolidateHandler / createRemindHandler
+ *   croner (schedules.ts) ──{ walk: true } every 15 min──▶ createConsolidateHandler / createRemindHandler
  *   dynalite (DynamoDB API) ◀── every adapter;  outbox-mailer ──▶ <dataDir>/outbox/*.eml
  *
  * Data lives under `dataDir` (dynamodb/, s3/, outbox/, dead-letter/, secrets.json), so a restart
@@ -153,8 +153,9 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     const sweeper = startLocalUploadSweeper({ ...deps, forms: catalog, queue: ingest, bucketName: deps.config.bucketName });
     cleanup.push(() => sweeper.stop());
 
+    // The handlers walk the catalog on each tick (refreshing it first), so a form published
+    // while this runs is scheduled without a restart.
     const schedules = startSchedules(
-      catalog.list(),
       {
         consolidate: (event) => consolidate(event, lambdaContext('tonghop-consolidate-local')),
         remind: (event) => remind(event, lambdaContext('tonghop-remind-local')),

@@ -1,61 +1,66 @@
 /**
- * The local stand-in for EventBridge Scheduler: for every form, two daily croner jobs in
- * Asia/Ho_Chi_Minh, the same as the CDK schedules: consolidation at the form's consolidation
- * time (`{ formId }`: the handler decides whether a period is due today) and reminders at the
- * form's reminder time plus its stagger (`reminderTime`) (`{ formId }`). A failed run is logged and retried twice with backoff,
- * like the Scheduler's retry policy; there is no dead-letter queue locally.
+ * The local stand-in for EventBridge Scheduler: two croner jobs, the same as the CDK schedules —
+ * every SCHEDULE_TICK_MINUTES in Asia/Ho_Chi_Minh, consolidation and reminders each invoke their
+ * handler with `{ walk: true }`, and the handler refreshes the catalog and runs what is due for
+ * every form it lists (run-due-schedules.ts). A form published while `npm start` runs is picked
+ * up at the next tick; nothing here knows the forms.
+ *
+ * A failed walk (some form failed) is logged and retried twice with backoff, like the Lambda's
+ * asynchronous retries; the forms that already ran are skipped by their once-ledger markers.
+ * There is no dead-letter queue locally. croner's `protect` keeps a slow walk from overlapping
+ * the next tick of the same job.
  */
 import { Cron } from 'croner';
-import type { FormDefinition } from '../../functions/core/forms/definition';
 import { TIME_ZONE } from '../../functions/core/periods';
 import type { Log } from '../../functions/core/log';
-import { reminderTime } from '../../functions/core/usecases/send-reminders';
+import { SCHEDULE_TICK_MINUTES } from '../../functions/core/usecases/run-due-schedules';
+
+/** What a schedule sends: a walk over the catalog, or one form (tests, `runNow`). */
+export type ScheduleEvent = { walk: true } | { formId: string };
 
 export interface ScheduleTargets {
-  consolidate(event: { formId: string }): Promise<unknown>;
-  remind(event: { formId: string }): Promise<unknown>;
+  consolidate(event: ScheduleEvent): Promise<unknown>;
+  remind(event: ScheduleEvent): Promise<unknown>;
 }
+
+export type ScheduleKind = keyof ScheduleTargets;
 
 export interface LocalSchedule {
   name: string;
-  formId: string;
-  kind: 'consolidate' | 'remind';
-  /** Cron expression (minute hour * * *), Asia/Ho_Chi_Minh. */
+  kind: ScheduleKind;
+  /** Cron expression (minute hour day month weekday), Asia/Ho_Chi_Minh. */
   cron: string;
   nextRun(): Date | null;
 }
 
 export interface LocalSchedules {
   list(): LocalSchedule[];
-  /** Runs one job now, with the same retries (for tests and `--run-now`). */
-  runNow(kind: LocalSchedule['kind'], formId: string): Promise<void>;
+  /** Runs one job now, with the same retries (tests, the CLI): the walk, or only `formId`. */
+  runNow(kind: ScheduleKind, formId?: string): Promise<void>;
   stop(): void;
 }
 
-const cronAt = (hhmm: string) => {
-  const [h, m] = hhmm.split(':').map(Number);
-  return `${m} ${h} * * *`;
-};
+/** croner's expression of the AWS schedules' `cron(0/15 * * * ? *)`. */
+export const LOCAL_SCHEDULE_CRON = `*/${SCHEDULE_TICK_MINUTES} * * * *`;
 
-/** Starts a daily consolidation and reminder job per form. */
-export function startSchedules(forms: readonly FormDefinition[], targets: ScheduleTargets, log: Log, options: { retries?: number; backoffMs?: number } = {}): LocalSchedules {
+/** Starts the two walking jobs (consolidation, reminders). */
+export function startSchedules(targets: ScheduleTargets, log: Log, options: { retries?: number; backoffMs?: number } = {}): LocalSchedules {
   const retries = options.retries ?? 2;
   const backoffMs = options.backoffMs ?? 30_000;
-  const jobs: Array<{ schedule: LocalSchedule; cron: Cron }> = [];
   const stoppers = new Set<() => void>();
 
-  const run = async (kind: LocalSchedule['kind'], formId: string) => {
+  const run = async (kind: ScheduleKind, event: ScheduleEvent) => {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const result = await targets[kind]({ formId });
-        log.info(`schedule ${kind} ran`, { formId, result: result as Record<string, unknown> });
+        const result = await targets[kind](event);
+        log.info(`schedule ${kind} ran`, { ...event, result: result as Record<string, unknown> });
         return;
       } catch (err) {
         if (attempt >= retries) {
-          log.error(`schedule ${kind} failed`, { formId, attempts: attempt + 1, error: err as Error });
+          log.error(`schedule ${kind} failed`, { ...event, attempts: attempt + 1, error: err as Error });
           return;
         }
-        log.warn(`schedule ${kind} failed, retrying`, { formId, attempt: attempt + 1, error: err as Error });
+        log.warn(`schedule ${kind} failed, retrying`, { ...event, attempt: attempt + 1, error: err as Error });
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, backoffMs * 2 ** attempt);
           stoppers.add(() => {
@@ -67,17 +72,15 @@ export function startSchedules(forms: readonly FormDefinition[], targets: Schedu
     }
   };
 
-  for (const form of forms) {
-    for (const [kind, time] of [['consolidate', form.consolidation.time], ['remind', reminderTime(form)]] as const) {
-      const expression = cronAt(time);
-      const cron = new Cron(expression, { timezone: TIME_ZONE, protect: true }, () => run(kind, form.id));
-      jobs.push({ schedule: { name: `${kind}-${form.id}`, formId: form.id, kind, cron: expression, nextRun: () => cron.nextRun() }, cron });
-    }
-  }
+  const jobs = (['consolidate', 'remind'] as const).map((kind) => {
+    const cron = new Cron(LOCAL_SCHEDULE_CRON, { timezone: TIME_ZONE, protect: true }, () => run(kind, { walk: true }));
+    const schedule: LocalSchedule = { name: `${kind}-walk`, kind, cron: LOCAL_SCHEDULE_CRON, nextRun: () => cron.nextRun() };
+    return { schedule, cron };
+  });
 
   return {
     list: () => jobs.map((j) => j.schedule),
-    runNow: (kind, formId) => run(kind, formId),
+    runNow: (kind, formId) => run(kind, formId === undefined ? { walk: true } : { formId }),
     stop() {
       for (const j of jobs) j.cron.stop();
       for (const s of stoppers) s();

@@ -1,12 +1,11 @@
 /**
  * The local API Gateway and Scheduler stand-ins: real HTTP requests translated into payload v2
- * events and back, and the per-form daily schedules with their retries.
+ * events and back, and the two 15-minute schedules (walks over the catalog) with their retries.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { loadFormCatalog } from '../../functions/core/forms';
 import { signLinkToken } from '../../functions/core/links';
 import { consoleLog, silentLog } from '../../infra/local/compose';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from '../../infra/local/http-gateway';
@@ -126,29 +125,25 @@ describe('local API Gateway (payload v2)', () => {
 });
 
 describe('local schedules', () => {
-  it('schedules consolidation and reminders daily per form at the configured Vietnamese times', async () => {
-    const catalog = await loadFormCatalog();
-    const form = catalog.require('sap-xep-bo-may');
-    const schedules = startSchedules([form], { consolidate: async () => undefined, remind: async () => undefined }, silentLog);
+  it('starts two jobs, consolidation and reminders, each ticking every 15 minutes in Vietnamese time, whatever the forms', () => {
+    const schedules = startSchedules({ consolidate: async () => undefined, remind: async () => undefined }, silentLog);
     try {
-      const [hh, mm] = form.consolidation.time.split(':');
-      const consolidate = schedules.list().find((s) => s.kind === 'consolidate')!;
-      const next = consolidate.nextRun()!;
-      const local = new Date(next.getTime() + 7 * 3600_000);
-
-      expect(schedules.list().map((s) => s.kind).sort()).toEqual(['consolidate', 'remind']);
-      expect(consolidate.cron).toBe(`${Number(mm)} ${Number(hh)} * * *`);
-      expect([local.getUTCHours(), local.getUTCMinutes()]).toEqual([Number(hh), Number(mm)]);
-      expect(next.getTime() - Date.now()).toBeLessThanOrEqual(24 * 3600_000);
+      const jobs = schedules.list();
+      expect(jobs.map((j) => [j.kind, j.cron])).toEqual([['consolidate', '*/15 * * * *'], ['remind', '*/15 * * * *']]);
+      for (const job of jobs) {
+        const next = job.nextRun()!;
+        expect(next.getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+        expect([next.getUTCMinutes() % 15, next.getUTCSeconds()]).toEqual([0, 0]);
+      }
     } finally {
       schedules.stop();
     }
   });
 
-  it('retries a failed run with the same { formId } event', async () => {
+  it('retries a failed walk with the same { walk: true } event, and runs one form when asked', async () => {
     const calls: unknown[] = [];
     let failures = 1;
-    const schedules = startSchedules([], {
+    const schedules = startSchedules({
       consolidate: async (event) => {
         calls.push(event);
         if (failures-- > 0) throw new Error('DynamoDB unavailable');
@@ -157,10 +152,11 @@ describe('local schedules', () => {
       remind: async () => undefined,
     }, silentLog, { backoffMs: 1 });
 
+    await schedules.runNow('consolidate');
     await schedules.runNow('consolidate', 'sap-xep-bo-may');
     schedules.stop();
 
-    expect(calls).toEqual([{ formId: 'sap-xep-bo-may' }, { formId: 'sap-xep-bo-may' }]);
+    expect(calls).toEqual([{ walk: true }, { walk: true }, { formId: 'sap-xep-bo-may' }]);
   });
 });
 

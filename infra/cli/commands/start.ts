@@ -3,7 +3,9 @@
  */
 import { relative } from 'node:path';
 import { CONSOLE_PATH } from '../../../functions/core/operators/model';
-import { openPeriod, periodLabel, TIME_ZONE } from '../../../functions/core/periods';
+import { consolidationAt, openPeriod, periodLabel, TIME_ZONE } from '../../../functions/core/periods';
+import { SCHEDULE_TICK_MINUTES } from '../../../functions/core/usecases/run-due-schedules';
+import { reminderTime } from '../../../functions/core/usecases/send-reminders';
 import { loadLocalConfig } from '../../local/config';
 import { DataDirBusyError } from '../../local/data-dir-lock';
 import { readLiveRuntime } from '../../local/runtime-file';
@@ -53,8 +55,9 @@ function banner(runtime: LocalRuntime, dataDir: string): string {
     `Trang quản trị (console): ${runtime.url}${CONSOLE_PATH}/sign-in    (đăng nhập: thư chứa đường dẫn dùng một lần vào outbox)`,
     `  hoặc in đường dẫn ngay: npx tonghop operators link --email ${runtime.consoleAdmin ?? '<email>'}${runtime.consoleAdmin ? '' : '    # chưa có quản trị viên: npx tonghop operators add --role admin …'}`,
     '',
-    'Lịch (schedules, Asia/Ho_Chi_Minh):',
-    ...runtime.schedules.list().map((s) => `  ${s.kind === 'consolidate' ? 'tổng hợp' : 'nhắc nộp'} ${s.formId}: lần tới ${at(s.nextRun())}`),
+    `Lịch (schedules, Asia/Ho_Chi_Minh): mỗi ${SCHEDULE_TICK_MINUTES} phút xét mọi biểu mẫu đang dùng, chạy phần đã đến giờ:`,
+    ...runtime.schedules.list().map((s) => `  ${s.kind === 'consolidate' ? 'tổng hợp' : 'nhắc nộp'}: lần xét tới ${at(s.nextRun())}`),
+    ...periods.map(({ form, period }) => `  ${form.id}: tổng hợp ${periodLabel(period)} lúc ${at(consolidationAt(form, period))}; nhắc nộp từ ${reminderTime(form)} vào ngày cần nhắc`),
     '',
     'Nhấn Ctrl-C để dừng (press Ctrl-C to stop).',
     ...nodeVersionNoticeLines(),

@@ -9,11 +9,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { SqsReminderQueue } from '../../../functions/adapters/sqs-reminder-queue';
 import type { ReminderDelivery, ReminderQueue, UnitReminder } from '../../../functions/core/ports';
-import { reminderRunAt, reminderTime, sendReminders } from '../../../functions/core/usecases/send-reminders';
+import { reminderRunAt, sendReminders } from '../../../functions/core/usecases/send-reminders';
 import { reminderKey, sendUnitReminder } from '../../../functions/core/usecases/send-unit-reminder';
 import { createRemindUnitHandler } from '../../../functions/handlers/remind-unit';
-import { silentLog } from '../../../infra/local/compose';
-import { startSchedules } from '../../../infra/local/schedules';
 import { loadForm, makeUnits, memoryDeps, submit } from './fixtures';
 
 const form = loadForm('sap-xep-bo-may');
@@ -169,20 +167,3 @@ describe('SqsReminderQueue', () => {
   });
 });
 
-describe('reminder schedules', () => {
-  it('start the two forms at different minutes, locally as in AWS', () => {
-    const forms = [loadForm('sap-xep-bo-may'), loadForm('bien-che-thang')];
-    const schedules = startSchedules(forms, { consolidate: async () => undefined, remind: async () => undefined }, silentLog);
-    try {
-      const remind = schedules.list().filter((sch) => sch.kind === 'remind').map((sch) => sch.cron);
-      const times = forms.map(reminderTime);
-
-      expect(forms.map((f) => f.reminders.time)).toEqual(['08:00', '08:00']);
-      expect(new Set(times).size).toBe(2);
-      expect(times.every((t) => t >= '08:00' && t < '08:30')).toBe(true);
-      expect(remind).toEqual(times.map((t) => `${Number(t.slice(3))} ${Number(t.slice(0, 2))} * * *`));
-    } finally {
-      schedules.stop();
-    }
-  });
-});
