@@ -213,7 +213,7 @@ export function consolidationAt(form: FormDefinition, periodId: string): Date {
   return localInstant(nextWorkingDay(latest, form.holidays), form.consolidation.time);
 }
 
-/** The period whose consolidation falls on the local day of `now`, if any (drives the daily schedule). */
+/** The period whose consolidation falls on the local day of `now`, if any (drives the scheduled walk, run-due-schedules.ts). */
 export function periodConsolidatedOn(form: FormDefinition, now: Date): string | undefined {
   const today = formatLocalDate(toLocalDate(now));
   const candidate = periodEndingOnOrAfter(form.periodType, toLocalDate(now));

@@ -1,6 +1,6 @@
 /**
- * Lambda entry for the scheduled consolidation (EventBridge Scheduler, daily per form, payload
- * `{ formId, period?, send? }`). Configuration and clients are built once per container at
+ * Lambda entry for the scheduled consolidation (EventBridge Scheduler every 15 minutes with
+ * `{ walk: true }`, or one form with `{ formId, period?, send? }`). Configuration and clients are built once per container at
  * module scope; `composeConsolidation` (functions/compose.ts) wires the rest, mail through SES.
  */
 import { Logger } from '@aws-lambda-powertools/logger';

@@ -1,6 +1,6 @@
 /**
- * Lambda entry for the daily reminder run (EventBridge Scheduler, per form at its reminder time,
- * payload `{ formId }`). Configuration and clients are built once per container at module scope;
+ * Lambda entry for the reminder run (EventBridge Scheduler every 15 minutes with `{ walk: true }`,
+ * or one form with `{ formId }`). Configuration and clients are built once per container at module scope;
  * `composeReminders` (functions/compose.ts) wires the rest: each unit's reminder goes to the
  * reminders queue (TONGHOP_REMINDER_QUEUE_URL), whose worker (remind-unit.ts) signs the link and
  * sends it; the late digest is sent from here through SES.

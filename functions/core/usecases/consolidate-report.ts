@@ -211,7 +211,7 @@ export interface ScheduledConsolidationInput {
 
 export type ScheduledConsolidationResult = { status: 'not-due'; formId: string; date: string } | ({ status: 'done' } & ConsolidateResult);
 
-/** The daily scheduled run: consolidates and sends only on a period's consolidation day (or for the period named). */
+/** One form at once (`{ formId }`: the CLI, tests): consolidates and sends only on a period's consolidation day (or for the period named). The schedule walks the catalog instead (run-due-schedules.ts). */
 export async function consolidateScheduled(deps: ConsolidateDeps, input: ScheduledConsolidationInput): Promise<ScheduledConsolidationResult> {
   const form = deps.forms.require(input.formId);
   const now = deps.clock.now();
