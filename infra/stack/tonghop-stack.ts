@@ -723,7 +723,7 @@ export class TonghopStack extends Stack {
     this.addAlarm('IngestDeadLetterAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...fiveMinutes, statistic: 'Maximum' }),
       `Uploads failed ingest ${INGEST_MAX_RECEIVE_COUNT} times and wait in the dead-letter queue (see \`npx tonghop submissions list\` with TONGHOP_DLQ_URL, and the ingest logs).`);
     this.addAlarm('ScheduleDeadLetterAlarm', this.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...fiveMinutes, statistic: 'Maximum' }),
-      'A scheduled consolidation or reminder run failed after its retries.');
+      'A scheduled consolidation or reminder walk failed after its retries: the consolidate/remind logs name each failed form ("scheduled consolidation failed" / "scheduled reminders failed"); the next 15-minute tick retries it the same day.');
     this.addAlarm('IngestBacklogAlarm', this.queue.metricApproximateAgeOfOldestMessage({ ...fiveMinutes, statistic: 'Maximum' }),
       'Uploads have waited more than 15 minutes to be validated.', 15 * 60);
     // The api handler answers its own failures with a 500 (error middleware), which Lambda does
