@@ -62,7 +62,7 @@ describe('tonghop forms check', () => {
     const none = await runTonghop(['forms', 'check'], env());
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Thiếu tệp định nghĩa biểu mẫu');
-    expect(none.stderr).toContain('npx tonghop forms check <tệp.json> [--json]');
+    expect(none.stderr).toContain('npx tonghop forms check <tệp.json|tệp.xlsx> [--json]');
     const missing = await runTonghop(['forms', 'check', path.join(work, 'khong-co.json')], env());
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('không tồn tại');

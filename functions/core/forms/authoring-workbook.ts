@@ -111,8 +111,8 @@ const ROWS_COLUMNS: ColumnSpec[] = [
 ];
 
 const VALUE_COLUMNS: ColumnSpec[] = [
-  { key: 'min', header: 'Tối thiểu', width: 10, decimal: true, prompt: 'Giá trị nhỏ nhất (số). Để trống: 0 với số nguyên và tiền.' },
-  { key: 'max', header: 'Tối đa', width: 10, decimal: true, prompt: 'Giá trị lớn nhất (số). Để trống: không giới hạn.' },
+  { key: 'min', header: 'Tối thiểu', width: 14, decimal: true, prompt: 'Giá trị nhỏ nhất (số). Để trống: 0 với số nguyên và tiền.' },
+  { key: 'max', header: 'Tối đa', width: 16, decimal: true, prompt: 'Giá trị lớn nhất (số). Để trống: không giới hạn.' },
   { key: 'maxLength', header: 'Độ dài tối đa', width: 10, whole: 1, prompt: 'Số ký tự tối đa của văn bản.' },
   { key: 'choices', header: 'Lựa chọn', width: 24, prompt: 'Với kiểu Lựa chọn: các giá trị, cách nhau dấu chấm phẩy (;) hoặc mỗi giá trị một dòng (Alt+Enter).' },
   { key: 'consolidate', header: 'Tổng hợp', width: 14, list: consolidateList, prompt: 'Cách tổng hợp toàn tỉnh: Cộng (số), Gộp văn bản (liệt kê theo đơn vị), Không tổng hợp. Để trống: mặc định theo kiểu.' },
@@ -262,6 +262,27 @@ function styleHeaderRow(ws: Worksheet, rowNumber: number, count: number) {
   row.height = 32;
 }
 
+/**
+ * Row heights from the wrapped text they hold: LibreOffice (and Excel for files it did not save)
+ * keeps the default height of a row written without one, so wrapped text would overlap.
+ */
+function fitRowHeights(ws: Worksheet, minHeight = 15) {
+  const widths: number[] = [];
+  ws.columns.forEach((c, i) => (widths[i + 1] = c.width ?? 9));
+  ws.eachRow((row) => {
+    let lines = 1;
+    row.eachCell((cell, col) => {
+      const v = cell.value;
+      const text = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+      const perLine = Math.max(1, Math.floor((widths[col] ?? 9) * 1.15) - 1);
+      const size = cell.font?.size ?? 11;
+      const n = text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil((line.length * size) / 11 / perLine)), 0);
+      lines = Math.max(lines, n);
+    });
+    row.height = Math.max(row.height ?? 0, minHeight, lines * 14 + 2);
+  });
+}
+
 function setupSheet(ws: Worksheet) {
   ws.pageSetup = { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 } };
 }
@@ -271,7 +292,6 @@ function listSheet(wb: ExcelJS.Workbook, name: string, specs: ColumnSpec[], rows
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] }) as WsWithValidations;
   setupSheet(ws);
   ws.columns = specs.map((s) => ({ header: s.header, key: s.key, width: s.width }));
-  styleHeaderRow(ws, 1, specs.length);
   const last = 1 + (SHEET_ROW_CAPS[name] ?? 200);
   specs.forEach((spec, i) => {
     const col = ws.getColumn(i + 1);
@@ -280,8 +300,10 @@ function listSheet(wb: ExcelJS.Workbook, name: string, specs: ColumnSpec[], rows
     col.alignment = { wrapText: true, vertical: 'top' };
     ws.dataValidations.add(`${colLetter(i + 1)}2:${colLetter(i + 1)}${last}`, validationOf(spec));
   });
+  styleHeaderRow(ws, 1, specs.length);
   for (const item of rows) {
     const row = ws.addRow(specs.map((s) => (item[s.key] === undefined ? null : item[s.key])));
+    row.alignment = { wrapText: true, vertical: 'top', horizontal: 'left' };
     if (item._heading) {
       for (let c = 1; c <= specs.length; c++) {
         row.getCell(c).fill = SECTION_FILL;
@@ -289,6 +311,7 @@ function listSheet(wb: ExcelJS.Workbook, name: string, specs: ColumnSpec[], rows
       }
     }
   }
+  fitRowHeights(ws);
   return ws;
 }
 
@@ -329,9 +352,9 @@ function writeGeneralSheet(wb: ExcelJS.Workbook, form: FormDefinition | undefine
     { header: 'Giá trị', key: 'value', width: 44 },
     { header: 'Hướng dẫn', key: 'help', width: 70 },
   ];
-  styleHeaderRow(ws, 1, 3);
   ws.getColumn(2).numFmt = '@';
   for (const c of [1, 2, 3]) ws.getColumn(c).alignment = { wrapText: true, vertical: 'top' };
+  styleHeaderRow(ws, 1, 3);
   GENERAL_FIELDS.forEach((field, i) => {
     const r = i + 2;
     const row = ws.getRow(r);
@@ -376,6 +399,11 @@ function writeGeneralSheet(wb: ExcelJS.Workbook, form: FormDefinition | undefine
     row.getCell(2).alignment = { horizontal: 'left', vertical: 'top' };
     BY_TYPE_COLUMNS.slice(1).forEach((spec, c) => ws.dataValidations.add(`${colLetter(c + 2)}${r}`, validationOf(spec)));
   });
+  for (let r = 2; r <= headRow + codes.length; r++) {
+    if (r === headRow) continue;
+    for (const c of [1, 2, 3]) ws.getRow(r).getCell(c).alignment = { wrapText: true, vertical: 'top', horizontal: 'left' };
+  }
+  fitRowHeights(ws);
 }
 
 const GUIDE: Array<[string, string]> = [
@@ -410,8 +438,10 @@ function writeGuideSheet(wb: ExcelJS.Workbook) {
     row.getCell(1).font = { bold: true, size: i === 0 ? 14 : 11 };
     row.getCell(1).alignment = { vertical: 'top', wrapText: true };
     row.getCell(2).alignment = { vertical: 'top', wrapText: true };
-    if (text) row.height = Math.max(18, Math.ceil(text.length / 100) * 16);
   });
+  fitRowHeights(ws, 18);
+  ws.mergeCells('A1:B1');
+  ws.getRow(1).height = 26;
 }
 
 /**
@@ -1114,7 +1144,8 @@ export async function readDefinitionWorkbook(bytes: Buffer): Promise<ReadDefinit
     const where = `${loc.sheet}|${loc.row}|${loc.column}`;
     // A cell already reported while reading (e.g. a type not in the list) is not reported again as "missing".
     if (loc.column !== undefined && seen.has(where) && (p.code === 'DEF_SCHEMA' || p.code === 'DEF_BAD_PERIOD_TYPE')) continue;
-    const message = p.code === 'DEF_BAD_PERIOD_TYPE' ? `Chọn kỳ báo cáo: ${Object.values(PERIOD_LABELS).join(', ')}.` : p.message;
+    const message =
+      p.code === 'DEF_BAD_PERIOD_TYPE' ? `Chọn kỳ báo cáo: ${Object.values(PERIOD_LABELS).join(', ')}.` : p.message === 'Thiếu trường bắt buộc.' && loc.column !== undefined ? 'Ô bắt buộc còn trống.' : p.message;
     problems.push({ sheet: loc.sheet, row: loc.row, column: loc.column, header: loc.header, code: p.code, message });
   }
   const order: string[] = [WHOLE_FILE, S.general, S.rows, S.columns, S.tables, S.rules, S.ratios, S.header];
