@@ -898,7 +898,7 @@ function readSections(wb: ExcelJS.Workbook, def: Record<string, unknown>, ctx: R
     ctx.at(segs, colsReader.loc(r));
     put(ctx, colsReader, column, segs, r, 'key', colsReader.text(r, 'key'));
     put(ctx, colsReader, column, segs, r, 'label', colsReader.text(r, 'label'));
-    put(ctx, colsReader, column, segs, r, 'type', colsReader.choose(r, 'type', TYPE_LABELS));
+    put(ctx, colsReader, column, segs, r, 'type', colsReader.choose(r, 'type', { ...TYPE_LABELS, computed: COMPUTED_LABEL }));
     readValueCells(ctx, colsReader, column, segs, r);
     mustBeBlank(ctx, colsReader, r, ['add', 'sub'], 'Chỉ cột kiểu Tính toán mới ghi Cộng/Trừ.');
     section.columns.push(column);
