@@ -693,7 +693,6 @@ function readGeneral(ws: Worksheet | undefined, def: Record<string, unknown>, ct
     const label = readText(toRawCell(ws.getRow(r).getCell(1).value));
     if (label && !byLabel.has(fold(label))) byLabel.set(fold(label), r);
   }
-  const header = 'Giá trị';
   for (const field of GENERAL_FIELDS) {
     const r = byLabel.get(fold(field.label));
     if (r === undefined) {

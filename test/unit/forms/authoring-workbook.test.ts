@@ -255,7 +255,7 @@ describe('definition workbook', () => {
       expect(notXlsx.problems).toEqual([expect.objectContaining({ sheet: '(cả tệp)', code: 'FILE_NOT_SPREADSHEET' })]);
 
       const form = parsed(templateJson('bien-che-thang.v1.json'));
-      const generated = await generateForm({ form, unit: { code: 'SO-NV', name: 'Sở Nội vụ', type: 'so-nganh', emails: [], active: true, keyVersion: 1 }, period: '2026-05' });
+      const generated = await generateForm({ form, unit: { code: 'SO-NV', name: 'Sở Nội vụ', type: 'so-nganh' }, period: '2026-05' });
       expect((await readDefinitionWorkbook(generated)).problems).toEqual([expect.objectContaining({ code: 'WB_IS_A_FORM' })]);
 
       // Bounded before exceljs loads it: here, far more sheets than a definition has.
