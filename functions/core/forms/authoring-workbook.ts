@@ -560,8 +560,8 @@ class SheetReader {
 
   raw(row: number, key: string): RawCell {
     const c = this.columns.get(key);
-    if (!this.ws || !c) return { kind: 'blank' };
-    return toRawCell(this.ws.getRow(row).getCell(c.index).value);
+    const found = this.ws && c ? this.ws.findRow(row) : undefined;
+    return found && c ? toRawCell(found.getCell(c.index).value) : { kind: 'blank' };
   }
 
   blank(row: number): boolean {
@@ -574,9 +574,16 @@ class SheetReader {
     if (!this.ws) return [];
     const cap = SHEET_ROW_CAPS[this.name] ?? 200;
     const out: number[] = [];
-    const last = this.ws.rowCount;
+    // Only rows the file holds (a row number far down, e.g. 1,048,576, is not walked to).
+    const present: number[] = [];
+    this.ws.eachRow((_row, n) => {
+      if (n >= first) present.push(n);
+    });
     let count = 0;
-    for (let r = first; r <= last; r++) {
+    let expected = first;
+    for (const r of present) {
+      if (stopAtBlankA && r !== expected) break;
+      expected = r + 1;
       if (this.blank(r)) {
         if (stopAtBlankA) break;
         continue;

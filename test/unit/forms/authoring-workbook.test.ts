@@ -234,6 +234,15 @@ describe('definition workbook', () => {
       expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ sheet: S.rows, code: 'DEF_TOO_MANY_ROWS' })]));
     });
 
+    it('reads a value typed on the last row of the sheet without walking a million rows', async () => {
+      const started = Date.now();
+      const problems = await sapXep((wb) => {
+        wb.getWorksheet(S.rows)!.getCell('B1048576').value = '99';
+      });
+      expect(problems).toEqual([expect.objectContaining({ sheet: S.rows, row: 1048576, column: 'C', header: 'Chỉ tiêu / tên phần', message: 'Ô bắt buộc còn trống.' })]);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    });
+
     it('points a row without a section, a table rule on an unknown table and a computed column naming an unknown column at their cells', async () => {
       const problems = await sapXep((wb) => {
         wb.getWorksheet(S.rows)!.addRow(['Q', '99', 'Không có phần', 'truoc']);
