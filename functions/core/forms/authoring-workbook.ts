@@ -233,6 +233,9 @@ export interface AuthoringOptions {
 const HEADER_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } } as const;
 const SECTION_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } } as const;
 const THIN = { style: 'thin', color: { argb: 'FFBFBFBF' } } as const;
+/** The cells an author types into on "Thông tin chung" (the same pale yellow as a generated form's input cells). */
+const INPUT_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF9E1' } } as const;
+const BOX = { top: THIN, bottom: THIN, left: THIN, right: THIN };
 
 type WsWithValidations = Worksheet & { dataValidations: { add(range: string, v: DataValidation): void } };
 
@@ -257,7 +260,7 @@ function styleHeaderRow(ws: Worksheet, rowNumber: number, count: number) {
     cell.font = { bold: true };
     cell.fill = HEADER_FILL;
     cell.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
-    cell.border = { top: THIN, bottom: THIN, left: THIN, right: THIN };
+    cell.border = BOX;
   }
   row.height = 32;
 }
@@ -362,6 +365,8 @@ function writeGeneralSheet(wb: ExcelJS.Workbook, form: FormDefinition | undefine
     row.getCell(1).font = { bold: true };
     const value = form ? generalValue(form, field) : undefined;
     if (value !== undefined) row.getCell(2).value = value;
+    row.getCell(2).fill = INPUT_FILL;
+    row.getCell(2).border = BOX;
     if (field.kind === 'int' || field.kind === 'period') row.getCell(2).numFmt = 'General';
     row.getCell(3).value = field.help;
     row.getCell(3).font = { color: { argb: 'FF595959' } };
@@ -396,7 +401,11 @@ function writeGeneralSheet(wb: ExcelJS.Workbook, form: FormDefinition | undefine
       row.getCell(3).value = deadline.time;
     }
     row.getCell(2).numFmt = 'General';
-    row.getCell(2).alignment = { horizontal: 'left', vertical: 'top' };
+    row.getCell(3).numFmt = '@';
+    for (const c of [2, 3]) {
+      row.getCell(c).fill = INPUT_FILL;
+      row.getCell(c).border = BOX;
+    }
     BY_TYPE_COLUMNS.slice(1).forEach((spec, c) => ws.dataValidations.add(`${colLetter(c + 2)}${r}`, validationOf(spec)));
   });
   for (let r = 2; r <= headRow + codes.length; r++) {
