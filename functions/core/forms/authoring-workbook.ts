@@ -1096,6 +1096,9 @@ export interface ReadDefinitionResult {
 /** Inspection caps for a definition workbook: more cells than a filled form (a 500-row Chỉ tiêu is ~5,000), never unbounded. */
 const DEFINITION_FILE_LIMITS = { maxBytes: 5 * 1024 * 1024, maxSheets: 20, maxCells: 200_000, maxRangeCells: 200_000 };
 
+/** Parts of a worksheet the reader never needs: skipping them keeps exceljs fast (validation ranges are expanded cell by cell). */
+const IGNORED_NODES = ['dataValidations', 'conditionalFormatting', 'mergeCells', 'hyperlinks', 'drawing', 'legacyDrawing', 'picture', 'extLst', 'headerFooter', 'pageSetup', 'printOptions', 'pageMargins', 'rowBreaks', 'colBreaks', 'tableParts', 'autoFilter'];
+
 const fileProblem = (code: string, message: string): ReadDefinitionResult => ({ problems: [{ sheet: WHOLE_FILE, code, message }] });
 
 /**
@@ -1117,18 +1120,23 @@ export async function readDefinitionWorkbook(bytes: Buffer): Promise<ReadDefinit
   }
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer, { ignoreNodes: IGNORED_NODES } as Parameters<typeof wb.xlsx.load>[1]);
   } catch {
     return fileProblem('FILE_CORRUPT', 'Không mở được tệp Excel (.xlsx). Hãy mở lại bằng Excel hoặc LibreOffice và lưu dưới dạng "Sổ làm việc Excel (*.xlsx)".');
   }
   const ctx = new ReadContext();
   const def: Record<string, unknown> = {};
-  readGeneral(wb.getWorksheet(S.general), def, ctx);
-  readSections(wb, def, ctx);
-  const tableIndex = readTables(wb, def, ctx);
-  readRules(wb, def, ctx, tableIndex);
-  readRatios(wb, def, ctx);
-  readHeader(wb, def, ctx);
+  try {
+    readGeneral(wb.getWorksheet(S.general), def, ctx);
+    readSections(wb, def, ctx);
+    const tableIndex = readTables(wb, def, ctx);
+    readRules(wb, def, ctx, tableIndex);
+    readRatios(wb, def, ctx);
+    readHeader(wb, def, ctx);
+  } catch {
+    // A workbook shaped in a way nobody foresaw still gets an answer, not an exception.
+    return fileProblem('WB_UNREADABLE', 'Không đọc được tệp thiết kế biểu mẫu. Hãy bắt đầu lại từ tệp mẫu templates/thiet-ke-bieu-mau.xlsx, chép nội dung vào và lưu dưới dạng .xlsx.');
+  }
   for (const name of [S.rows, S.columns, S.tables, S.rules, S.ratios, S.header]) {
     if (!wb.getWorksheet(name)) ctx.problem({ sheet: name }, 'WB_MISSING_SHEET', `Thiếu trang "${name}": đừng đổi tên hay xóa các trang của tệp mẫu (để trống nếu không dùng).`);
   }
