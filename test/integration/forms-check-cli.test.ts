@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { runTonghop } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -58,11 +59,41 @@ describe('tonghop forms check', () => {
     expect(bad.stdout + bad.stderr).not.toContain('<script>');
   });
 
+  it('checks a definition workbook (.xlsx): clean exit 0; broken exit 1 with the sheet, row and column of each problem, also as JSON', async () => {
+    const ok = await runTonghop(['forms', 'check', 'templates/thiet-ke/sap-xep-bo-may.v1.xlsx'], env());
+    expect([ok.code, ok.stdout]).toEqual([0, 'Định nghĩa biểu mẫu templates/thiet-ke/sap-xep-bo-may.v1.xlsx hợp lệ: không có lỗi.\n']);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(ROOT, 'templates/thiet-ke/sap-xep-bo-may.v1.xlsx'));
+    wb.getWorksheet('Thông tin chung')!.getCell('B7').value = 'Tuần';
+    const rule = wb.getWorksheet('Kiểm tra')!.addRow(['sai-khoa', null, 'So sánh', 'Lỗi', '99.truoc', 'bằng', '01.truoc', null, null, '<b>x</b>']).number;
+    const file = path.join(work, 'broken.xlsx');
+    await wb.xlsx.writeFile(file);
+
+    const run = await runTonghop(['forms', 'check', file], env());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('  • Trang Thông tin chung, dòng 7, cột B (Kỳ báo cáo): Kỳ báo cáo "Tuần" không hợp lệ; chọn một trong: Tháng, Quý, 6 tháng, Năm. [DEF_BAD_PERIOD_TYPE]');
+    expect(run.stdout).toContain(`  • Trang Kiểm tra, dòng ${rule}, cột E (Vế trái): Quy tắc nêu trường không có trong biểu mẫu: "99.truoc". [DEF_UNKNOWN_KEY]`);
+
+    const json = await runTonghop(['forms', 'check', file, '--json'], env());
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).problems).toEqual(
+      expect.arrayContaining([{ sheet: 'Kiểm tra', row: rule, column: 'E', header: 'Vế trái', code: 'DEF_UNKNOWN_KEY', message: 'Quy tắc nêu trường không có trong biểu mẫu: "99.truoc".' }]),
+    );
+
+    const notXlsx = path.join(work, 'not.xlsx');
+    writeFileSync(notXlsx, '<html><script>x</script></html>');
+    const bad = await runTonghop(['forms', 'check', notXlsx], env());
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('[FILE_NOT_SPREADSHEET]');
+    expect(bad.stdout).not.toContain('<script>');
+  });
+
   it('answers a usage error with exit 2 and the Vietnamese help', async () => {
     const none = await runTonghop(['forms', 'check'], env());
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Thiếu tệp định nghĩa biểu mẫu');
-    expect(none.stderr).toContain('npx tonghop forms check <tệp.json> [--json]');
+    expect(none.stderr).toContain('npx tonghop forms check <tệp.json|tệp.xlsx> [--json]');
     const missing = await runTonghop(['forms', 'check', path.join(work, 'khong-co.json')], env());
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('không tồn tại');

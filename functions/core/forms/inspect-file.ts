@@ -191,11 +191,17 @@ function attributeValues(data: Buffer, tag: string, attr: string): string[] {
 
 const decodeXmlName = (s: string) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
 
+/** What else an inspection requires of the workbook. */
+export interface InspectOptions {
+  /** A sheet the workbook must have (default: the form metadata sheet of a generated form); null: none. */
+  requiredSheet?: string | null;
+}
+
 /**
  * Checks an upload before any spreadsheet parsing. Resolves to `ok` with the sheet names, or to
  * a refusal with a stable code and a Vietnamese message. Never throws for bad input.
  */
-export async function inspectFile(bytes: Buffer, limits: Partial<InspectLimits> = {}): Promise<Inspection> {
+export async function inspectFile(bytes: Buffer, limits: Partial<InspectLimits> = {}, options: InspectOptions = {}): Promise<Inspection> {
   const lim = { ...DEFAULT_LIMITS, ...limits };
   if (bytes.length === 0) return refuse('FILE_EMPTY', FILE_MESSAGES.FILE_EMPTY);
   if (bytes.length > lim.maxBytes) {
@@ -284,7 +290,8 @@ export async function inspectFile(bytes: Buffer, limits: Partial<InspectLimits> 
     if (cells > lim.maxCells) {
       return refuse('FILE_TOO_MANY_CELLS', `Tệp có quá nhiều ô dữ liệu (${cells.toLocaleString('vi-VN')}), vượt xa biểu mẫu báo cáo. Hãy xóa các trang tính hoặc vùng dữ liệu thừa rồi nộp lại.`);
     }
-    if (!sheetNames.includes(META_SHEET)) return refuse('FILE_NOT_OUR_FORM', FILE_MESSAGES.FILE_NOT_OUR_FORM);
+    const required = options.requiredSheet === undefined ? META_SHEET : options.requiredSheet;
+    if (required !== null && !sheetNames.includes(required)) return refuse('FILE_NOT_OUR_FORM', FILE_MESSAGES.FILE_NOT_OUR_FORM);
     return { ok: true, sheetNames };
   } catch {
     return refuse('FILE_CORRUPT', FILE_MESSAGES.FILE_CORRUPT);
