@@ -2,8 +2,8 @@
  * A form resolved against the province calendar: its `holidays` become the calendar's holidays
  * plus its own, and its `workingDays` the calendar's compensatory working days plus its own, so
  * every working-day computation (periods.ts, reminders) reads one list from the form as before.
- * A form's own day wins over the calendar's for the same date (a form may keep a province
- * holiday as a working day for itself, or the reverse). The stored definition is never changed:
+ * A form's own day wins over the calendar's for the same date (a form that does not work the
+ * province's làm bù Saturday lists it in its `holidays`). The stored definition is never changed:
  * resolution happens when a catalog is built.
  */
 import type { FormDefinition } from '../forms/definition';

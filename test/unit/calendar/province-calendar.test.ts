@@ -108,13 +108,15 @@ describe('working days with the province calendar', () => {
 
   describe("a form's own days", () => {
     it('adds its extra holidays and working days to the calendar, and its own day wins on the same date', () => {
-      // The form works on 02/01/2026 (a province day off) and takes Friday 09/01 off.
-      const form = monthlyDueOn(2, { holidays: ['2026-01-09'], workingDays: ['2026-01-02', '2026-01-03'] });
+      // The form takes Friday 09/01/2026 off, works Saturday 03/01, and does not work the province's làm bù Saturday 10/01.
+      const form = monthlyDueOn(3, { holidays: ['2026-01-09', '2026-01-10'], workingDays: ['2026-01-03'] });
       const r = resolved(form);
-      expect(shown(deadlineFor(r, 'so-nganh', '2026-01'))).toBe('02/01/2026 17:00');
-      expect(r.holidays).toEqual(expect.arrayContaining(['2026-01-01', '2026-01-09', '2027-02-10']));
-      expect(r.holidays).not.toContain('2026-01-02');
-      expect(r.workingDays).toEqual(expect.arrayContaining(['2026-01-02', '2026-01-03', '2026-01-10']));
+      expect(shown(deadlineFor(r, 'so-nganh', '2026-01'))).toBe('03/01/2026 17:00');
+      expect(r.holidays).toEqual(expect.arrayContaining(['2026-01-01', '2026-01-02', '2026-01-09', '2026-01-10', '2027-02-10']));
+      expect(r.workingDays).toEqual(['2025-02-08', '2025-04-26', '2026-01-03']);
+      // Due Friday 09/01 (the form's day off) → Saturday 10/01 is not worked for this form either → Monday 12/01.
+      expect(shown(deadlineFor(resolved(monthlyDueOn(9, { holidays: ['2026-01-09', '2026-01-10'] })), 'so-nganh', '2026-01'))).toBe('12/01/2026 17:00');
+      // Without its own 10/01, the province's làm bù Saturday is the next working day.
       expect(shown(deadlineFor(resolved(monthlyDueOn(9, { holidays: ['2026-01-09'] })), 'so-nganh', '2026-01'))).toBe('10/01/2026 17:00');
     });
 
@@ -126,6 +128,15 @@ describe('working days with the province calendar', () => {
       expect(JSON.stringify(form)).toBe(before);
       expect(form.workingDays).toBeUndefined();
       expect(catalog.calendar).toBe(VIETNAM_CALENDAR);
+    });
+  });
+});
+
+describe("checking a form's own days", () => {
+  describe('checkParsedDefinition', () => {
+    it('refuses a compensatory working day on a weekday and a date that does not exist, naming each', () => {
+      const form = monthlyDueOn(10, { holidays: ['2027-02-30'], workingDays: ['2027-02-20', '2027-02-19'] });
+      expect(() => createFormCatalog([form], { calendar: VIETNAM_CALENDAR })).toThrow(/holidays\[0\]: Ngày không có thật[^\n]*\[DEF_DATE_INVALID\]\n.*workingDays\[1\]: Ngày 19\/02\/2027 là thứ Sáu: ngày làm bù phải là thứ Bảy hoặc Chủ nhật\. \[DEF_WORKING_DAY_ON_WEEKDAY\]/s);
     });
   });
 });
