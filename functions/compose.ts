@@ -336,7 +336,17 @@ function memo<T>(build: () => T): () => T {
 export function composeRuntime<S extends SecretSource>(
   input: CompositionInput & { mailer: Mailer; secrets: S; reminderQueue: (worker: RemindUnitHandlerDeps) => ReminderQueue },
 ): Composition<S> {
-  const shared = { ...input, clock: input.clock ?? systemClock, catalog: catalogOf(input) };
+  // The catalog is loaded on first use, not here: loading it reads the province calendar from
+  // the table, which a short CLI command that never needs a form should not wait for (or leave
+  // in flight when it stops the emulators).
+  const catalog = memo(() => catalogOf(input));
+  const shared: typeof input & { clock: Clock; catalog: Promise<FormCatalog> } = {
+    ...input,
+    clock: input.clock ?? systemClock,
+    get catalog() {
+      return catalog();
+    },
+  };
   const api = memo(() => composeApi(shared));
   const ingest = memo(() => composeIngest(shared));
   const consolidate = memo(() => composeConsolidation(shared));
@@ -347,7 +357,9 @@ export function composeRuntime<S extends SecretSource>(
     ...records(shared),
     ...consoleRecords(shared),
     settings: input.settings,
-    catalog: shared.catalog,
+    get catalog() {
+      return catalog();
+    },
     calendar: calendarStore(shared),
     log: input.log,
     mailer: input.mailer,
