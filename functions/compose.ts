@@ -16,6 +16,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from './adapters/dynamo-audit-log';
+import { DynamoCalendarStore } from './adapters/dynamo-calendar-store';
 import { DynamoOnceLedger } from './adapters/dynamo-once-ledger';
 import { DynamoOperatorRegistry } from './adapters/dynamo-operator-registry';
 import { DynamoReviewStore } from './adapters/dynamo-review-store';
@@ -26,6 +27,10 @@ import { S3FileStore } from './adapters/s3-file-store';
 import { S3ObjectStore } from './adapters/s3-object-store';
 import type { AppSettings } from './config';
 import { ConfigError } from './core/errors';
+import type { ProvinceCalendar } from './core/calendar/calendar';
+import type { CalendarStore } from './core/calendar/calendar-store';
+import { loadCalendar } from './core/calendar/edit-calendar';
+import { VIETNAM_CALENDAR } from './core/calendar/vietnam';
 import { loadFormCatalog, type FormCatalog } from './core/forms/catalog';
 import type { Log } from './core/log';
 import type { SignInDeps } from './core/operators/sign-in';
@@ -80,9 +85,28 @@ function records(input: CompositionInput<Pick<Clients, 'dynamo'>>) {
   };
 }
 
+/** The province calendar's store (one item in the table); read by every catalog, written by the CLI. */
+export function calendarStore(input: CompositionInput<Pick<Clients, 'dynamo'>>): CalendarStore {
+  return new DynamoCalendarStore({ client: input.clients.dynamo, tableName: input.settings.tableName });
+}
+
+/**
+ * The province calendar a catalog is built with: the saved one, or the shipped one when nothing
+ * is saved — and also when it cannot be read, logged as an error, so one failed read at a cold
+ * start does not take every deadline down with it (the next cold start reads it again).
+ */
+function provinceCalendarOf(input: CompositionInput<Partial<Clients>>): Promise<ProvinceCalendar> {
+  const { dynamo } = input.clients;
+  if (!dynamo) return Promise.resolve(VIETNAM_CALENDAR);
+  return loadCalendar(calendarStore({ ...input, clients: { dynamo } })).catch((err: unknown) => {
+    input.log.error('province calendar unreadable: using the shipped calendar', { err });
+    return VIETNAM_CALENDAR;
+  });
+}
+
 function catalogOf(input: CompositionInput<Partial<Clients>>): Promise<FormCatalog> {
   if (input.catalog) return input.catalog;
-  const catalog = loadFormCatalog(input.settings.templatesDir);
+  const catalog = loadFormCatalog(input.settings.templatesDir, { calendar: provinceCalendarOf(input) });
   // Whoever awaits the catalog sees a load failure; nobody awaiting must not crash the process.
   catalog.catch(() => undefined);
   return catalog;
@@ -272,6 +296,8 @@ export interface Composition<S extends SecretSource = SecretSource> {
   submissions: SubmissionRepository;
   /** Reviews of accepted reports and period locks (`tonghop review`, `tonghop periods`). */
   reviews: ReviewStore;
+  /** The province calendar's store (`tonghop calendar`); forms read it through the catalog. */
+  calendar: CalendarStore;
   locks: PeriodLockStore;
   files: FileStore;
   ledger: OnceLedger;
@@ -310,7 +336,17 @@ function memo<T>(build: () => T): () => T {
 export function composeRuntime<S extends SecretSource>(
   input: CompositionInput & { mailer: Mailer; secrets: S; reminderQueue: (worker: RemindUnitHandlerDeps) => ReminderQueue },
 ): Composition<S> {
-  const shared = { ...input, clock: input.clock ?? systemClock, catalog: catalogOf(input) };
+  // The catalog is loaded on first use, not here: loading it reads the province calendar from
+  // the table, which a short CLI command that never needs a form should not wait for (or leave
+  // in flight when it stops the emulators).
+  const catalog = memo(() => catalogOf(input));
+  const shared: typeof input & { clock: Clock; catalog: Promise<FormCatalog> } = {
+    ...input,
+    clock: input.clock ?? systemClock,
+    get catalog() {
+      return catalog();
+    },
+  };
   const api = memo(() => composeApi(shared));
   const ingest = memo(() => composeIngest(shared));
   const consolidate = memo(() => composeConsolidation(shared));
@@ -321,7 +357,10 @@ export function composeRuntime<S extends SecretSource>(
     ...records(shared),
     ...consoleRecords(shared),
     settings: input.settings,
-    catalog: shared.catalog,
+    get catalog() {
+      return catalog();
+    },
+    calendar: calendarStore(shared),
     log: input.log,
     mailer: input.mailer,
     secrets: input.secrets,

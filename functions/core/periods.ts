@@ -164,26 +164,43 @@ function dayInMonth(year: number, month: number, day: number): LocalDate {
   return { year, month, day: Math.min(day, days) };
 }
 
-export function isWorkingDay(d: LocalDate, holidays: readonly string[]): boolean {
+/**
+ * The days that change the weekly pattern: `holidays` (a weekday off) and `workingDays` (a
+ * Saturday or Sunday worked, "làm bù"). A form is one: the catalog resolves each form against
+ * the province calendar (calendar/resolve-calendar.ts), so `form.holidays` and `form.workingDays`
+ * hold the calendar's days plus the form's own. A bare list means holidays only.
+ */
+export type WorkingCalendar = readonly string[] | { readonly holidays: readonly string[]; readonly workingDays?: readonly string[] };
+
+/** A working day: Monday–Friday unless a holiday, or a Saturday/Sunday listed as a working day. */
+export function isWorkingDay(d: LocalDate, calendar: WorkingCalendar): boolean {
+  const iso = formatLocalDate(d);
+  const holidays = isHolidayList(calendar) ? calendar : calendar.holidays;
+  if (holidays.includes(iso)) return false;
   const weekday = new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !holidays.includes(formatLocalDate(d));
+  if (weekday !== 0 && weekday !== 6) return true;
+  return !isHolidayList(calendar) && (calendar.workingDays ?? []).includes(iso);
+}
+
+function isHolidayList(calendar: WorkingCalendar): calendar is readonly string[] {
+  return Array.isArray(calendar);
 }
 
 /** `d` itself if it is a working day, else the next working day. */
-export function nextWorkingDay(d: LocalDate, holidays: readonly string[]): LocalDate {
+export function nextWorkingDay(d: LocalDate, calendar: WorkingCalendar): LocalDate {
   let cur = d;
-  while (!isWorkingDay(cur, holidays)) cur = addDays(cur, 1);
+  while (!isWorkingDay(cur, calendar)) cur = addDays(cur, 1);
   return cur;
 }
 
 /** Moves `n` working days forward (n > 0) or back (n < 0) from `d`. */
-export function addWorkingDays(d: LocalDate, n: number, holidays: readonly string[]): LocalDate {
+export function addWorkingDays(d: LocalDate, n: number, calendar: WorkingCalendar): LocalDate {
   let cur = d;
   let left = Math.abs(n);
   const step = n >= 0 ? 1 : -1;
   while (left > 0) {
     cur = addDays(cur, step);
-    if (isWorkingDay(cur, holidays)) left -= 1;
+    if (isWorkingDay(cur, calendar)) left -= 1;
   }
   return cur;
 }
@@ -192,7 +209,7 @@ export function addWorkingDays(d: LocalDate, n: number, holidays: readonly strin
 export function deadlineFor(form: FormDefinition, unitType: UnitType, periodId: string): Date {
   const p = parsePeriod(periodId, form.periodType);
   const rule = form.deadlines.byUnitType[unitType] ?? form.deadlines.default;
-  const day = nextWorkingDay(dayInMonth(p.year, lastMonth(p), rule.day), form.holidays);
+  const day = nextWorkingDay(dayInMonth(p.year, lastMonth(p), rule.day), form);
   return localInstant(day, rule.time);
 }
 
@@ -206,11 +223,11 @@ export function consolidationAt(form: FormDefinition, periodId: string): Date {
   const deadlines = [form.deadlines.default, ...Object.values(form.deadlines.byUnitType)].filter((x) => x !== undefined);
   let latest = configured;
   for (const rule of deadlines) {
-    const dl = nextWorkingDay(dayInMonth(p.year, lastMonth(p), rule.day), form.holidays);
-    const after = addWorkingDays(dl, 1, form.holidays);
+    const dl = nextWorkingDay(dayInMonth(p.year, lastMonth(p), rule.day), form);
+    const after = addWorkingDays(dl, 1, form);
     if (formatLocalDate(after) > formatLocalDate(latest)) latest = after;
   }
-  return localInstant(nextWorkingDay(latest, form.holidays), form.consolidation.time);
+  return localInstant(nextWorkingDay(latest, form), form.consolidation.time);
 }
 
 /** The period whose consolidation falls on the local day of `now`, if any (drives the scheduled walk, run-due-schedules.ts). */

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   operators: { summary: 'Cán bộ đăng nhập trang quản trị (operators add | list | remove | link)', load: () => import('./commands/operators') },
   review: { summary: 'Duyệt, trả lại báo cáo đã tiếp nhận (review approve|return|withdraw <mã lần nộp> | review list)', load: () => import('./commands/review') },
   periods: { summary: 'Khóa kỳ báo cáo và mở cho từng đơn vị (periods lock|unlock|exception|status --form <id> --period <kỳ>)', load: () => import('./commands/periods') },
+  calendar: { summary: 'Lịch làm việc của tỉnh: ngày nghỉ lễ, Tết và ngày làm bù (calendar list | add | remove | import <file>)', load: () => import('./commands/calendar') },
   audit: { summary: 'Nhật ký thao tác của cán bộ (audit list [--from --to] [--json])', load: () => import('./commands/audit') },
   remind: { summary: 'Gửi nhắc nộp báo cáo cho đơn vị chưa nộp (remind --form <id> [--period <kỳ>])', load: () => import('./commands/remind') },
 };

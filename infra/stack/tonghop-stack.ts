@@ -73,6 +73,8 @@ export const ITEM_KEY_PREFIX = {
   /** Reviews of accepted reports and period locks: written by the console (the api function) and the operator's CLI. */
   review: 'REVIEW#',
   lock: 'LOCK#',
+  /** Deployment settings edited at run time: the province calendar (`CONFIG#calendar`), written by the operator's CLI only. */
+  config: 'CONFIG#',
 } as const;
 
 /** DynamoDB item actions (on the table) and query (on the table and its indexes). */
@@ -81,6 +83,8 @@ type ObjectAction = 's3:GetObject' | 's3:GetObjectVersion' | 's3:PutObject';
 
 interface FunctionAccess {
   table: TableAction[];
+  /** Partition-key prefixes GetItem is limited to; absent: any item (the function reads records by key). */
+  readKeys?: string[];
   /** Partition-key prefixes the write actions (PutItem, UpdateItem, DeleteItem) are limited to. */
   writeKeys: string[];
   /** Narrower prefixes for DeleteItem alone, when the function may put/update more than it may delete. */
@@ -122,8 +126,10 @@ interface FunctionAccess {
  * - remind: units + submissions + its own once-ledger keys (the late digest, whose claim a failed
  *   send deletes, and the schedule walk's markers); queues each unit's reminder (the worker, in
  *   reminder-fanout.ts, signs the link and sends it); sends the late digest.
- * - sweep: queries submissions; lists `uploads/` and sends to the ingest queue (both granted in
- *   upload-sweeper.ts, where the queue is).
+ * - sweep: queries submissions; reads the province calendar (GetItem on `CONFIG#` items only: its
+ *   catalog works out each form's open period); lists `uploads/` and sends to the ingest queue
+ *   (both granted in upload-sweeper.ts, where the queue is).
+ * Every function's catalog reads the province calendar (`CONFIG#calendar`, GetItem); none writes it.
  * BatchWriteItem (the CLI's unit import) is not granted: the `units import` CLI runs with the
  * operator's own credentials.
  */
@@ -188,7 +194,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     readLinkSecret: false,
     sendEmail: true,
   },
-  sweep: { table: ['Query'], writeKeys: [], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
+  sweep: { table: ['GetItem', 'Query'], readKeys: [ITEM_KEY_PREFIX.config], writeKeys: [], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
 };
 
 interface FunctionSizing {
@@ -542,12 +548,15 @@ export class TonghopStack extends Stack {
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
 
-    if (access.table.includes('GetItem')) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
     const writeActions = access.table.filter((a) => a === 'PutItem' || a === 'UpdateItem' || (a === 'DeleteItem' && !access.deleteKeys)).map((a) => `dynamodb:${a}`);
     // Only items whose partition key starts with one of the function's own prefixes (a
     // submission, say, is out of reach of every function but ingest).
     const limitedTo = (actions: string[], keys: string[]) =>
       new iam.PolicyStatement({ actions, resources: [this.table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys.map((k) => `${k}*`) } } });
+    if (access.table.includes('GetItem')) {
+      if (access.readKeys?.length === 0) throw new Error(`${name}: readKeys, when given, must name at least one prefix`);
+      role.addToPrincipalPolicy(access.readKeys ? limitedTo(['dynamodb:GetItem'], access.readKeys) : new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
+    }
     if (writeActions.length > 0) {
       if (access.writeKeys.length === 0) throw new Error(`${name}: write actions need the partition-key prefixes they are limited to (writeKeys)`);
       role.addToPrincipalPolicy(limitedTo(writeActions, access.writeKeys));

@@ -410,6 +410,16 @@ describe('TonghopStack', () => {
       expect(JSON.stringify(writes)).not.toMatch(/REVIEW#|LOCK#/);
     });
 
+    it('lets every function read the province calendar (its catalog), sweep nothing else by key, and none write it', () => {
+      for (const name of FUNCTION_NAMES) {
+        const gets = roleStatements(s.template, roleId(name)).filter((st) => actionsOf([st]).includes('dynamodb:GetItem'));
+        expect(gets.length).toBeGreaterThan(0);
+        if (name === 'sweep') for (const st of gets) expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONFIG#*'] } });
+        const writes = roleStatements(s.template, roleId(name)).filter((st) => actionsOf([st]).some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem)$/.test(a)));
+        expect(JSON.stringify(writes)).not.toContain('CONFIG#');
+      }
+    });
+
     it('lets api read reviews and locks and put them (the console), but never delete one', () => {
       const statements = roleStatements(s.template, roleId('api'));
       const reads = statements.filter((st) => actionsOf([st]).some((a) => a === 'dynamodb:GetItem' || a === 'dynamodb:Query'));

@@ -98,6 +98,31 @@ describe('tonghop CLI', () => {
       }
     });
 
+    it("edits the stack's province calendar: the shipped one first, then the saved one, audited", async () => {
+      const shipped = await tonghop(['calendar', 'list', '--year', '2026', '--json'], env);
+      expect(shipped.code).toBe(0);
+      expect(JSON.parse(shipped.stdout)).toEqual(expect.arrayContaining([{ date: '2026-01-10', kind: 'working', name: 'Làm bù ngày 02/01/2026 (hoán đổi dịp Tết Dương lịch)' }]));
+
+      const credentials = join(work, 'aws-credentials-calendar');
+      writeFileSync(credentials, `[tinhuy-prod]\naws_access_key_id = ${emulators.credentials.accessKeyId}\naws_secret_access_key = ${emulators.credentials.secretAccessKey}\n`);
+      const profileEnv = { ...env, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: 'tinhuy-prod', AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: join(work, 'no-aws-config') };
+      const added = await tonghop(['calendar', 'add', '2027-02-20', '--kind', 'lam-bu', '--name', 'Làm bù ngày 04/02/2027'], profileEnv);
+      expect(added.stderr).toBe('');
+      expect(added).toMatchObject({ code: 0, stdout: 'Đã thêm ngày 20/02/2027 (thứ Bảy): làm bù — Làm bù ngày 04/02/2027\n' });
+      const listed = await tonghop(['calendar', 'list', '--year', '2027'], env);
+      expect(listed.stdout).toContain('20/02/2027  thứ Bảy   làm bù  Làm bù ngày 04/02/2027');
+      expect(listed.stdout).toMatch(/Lịch đã lưu, lần sửa thứ 1 lúc .* bởi cli:.+ aws:tinhuy-prod\./);
+
+      const client = createDynamoDocumentClient({ region: emulators.region, endpoints: emulators.endpoints, credentials: emulators.credentials });
+      try {
+        const today = new Date();
+        const entries = await new DynamoAuditLog({ client, tableName: emulators.tableName }).list({ from: new Date(today.getTime() - 3_600_000), to: new Date(today.getTime() + 60_000), limit: 50 });
+        expect(entries.find((e) => e.action === 'calendar.add')).toMatchObject({ target: '2027-02-20', actor: expect.stringMatching(/ aws:tinhuy-prod$/) });
+      } finally {
+        client.destroy();
+      }
+    });
+
     it('refuses with exit 2 and names the missing settings when the stack is not configured', async () => {
       const result = await tonghop(['units', 'list', '--json'], { ...env, TONGHOP_TABLE: '' });
 

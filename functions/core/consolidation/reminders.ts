@@ -1,7 +1,8 @@
 /**
  * Reminder days and reminder emails. A unit without an accepted report is reminded on the
  * configured working days before its deadline (default 3 and 1) and after it (default 1, when
- * it is "nộp muộn"); weekends and the form's holidays are skipped by `addWorkingDays`.
+ * it is "nộp muộn"); weekends and holidays are skipped and compensatory working Saturdays counted by
+ * `addWorkingDays` (the province calendar plus the form's own days, resolved by the catalog).
  */
 import type { FormDefinition } from '../forms/definition';
 import type { Unit } from '../model';
@@ -16,8 +17,8 @@ export type ReminderKind = 'before' | 'after';
 export function reminderDays(form: FormDefinition, unitType: Unit['type'], period: string): Array<{ date: string; kind: ReminderKind; workingDays: number }> {
   const deadline = toLocalDate(deadlineFor(form, unitType, period));
   return [
-    ...form.reminders.workingDaysBefore.map((n) => ({ date: formatLocalDate(addWorkingDays(deadline, -n, form.holidays)), kind: 'before' as const, workingDays: n })),
-    ...form.reminders.workingDaysAfter.map((n) => ({ date: formatLocalDate(addWorkingDays(deadline, n, form.holidays)), kind: 'after' as const, workingDays: n })),
+    ...form.reminders.workingDaysBefore.map((n) => ({ date: formatLocalDate(addWorkingDays(deadline, -n, form)), kind: 'before' as const, workingDays: n })),
+    ...form.reminders.workingDaysAfter.map((n) => ({ date: formatLocalDate(addWorkingDays(deadline, n, form)), kind: 'after' as const, workingDays: n })),
   ];
 }
 

@@ -9,6 +9,7 @@ import { checkFormDefinition, checkParsedDefinition, formatDefinitionProblems } 
 import type { FormDefinition } from './definition';
 import { createUnitTypeRegistry, type UnitTypeRegistry } from '../units/unit-types';
 import { EMPTY_CALENDAR, type ProvinceCalendar } from '../calendar/calendar';
+import { resolveFormCalendar } from '../calendar/resolve-calendar';
 
 export interface FormCatalog {
   /** The latest version of every form, by id. */
@@ -45,12 +46,19 @@ export interface CatalogOptions {
 /** The templates directory of this checkout (local runs and tests); Lambda passes `<bundle>/templates`. */
 export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '../../../templates');
 
-/** Builds a catalog from already-parsed definitions (checks ids, versions and rule references). */
+/**
+ * Builds a catalog from already-parsed definitions (checks ids, versions and rule references).
+ * Each form it hands out is resolved against `options.calendar`: its `holidays` and
+ * `workingDays` hold the province calendar's days plus its own, which is what deadlines,
+ * reminders and consolidation days read. The definitions passed in are not modified.
+ */
 export function createFormCatalog(definitions: readonly FormDefinition[], options: CatalogOptions = {}): FormCatalog {
+  const calendar = options.calendar ?? EMPTY_CALENDAR;
   const byId = new Map<string, FormDefinition[]>();
-  for (const form of definitions) {
-    const problems = checkParsedDefinition(form);
-    if (problems.length > 0) throw new Error(`Biểu mẫu ${form.id} phiên bản ${form.version} không hợp lệ:\n${formatDefinitionProblems(problems)}`);
+  for (const definition of definitions) {
+    const problems = checkParsedDefinition(definition);
+    if (problems.length > 0) throw new Error(`Biểu mẫu ${definition.id} phiên bản ${definition.version} không hợp lệ:\n${formatDefinitionProblems(problems)}`);
+    const form = resolveFormCalendar(definition, calendar);
     const list = byId.get(form.id) ?? [];
     if (list.some((f) => f.version === form.version)) throw new Error(`Form ${form.id} version ${form.version} is defined twice`);
     list.push(form);
@@ -64,7 +72,7 @@ export function createFormCatalog(definitions: readonly FormDefinition[], option
   };
   return {
     unitTypes: options.unitTypes ?? createUnitTypeRegistry(),
-    calendar: options.calendar ?? EMPTY_CALENDAR,
+    calendar,
     list: () => [...byId.values()].map((l) => l[l.length - 1]!).sort((a, b) => a.id.localeCompare(b.id)),
     versions: (formId) => [...(byId.get(formId) ?? [])],
     get,
@@ -79,8 +87,11 @@ export function createFormCatalog(definitions: readonly FormDefinition[], option
   };
 }
 
-/** Reads and checks every `*.json` definition in `dir`. Throws naming the bad file. */
-export async function loadFormCatalog(dir: string = DEFAULT_TEMPLATES_DIR): Promise<FormCatalog> {
+/**
+ * Reads and checks every `*.json` definition in `dir`. Throws naming the bad file. `options`
+ * as for `createFormCatalog`; the calendar may still be loading (read from storage).
+ */
+export async function loadFormCatalog(dir: string = DEFAULT_TEMPLATES_DIR, options: Omit<CatalogOptions, 'calendar'> & { calendar?: ProvinceCalendar | Promise<ProvinceCalendar> } = {}): Promise<FormCatalog> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
   const definitions = await Promise.all(
     files.map(async (file) => {
@@ -96,5 +107,5 @@ export async function loadFormCatalog(dir: string = DEFAULT_TEMPLATES_DIR): Prom
       return form;
     }),
   );
-  return createFormCatalog(definitions);
+  return createFormCatalog(definitions, { ...options, calendar: await options.calendar });
 }

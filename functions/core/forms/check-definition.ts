@@ -5,6 +5,7 @@
  * share these rules. Core code: no fs, no AWS.
  */
 import * as z from 'zod/mini';
+import { formatCalendarDate, parseCalendarDate, weekdayName, weekdayOf } from '../calendar/check-calendar';
 import { FormDefinitionSchema, type FormDefinition } from './definition';
 import { expandRule } from './rules';
 
@@ -280,7 +281,21 @@ export function checkFormDefinition(raw: unknown): { form?: FormDefinition; prob
 
 /** Checks an already-parsed definition (limits, duplicates, references); the problems, empty when fine. */
 export function checkParsedDefinition(form: FormDefinition): DefinitionProblem[] {
-  return [...limitProblems(form), ...referenceProblems(form)];
+  return [...limitProblems(form), ...referenceProblems(form), ...ownDaysProblems(form)];
+}
+
+/** The form's own extra days: real dates, and a compensatory working day only on a Saturday or Sunday. */
+function ownDaysProblems(form: Pick<FormDefinition, 'holidays' | 'workingDays'>): DefinitionProblem[] {
+  const out: DefinitionProblem[] = [];
+  const list = (field: 'holidays' | 'workingDays', days: readonly string[]) =>
+    days.forEach((date, i) => {
+      const path = `${field}[${i}]`;
+      if (parseCalendarDate(date) !== date) out.push({ path, code: 'DEF_DATE_INVALID', message: 'Ngày không có thật hoặc ngoài các năm 2000–2100 (cần dạng yyyy-mm-dd).' });
+      else if (field === 'workingDays' && weekdayOf(date) !== 0 && weekdayOf(date) !== 6) out.push({ path, code: 'DEF_WORKING_DAY_ON_WEEKDAY', message: `Ngày ${formatCalendarDate(date)} là ${weekdayName(date)}: ngày làm bù phải là thứ Bảy hoặc Chủ nhật.` });
+    });
+  list('holidays', form.holidays.slice(0, 1_000));
+  list('workingDays', (form.workingDays ?? []).slice(0, 1_000));
+  return out.slice(0, 100);
 }
 
 /** One line per problem: `  • <vị trí>: <thông báo> [CODE]`. */

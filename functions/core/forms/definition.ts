@@ -201,8 +201,16 @@ export const FormDefinitionSchema = z.object({
     }),
     { workingDaysBefore: [3, 1], workingDaysAfter: [1], time: '08:00' },
   ),
-  /** Holidays (yyyy-mm-dd) on which deadlines do not fall, e.g. Tết. */
+  /**
+   * This form's own extra holidays (yyyy-mm-dd) on which deadlines do not fall, besides the
+   * province calendar's (functions/core/calendar), which the catalog adds when it is built.
+   */
   holidays: z._default(z.array(IsoDate), []),
+  /**
+   * This form's own extra compensatory working days (a Saturday or Sunday worked, "làm bù"),
+   * besides the province calendar's. Optional, so a definition without it stays as written.
+   */
+  workingDays: z.optional(z.array(IsoDate)),
   recipients: z.object({
     leadership: z.array(z.string()),
     /** Ban Tổ chức: receives the late-unit digest. */

@@ -9,6 +9,7 @@
  * than paging through DynamoDB: a week of a deadline holds a few hundred actions, and a longer
  * look is a narrower range away.
  */
+import { CALENDAR_KIND_LABELS } from '../calendar/check-calendar';
 import { InvalidInputError } from '../errors';
 import { foldVietnamese, formatViDate, formatViDateTime } from '../format-vi';
 import { formatLocalDate, localInstant, toLocalDate, type LocalDate } from '../periods';
@@ -60,6 +61,10 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'period.unlock': 'Mở khóa kỳ báo cáo',
   'period.exception': 'Cho phép đơn vị nộp bổ sung',
   'period.exception-end': 'Kết thúc sớm ngoại lệ',
+  'calendar.add': 'Thêm ngày vào lịch làm việc',
+  'calendar.edit': 'Sửa ngày trong lịch làm việc',
+  'calendar.remove': 'Xóa ngày khỏi lịch làm việc',
+  'calendar.import': 'Nhập lịch làm việc',
 };
 
 /** Words for the keys actions put in `before`/`after`; others show as stored. */
@@ -115,6 +120,12 @@ const DETAIL_LABELS: Readonly<Record<string, string>> = {
   until: 'hiệu lực đến',
   reason: 'lý do',
   endReason: 'lý do kết thúc sớm',
+  date: 'ngày',
+  kind: 'loại ngày',
+  revision: 'lần sửa lịch',
+  added: 'ngày thêm mới',
+  replaced: 'ngày sửa',
+  removed: 'ngày bị xóa',
 };
 
 /** "Đăng nhập" for `signin.redeem`; undefined for an action this version does not know. */
@@ -191,6 +202,7 @@ function formatDetail(key: string, value: unknown): string {
   if (key === 'email') return coded(EMAIL_OUTCOME_LABELS) ?? formatAuditValue(value);
   if (key === 'state') return coded(REVIEW_STATE_LABELS) ?? formatAuditValue(value);
   if (key === 'source') return coded(LOCK_SOURCE_LABELS) ?? formatAuditValue(value);
+  if (key === 'kind') return coded(CALENDAR_KIND_LABELS) ?? formatAuditValue(value);
   return formatAuditValue(value);
 }
 

@@ -52,6 +52,8 @@ function cellText(cell: ExcelJS.Cell): string {
   const v = cell.value;
   if (v === null || v === undefined) return '';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  // A date cell: Excel dates have no time zone and exceljs reads them as UTC midnight.
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
   if (typeof v === 'object' && 'hyperlink' in v && typeof v.text === 'string') return v.text;
   return cell.text ?? '';
 }

@@ -1,0 +1,23 @@
+/**
+ * A form resolved against the province calendar: its `holidays` become the calendar's holidays
+ * plus its own, and its `workingDays` the calendar's compensatory working days plus its own, so
+ * every working-day computation (periods.ts, reminders) reads one list from the form as before.
+ * A form's own day wins over the calendar's for the same date (a form that does not work the
+ * province's làm bù Saturday lists it in its `holidays`). The stored definition is never changed:
+ * resolution happens when a catalog is built.
+ */
+import type { FormDefinition } from '../forms/definition';
+import type { ProvinceCalendar } from './calendar';
+
+export function resolveFormCalendar(form: FormDefinition, calendar: ProvinceCalendar): FormDefinition {
+  if (calendar.days.length === 0) return form;
+  const ownHolidays = new Set(form.holidays);
+  const ownWorking = new Set(form.workingDays ?? []);
+  const holidays = new Set(form.holidays);
+  const workingDays = new Set(form.workingDays ?? []);
+  for (const day of calendar.days) {
+    if (ownHolidays.has(day.date) || ownWorking.has(day.date)) continue;
+    (day.kind === 'holiday' ? holidays : workingDays).add(day.date);
+  }
+  return { ...form, holidays: [...holidays].sort(), workingDays: [...workingDays].sort() };
+}
