@@ -162,6 +162,19 @@ function cellText(ws: Worksheet, row: number, col: number): string {
   return raw.kind === 'text' || raw.kind === 'number' ? normalizeText(String(raw.value)) : '';
 }
 
+/** A cell's text as an anchor: typed text or number, never a formula's result. */
+function anchorText(ws: Worksheet, row: number, col: number): string {
+  const raw = toRawCell(valueAt(ws, row, col));
+  return (raw.kind === 'text' || raw.kind === 'number') && !raw.fromFormula ? normalizeText(String(raw.value)) : '';
+}
+
+/**
+ * The reader looks for moved rows (anchors) in the first this many rows of the sheet only: a
+ * generated form whose last row lies below it cannot be read (checkFormDefinition refuses such
+ * a definition, DEF_FORM_EXCEEDS_UPLOAD_LIMITS).
+ */
+export const MAX_SCANNED_ROWS = 5000;
+
 /** The sheet by its recorded name, else the sheet where most Mã số anchors sit where recorded (renamed sheet). */
 function findMainSheet(wb: ExcelJS.Workbook, s: FormStructure): Worksheet | undefined {
   const candidates = wb.worksheets.filter((w) => w.name !== META_SHEET && w.name !== FEEDBACK_SHEET);
@@ -211,14 +224,18 @@ class SheetReader {
     (severity === 'error' ? this.errors : this.warnings).push(item);
   }
 
-  /** Rows (bounded scan) where a column holds a given text. */
+  /**
+   * Rows (bounded scan) where a column holds a given text. Formula results are skipped: anchors
+   * are typed text, and a table's running number (STT, a formula in column A) would otherwise
+   * read 1, 2, 3 … and collide with a Mã số "1" or "2" of a section above it.
+   */
   private rowsWithText(col: number, text: string): number[] {
     let index = this.columnIndex.get(col);
     if (!index) {
       index = new Map();
-      const last = Math.min(this.ws.rowCount, 5000);
+      const last = Math.min(this.ws.rowCount, MAX_SCANNED_ROWS);
       for (let r = 1; r <= last; r++) {
-        const t = cellText(this.ws, r, col);
+        const t = anchorText(this.ws, r, col);
         if (!t) continue;
         const list = index.get(t) ?? [];
         list.push(r);
