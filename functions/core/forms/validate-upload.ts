@@ -13,7 +13,7 @@ import type { FormCatalog } from './catalog';
 import { quoteText, readDate, readNumber, readText, toRawCell, normalizeText, uniqueTextKey, type RawCell } from './cell-values';
 import type { FieldType, FormDefinition } from './definition';
 import { inspectFile, FILE_MESSAGES, type InspectLimits } from './inspect-file';
-import { a1, columnLetter, layoutForm, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
+import { a1, columnLetter, defaultMin, layoutForm, MAX_SCANNED_ROWS, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
 import { readMetadata, type FormMetadata } from './metadata';
 import { compare, evaluateRules, formatNumberVi, ruleCode } from './rules';
 
@@ -168,13 +168,6 @@ function anchorText(ws: Worksheet, row: number, col: number): string {
   return (raw.kind === 'text' || raw.kind === 'number') && !raw.fromFormula ? normalizeText(String(raw.value)) : '';
 }
 
-/**
- * The reader looks for moved rows (anchors) in the first this many rows of the sheet only: a
- * generated form whose last row lies below it cannot be read (checkFormDefinition refuses such
- * a definition, DEF_FORM_EXCEEDS_UPLOAD_LIMITS).
- */
-export const MAX_SCANNED_ROWS = 5000;
-
 /** The sheet by its recorded name, else the sheet where most Mã số anchors sit where recorded (renamed sheet). */
 function findMainSheet(wb: ExcelJS.Workbook, s: FormStructure): Worksheet | undefined {
   const candidates = wb.worksheets.filter((w) => w.name !== META_SHEET && w.name !== FEEDBACK_SHEET);
@@ -194,7 +187,19 @@ interface ValueSpec {
   min?: number;
   max?: number;
   maxLength?: number;
+  decimals?: number;
   choices?: string[];
+}
+
+/**
+ * A decimal rounded half away from zero to `places`, through its shortest decimal text so that
+ * 1.005 (stored as 1.00499…) rounds to 1.01 as the person typed it. Sums of rounded values then
+ * carry no more places than the form asks for.
+ */
+export function roundDecimal(n: number, places: number): number {
+  const scaled = Number(`${Math.abs(n)}e${places}`);
+  const rounded = Number(`${Math.round(scaled)}e-${places}`);
+  return Number.isFinite(rounded) ? Math.sign(n) * rounded : n;
 }
 
 const TYPE_WORDS: Record<FieldType, string> = { whole: 'số nguyên', money: 'số tiền (đồng)', decimal: 'số', text: 'chữ', date: 'ngày', choice: 'một giá trị trong danh sách' };
@@ -345,13 +350,13 @@ class SheetReader {
           } else err('NOT_A_NUMBER', `"${shown}" không phải là ${TYPE_WORDS[spec.type]}. Chỉ nhập chữ số, ví dụ 1.234 hoặc 1234.`);
           return undefined;
         }
-        const n = parsed.value;
+        const n = spec.type === 'decimal' ? roundDecimal(parsed.value, spec.decimals ?? 2) : parsed.value;
         if ((spec.type === 'whole' || spec.type === 'money') && !Number.isInteger(n)) {
           err('NOT_WHOLE', `${formatNumberVi(n)} không phải số nguyên. Chỉ nhập số nguyên${spec.type === 'money' ? ' (đồng)' : ''}.`);
           return undefined;
         }
         if (spec.min !== undefined && n < spec.min) {
-          err('BELOW_MIN', `${formatNumberVi(n)} nhỏ hơn ${formatNumberVi(spec.min)}. Số liệu không được âm.`);
+          err('BELOW_MIN', `${formatNumberVi(n)} nhỏ hơn ${formatNumberVi(spec.min)}.${spec.min === 0 ? ' Số liệu không được âm.' : ''}`);
           return undefined;
         }
         if (spec.max !== undefined && n > spec.max) {
@@ -421,9 +426,10 @@ class SheetReader {
       const keys = t.columns.map((c) => `${t.key}.${c.key}`);
       const specs: ValueSpec[] = t.columns.map((c) => ({
         type: c.type,
-        min: c.column.min ?? (c.type === 'whole' || c.type === 'money' ? 0 : undefined),
+        min: c.column.min ?? defaultMin(c.type),
         max: c.column.max,
         maxLength: c.column.maxLength,
+        decimals: c.column.decimals,
         choices: c.column.choices,
       }));
       for (let r = firstRow; r < totalsRow; r++) {
