@@ -15,6 +15,9 @@ const UnitTypeSchema = z.enum(UNIT_TYPES);
 const IsoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 const HhMm = z.string().check(z.regex(/^\d{2}:\d{2}$/));
 
+/** Decimal places of a `decimal` column without `decimals`. */
+export const DEFAULT_DECIMALS = 2;
+
 /** whole = whole number; decimal; money = whole đồng (may be billions); text; date; choice = one of `choices`. */
 export const FieldTypeSchema = z.enum(['whole', 'decimal', 'money', 'text', 'date', 'choice']);
 export type FieldType = z.infer<typeof FieldTypeSchema>;

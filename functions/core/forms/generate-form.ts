@@ -13,7 +13,10 @@ import type { Unit } from '../model';
 import { formatViDate } from '../format-vi';
 import { cutOff, parsePeriod, periodLabel } from '../periods';
 import { InvalidInputError } from '../errors';
-import type { FieldType, FormDefinition } from './definition';
+import { DEFAULT_DECIMALS, type FieldType, type FormDefinition } from './definition';
+import { numberFormatOf } from './number-formats';
+
+export { NUMBER_FORMATS, numberFormatOf } from './number-formats';
 import { formulaCells, signatures } from './formulas';
 import { a1, defaultMin, layoutForm, sectionApplies, structureOf, TOTALS_LABEL, type FieldCell, type FormLayout } from './layout';
 import { formatNumberVi } from './rules';
@@ -34,28 +37,6 @@ const solid = (argb: string): Fill => ({ type: 'pattern', pattern: 'solid', fgCo
 const INPUT_FILL = solid('FFFFF9E1');
 const LOCKED_FILL = solid('FFF2F2F2');
 const HEADER_FILL = solid('FFDDEBF7');
-
-export const NUMBER_FORMATS: Record<FieldType, string | undefined> = {
-  whole: '#,##0',
-  money: '#,##0',
-  decimal: '#,##0.00',
-  date: 'dd/mm/yyyy',
-  text: '@',
-  choice: '@',
-};
-
-/** Default decimal places of a `decimal` column. */
-export const DEFAULT_DECIMALS = 2;
-
-/**
- * The number format of a column: a decimal shows exactly its `decimals` places (`#,##0.##`
- * would print 12 as "12." in Excel); other types by `NUMBER_FORMATS`.
- */
-export function numberFormatOf(type: FieldType, decimals?: number): string | undefined {
-  if (type !== 'decimal') return NUMBER_FORMATS[type];
-  const places = decimals ?? DEFAULT_DECIMALS;
-  return places === 0 ? '#,##0' : `#,##0.${'0'.repeat(places)}`;
-}
 
 /** Default column width (Excel characters) by type: money needs room for billions. */
 const defaultWidth = (type: FieldType): number => (type === 'money' ? 18 : 15);

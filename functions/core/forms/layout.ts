@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { UnitType } from '../model';
-import type { Column, ComputedColumn, FieldType, FormDefinition, HeaderField, Row, Section, Table, TableColumn } from './definition';
+import { DEFAULT_DECIMALS, type Column, type ComputedColumn, type FieldType, type FormDefinition, type HeaderField, type Row, type Section, type Table, type TableColumn } from './definition';
 
 /** Name of the main sheet in generated forms. */
 export const MAIN_SHEET = 'Báo cáo';
@@ -207,7 +207,7 @@ export function layoutForm(form: FormDefinition, unitType?: UnitType): FormLayou
           min: column.min ?? defaultMin(column.type),
           max: column.max,
           maxLength: column.maxLength,
-          ...(column.type === 'decimal' ? { decimals: column.decimals ?? 2 } : {}),
+          ...(column.type === 'decimal' ? { decimals: column.decimals ?? DEFAULT_DECIMALS } : {}),
           choices: column.choices,
           unitTypes: !unitType && restricted ? restricted : undefined,
           anchor,

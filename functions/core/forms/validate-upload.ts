@@ -10,8 +10,8 @@ import type { Worksheet } from 'exceljs';
 import type { FieldValue, FormValues, TableRow, ValidationIssue, ValidationResult } from '../model';
 import { parsePeriod } from '../periods';
 import type { FormCatalog } from './catalog';
-import { quoteText, readDate, readNumber, readText, toRawCell, normalizeText, uniqueTextKey, type RawCell } from './cell-values';
-import type { FieldType, FormDefinition } from './definition';
+import { quoteText, readDate, readNumber, readText, roundDecimal, toRawCell, normalizeText, uniqueTextKey, type RawCell } from './cell-values';
+import { DEFAULT_DECIMALS, type FieldType, type FormDefinition } from './definition';
 import { inspectFile, FILE_MESSAGES, type InspectLimits } from './inspect-file';
 import { a1, columnLetter, defaultMin, layoutForm, MAX_SCANNED_ROWS, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
 import { readMetadata, type FormMetadata } from './metadata';
@@ -191,17 +191,6 @@ interface ValueSpec {
   choices?: string[];
 }
 
-/**
- * A decimal rounded half away from zero to `places`, through its shortest decimal text so that
- * 1.005 (stored as 1.00499…) rounds to 1.01 as the person typed it. Sums of rounded values then
- * carry no more places than the form asks for.
- */
-export function roundDecimal(n: number, places: number): number {
-  const scaled = Number(`${Math.abs(n)}e${places}`);
-  const rounded = Number(`${Math.round(scaled)}e-${places}`);
-  return Number.isFinite(rounded) ? Math.sign(n) * rounded : n;
-}
-
 const TYPE_WORDS: Record<FieldType, string> = { whole: 'số nguyên', money: 'số tiền (đồng)', decimal: 'số', text: 'chữ', date: 'ngày', choice: 'một giá trị trong danh sách' };
 
 class SheetReader {
@@ -350,7 +339,7 @@ class SheetReader {
           } else err('NOT_A_NUMBER', `"${shown}" không phải là ${TYPE_WORDS[spec.type]}. Chỉ nhập chữ số, ví dụ 1.234 hoặc 1234.`);
           return undefined;
         }
-        const n = spec.type === 'decimal' ? roundDecimal(parsed.value, spec.decimals ?? 2) : parsed.value;
+        const n = spec.type === 'decimal' ? roundDecimal(parsed.value, spec.decimals ?? DEFAULT_DECIMALS) : parsed.value;
         if ((spec.type === 'whole' || spec.type === 'money') && !Number.isInteger(n)) {
           err('NOT_WHOLE', `${formatNumberVi(n)} không phải số nguyên. Chỉ nhập số nguyên${spec.type === 'money' ? ' (đồng)' : ''}.`);
           return undefined;
