@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkFormDefinition, DEFINITION_LIMITS } from '../../../functions/core/forms/check-definition';
+import { generateForm, inspectFile, parseFormDefinition } from '../../../functions/core/forms';
 
 const TEMPLATES = path.resolve(__dirname, '../../../templates');
 const template = (file: string) => JSON.parse(readFileSync(path.join(TEMPLATES, file), 'utf8')) as Record<string, any>;
@@ -91,6 +92,21 @@ describe('checkFormDefinition: the generated form must fit the upload validator�
     def.tables[0].maxRows = 2000;
     expect(checkFormDefinition(def).problems).toEqual([]);
   });
+
+  it('agrees with the validator itself: the refused form really is refused on upload, the accepted one is not', async () => {
+    const wide = (maxRows: number) => {
+      const def = template('bien-che-thang.v1.json');
+      def.tables[0].columns = Array.from({ length: 20 }, (_, i) => ({ key: `c${i}`, label: `Cột ${i}`, type: 'whole' }));
+      Object.assign(def.tables[0], { totals: [], rules: [], maxRows });
+      def.ratios = [];
+      return parseFormDefinition(def);
+    };
+    const unit = { code: 'SO-01', name: 'Sở Y tế', type: 'so-nganh' as const };
+    const big = await generateForm({ form: wide(3000), unit, period: '2026-03' });
+    expect(await inspectFile(big)).toMatchObject({ ok: false, issue: { code: 'FILE_TOO_MANY_CELLS' } });
+    const fits = await generateForm({ form: wide(2000), unit, period: '2026-03' });
+    expect(await inspectFile(fits)).toMatchObject({ ok: true });
+  }, 60_000);
 
   it('refuses rows below what the reader scans, and text that would inflate past a part’s limit', () => {
     const def = template('bien-che-thang.v1.json');
