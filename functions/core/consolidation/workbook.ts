@@ -303,9 +303,12 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
       ws.mergeCells(h1, 1, h2, 1);
       ws.mergeCells(h1, 2, h2, 2);
     });
-    s.add(['', section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => UNIT_TYPE_LABELS[t]).join('; ')})` : ''), ...pad(3 * cols.length)], {
+    const sectionLabel = section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => UNIT_TYPE_LABELS[t]).join('; ')})` : '');
+    s.add(['', sectionLabel, ...pad(3 * cols.length)], {
       fill: SECTION_FILL,
       bold: true,
+      // The Chỉ tiêu column is 48 wide: a longer label wraps, and a streamed row does not grow by itself.
+      height: sectionLabel.length > 52 ? 16 * Math.ceil(sectionLabel.length / 52) + 2 : undefined,
     });
     const formats = cols.map((c) => sectionColumnFormat(section, c));
     for (const row of section.rows) {
@@ -331,14 +334,19 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
   }
 
   // Choice columns: how many units (or table rows) chose each option.
+  // Choice columns: how many units (or table rows) chose each option, on one merged line each.
   if (report.choices.length > 0) {
-    const widest = Math.max(...report.choices.map((c) => c.counts.length));
+    const span = Math.max(3, width);
     s.blank();
-    const h = s.add(['Mã số', 'Lựa chọn (số đơn vị hoặc số dòng đã chọn)', ...pad(widest)], { header: true, height: 32 });
-    s.merge(h, 3, 2 + widest);
+    const h = s.add(['Mã số', 'Lựa chọn', 'Số đơn vị (chỉ tiêu) hoặc số dòng (bảng) đã chọn', ...pad(span - 3)], { header: true, height: 32 });
+    s.merge(h, 3, span);
+    const chars = 14 * (span - 2) * 1.1;
     for (const c of report.choices) {
       const unit = c.of === 'units' ? 'đơn vị' : 'dòng';
-      s.add([{ value: /^[0-9]/.test(c.code) ? c.code : '', align: 'center' }, { value: c.label, wrap: true }, ...c.counts.map(([choice, n]) => ({ value: `${choice}: ${n} ${unit}`, wrap: true })), ...pad(widest - c.counts.length)]);
+      const text = c.counts.map(([choice, n]) => `${choice}: ${n} ${unit}`).join('; ');
+      const lines = Math.max(Math.ceil(text.length / chars), Math.ceil(c.label.length / 50));
+      const n = s.add([{ value: /^[0-9]/.test(c.code) ? c.code : '', align: 'center' }, { value: c.label, wrap: true }, { value: text, wrap: true }, ...pad(span - 3)], { height: Math.max(18, 16 * lines + 2) });
+      s.merge(n, 3, span);
     }
   }
   s.finish();
