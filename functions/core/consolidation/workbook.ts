@@ -307,8 +307,7 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
     s.add(['', sectionLabel, ...pad(3 * cols.length)], {
       fill: SECTION_FILL,
       bold: true,
-      // The Chỉ tiêu column is 48 wide: a longer label wraps, and a streamed row does not grow by itself.
-      height: sectionLabel.length > 52 ? 16 * Math.ceil(sectionLabel.length / 52) + 2 : undefined,
+      height: labelHeight(sectionLabel, 48),
     });
     const formats = cols.map((c) => sectionColumnFormat(section, c));
     for (const row of section.rows) {
@@ -352,6 +351,15 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
   s.finish();
 }
 
+/**
+ * The height of a row whose bold label wraps in a column `width` characters wide (undefined when
+ * it fits on one line): a streamed row does not grow by itself in LibreOffice.
+ */
+function labelHeight(label: string, width: number): number | undefined {
+  const perLine = Math.floor(width * 1.05);
+  return label.length > perLine ? 16 * Math.ceil(label.length / perLine) + 2 : undefined;
+}
+
 function pad(n: number): string[] {
   return Array.from({ length: Math.max(0, n) }, () => '');
 }
@@ -373,7 +381,7 @@ function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport): voi
   }
   for (const section of numericSections(report.form)) {
     const cols = sectionColumns(section);
-    s.add(['', section.label, ...pad(types.length + 2)], { fill: SECTION_FILL, bold: true });
+    s.add(['', section.label, ...pad(types.length + 2)], { fill: SECTION_FILL, bold: true, height: labelHeight(section.label, 40) });
     for (const row of section.rows) {
       for (const c of cols) {
         if (!sectionColumnApplies(row.columns, c)) continue;
