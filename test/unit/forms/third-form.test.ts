@@ -5,6 +5,8 @@
  * date and choice columns, compare rules, ratios and deadlines by unit type — end to end through
  * the engine: check, generate, fill as a person would, validate, consolidate.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { buildConsolidatedReport } from '../../../functions/core/consolidation/report';
 import { writeConsolidatedWorkbook } from '../../../functions/core/consolidation/workbook';
@@ -13,7 +15,7 @@ import type { FormValues, Unit, UnitType, ValidationIssue } from '../../../funct
 import { consolidationAt, cutOff, deadlineFor, openPeriod, parsePeriod, periodLabel, shiftPeriod } from '../../../functions/core/periods';
 import type { AcceptedValues } from '../../../functions/core/ports';
 import { fillForm, sampleUnit, type FillOptions } from '../../support/forms';
-import { goodValues, thirdForm, thirdFormChecked } from '../../support/third-form';
+import { goodValues, THIRD_FORM_RAW, thirdForm, thirdFormChecked } from '../../support/third-form';
 
 jest.setTimeout(30_000);
 
@@ -51,6 +53,25 @@ describe('third form: kiem-tra-giam-sat-6-thang (never seen by the code)', () =>
   it('passes checkFormDefinition with no problem', () => {
     expect(checked.problems).toEqual([]);
     expect(form.periodType).toBe('half');
+  });
+
+  it('uses only properties, field types and operators that templates/README.md documents', () => {
+    const doc = readFileSync(path.resolve(__dirname, '../../../templates/README.md'), 'utf8');
+    const used = new Set<string>();
+    const walk = (node: unknown, parent?: string) => {
+      if (Array.isArray(node)) node.forEach((v) => walk(v, parent));
+      else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          // Under byUnitType the keys are unit type codes: documented as such, not as properties.
+          if (parent !== 'byUnitType') used.add(k);
+          walk(v, k);
+        }
+      } else if (typeof node === 'string' && (parent === 'type' || parent === 'op' || parent === 'kind' || parent === 'periodType' || parent === 'consolidate' || parent === 'severity')) used.add(node);
+    };
+    walk(THIRD_FORM_RAW);
+    const undocumented = [...used].filter((name) => !doc.includes(`\`${name}\``));
+    expect(undocumented).toEqual([]);
+    expect(used.size).toBeGreaterThan(40);
   });
 
   describe('generated form', () => {
