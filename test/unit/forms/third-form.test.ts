@@ -11,10 +11,10 @@ import ExcelJS from 'exceljs';
 import { buildConsolidatedReport } from '../../../functions/core/consolidation/report';
 import { writeConsolidatedWorkbook } from '../../../functions/core/consolidation/workbook';
 import { createFormCatalog, describeForm, generateForm, validateUpload } from '../../../functions/core/forms';
-import type { FormValues, Unit, UnitType, ValidationIssue } from '../../../functions/core/model';
+import { UNIT_TYPES, type FormValues, type Unit, type UnitType, type ValidationIssue } from '../../../functions/core/model';
 import { consolidationAt, cutOff, deadlineFor, openPeriod, parsePeriod, periodLabel, shiftPeriod } from '../../../functions/core/periods';
 import type { AcceptedValues } from '../../../functions/core/ports';
-import { fillForm, sampleUnit, type FillOptions } from '../../support/forms';
+import { fillForm, sampleUnit, sampleValues, type FillOptions } from '../../support/forms';
 import { goodValues, THIRD_FORM_RAW, thirdForm, thirdFormChecked } from '../../support/third-form';
 
 jest.setTimeout(30_000);
@@ -121,6 +121,16 @@ describe('third form: kiem-tra-giam-sat-6-thang (never seen by the code)', () =>
         expect(result.errors).toEqual([]);
         expect(result.warnings).toEqual([]);
         expect(result.values).toEqual(goodValues(type));
+      }
+    });
+
+    it('accepts generated sample values for every unit type (sections by type, table choices and dates)', async () => {
+      for (const type of UNIT_TYPES) {
+        const values = sampleValues(form, type, 7);
+        const { result } = await uploadOf(type, values);
+        expect([type, result.errors]).toEqual([type, []]);
+        expect(result.values.tables.cuoc).toEqual(values.tables.cuoc);
+        expect('6.so_cuoc' in result.values.fields).toBe(type === 'huyen');
       }
     });
 
