@@ -491,7 +491,12 @@ class SheetReader {
     const previous = hasBaseline && previousValues ? await previousValues(this.form.id, this.meta.unitCode, this.meta.period) : undefined;
     const labels = new Map<string, string>();
     for (const s of this.form.sections) for (const c of s.columns) if (!labels.has(c.key)) labels.set(c.key, c.label);
-    const findings = evaluateRules({ form: this.form, applicable, values: this.values, previous, columnLabel: (k) => labels.get(k) ?? k });
+    // `{col}` is named by the label of the rule's own row's section (two sections may share a key).
+    const columnLabel = (k: string, field?: string) => {
+      const f = field === undefined ? undefined : this.byKey.get(field);
+      return f?.columnKey === k ? this.columnLabel(f) : (labels.get(k) ?? k);
+    };
+    const findings = evaluateRules({ form: this.form, applicable, values: this.values, previous, columnLabel });
     for (const f of findings) this.issue(f.severity, ruleCode(f.ruleId), f.message, this.cells.get(f.field), f.field);
   }
 }

@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import { buildConsolidatedReport } from '../../../functions/core/consolidation/report';
 import { writeConsolidatedWorkbook } from '../../../functions/core/consolidation/workbook';
 import { createFormCatalog, describeForm, generateForm, validateUpload } from '../../../functions/core/forms';
+import { checkFormDefinition } from '../../../functions/core/forms/check-definition';
 import { UNIT_TYPES, type FormValues, type Unit, type UnitType, type ValidationIssue } from '../../../functions/core/model';
 import { consolidationAt, cutOff, deadlineFor, openPeriod, parsePeriod, periodLabel, shiftPeriod } from '../../../functions/core/periods';
 import type { AcceptedValues } from '../../../functions/core/ports';
@@ -132,6 +133,17 @@ describe('third form: kiem-tra-giam-sat-6-thang (never seen by the code)', () =>
         expect(result.values.tables.cuoc).toEqual(values.tables.cuoc);
         expect('6.so_cuoc' in result.values.fields).toBe(type === 'huyen');
       }
+    });
+
+    it('names {col} by the label of the rule’s own section when two sections share a column key', async () => {
+      const raw = JSON.parse(JSON.stringify(THIRD_FORM_RAW)) as { version: number; sections: Array<{ key: string; columns: Array<{ key: string; label: string }> }>; rules: unknown[] };
+      raw.version = 2;
+      raw.sections.find((x) => x.key === 'IV')!.columns.find((c) => c.key === 'so_cuoc')!.label = 'Số cuộc của cơ sở';
+      raw.rules.push({ id: 'co-so', kind: 'compare', severity: 'warning', left: ['7.{col}'], op: 'lte', right: ['6.{col}'], columns: ['so_cuoc'], message: 'Mã số 7, cột "{col}": {leftValue} > {rightValue}.' });
+      const v2 = checkFormDefinition(raw).form!;
+      const bytes = await fillForm(await generateForm({ form: v2, unit: sampleUnit('huyen'), period: PERIOD, now: NOW }), goodValues('huyen'), { form: v2 });
+      const result = await validateUpload(bytes, { catalog: createFormCatalog([v2]) });
+      expect(result.warnings.map((w) => w.message)).toEqual(['Mã số 7, cột "Số cuộc của cơ sở": 22 > 14.']);
     });
 
     it('reads what a person types: 1.520,5 and 3.250.000.000 as text, dates as dd/mm/yyyy text, a choice in other case; decimals rounded to the form’s 1 place', async () => {
