@@ -89,6 +89,10 @@ export function sampleValues(form: FormDefinition, unitType: UnitType, seed = 1,
       const row: TableRow = {};
       for (const c of t.columns) {
         if (c.type === 'text') row[c.key] = c.unique ? `${BODIES[i % BODIES.length]} ${i + 1}` : c.required ? `Ghi chú ${i + 1}` : i % 2 ? null : `Ghi chú ${i + 1}`;
+        else if (c.type === 'choice') row[c.key] = c.column.choices?.[int(0, (c.column.choices.length || 1) - 1)] ?? null;
+        else if (c.type === 'date') row[c.key] = `2026-0${int(1, 9)}-1${int(0, 9)}`;
+        else if (c.type === 'money') row[c.key] = int(0, 5_000) * 1_000_000;
+        else if (c.type === 'decimal') row[c.key] = int(0, 600) / 10;
         else row[c.key] = int(0, 60);
       }
       for (const rule of t.table.rules) {

@@ -28,7 +28,8 @@ export interface ConsolidationEmailInput {
 
 export const UPDATE_PREFIX = '[Bản cập nhật]';
 
-const numberFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 });
+// Sums of decimal columns are already rounded to the column's places (at most 6): show them all.
+const numberFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 6 });
 /** 1234567 → "1.234.567" (Vietnamese grouping). */
 export const formatNumber = (v: number | undefined): string => (v === undefined ? '—' : numberFormat.format(v));
 /** 0.1234 → "12,3%". */

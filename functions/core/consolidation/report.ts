@@ -5,16 +5,17 @@
  * columns, computed columns, ratios, tables): there is no form-specific code here.
  */
 import { createHash } from 'node:crypto';
-import type { Column, ComputedColumn, FormDefinition, Ratio, Section, Table } from '../forms/definition';
-import { UNIT_TYPES, UNIT_TYPE_LABELS, type FormValues, type Submission, type Unit, type UnitType } from '../model';
+import { DEFAULT_DECIMALS, type Column, type ComputedColumn, type FormDefinition, type Ratio, type Section, type Table } from '../forms/definition';
+import { numberFormatOf } from '../forms/number-formats';
+import { UNIT_TYPES, UNIT_TYPE_LABELS, type FieldValue, type FormValues, type Submission, type Unit, type UnitType } from '../model';
 import { formAppliesTo } from '../forms/layout';
 import { deadlineFor, periodLabel, shiftPeriod } from '../periods';
 import type { AcceptedValues } from '../ports';
 import { effectiveReviewState, type ReviewRecord, type ReviewState } from '../review/model';
-import { computeRatio, computeTotals, isSummed, rowCountKey } from './totals';
+import { computeRatio, computeTotals, decimalPlaces, isSummed, rowCountKey } from './totals';
 
 /** Bumped when the workbook or email layout changes, so stored workbooks of an older layout are not reused. */
-export const REPORT_LAYOUT_VERSION = 2;
+export const REPORT_LAYOUT_VERSION = 3;
 
 /** Where a unit stands for the period. */
 export type UnitReportStatus = 'accepted' | 'rejected' | 'pending' | 'missing';
@@ -82,6 +83,18 @@ export interface TypeTotals {
   totals: Record<string, number>;
 }
 
+/** How many units (section fields) or table rows chose each option of a choice column. */
+export interface ChoiceTally {
+  key: string;
+  /** Mã số, or the table key. */
+  code: string;
+  label: string;
+  /** Every option in the definition's order, with its count (0 included), then values no longer in the list. */
+  counts: Array<[choice: string, count: number]>;
+  /** What is counted: units (a section field) or rows (a table column). */
+  of: 'units' | 'rows';
+}
+
 export interface RatioLine {
   ratio: Ratio;
   value?: number;
@@ -109,6 +122,8 @@ export interface ConsolidatedReport {
   previousTotals: Record<string, number>;
   byType: TypeTotals[];
   ratios: RatioLine[];
+  /** Choice columns tallied over the counted reports. */
+  choices: ChoiceTally[];
   /** sha256 over the layout version, the expected units and each reporting unit's values (not over when the report was made). */
   contentHash: string;
   /** Per reporting unit, a short hash of its values: lets an update email name what changed. */
@@ -203,6 +218,8 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
     };
   });
 
+  const choices = tallyChoices(form, reported.map((l) => l.accepted!.values));
+
   const unitDigests: Record<string, string> = {};
   for (const l of reported) unitDigests[l.unit.code] = sha256(canonicalJson(l.accepted!.values)).slice(0, 12);
   const contentHash = sha256(
@@ -234,6 +251,7 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
     previousTotals,
     byType,
     ratios,
+    choices,
     contentHash,
     unitDigests,
   };
@@ -261,10 +279,72 @@ export function isSummedColumn(col: Pick<Column, 'type' | 'consolidate'>): boole
   return isSummed(col.type, col.consolidate);
 }
 
-/** Columns compiled as text per unit (consolidate "text", or text columns by default). */
+/** Narrative columns compiled per unit on the "Ý kiến" sheet: text columns unless `consolidate` is "none". */
 export function isTextColumn(col: Pick<Column, 'type' | 'consolidate'>): boolean {
+  return col.type === 'text' && (col.consolidate ?? 'text') === 'text';
+}
+
+/**
+ * Other values listed per unit ("Thông tin theo đơn vị"): choice and date columns by default,
+ * and any non-text column with `consolidate: "text"` (e.g. a percentage that must not be summed).
+ */
+export function isListedColumn(col: Pick<Column, 'type' | 'consolidate'>): boolean {
+  if (col.type === 'text') return false;
   if (col.consolidate) return col.consolidate === 'text';
-  return col.type === 'text';
+  return col.type === 'choice' || col.type === 'date';
+}
+
+/** Section fields listed per unit (choices, dates …): key, Mã số, label and column, in form order. */
+export function listedFields(form: FormDefinition): Array<{ key: string; code: string; label: string; column: Column }> {
+  const out: Array<{ key: string; code: string; label: string; column: Column }> = [];
+  for (const section of form.sections) {
+    for (const row of section.rows) {
+      for (const col of section.columns) {
+        if (row.columns.includes(col.key) && isListedColumn(col)) out.push({ key: `${row.code}.${col.key}`, code: row.code, label: `${row.label} — ${col.label}`, column: col });
+      }
+    }
+  }
+  return out;
+}
+
+/** Tallies every choice column: section fields over units, table columns over rows. */
+export function tallyChoices(form: FormDefinition, values: readonly FormValues[]): ChoiceTally[] {
+  const tally = (options: readonly string[], seen: Array<FieldValue | null | undefined>): ChoiceTally['counts'] => {
+    const counts = new Map<string, number>(options.map((o) => [o, 0]));
+    for (const v of seen) if (typeof v === 'string' && v !== '') counts.set(v, (counts.get(v) ?? 0) + 1);
+    return [...counts];
+  };
+  const out: ChoiceTally[] = [];
+  for (const section of form.sections) {
+    for (const row of section.rows) {
+      for (const col of section.columns) {
+        if (col.type !== 'choice' || !row.columns.includes(col.key)) continue;
+        const key = `${row.code}.${col.key}`;
+        out.push({ key, code: row.code, label: `${row.label} — ${col.label}`, counts: tally(col.choices ?? [], values.map((v) => v.fields[key])), of: 'units' });
+      }
+    }
+  }
+  for (const table of form.tables) {
+    for (const col of table.columns) {
+      if (col.type !== 'choice') continue;
+      const seen = values.flatMap((v) => (v.tables[table.key] ?? []).map((r) => r[col.key]));
+      out.push({ key: `${table.key}.${col.key}`, code: table.key, label: `${table.label} — ${col.label}`, counts: tally(col.choices ?? [], seen), of: 'rows' });
+    }
+  }
+  return out;
+}
+
+/** The Excel number format of a summed figure: decimals keep their places, everything else `#,##0`. */
+export function figureFormat(form: FormDefinition, key: string): string {
+  const places = decimalPlaces(form).get(key);
+  return places === undefined ? '#,##0' : numberFormatOf('decimal', places) ?? '#,##0';
+}
+
+/** The format of a section column (a computed column keeps the finest places of its operands). */
+export function sectionColumnFormat(section: Section, col: SectionColumn): string {
+  const operands = col.kind === 'field' ? [col.column] : [...col.column.add, ...col.column.sub].map((k) => section.columns.find((c) => c.key === k)).filter((c) => c !== undefined);
+  const places = operands.filter((c) => c.type === 'decimal').map((c) => c.decimals ?? DEFAULT_DECIMALS);
+  return places.length === 0 ? '#,##0' : numberFormatOf('decimal', Math.max(...places)) ?? '#,##0';
 }
 
 /**

@@ -3,7 +3,8 @@
  * Used by ingest (the (form, period) aggregate) and by consolidation, so both agree exactly.
  * Ratios are computed from these sums, never averaged (see `computeRatio`).
  */
-import type { FormDefinition, Ratio } from '../forms/definition';
+import { roundDecimal } from '../forms/cell-values';
+import { DEFAULT_DECIMALS, type FormDefinition, type Ratio } from '../forms/definition';
 import type { FormValues } from '../model';
 
 /** Key of the total number of table rows (e.g. subordinate bodies): `<table>.__rows`. */
@@ -25,6 +26,26 @@ export function summedFieldKeys(form: FormDefinition): string[] {
     for (const col of table.columns) if (isSummed(col.type, col.consolidate)) keys.push(`${table.key}.${col.key}`);
   }
   return keys;
+}
+
+/**
+ * Decimal places of each summed `decimal` field (`<mã số>.<column>`, `<table>.<column>`): its
+ * sums are rounded to them, so 0,1 + 0,2 is 0,3 and not 0,30000000000000004. Whole numbers and
+ * money (whole đồng, exact up to 9 million billion) need no rounding.
+ */
+export function decimalPlaces(form: FormDefinition): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const section of form.sections) {
+    const byKey = new Map(section.columns.map((c) => [c.key, c]));
+    for (const row of section.rows) {
+      for (const colKey of row.columns) {
+        const col = byKey.get(colKey);
+        if (col?.type === 'decimal') out.set(`${row.code}.${colKey}`, col.decimals ?? DEFAULT_DECIMALS);
+      }
+    }
+  }
+  for (const table of form.tables) for (const col of table.columns) if (col.type === 'decimal') out.set(`${table.key}.${col.key}`, col.decimals ?? DEFAULT_DECIMALS);
+  return out;
 }
 
 /** Whether a column consolidates by sum: `consolidate: "sum"`, or a numeric type by default. */
@@ -60,6 +81,7 @@ export function computeTotals(form: FormDefinition, units: readonly FormValues[]
       if (rows) totals[rowCountKey(table.key)] = (totals[rowCountKey(table.key)] ?? 0) + rows.length;
     }
   }
+  for (const [key, places] of decimalPlaces(form)) if (key in totals) totals[key] = roundDecimal(totals[key]!, places);
   return totals;
 }
 

@@ -17,7 +17,7 @@ import { toLocalWallClock } from '../periods';
 import { REVIEW_STATE_LABELS, type ReviewState } from '../review/model';
 import { textStyle, type TextStyle } from '../spreadsheet-text';
 import {
-  LATE, NOT_REPORTED, UNIT_STATUS_LABELS, figureKeys, numericSections, sectionColumnApplies, sectionColumns, sectionValue, tableFigures, textFields,
+  LATE, NOT_REPORTED, UNIT_STATUS_LABELS, figureFormat, figureKeys, listedFields, numericSections, sectionColumnApplies, sectionColumnFormat, sectionColumns, sectionValue, tableFigures, textFields,
   type ConsolidatedReport, type UnitLine,
 } from './report';
 import { computeRatio } from './totals';
@@ -189,7 +189,15 @@ function sheetOptions(frozenRows: number, frozenCols: number, tabColor?: string)
 }
 
 const pct = (v: number | undefined): Cell => (v === undefined ? { value: '—', align: 'center' } : { value: v, numFmt: PCT });
-const num = (v: number | undefined): Cell => (v === undefined ? null : { value: v, numFmt: NUM });
+const num = (v: number | undefined, numFmt: string = NUM): Cell => (v === undefined ? null : { value: v, numFmt });
+/** A stored value for display: ISO dates as Excel dates (dd/mm/yyyy), numbers with `numFmt`, text as is. */
+const shown = (v: unknown, type: string, numFmt: string = NUM): Cell => {
+  if (typeof v === 'number') return num(v, numFmt);
+  if (typeof v !== 'string' || v === '') return null;
+  if (type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return { value: new Date(`${v}T00:00:00Z`), numFmt: DATE, align: 'center' };
+  return v;
+};
+const DATE = 'dd/mm/yyyy';
 const diff = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a - b);
 
 /** Excel sheet names: ≤ 31 characters, none of []:*?/\, unique. */
@@ -221,6 +229,7 @@ export async function writeConsolidatedWorkbook(report: ConsolidatedReport): Pro
   writeUnitDetailSheet(wb, sheetName('Chi tiết đơn vị', used), report);
   for (const table of report.form.tables) writeTableRowsSheet(wb, sheetName(table.label, used), report, table.key);
   writeStatusSheet(wb, sheetName('Tình hình nộp', used), report);
+  if (listedFields(report.form).length > 0) writeListedSheet(wb, sheetName('Thông tin theo đơn vị', used), report);
   if (textFields(report.form).length > 0) writeOpinionsSheet(wb, sheetName('Ý kiến', used), report);
   writeWarningsSheet(wb, sheetName('Cảnh báo', used), report);
   writeDataSheet(wb, sheetName('Dữ liệu', used), report);
@@ -294,19 +303,22 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
       ws.mergeCells(h1, 1, h2, 1);
       ws.mergeCells(h1, 2, h2, 2);
     });
-    s.add(['', section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => UNIT_TYPE_LABELS[t]).join('; ')})` : ''), ...pad(3 * cols.length)], {
+    const sectionLabel = section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => UNIT_TYPE_LABELS[t]).join('; ')})` : '');
+    s.add(['', sectionLabel, ...pad(3 * cols.length)], {
       fill: SECTION_FILL,
       bold: true,
+      height: labelHeight(sectionLabel, 48),
     });
+    const formats = cols.map((c) => sectionColumnFormat(section, c));
     for (const row of section.rows) {
       const cur = cols.map((c) => sectionValue(row.code, row.columns, c, report.totals));
       const prev = cols.map((c) => sectionValue(row.code, row.columns, c, report.previousTotals));
       s.add([
         { value: row.code, align: 'center' },
         { value: row.label, indent: row.indent },
-        ...cur.map(num),
-        ...prev.map(num),
-        ...cur.map((v, i) => num(diff(v, prev[i]))),
+        ...cur.map((v, i) => num(v, formats[i])),
+        ...prev.map((v, i) => num(v, formats[i])),
+        ...cur.map((v, i) => num(diff(v, prev[i]), formats[i])),
       ]);
     }
   }
@@ -315,10 +327,37 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
     s.blank();
     s.add(['', table.label, 'Kỳ này', prevLabel, 'Thay đổi'], { header: true, height: 32 });
     for (const f of tableFigures(table)) {
-      s.add(['', f.label, num(report.totals[f.key]), num(report.previousTotals[f.key]), num(diff(report.totals[f.key], report.previousTotals[f.key]))]);
+      const fmt = figureFormat(report.form, f.key);
+      s.add(['', f.label, num(report.totals[f.key], fmt), num(report.previousTotals[f.key], fmt), num(diff(report.totals[f.key], report.previousTotals[f.key]), fmt)]);
+    }
+  }
+
+  // Choice columns: how many units (or table rows) chose each option.
+  // Choice columns: how many units (or table rows) chose each option, on one merged line each.
+  if (report.choices.length > 0) {
+    const span = Math.max(3, width);
+    s.blank();
+    const h = s.add(['Mã số', 'Lựa chọn', 'Số đơn vị (chỉ tiêu) hoặc số dòng (bảng) đã chọn', ...pad(span - 3)], { header: true, height: 32 });
+    s.merge(h, 3, span);
+    const chars = 14 * (span - 2) * 1.1;
+    for (const c of report.choices) {
+      const unit = c.of === 'units' ? 'đơn vị' : 'dòng';
+      const text = c.counts.map(([choice, n]) => `${choice}: ${n} ${unit}`).join('; ');
+      const lines = Math.max(Math.ceil(text.length / chars), Math.ceil(c.label.length / 50));
+      const n = s.add([{ value: /^[0-9]/.test(c.code) ? c.code : '', align: 'center' }, { value: c.label, wrap: true }, { value: text, wrap: true }, ...pad(span - 3)], { height: Math.max(18, 16 * lines + 2) });
+      s.merge(n, 3, span);
     }
   }
   s.finish();
+}
+
+/**
+ * The height of a row whose bold label wraps in a column `width` characters wide (undefined when
+ * it fits on one line): a streamed row does not grow by itself in LibreOffice.
+ */
+function labelHeight(label: string, width: number): number | undefined {
+  const perLine = Math.floor(width * 1.05);
+  return label.length > perLine ? 16 * Math.ceil(label.length / perLine) + 2 : undefined;
 }
 
 function pad(n: number): string[] {
@@ -342,16 +381,17 @@ function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport): voi
   }
   for (const section of numericSections(report.form)) {
     const cols = sectionColumns(section);
-    s.add(['', section.label, ...pad(types.length + 2)], { fill: SECTION_FILL, bold: true });
+    s.add(['', section.label, ...pad(types.length + 2)], { fill: SECTION_FILL, bold: true, height: labelHeight(section.label, 40) });
     for (const row of section.rows) {
       for (const c of cols) {
         if (!sectionColumnApplies(row.columns, c)) continue;
+        const fmt = sectionColumnFormat(section, c);
         s.add([
           { value: row.code, align: 'center' },
           { value: row.label, indent: row.indent },
           c.column.label,
-          ...types.map((t) => num(sectionValue(row.code, row.columns, c, t.totals))),
-          num(sectionValue(row.code, row.columns, c, report.totals)),
+          ...types.map((t) => num(sectionValue(row.code, row.columns, c, t.totals), fmt)),
+          num(sectionValue(row.code, row.columns, c, report.totals), fmt),
         ]);
       }
     }
@@ -359,7 +399,8 @@ function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport): voi
   for (const table of report.form.tables) {
     s.add(['', table.label, ...pad(types.length + 2)], { fill: SECTION_FILL, bold: true });
     for (const f of tableFigures(table)) {
-      s.add(['', f.label, '', ...types.map((t) => num(t.totals[f.key])), num(report.totals[f.key])]);
+      const fmt = figureFormat(report.form, f.key);
+      s.add(['', f.label, '', ...types.map((t) => num(t.totals[f.key], fmt)), num(report.totals[f.key], fmt)]);
     }
   }
   s.finish();
@@ -371,6 +412,7 @@ function unitCells(i: number, l: UnitLine): Cell[] {
 
 function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport): void {
   const figures = figureKeys(report.form);
+  const formats = figures.map((f) => figureFormat(report.form, f.key));
   const ws = wb.addWorksheet(name, sheetOptions(5, 3));
   ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, { width: 16 }, ...figures.map(() => ({ width: 12 }))];
   const s = new SheetWriter(ws);
@@ -397,10 +439,10 @@ function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport):
       s.add([...unitCells(i, l), { value: why, font: MISSING_FONT, align: 'center' }, ...figures.map(() => null)], { font: { color: { argb: 'FF595959' } } });
       return;
     }
-    s.add([...unitCells(i, l), { value: 'Đã báo cáo', align: 'center' }, ...figures.map((f) => num(l.totals[f.key]))]);
+    s.add([...unitCells(i, l), { value: 'Đã báo cáo', align: 'center' }, ...figures.map((f, j) => num(l.totals[f.key], formats[j]))]);
   });
   s.add(
-    ['', '', { value: `Tổng cộng (${report.unitsReported}/${report.unitsExpected} đơn vị)`, bold: true }, '', '', ...figures.map((f) => num(report.totals[f.key]))],
+    ['', '', { value: `Tổng cộng (${report.unitsReported}/${report.unitsExpected} đơn vị)`, bold: true }, '', '', ...figures.map((f, j) => num(report.totals[f.key], formats[j]))],
     { fill: TOTAL_FILL, bold: true },
   );
   s.finish();
@@ -408,8 +450,9 @@ function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport):
 
 function writeTableRowsSheet(wb: WB, name: string, report: ConsolidatedReport, tableKey: string): void {
   const table = report.form.tables.find((t) => t.key === tableKey)!;
+  const formats = table.columns.map((c) => figureFormat(report.form, `${table.key}.${c.key}`));
   const ws = wb.addWorksheet(name, sheetOptions(4, 0));
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 32 }, { width: 22 }, ...table.columns.map((c) => ({ width: c.width ?? (c.type === 'text' ? 30 : 14) }))];
+  ws.columns = [{ width: 6 }, { width: 12 }, { width: 32 }, { width: 22 }, ...table.columns.map((c) => ({ width: c.width ?? (c.type === 'text' ? 30 : c.type === 'money' ? 18 : 14) }))];
   const s = new SheetWriter(ws);
   headerLines(s, report, 4 + table.columns.length, table.label);
   s.add(['STT', 'Mã đơn vị', 'Đơn vị báo cáo', 'Loại đơn vị', ...table.columns.map((c) => c.label)], { header: true, height: 45 });
@@ -422,15 +465,12 @@ function writeTableRowsSheet(wb: WB, name: string, report: ConsolidatedReport, t
         l.unit.code,
         l.unit.name,
         UNIT_TYPE_LABELS[l.unit.type],
-        ...table.columns.map((c) => {
-          const v = row[c.key];
-          return typeof v === 'number' ? num(v) : v ?? null;
-        }),
+        ...table.columns.map((c, j) => shown(row[c.key], c.type, formats[j])),
       ]);
     }
   }
   s.add(
-    ['', '', { value: `Tổng cộng: ${n} ${table.label.toLocaleLowerCase('vi')}`, bold: true }, '', ...table.columns.map((c) => (c.type === 'text' ? null : num(report.totals[`${table.key}.${c.key}`])))],
+    ['', '', { value: `Tổng cộng: ${n} ${table.label.toLocaleLowerCase('vi')}`, bold: true }, '', ...table.columns.map((c, j) => num(report.totals[`${table.key}.${c.key}`], formats[j]))],
     { fill: TOTAL_FILL, bold: true },
   );
   s.finish();
@@ -476,6 +516,25 @@ function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport): voi
       a ? { value: a.warnings.length, numFmt: '0', align: 'center' } : null,
       { value: l.uploads, numFmt: '0', align: 'center' },
     ]);
+  });
+  s.finish();
+}
+
+/** Choices, dates and other listed (not summed) fields: one row per unit, one column per field. */
+function writeListedSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+  const fields = listedFields(report.form);
+  const ws = wb.addWorksheet(name, sheetOptions(5, 3));
+  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, ...fields.map((f) => ({ width: Math.max(14, f.column.width ?? 0, f.column.type === 'choice' ? 18 : 0) }))];
+  const s = new SheetWriter(ws);
+  headerLines(s, report, 4 + fields.length, 'Thông tin theo đơn vị');
+  s.add(['STT', 'Mã đơn vị', 'Tên đơn vị', 'Loại đơn vị', ...fields.map((f) => `${f.code}. ${f.label}`)], { header: true, height: 60 });
+  report.units.forEach((l, i) => {
+    if (!l.accepted) {
+      s.add([...unitCells(i, l), ...fields.map((_, j) => (j === 0 ? { value: NOT_REPORTED, font: MISSING_FONT } : null))]);
+      return;
+    }
+    const values = l.accepted.values;
+    s.add([...unitCells(i, l), ...fields.map((f) => shown(values.fields[f.key], f.column.type, figureFormat(report.form, f.key)))]);
   });
   s.finish();
 }
@@ -534,14 +593,20 @@ function writeDataSheet(wb: WB, name: string, report: ConsolidatedReport): void 
   const s = new SheetWriter(ws);
   s.add([...DATA_SHEET_HEADER], { header: true });
   const text = s.style({ value: '', wrap: false }, { border: false });
-  const styles = [text, text, text, text, s.style({ value: 0, numFmt: NUM }, { border: false })];
+  const styleOf = new Map<string, ReturnType<SheetWriter['style']>[]>();
+  const stylesFor = (numFmt: string) => {
+    let st = styleOf.get(numFmt);
+    if (!st) styleOf.set(numFmt, (st = [text, text, text, text, s.style({ value: 0, numFmt }, { border: false })]));
+    return st;
+  };
+  const formats = figures.map((f) => stylesFor(figureFormat(report.form, f.key)));
   for (const l of report.units) {
     if (!l.accepted) continue;
     const type = UNIT_TYPE_LABELS[l.unit.type];
-    for (const f of figures) {
+    figures.forEach((f, j) => {
       const v = l.totals[f.key];
-      if (v !== undefined) s.addStyled([l.unit.code, l.unit.name, type, f.key, v], styles);
-    }
+      if (v !== undefined) s.addStyled([l.unit.code, l.unit.name, type, f.key, v], formats[j]!);
+    });
   }
   s.finish();
 }

@@ -193,3 +193,14 @@ export function quoteText(text: string, max: number = QUOTE_MAX_CHARS): string {
   if (chars.length <= max && text.length <= max * 2) return text;
   return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
 }
+
+/**
+ * A decimal rounded half away from zero to `places`, through its shortest decimal text so that
+ * 1.005 (stored as 1.00499…) rounds to 1.01 as the person typed it. Sums of rounded values then
+ * carry no more places than the form asks for.
+ */
+export function roundDecimal(n: number, places: number): number {
+  const scaled = Number(`${Math.abs(n)}e${places}`);
+  const rounded = Number(`${Math.round(scaled)}e-${places}`);
+  return Number.isFinite(rounded) ? Math.sign(n) * rounded : n;
+}

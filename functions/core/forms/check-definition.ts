@@ -7,6 +7,8 @@
 import * as z from 'zod/mini';
 import { formatCalendarDate, parseCalendarDate, weekdayName, weekdayOf } from '../calendar/check-calendar';
 import { FormDefinitionSchema, type FormDefinition } from './definition';
+import { estimateFormSize, uploadLimitExcesses, type UploadLimitExcess } from './form-size';
+import { DEFAULT_LIMITS } from './inspect-file';
 import { expandRule } from './rules';
 
 export interface DefinitionProblem {
@@ -242,6 +244,30 @@ function referenceProblems(form: Structure): DefinitionProblem[] {
       if (!keys.has(k)) out.push({ path: at(['ratios', i]), code: 'DEF_UNKNOWN_KEY', message: `Tỷ lệ nêu trường không có trong biểu mẫu: ${quote(k)}.` });
     }
   });
+  const checkChoices = (columns: readonly { type: string; choices?: string[] | undefined; key: string }[], path: Segment[]) => {
+    columns.forEach((c, i) => {
+      const where = at([...path, i]);
+      if (c.type !== 'choice') return;
+      const choices = c.choices ?? [];
+      if (choices.length === 0) {
+        out.push({ path: where, code: 'DEF_CHOICES_MISSING', message: 'Cột kiểu choice phải có danh sách lựa chọn (choices) không rỗng.' });
+        return;
+      }
+      const bad = choices.find((x) => x.trim() === '' || /[,"]/.test(x));
+      if (bad !== undefined) out.push({ path: where, code: 'DEF_CHOICES_INVALID', message: `Lựa chọn ${quote(bad)} không hợp lệ: không được rỗng, không chứa dấu phẩy hay dấu nháy kép (Excel dùng dấu phẩy để ngăn cách danh sách).` });
+      const folded = choices.map((x) => x.trim().toLocaleLowerCase('vi-VN'));
+      const dup = folded.find((x, j) => folded.indexOf(x) !== j);
+      if (dup !== undefined) out.push({ path: where, code: 'DEF_CHOICES_INVALID', message: `Lựa chọn ${quote(dup)} bị trùng (không phân biệt hoa thường).` });
+      const joined = choices.join(',').length;
+      if (joined > EXCEL_LIST_MAX_CHARS) out.push({ path: where, code: 'DEF_CHOICES_INVALID', message: `Danh sách lựa chọn dài ${joined} ký tự; Excel chỉ nhận danh sách thả xuống tối đa ${EXCEL_LIST_MAX_CHARS} ký tự (kể cả dấu phẩy).` });
+    });
+  };
+  form.sections.forEach((section, s) => checkChoices(section.columns, ['sections', s, 'columns']));
+  form.tables.forEach((table, t) => checkChoices(table.columns, ['tables', t, 'columns']));
+  form.tables.forEach((table, t) => {
+    if (table.maxRows < 1) out.push({ path: at(['tables', t, 'maxRows']), code: 'DEF_SCHEMA', message: 'Số dòng tối đa (maxRows) phải từ 1 trở lên.' });
+    if (table.minRows < 0 || table.minRows > table.maxRows) out.push({ path: at(['tables', t, 'minRows']), code: 'DEF_SCHEMA', message: `Số dòng tối thiểu (minRows) phải từ 0 đến maxRows (${table.maxRows}).` });
+  });
   form.tables.forEach((table, t) => {
     const cols = new Set(table.columns.map((c) => c.key));
     duplicates(table.columns, 'key', ['tables', t, 'columns'], 'Khóa cột');
@@ -255,6 +281,39 @@ function referenceProblems(form: Structure): DefinitionProblem[] {
   return out;
 }
 
+/** Excel refuses (and repairs away) a dropdown list written in the validation longer than this. */
+export const EXCEL_LIST_MAX_CHARS = 255;
+
+const LIMIT_WORDS: Record<UploadLimitExcess['what'], (e: UploadLimitExcess) => string> = {
+  rows: (e) => `${vi(e.estimate)} dòng trên trang tính, nhưng bộ đọc chỉ tìm mã số và dòng tiêu đề trong ${vi(e.limit)} dòng đầu`,
+  cells: (e) => `tới ${vi(e.estimate)} ô, vượt giới hạn ${vi(e.limit)} ô của một tệp nộp lên`,
+  rangeCells: (e) => `vùng ô gộp và vùng kiểm tra dữ liệu tới ${vi(e.estimate)} ô, vượt giới hạn ${vi(e.limit)} ô`,
+  sheets: (e) => `${vi(e.estimate)} trang tính, vượt giới hạn ${vi(e.limit)}`,
+  inflatedBytes: (e) => `khi điền đầy, nội dung giải nén tới khoảng ${mb(e.estimate)}, vượt giới hạn ${mb(e.limit)} một phần của tệp`,
+  fileBytes: (e) => `khi điền đầy, tệp có thể nặng khoảng ${mb(e.estimate)}, vượt giới hạn tải lên ${mb(e.limit)}`,
+};
+const vi = (n: number) => n.toLocaleString('vi-VN');
+const mb = (n: number) => `${(n / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
+
+/**
+ * The generated form, filled to the brim, must pass the upload validator's own limits (cells,
+ * ranges, sheets, inflated and file size, rows the reader scans): else every unit's upload of it
+ * would be refused. One problem per limit exceeded, on the largest table when there is one.
+ */
+function uploadLimitProblems(form: FormDefinition): DefinitionProblem[] {
+  const estimate = estimateFormSize(form);
+  const excesses = uploadLimitExcesses(estimate, DEFAULT_LIMITS);
+  const table = estimate.largestTable;
+  const where = table ? describePath(form, ['tables', table.index, 'maxRows']) : 'sections';
+  const advice = table ? ' Hãy giảm số dòng tối đa (maxRows) hoặc số cột của bảng, hoặc độ dài tối đa (maxLength) của cột chữ.' : ' Hãy giảm số dòng, số cột hoặc độ dài tối đa (maxLength) của cột chữ.';
+  return excesses.map((e) => ({ path: where, code: 'DEF_FORM_EXCEEDS_UPLOAD_LIMITS', message: `Biểu mẫu sinh ra sẽ bị bộ kiểm tra tệp nộp lên từ chối: ${LIMIT_WORDS[e.what](e)}.${advice}` }));
+}
+
+/** Upload-limit problems, only for a definition that is otherwise sound (its layout can be computed). */
+function sizeProblems(form: FormDefinition, others: readonly DefinitionProblem[]): DefinitionProblem[] {
+  return others.length === 0 ? uploadLimitProblems(form) : [];
+}
+
 /**
  * Checks a definition (parsed JSON) and lists every problem. `form` is the parsed definition when
  * the schema accepts it (it may still have other problems; use it only when `problems` is empty).
@@ -266,6 +325,7 @@ export function checkFormDefinition(raw: unknown): { form?: FormDefinition; prob
   if (result.success) {
     form = result.data;
     problems.push(...referenceProblems(form));
+    problems.push(...sizeProblems(form, problems));
   } else {
     problems.push(...result.error.issues.map((issue) => schemaProblem(raw, issue as unknown as ZodLikeIssue)));
     const structure = StructureSchema.safeParse(raw);
@@ -281,7 +341,8 @@ export function checkFormDefinition(raw: unknown): { form?: FormDefinition; prob
 
 /** Checks an already-parsed definition (limits, duplicates, references); the problems, empty when fine. */
 export function checkParsedDefinition(form: FormDefinition): DefinitionProblem[] {
-  return [...limitProblems(form), ...referenceProblems(form), ...ownDaysProblems(form)];
+  const problems = [...limitProblems(form), ...referenceProblems(form), ...ownDaysProblems(form)];
+  return [...problems, ...sizeProblems(form, problems)];
 }
 
 /** The form's own extra days: real dates, and a compensatory working day only on a Saturday or Sunday. */

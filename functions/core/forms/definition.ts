@@ -15,6 +15,9 @@ const UnitTypeSchema = z.enum(UNIT_TYPES);
 const IsoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 const HhMm = z.string().check(z.regex(/^\d{2}:\d{2}$/));
 
+/** Decimal places of a `decimal` column without `decimals`. */
+export const DEFAULT_DECIMALS = 2;
+
 /** whole = whole number; decimal; money = whole đồng (may be billions); text; date; choice = one of `choices`. */
 export const FieldTypeSchema = z.enum(['whole', 'decimal', 'money', 'text', 'date', 'choice']);
 export type FieldType = z.infer<typeof FieldTypeSchema>;
@@ -27,6 +30,12 @@ export const ColumnSchema = z.object({
   min: z.optional(z.number()),
   max: z.optional(z.number()),
   maxLength: z.optional(z.int()),
+  /**
+   * Decimal places of a `decimal` column (0–6, default 2): values are rounded to it when read,
+   * shown with it in the form and the province workbook, and sums are rounded to it.
+   */
+  decimals: z.optional(z.int().check(z.gte(0), z.lte(6))),
+  /** The list of a `choice` column (required for it): the cell's dropdown, and the only values accepted. */
   choices: z.optional(z.array(z.string())),
   /** How consolidation treats the column: sum numbers, compile text per unit, or ignore. */
   consolidate: z.optional(z.enum(['sum', 'text', 'none'])),

@@ -13,9 +13,13 @@ import type { Unit } from '../model';
 import { formatViDate } from '../format-vi';
 import { cutOff, parsePeriod, periodLabel } from '../periods';
 import { InvalidInputError } from '../errors';
-import type { FieldType, FormDefinition } from './definition';
+import { DEFAULT_DECIMALS, type FieldType, type FormDefinition } from './definition';
+import { numberFormatOf } from './number-formats';
+
+export { NUMBER_FORMATS, numberFormatOf } from './number-formats';
 import { formulaCells, signatures } from './formulas';
-import { a1, layoutForm, sectionApplies, structureOf, TOTALS_LABEL, type FieldCell, type FormLayout } from './layout';
+import { a1, defaultMin, layoutForm, sectionApplies, structureOf, TOTALS_LABEL, type FieldCell, type FormLayout } from './layout';
+import { formatNumberVi } from './rules';
 import { writeMetadataSheet } from './metadata';
 
 export interface GenerateFormInput {
@@ -34,14 +38,14 @@ const INPUT_FILL = solid('FFFFF9E1');
 const LOCKED_FILL = solid('FFF2F2F2');
 const HEADER_FILL = solid('FFDDEBF7');
 
-export const NUMBER_FORMATS: Record<FieldType, string | undefined> = {
-  whole: '#,##0',
-  money: '#,##0',
-  decimal: '#,##0.##',
-  date: 'dd/mm/yyyy',
-  text: '@',
-  choice: '@',
-};
+/** Default column width (Excel characters) by type: money needs room for billions. */
+const defaultWidth = (type: FieldType): number => (type === 'money' ? 18 : 15);
+
+/** Rows of a wrapped label in a column `width` characters wide (Times New Roman 12: about 1.15 characters per width unit). */
+function wrappedLines(text: string, width: number, indent = 0): number {
+  const perLine = Math.max(8, Math.floor((width - indent * 2) * 1.15));
+  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
+}
 
 /** Generates the form for one unit and period; the bytes of an .xlsx file. */
 export async function generateForm({ form, unit, period, now = new Date() }: GenerateFormInput): Promise<Buffer> {
@@ -154,13 +158,13 @@ function headerCell(ws: Worksheet, row: number, col: number, value: string) {
   cell.border = BOX;
 }
 
-function inputCell(ws: Worksheet, row: number, col: number, type: FieldType) {
+function inputCell(ws: Worksheet, row: number, col: number, type: FieldType, decimals?: number) {
   const cell = ws.getCell(row, col);
   cell.protection = { locked: false };
   cell.fill = INPUT_FILL;
   cell.border = BOX;
   cell.font = font();
-  const fmt = NUMBER_FORMATS[type];
+  const fmt = numberFormatOf(type, decimals);
   // Text inputs use the Text format so a phone number keeps its leading 0 and a code is not turned into a date.
   if (fmt) cell.numFmt = fmt;
   cell.alignment = type === 'text' || type === 'choice' ? { horizontal: 'left', vertical: 'top', wrapText: true } : { horizontal: 'right', vertical: 'middle' };
@@ -198,7 +202,7 @@ function drawSections(ws: Worksheet, layout: FormLayout) {
       for (let c = 3; c <= layout.lastCol; c++) {
         const col = s.columns.find((x) => x.col === c);
         headerCell(ws, s.headerRow, c, col ? col.label : '');
-        if (col?.column?.width) ws.getColumn(c).width = Math.max(ws.getColumn(c).width ?? 15, col.column.width);
+        if (col?.column) ws.getColumn(c).width = Math.max(ws.getColumn(c).width ?? 15, col.column.width ?? defaultWidth(col.column.type));
       }
     }
     ws.getRow(s.headerRow).height = 32;
@@ -214,6 +218,8 @@ function drawSections(ws: Worksheet, layout: FormLayout) {
       label.font = font({ bold: row.indent === 0 && !s.text });
       label.alignment = { horizontal: 'left', vertical: 'middle', wrapText: true, indent: row.indent * 2 };
       label.border = BOX;
+      // A label longer than the Chỉ tiêu column wraps: give the row the lines it needs.
+      const lines = wrappedLines(row.label, ws.getColumn(2).width ?? 46, row.indent);
       if (s.text) {
         ws.mergeCells(rowNumber, 3, rowNumber, layout.lastCol);
         inputCell(ws, rowNumber, 3, 'text');
@@ -222,31 +228,46 @@ function drawSections(ws: Worksheet, layout: FormLayout) {
       }
       for (let c = 3; c <= layout.lastCol; c++) {
         const col = s.columns.find((x) => x.col === c);
-        if (col?.column && row.columns.includes(col.key)) inputCell(ws, rowNumber, c, col.column.type);
+        if (col?.column && row.columns.includes(col.key)) inputCell(ws, rowNumber, c, col.column.type, col.column.decimals);
         else if (col?.computed && [...col.computed.add, ...col.computed.sub].every((k) => row.columns.includes(k))) {
           const cell = lockedCell(ws, rowNumber, c);
-          cell.numFmt = '#,##0';
+          cell.numFmt = computedFormat(s.section, col.computed);
           cell.alignment = { horizontal: 'right', vertical: 'middle' };
         } else lockedCell(ws, rowNumber, c, col ? 'x' : null);
       }
-      ws.getRow(rowNumber).height = 20;
+      ws.getRow(rowNumber).height = Math.max(20, 16 * lines + 4);
     }
   }
 }
 
+/** A computed column's format: the finest of its operands' (a difference of decimals keeps their places). */
+function computedFormat(section: FormLayout['sections'][number]['section'], computed: { add: string[]; sub: string[] }): string {
+  const operands = [...computed.add, ...computed.sub].map((k) => section.columns.find((c) => c.key === k)).filter((c) => c !== undefined);
+  const decimal = operands.filter((c) => c.type === 'decimal');
+  if (decimal.length === 0) return '#,##0';
+  return numberFormatOf('decimal', Math.max(...decimal.map((c) => c.decimals ?? DEFAULT_DECIMALS)))!;
+}
+
 function drawTables(ws: Worksheet, layout: FormLayout) {
   for (const t of layout.tables) {
+    if (t.captionRow !== undefined) {
+      put(ws, t.captionRow, 1, layout.lastCol, t.label, { font: font({ bold: true }), alignment: { horizontal: 'left', vertical: 'bottom', wrapText: true } });
+      ws.getRow(t.captionRow).height = 30;
+    }
     headerCell(ws, t.headerRow, t.numberCol, 'STT');
-    ws.getColumn(t.numberCol).width = 7;
+    // A table shares columns with the sections above it: widen, never narrow, a column.
+    const shared = layout.sections.length > 0;
+    ws.getColumn(t.numberCol).width = shared ? Math.max(ws.getColumn(t.numberCol).width ?? 7, 7) : 7;
     for (const c of t.columns) {
       headerCell(ws, t.headerRow, c.col, c.label);
-      ws.getColumn(c.col).width = c.column.width ?? 15;
+      const wanted = c.column.width ?? defaultWidth(c.type);
+      ws.getColumn(c.col).width = shared ? Math.max(ws.getColumn(c.col).width ?? wanted, wanted) : wanted;
     }
-    ws.getRow(t.headerRow).height = 36;
+    ws.getRow(t.headerRow).height = Math.max(36, 16 * Math.max(...t.columns.map((c) => wrappedLines(c.label, ws.getColumn(c.col).width ?? 15))) + 6);
     for (let i = 0; i < t.maxRows; i++) {
       const r = t.firstRow + i;
       lockedCell(ws, r, t.numberCol);
-      for (const c of t.columns) inputCell(ws, r, c.col, c.type);
+      for (const c of t.columns) inputCell(ws, r, c.col, c.type, c.column.decimals);
     }
     const totals = lockedCell(ws, t.totalsRow, t.numberCol, TOTALS_LABEL);
     ws.mergeCells(t.totalsRow, t.numberCol, t.totalsRow, t.columns[0]!.col);
@@ -256,7 +277,7 @@ function drawTables(ws: Worksheet, layout: FormLayout) {
       const cell = lockedCell(ws, t.totalsRow, c.col, t.table.totals.includes(c.key) ? null : 'x');
       cell.font = font({ bold: true });
       if (t.table.totals.includes(c.key)) {
-        cell.numFmt = '#,##0';
+        cell.numFmt = numberFormatOf(c.type, c.column.decimals) ?? '#,##0';
         cell.alignment = { horizontal: 'right', vertical: 'middle' };
       }
     }
@@ -285,7 +306,7 @@ function drawPeople(ws: Worksheet, layout: FormLayout) {
 }
 
 /** The Excel data validation of a field: Vietnamese prompt and error, Excel's length limits respected. */
-function validationFor(f: Pick<FieldCell, 'type' | 'label' | 'min' | 'max' | 'maxLength' | 'choices'>): DataValidation | undefined {
+function validationFor(f: Pick<FieldCell, 'type' | 'label' | 'min' | 'max' | 'maxLength' | 'choices' | 'decimals'>): DataValidation | undefined {
   const common = { allowBlank: true, showInputMessage: true, showErrorMessage: true, errorStyle: 'stop' as const, promptTitle: 'Nhập số liệu', errorTitle: 'Giá trị không hợp lệ' };
   const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
   switch (f.type) {
@@ -302,15 +323,19 @@ function validationFor(f: Pick<FieldCell, 'type' | 'label' | 'min' | 'max' | 'ma
         error: cut(`Chỉ nhập ${what} từ ${min} trở lên${f.max === undefined ? '' : ` đến ${f.max}`}.`, 220),
       };
     }
-    case 'decimal':
+    case 'decimal': {
+      const min = f.min ?? 0;
+      const places = f.decimals ?? DEFAULT_DECIMALS;
+      const range = f.max === undefined ? `từ ${formatNumberVi(min)} trở lên` : `từ ${formatNumberVi(min)} đến ${formatNumberVi(f.max)}`;
       return {
         ...common,
         type: 'decimal',
         operator: f.max === undefined ? 'greaterThanOrEqual' : 'between',
-        formulae: f.max === undefined ? [f.min ?? 0] : [f.min ?? 0, f.max],
-        prompt: 'Nhập số (có thể có phần thập phân).',
-        error: 'Chỉ nhập số.',
+        formulae: f.max === undefined ? [min] : [min, f.max],
+        prompt: cut(`Nhập số ${range}${places > 0 ? `, lấy ${places} chữ số thập phân, dấu phẩy thập phân (ví dụ ${formatNumberVi(12.5)})` : ''}. Không có thì ghi 0.`, 250),
+        error: cut(`Chỉ nhập số ${range}.`, 220),
       };
+    }
     case 'text':
       return f.maxLength
         ? { ...common, promptTitle: 'Nhập nội dung', type: 'textLength', operator: 'lessThanOrEqual', formulae: [f.maxLength], prompt: `Tối đa ${f.maxLength} ký tự.`, error: `Nội dung dài quá ${f.maxLength} ký tự.` }
@@ -342,7 +367,7 @@ function addValidations(sheet: Worksheet, fields: FieldCell[], layout: FormLayou
   // Typed loosely in exceljs' .d.ts; `dataValidations.add(range, …)` is the range API.
   const ws = sheet as Worksheet & { dataValidations: { add(range: string, v: DataValidation): void } };
   const groups = new Map<string, { validation: DataValidation; cells: Array<{ row: number; col: number }> }>();
-  const add = (f: Pick<FieldCell, 'type' | 'label' | 'min' | 'max' | 'maxLength' | 'choices'>, row: number, col: number) => {
+  const add = (f: Pick<FieldCell, 'type' | 'label' | 'min' | 'max' | 'maxLength' | 'choices' | 'decimals'>, row: number, col: number) => {
     const validation = validationFor(f);
     if (!validation) return;
     const id = `${col}|${JSON.stringify(validation)}`;
@@ -353,7 +378,7 @@ function addValidations(sheet: Worksheet, fields: FieldCell[], layout: FormLayou
   for (const f of fields) add(f, f.row, f.col);
   for (const t of layout.tables) {
     for (const c of t.columns) {
-      const f = { type: c.type, label: c.label, min: c.column.min ?? (c.type === 'whole' || c.type === 'money' ? 0 : undefined), max: c.column.max, maxLength: c.column.maxLength, choices: c.column.choices };
+      const f = { type: c.type, label: c.label, min: c.column.min ?? defaultMin(c.type), max: c.column.max, maxLength: c.column.maxLength, choices: c.column.choices, decimals: c.column.decimals };
       const validation = validationFor(f);
       if (validation) ws.dataValidations.add(`${a1(t.firstRow, c.col)}:${a1(t.firstRow + t.maxRows - 1, c.col)}`, validation);
     }

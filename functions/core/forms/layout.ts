@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { UnitType } from '../model';
-import type { Column, ComputedColumn, FieldType, FormDefinition, HeaderField, Row, Section, Table, TableColumn } from './definition';
+import { DEFAULT_DECIMALS, type Column, type ComputedColumn, type FieldType, type FormDefinition, type HeaderField, type Row, type Section, type Table, type TableColumn } from './definition';
 
 /** Name of the main sheet in generated forms. */
 export const MAIN_SHEET = 'Báo cáo';
@@ -18,6 +18,12 @@ export const MAIN_SHEET = 'Báo cáo';
 export const META_SHEET = '_tonghop';
 /** The label of a table's totals row (its anchor). */
 export const TOTALS_LABEL = 'Tổng cộng';
+/**
+ * The reader looks for rows (anchors: Mã số, labels, a table's header and totals) in the first
+ * this many rows of the main sheet only: a generated form whose last row lies below it could not
+ * be read, so checkFormDefinition refuses such a definition (DEF_FORM_EXCEEDS_UPLOAD_LIMITS).
+ */
+export const MAX_SCANNED_ROWS = 5000;
 /** First data column of section tables (A = Mã số, B = Chỉ tiêu). */
 const FIRST_DATA_COL = 3;
 
@@ -31,6 +37,8 @@ export interface FieldCell {
   min?: number;
   max?: number;
   maxLength?: number;
+  /** Decimal places of a `decimal` field (values are rounded to them when read). */
+  decimals?: number;
   choices?: string[];
   /** Unit types that fill this field when restricted (describe without a unit type). */
   unitTypes?: UnitType[];
@@ -79,6 +87,8 @@ export interface TableLayout {
   key: string;
   label: string;
   table: Table;
+  /** Row of the table's label, when the form has sections or several tables. */
+  captionRow?: number;
   headerRow: number;
   firstRow: number;
   maxRows: number;
@@ -148,7 +158,8 @@ function orderColumns(section: Section): Array<{ key: string; label: string; col
   return out;
 }
 
-const defaultMin = (type: FieldType): number | undefined => (type === 'whole' || type === 'money' ? 0 : undefined);
+/** Numbers are counts and amounts: not negative unless the column sets `min`. */
+export const defaultMin = (type: FieldType): number | undefined => (type === 'whole' || type === 'money' || type === 'decimal' ? 0 : undefined);
 
 /** Computes the layout of a form for a unit type (the superset of all sections when omitted). */
 export function layoutForm(form: FormDefinition, unitType?: UnitType): FormLayout {
@@ -196,6 +207,7 @@ export function layoutForm(form: FormDefinition, unitType?: UnitType): FormLayou
           min: column.min ?? defaultMin(column.type),
           max: column.max,
           maxLength: column.maxLength,
+          ...(column.type === 'decimal' ? { decimals: column.decimals ?? DEFAULT_DECIMALS } : {}),
           choices: column.choices,
           unitTypes: !unitType && restricted ? restricted : undefined,
           anchor,
@@ -215,7 +227,11 @@ export function layoutForm(form: FormDefinition, unitType?: UnitType): FormLayou
   }
 
   const tableLayouts: TableLayout[] = [];
+  // A table below sections (or one of several) gets its label on a caption row above it; a form
+  // that is one table alone (form 2) is titled by the form's title.
+  const captioned = sections.length > 0 || form.tables.length > 1;
   for (const table of form.tables) {
+    const captionRow = captioned ? r++ : undefined;
     const headerRow = r++;
     const firstRow = r;
     r += table.maxRows;
@@ -224,6 +240,7 @@ export function layoutForm(form: FormDefinition, unitType?: UnitType): FormLayou
       key: table.key,
       label: table.label,
       table,
+      ...(captionRow !== undefined ? { captionRow } : {}),
       headerRow,
       firstRow,
       maxRows: table.maxRows,

@@ -78,8 +78,11 @@ export interface RuleContext {
   /** Field keys that apply to this unit (present in its layout). */
   applicable: ReadonlySet<string>;
   values: FormValues;
-  /** Column label by column key, for `{col}` in messages. */
-  columnLabel: (key: string) => string;
+  /**
+   * Column label by column key, for `{col}` in messages; `field` is the instance's first field
+   * (`<mã số>.<column>`), so that a key two sections share is named by the label of its own section.
+   */
+  columnLabel: (key: string, field?: string) => string;
   previous?: FormValues;
 }
 
@@ -118,7 +121,7 @@ function checkCompare(rule: CompareRule, inst: RuleInstance, ctx: RuleContext): 
     leftValue: formatNumberVi(l),
     rightValue: formatNumberVi(r),
     row: inst.row ?? '',
-    col: inst.col ? ctx.columnLabel(inst.col) : '',
+    col: inst.col ? ctx.columnLabel(inst.col, inst.left[0]) : '',
   });
   return [{ ruleId: rule.id, severity: rule.severity, message, field: inst.left[0]!, fields: inst.keys }];
 }
@@ -137,7 +140,7 @@ function checkBaseline(rule: BaselineRule, inst: RuleInstance, ctx: RuleContext)
       value: fmt(now),
       previousValue: fmt(before),
       row: inst.row ?? '',
-      col: inst.col ? ctx.columnLabel(inst.col) : '',
+      col: inst.col ? ctx.columnLabel(inst.col, key) : '',
       field: key,
     });
     out.push({ ruleId: rule.id, severity: rule.severity, message, field: key, fields: [key] });

@@ -10,10 +10,10 @@ import type { Worksheet } from 'exceljs';
 import type { FieldValue, FormValues, TableRow, ValidationIssue, ValidationResult } from '../model';
 import { parsePeriod } from '../periods';
 import type { FormCatalog } from './catalog';
-import { quoteText, readDate, readNumber, readText, toRawCell, normalizeText, uniqueTextKey, type RawCell } from './cell-values';
-import type { FieldType, FormDefinition } from './definition';
+import { quoteText, readDate, readNumber, readText, roundDecimal, toRawCell, normalizeText, uniqueTextKey, type RawCell } from './cell-values';
+import { DEFAULT_DECIMALS, type FieldType, type FormDefinition } from './definition';
 import { inspectFile, FILE_MESSAGES, type InspectLimits } from './inspect-file';
-import { a1, columnLetter, layoutForm, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
+import { a1, columnLetter, defaultMin, layoutForm, MAX_SCANNED_ROWS, META_SHEET, type FieldCell, type FormLayout, type FormStructure } from './layout';
 import { readMetadata, type FormMetadata } from './metadata';
 import { compare, evaluateRules, formatNumberVi, ruleCode } from './rules';
 
@@ -162,6 +162,12 @@ function cellText(ws: Worksheet, row: number, col: number): string {
   return raw.kind === 'text' || raw.kind === 'number' ? normalizeText(String(raw.value)) : '';
 }
 
+/** A cell's text as an anchor: typed text or number, never a formula's result. */
+function anchorText(ws: Worksheet, row: number, col: number): string {
+  const raw = toRawCell(valueAt(ws, row, col));
+  return (raw.kind === 'text' || raw.kind === 'number') && !raw.fromFormula ? normalizeText(String(raw.value)) : '';
+}
+
 /** The sheet by its recorded name, else the sheet where most Mã số anchors sit where recorded (renamed sheet). */
 function findMainSheet(wb: ExcelJS.Workbook, s: FormStructure): Worksheet | undefined {
   const candidates = wb.worksheets.filter((w) => w.name !== META_SHEET && w.name !== FEEDBACK_SHEET);
@@ -181,6 +187,7 @@ interface ValueSpec {
   min?: number;
   max?: number;
   maxLength?: number;
+  decimals?: number;
   choices?: string[];
 }
 
@@ -211,14 +218,18 @@ class SheetReader {
     (severity === 'error' ? this.errors : this.warnings).push(item);
   }
 
-  /** Rows (bounded scan) where a column holds a given text. */
+  /**
+   * Rows (bounded scan) where a column holds a given text. Formula results are skipped: anchors
+   * are typed text, and a table's running number (STT, a formula in column A) would otherwise
+   * read 1, 2, 3 … and collide with a Mã số "1" or "2" of a section above it.
+   */
   private rowsWithText(col: number, text: string): number[] {
     let index = this.columnIndex.get(col);
     if (!index) {
       index = new Map();
-      const last = Math.min(this.ws.rowCount, 5000);
+      const last = Math.min(this.ws.rowCount, MAX_SCANNED_ROWS);
       for (let r = 1; r <= last; r++) {
-        const t = cellText(this.ws, r, col);
+        const t = anchorText(this.ws, r, col);
         if (!t) continue;
         const list = index.get(t) ?? [];
         list.push(r);
@@ -328,13 +339,13 @@ class SheetReader {
           } else err('NOT_A_NUMBER', `"${shown}" không phải là ${TYPE_WORDS[spec.type]}. Chỉ nhập chữ số, ví dụ 1.234 hoặc 1234.`);
           return undefined;
         }
-        const n = parsed.value;
+        const n = spec.type === 'decimal' ? roundDecimal(parsed.value, spec.decimals ?? DEFAULT_DECIMALS) : parsed.value;
         if ((spec.type === 'whole' || spec.type === 'money') && !Number.isInteger(n)) {
           err('NOT_WHOLE', `${formatNumberVi(n)} không phải số nguyên. Chỉ nhập số nguyên${spec.type === 'money' ? ' (đồng)' : ''}.`);
           return undefined;
         }
         if (spec.min !== undefined && n < spec.min) {
-          err('BELOW_MIN', `${formatNumberVi(n)} nhỏ hơn ${formatNumberVi(spec.min)}. Số liệu không được âm.`);
+          err('BELOW_MIN', `${formatNumberVi(n)} nhỏ hơn ${formatNumberVi(spec.min)}.${spec.min === 0 ? ' Số liệu không được âm.' : ''}`);
           return undefined;
         }
         if (spec.max !== undefined && n > spec.max) {
@@ -404,9 +415,10 @@ class SheetReader {
       const keys = t.columns.map((c) => `${t.key}.${c.key}`);
       const specs: ValueSpec[] = t.columns.map((c) => ({
         type: c.type,
-        min: c.column.min ?? (c.type === 'whole' || c.type === 'money' ? 0 : undefined),
+        min: c.column.min ?? defaultMin(c.type),
         max: c.column.max,
         maxLength: c.column.maxLength,
+        decimals: c.column.decimals,
         choices: c.column.choices,
       }));
       for (let r = firstRow; r < totalsRow; r++) {
@@ -479,7 +491,12 @@ class SheetReader {
     const previous = hasBaseline && previousValues ? await previousValues(this.form.id, this.meta.unitCode, this.meta.period) : undefined;
     const labels = new Map<string, string>();
     for (const s of this.form.sections) for (const c of s.columns) if (!labels.has(c.key)) labels.set(c.key, c.label);
-    const findings = evaluateRules({ form: this.form, applicable, values: this.values, previous, columnLabel: (k) => labels.get(k) ?? k });
+    // `{col}` is named by the label of the rule's own row's section (two sections may share a key).
+    const columnLabel = (k: string, field?: string) => {
+      const f = field === undefined ? undefined : this.byKey.get(field);
+      return f?.columnKey === k ? this.columnLabel(f) : (labels.get(k) ?? k);
+    };
+    const findings = evaluateRules({ form: this.form, applicable, values: this.values, previous, columnLabel });
     for (const f of findings) this.issue(f.severity, ruleCode(f.ruleId), f.message, this.cells.get(f.field), f.field);
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkFormDefinition, DEFINITION_LIMITS } from '../../../functions/core/forms/check-definition';
+import { generateForm, inspectFile, parseFormDefinition } from '../../../functions/core/forms';
 
 const TEMPLATES = path.resolve(__dirname, '../../../templates');
 const template = (file: string) => JSON.parse(readFileSync(path.join(TEMPLATES, file), 'utf8')) as Record<string, any>;
@@ -68,5 +69,69 @@ describe('checkFormDefinition', () => {
       ]),
     );
     expect(problems.filter((p) => p.path.startsWith('rules[0]'))).toEqual([]);
+  });
+});
+
+describe('checkFormDefinition: the generated form must fit the upload validator’s limits', () => {
+  it('refuses a table whose worst case exceeds the cell limit, though it passes every other limit', () => {
+    const def = template('bien-che-thang.v1.json');
+    // 20 columns (≤ 40) × 3,000 rows: under the 5,000 rows the reader scans, over its 50,000 cells.
+    def.tables[0].columns = Array.from({ length: 20 }, (_, i) => ({ key: `c${i}`, label: `Cột ${i}`, type: 'whole' }));
+    def.tables[0].totals = [];
+    def.tables[0].rules = [];
+    def.ratios = [];
+    def.tables[0].maxRows = 3000;
+    const { problems } = checkFormDefinition(def);
+    expect(problems).toEqual([
+      {
+        path: 'tables[0] (don_vi).maxRows',
+        code: 'DEF_FORM_EXCEEDS_UPLOAD_LIMITS',
+        message: expect.stringMatching(/^Biểu mẫu sinh ra sẽ bị bộ kiểm tra tệp nộp lên từ chối: tới [\d.]+ ô, vượt giới hạn 50\.000 ô của một tệp nộp lên\. Hãy giảm số dòng tối đa \(maxRows\)/),
+      },
+    ]);
+    def.tables[0].maxRows = 2000;
+    expect(checkFormDefinition(def).problems).toEqual([]);
+  });
+
+  it('agrees with the validator itself: the refused form really is refused on upload, the accepted one is not', async () => {
+    const wide = (maxRows: number) => {
+      const def = template('bien-che-thang.v1.json');
+      def.tables[0].columns = Array.from({ length: 20 }, (_, i) => ({ key: `c${i}`, label: `Cột ${i}`, type: 'whole' }));
+      Object.assign(def.tables[0], { totals: [], rules: [], maxRows });
+      def.ratios = [];
+      return parseFormDefinition(def);
+    };
+    const unit = { code: 'SO-01', name: 'Sở Y tế', type: 'so-nganh' as const };
+    const big = await generateForm({ form: wide(3000), unit, period: '2026-03' });
+    expect(await inspectFile(big)).toMatchObject({ ok: false, issue: { code: 'FILE_TOO_MANY_CELLS' } });
+    const fits = await generateForm({ form: wide(2000), unit, period: '2026-03' });
+    expect(await inspectFile(fits)).toMatchObject({ ok: true });
+  }, 60_000);
+
+  it('refuses rows below what the reader scans, and text that would inflate past a part’s limit', () => {
+    const def = template('bien-che-thang.v1.json');
+    def.tables[0].maxRows = 6000;
+    expect(checkFormDefinition(def).problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('bộ đọc chỉ tìm mã số và dòng tiêu đề trong 5.000 dòng đầu')]),
+    );
+    const text = template('bien-che-thang.v1.json');
+    delete text.tables[0].columns[4].maxLength; // ghi chú without maxLength: up to 32,767 characters × 500 rows
+    const codes = checkFormDefinition(text).problems.map((p) => p.code);
+    expect(codes).toContain('DEF_FORM_EXCEEDS_UPLOAD_LIMITS');
+  });
+
+  it('refuses a choice column without choices, a choice with a comma, and a list longer than Excel takes', () => {
+    const def = template('bien-che-thang.v1.json');
+    def.tables[0].columns.push(
+      { key: 'a', label: 'A', type: 'choice' },
+      { key: 'b', label: 'B', type: 'choice', choices: ['Có, một phần', 'Không'] },
+      { key: 'c', label: 'C', type: 'choice', choices: Array.from({ length: 30 }, (_, i) => `Lựa chọn số ${i}`) },
+    );
+    const problems = checkFormDefinition(def).problems;
+    expect(problems.map((p) => [p.path, p.code])).toEqual([
+      ['tables[0] (don_vi).columns[5] (a)', 'DEF_CHOICES_MISSING'],
+      ['tables[0] (don_vi).columns[6] (b)', 'DEF_CHOICES_INVALID'],
+      ['tables[0] (don_vi).columns[7] (c)', 'DEF_CHOICES_INVALID'],
+    ]);
   });
 });
