@@ -22,7 +22,7 @@ export const EVERY_FEATURE_DEFINITION = {
       label: 'A. Số liệu',
       columns: [
         { key: 'so_nguoi', label: 'Số người', type: 'whole', min: 0, max: 100000 },
-        { key: 'ty_le', label: 'Tỷ lệ (%)', type: 'decimal', min: 0.5, max: 99.75, width: 12.5 },
+        { key: 'ty_le', label: 'Tỷ lệ (%)', type: 'decimal', min: 0.5, max: 99.75, decimals: 2, width: 12.5 },
         { key: 'kinh_phi', label: 'Kinh phí (đồng)', type: 'money', max: 5000000000000, consolidate: 'sum', width: 20 },
         { key: 'ghi_chu', label: 'Ghi chú', type: 'text', maxLength: 2000, consolidate: 'text' },
         { key: 'ngay', label: 'Ngày hoàn thành', type: 'date', consolidate: 'none' },
@@ -60,7 +60,7 @@ export const EVERY_FEATURE_DEFINITION = {
         { key: 'loai', label: 'Loại', type: 'choice', choices: ['Mới', 'Cải tạo'], required: true, unique: false },
         { key: 'du_toan', label: 'Dự toán', type: 'money', required: true, unique: false },
         { key: 'da_chi', label: 'Đã chi', type: 'money', required: true, unique: false, min: 0 },
-        { key: 'tien_do', label: 'Tiến độ', type: 'decimal', required: false, unique: false, max: 1 },
+        { key: 'tien_do', label: 'Tiến độ', type: 'decimal', required: false, unique: false, max: 1, decimals: 3 },
       ],
       minRows: 0,
       maxRows: 200,
@@ -89,6 +89,7 @@ export const EVERY_FEATURE_DEFINITION = {
   consolidation: { day: 25, time: '07:05', includeUnreviewed: false, autoLockDays: 10 },
   reminders: { workingDaysBefore: [5, 2, 1], workingDaysAfter: [1, 3], time: '07:45' },
   holidays: ['2027-02-05', '2027-02-08'],
+  workingDays: ['2027-02-20'],
   recipients: { leadership: ['lanhdao@tinhuy.example.vn', 'vanphong@tinhuy.example.vn'], organisationCommittee: ['btc@tinhuy.example.vn'] },
   supersedes: [1, 2],
 } as const;

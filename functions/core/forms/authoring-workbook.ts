@@ -127,6 +127,7 @@ const COLUMN_COLUMNS: ColumnSpec[] = [
   ...VALUE_COLUMNS,
   { key: 'add', header: 'Cộng (cột tính toán)', width: 16, text: true, prompt: 'Chỉ với kiểu Tính toán: khóa các cột được cộng, cách nhau dấu phẩy.' },
   { key: 'sub', header: 'Trừ (cột tính toán)', width: 16, text: true, prompt: 'Chỉ với kiểu Tính toán: khóa các cột bị trừ, cách nhau dấu phẩy.' },
+  { key: 'decimals', header: 'Số chữ số thập phân', width: 10, whole: 0, prompt: 'Với kiểu Số thập phân: số chữ số sau dấu phẩy (0–6, mặc định 2); giá trị được làm tròn đến đó.' },
 ];
 
 const TABLE_COLUMNS: ColumnSpec[] = [
@@ -140,6 +141,7 @@ const TABLE_COLUMNS: ColumnSpec[] = [
   { key: 'minRows', header: 'Số dòng tối thiểu', width: 10, whole: 0, prompt: 'Dòng khai báo bảng: số dòng ít nhất đơn vị phải kê (mặc định 1).' },
   { key: 'maxRows', header: 'Số dòng tối đa', width: 10, whole: 1, prompt: 'Dòng khai báo bảng: số dòng nhiều nhất của bảng (bắt buộc).' },
   { key: 'totals', header: 'Cột có dòng tổng', width: 22, text: true, prompt: 'Dòng khai báo bảng: khóa các cột có dòng tổng cộng, cách nhau dấu phẩy.' },
+  { key: 'decimals', header: 'Số chữ số thập phân', width: 10, whole: 0, prompt: 'Với kiểu Số thập phân: số chữ số sau dấu phẩy (0–6, mặc định 2); giá trị được làm tròn đến đó.' },
 ];
 
 const RULE_COLUMNS: ColumnSpec[] = [
@@ -205,6 +207,7 @@ const GENERAL_FIELDS: GeneralField[] = [
   { path: ['reminders', 'workingDaysAfter'], label: 'Nhắc quá hạn sau (ngày làm việc)', kind: 'ints', help: 'Nhắc đơn vị chưa nộp sau hạn bấy nhiêu ngày làm việc (mặc định 1).' },
   { path: ['reminders', 'time'], label: 'Giờ gửi nhắc', kind: 'time', help: 'Giờ gửi thư nhắc (hh:mm), mặc định 08:00.' },
   { path: ['holidays'], label: 'Ngày nghỉ riêng của biểu mẫu', kind: 'dates', help: 'Ngày nghỉ thêm ngoài lịch chung của tỉnh (dd/mm/yyyy), cách nhau dấu phẩy.' },
+  { path: ['workingDays'], label: 'Ngày làm bù riêng của biểu mẫu', kind: 'dates', help: 'Thứ Bảy hoặc Chủ nhật làm việc thêm ngoài lịch chung của tỉnh (dd/mm/yyyy), cách nhau dấu phẩy.' },
   { path: ['recipients', 'leadership'], label: 'Người nhận: lãnh đạo', kind: 'emails', help: 'Địa chỉ thư nhận báo cáo tổng hợp, cách nhau dấu phẩy.' },
   { path: ['recipients', 'organisationCommittee'], label: 'Người nhận: Ban Tổ chức', kind: 'emails', help: 'Địa chỉ thư nhận danh sách đơn vị nộp chậm, cách nhau dấu phẩy.' },
   { path: ['supersedes'], label: 'Đọc được các phiên bản cũ', kind: 'ints', help: 'Các phiên bản trước mà tệp đã điền vẫn được nhận, cách nhau dấu phẩy (thường để trống).' },
@@ -324,8 +327,8 @@ const joinChoices = (a: readonly string[] | undefined) => (a ? (a.some((c) => /[
 const yesNoOf = (b: boolean | undefined) => (b === undefined ? undefined : b ? YES : NO);
 const viDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
-function valueCells(c: { min?: number; max?: number; maxLength?: number; choices?: string[]; consolidate?: keyof typeof CONSOLIDATE_LABELS; width?: number }) {
-  return { min: c.min, max: c.max, maxLength: c.maxLength, choices: joinChoices(c.choices), consolidate: c.consolidate ? CONSOLIDATE_LABELS[c.consolidate] : undefined, width: c.width };
+function valueCells(c: { min?: number; max?: number; decimals?: number; maxLength?: number; choices?: string[]; consolidate?: keyof typeof CONSOLIDATE_LABELS; width?: number }) {
+  return { min: c.min, max: c.max, decimals: c.decimals, maxLength: c.maxLength, choices: joinChoices(c.choices), consolidate: c.consolidate ? CONSOLIDATE_LABELS[c.consolidate] : undefined, width: c.width };
 }
 
 function generalValue(form: FormDefinition, field: GeneralField): string | number | undefined {
@@ -817,6 +820,7 @@ function rowLoc(reader: SheetReader, row: number, listKeys: string[]): Loc {
 function readValueCells(ctx: ReadContext, reader: SheetReader, obj: Record<string, unknown>, segs: Segment[], r: number) {
   put(ctx, reader, obj, segs, r, 'min', reader.number(r, 'min'));
   put(ctx, reader, obj, segs, r, 'max', reader.number(r, 'max'));
+  put(ctx, reader, obj, segs, r, 'decimals', reader.number(r, 'decimals', true));
   put(ctx, reader, obj, segs, r, 'maxLength', reader.number(r, 'maxLength', true));
   put(ctx, reader, obj, segs, r, 'choices', reader.choices(r, 'choices'));
   put(ctx, reader, obj, segs, r, 'consolidate', reader.choose(r, 'consolidate', CONSOLIDATE_LABELS));
@@ -904,7 +908,7 @@ function readSections(wb: ExcelJS.Workbook, def: Record<string, unknown>, ctx: R
       put(ctx, colsReader, computed, segs, r, 'label', colsReader.text(r, 'label'));
       put(ctx, colsReader, computed, segs, r, 'add', colsReader.list(r, 'add') ?? []);
       put(ctx, colsReader, computed, segs, r, 'sub', colsReader.list(r, 'sub'));
-      mustBeBlank(ctx, colsReader, r, ['min', 'max', 'maxLength', 'choices', 'consolidate', 'width'], 'Cột tính toán không có giới hạn, lựa chọn hay cách tổng hợp riêng: để trống ô này.');
+      mustBeBlank(ctx, colsReader, r, ['min', 'max', 'decimals', 'maxLength', 'choices', 'consolidate', 'width'], 'Cột tính toán không có giới hạn, lựa chọn hay cách tổng hợp riêng: để trống ô này.');
       section.computed.push(computed);
       continue;
     }
@@ -948,7 +952,7 @@ function readTables(wb: ExcelJS.Workbook, def: Record<string, unknown>, ctx: Rea
       put(ctx, reader, table, segs, r, 'minRows', reader.number(r, 'minRows', true));
       put(ctx, reader, table, segs, r, 'maxRows', reader.number(r, 'maxRows', true));
       put(ctx, reader, table, segs, r, 'totals', reader.list(r, 'totals'));
-      mustBeBlank(ctx, reader, r, ['type', 'required', 'unique', 'min', 'max', 'maxLength', 'choices', 'consolidate', 'width'], 'Dòng khai báo bảng (không có Khóa cột) chỉ ghi tên bảng, số dòng và cột có dòng tổng.');
+      mustBeBlank(ctx, reader, r, ['type', 'required', 'unique', 'min', 'max', 'decimals', 'maxLength', 'choices', 'consolidate', 'width'], 'Dòng khai báo bảng (không có Khóa cột) chỉ ghi tên bảng, số dòng và cột có dòng tổng.');
       tables.push(table);
       index.set(key, t);
       continue;
