@@ -191,7 +191,8 @@ export function addWorkingDays(d: LocalDate, n: number, holidays: readonly strin
 /** A unit's deadline (hạn nộp) for a form and period: configured day of the last month, moved to the next working day. */
 export function deadlineFor(form: FormDefinition, unitType: UnitType, periodId: string): Date {
   const p = parsePeriod(periodId, form.periodType);
-  const rule = form.deadlines.byUnitType[unitType] ?? form.deadlines.default;
+  // Own keys only: a type code such as `constructor` must not read Object.prototype.
+  const rule = (Object.hasOwn(form.deadlines.byUnitType, unitType) ? form.deadlines.byUnitType[unitType] : undefined) ?? form.deadlines.default;
   const day = nextWorkingDay(dayInMonth(p.year, lastMonth(p), rule.day), form.holidays);
   return localInstant(day, rule.time);
 }

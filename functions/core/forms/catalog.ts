@@ -48,8 +48,10 @@ export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '../../../templates
 /** Builds a catalog from already-parsed definitions (checks ids, versions and rule references). */
 export function createFormCatalog(definitions: readonly FormDefinition[], options: CatalogOptions = {}): FormCatalog {
   const byId = new Map<string, FormDefinition[]>();
+  const unitTypes = options.unitTypes ?? createUnitTypeRegistry();
   for (const form of definitions) {
-    const problems = checkParsedDefinition(form);
+    // Every type a form names must be the deployment's: a deadline or section for a type no unit can have is a typo.
+    const problems = checkParsedDefinition(form, { unitTypes });
     if (problems.length > 0) throw new Error(`Biểu mẫu ${form.id} phiên bản ${form.version} không hợp lệ:\n${formatDefinitionProblems(problems)}`);
     const list = byId.get(form.id) ?? [];
     if (list.some((f) => f.version === form.version)) throw new Error(`Form ${form.id} version ${form.version} is defined twice`);
@@ -63,7 +65,7 @@ export function createFormCatalog(definitions: readonly FormDefinition[], option
     return version === undefined ? list[list.length - 1] : list.find((f) => f.version === version);
   };
   return {
-    unitTypes: options.unitTypes ?? createUnitTypeRegistry(),
+    unitTypes,
     calendar: options.calendar ?? EMPTY_CALENDAR,
     list: () => [...byId.values()].map((l) => l[l.length - 1]!).sort((a, b) => a.id.localeCompare(b.id)),
     versions: (formId) => [...(byId.get(formId) ?? [])],
@@ -79,8 +81,8 @@ export function createFormCatalog(definitions: readonly FormDefinition[], option
   };
 }
 
-/** Reads and checks every `*.json` definition in `dir`. Throws naming the bad file. */
-export async function loadFormCatalog(dir: string = DEFAULT_TEMPLATES_DIR): Promise<FormCatalog> {
+/** Reads and checks every `*.json` definition in `dir` (against `options.unitTypes` when given). Throws naming the bad file. */
+export async function loadFormCatalog(dir: string = DEFAULT_TEMPLATES_DIR, options: CatalogOptions = {}): Promise<FormCatalog> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
   const definitions = await Promise.all(
     files.map(async (file) => {
@@ -91,10 +93,10 @@ export async function loadFormCatalog(dir: string = DEFAULT_TEMPLATES_DIR): Prom
       } catch (err) {
         throw new Error(`Form definition ${file} is not valid JSON`, { cause: err });
       }
-      const { form, problems } = checkFormDefinition(raw);
+      const { form, problems } = checkFormDefinition(raw, { unitTypes: options.unitTypes });
       if (!form || problems.length > 0) throw new Error(`Form definition ${file} is invalid (định nghĩa biểu mẫu không hợp lệ):\n${formatDefinitionProblems(problems)}`);
       return form;
     }),
   );
-  return createFormCatalog(definitions);
+  return createFormCatalog(definitions, options);
 }
