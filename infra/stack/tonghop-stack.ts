@@ -71,6 +71,8 @@ export const ITEM_KEY_PREFIX = {
   /** Reviews of accepted reports and period locks: written by the console (the api function) and the operator's CLI. */
   review: 'REVIEW#',
   lock: 'LOCK#',
+  /** Deployment settings (the unit types, `CONFIG#unit-types`): read by every function that loads the catalog, written only by the operator's CLI. */
+  config: 'CONFIG#',
 } as const;
 
 /** DynamoDB item actions (on the table) and query (on the table and its indexes). */
@@ -119,7 +121,9 @@ interface FunctionAccess {
  * - remind: units + submissions + once-ledger; queues each unit's reminder (the worker, in
  *   reminder-fanout.ts, signs the link and sends it); sends the late digest.
  * - sweep: queries submissions; lists `uploads/` and sends to the ingest queue (both granted in
- *   upload-sweeper.ts, where the queue is).
+ *   upload-sweeper.ts, where the queue is); reads the unit types item (GetItem) with the catalog.
+ * - every function loads the catalog, checked against the saved unit types: one GetItem of
+ *   `CONFIG#unit-types`; none writes it (`unit-types add|edit|remove` is the operator's CLI).
  * BatchWriteItem (the CLI's unit import) is not granted: the `units import` CLI runs with the
  * operator's own credentials.
  */
@@ -178,7 +182,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     readLinkSecret: false,
     sendEmail: true,
   },
-  sweep: { table: ['Query'], writeKeys: [], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
+  // GetItem: the catalog it loads is checked against the saved unit types (one item, `CONFIG#unit-types`).
+  sweep: { table: ['GetItem', 'Query'], writeKeys: [], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
 };
 
 interface FunctionSizing {

@@ -13,9 +13,10 @@ import { buildFeedbackWorkbook, generateForm, loadFormCatalog, validateUpload, t
 import type { FormValues, ValidationResult } from '../../functions/core/model';
 import { UNIT_TYPES_2019 } from '../../functions/core/units/unit-types';
 
-const UNIT_TYPES = UNIT_TYPES_2019.map((t) => t.code);
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
 import { fillForm, sampleUnit, sampleValues } from '../support/forms';
+
+const UNIT_TYPES = UNIT_TYPES_2019.map((t) => t.code);
 
 function sofficePath(): string {
   const found = spawnSync('sh', ['-c', 'command -v soffice || command -v libreoffice'], { encoding: 'utf8' }).stdout.trim();

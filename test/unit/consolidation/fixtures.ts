@@ -9,7 +9,6 @@ import { parseFormDefinition, type FormDefinition } from '../../../functions/cor
 import type { FormValues, Unit, UnitType } from '../../../functions/core/model';
 import { UNIT_TYPES_2019 } from '../../../functions/core/units/unit-types';
 
-const UNIT_TYPES = UNIT_TYPES_2019.map((t) => t.code);
 import { isSummedColumn, isTextColumn } from '../../../functions/core/consolidation/report';
 import { seededRandom } from '../../support/forms';
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
@@ -17,6 +16,8 @@ import type { Submission, ValidationIssue } from '../../../functions/core/model'
 import {
   FakeClock, InMemoryFileStore, InMemoryOnceLedger, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository, RecordingMailer, fixedSecret,
 } from '../../support/in-memory';
+
+const UNIT_TYPES = UNIT_TYPES_2019.map((t) => t.code);
 
 export function loadForm(id: 'sap-xep-bo-may' | 'bien-che-thang'): FormDefinition {
   const raw: unknown = JSON.parse(readFileSync(join(__dirname, '../../../templates', `${id}.v1.json`), 'utf8'));
