@@ -179,7 +179,7 @@ export function checkUnitRecords(records: string[][], options: CheckUnitsOptions
     const rawType = cell('type');
     const type = typeOf(rawType);
     if (rawType === '') problem('UNIT_TYPE_MISSING', 'type', `thiếu loại đơn vị (cột type). Chọn một trong: ${choices}.`);
-    else if (!type) problem('UNIT_TYPE_INVALID', 'type', `loại đơn vị "${bounded(rawType)}" không có trong danh sách loại đơn vị. Chọn một trong: ${choices}.`);
+    else if (!type) problem('UNIT_TYPE_INVALID', 'type', `loại đơn vị "${bounded(rawType)}" không hợp lệ: không có trong danh sách loại đơn vị. Chọn một trong: ${choices}.`);
 
     const emails: string[] = [];
     for (const part of cell('emails').split(/[;,\s]+/)) {

@@ -18,7 +18,7 @@ import { deadlineFor, openPeriod, periodLabel } from '../periods';
 import type { Clock, ReviewStore, SubmissionRepository, SubmissionSummary, UnitRepository } from '../ports';
 import { effectiveReviewState, REVIEW_STATES, type ReviewRecord, type ReviewState } from '../review/model';
 import { unitTypesOf, type FormLookup } from './form-lookup';
-import { UNIT_TYPE_CODE_PATTERN, type UnitTypeRegistry } from '../units/unit-types';
+import type { UnitTypeRegistry } from '../units/unit-types';
 import { requireReportable } from './reportable-period';
 
 /** A unit's filing status for the period (URL- and JSON-friendly ids). */
@@ -230,8 +230,7 @@ interface Filters {
 function parseFilters(input: FormStatusInput, unitTypes: UnitTypeRegistry): Filters {
   const filters: Filters = {};
   if (input.type !== undefined) {
-    // A code of the registry, or of the shape of one (old data whose type left the registry still filters).
-    if (!unitTypes.has(input.type) && !UNIT_TYPE_CODE_PATTERN.test(input.type)) {
+    if (!unitTypes.has(input.type)) {
       throw new InvalidInputError('STATUS_FILTER_INVALID', `Loại đơn vị không hợp lệ. Chọn một trong: ${unitTypes.list().map((t) => t.code).join(', ')}.`);
     }
     filters.type = input.type;

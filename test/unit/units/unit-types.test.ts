@@ -129,7 +129,7 @@ describe('unit import against the registry', () => {
     );
 
     expect(parsed.rows.map((r) => r.type)).toEqual(['dang-uy-xa', 'dang-uy-xa']);
-    expect(parsed.issues).toEqual([expect.objectContaining({ code: 'UNIT_TYPE_INVALID', row: 4, message: expect.stringContaining('loại đơn vị "quan" không có trong danh sách loại đơn vị') })]);
+    expect(parsed.issues).toEqual([expect.objectContaining({ code: 'UNIT_TYPE_INVALID', row: 4, message: expect.stringContaining('loại đơn vị "quan" không hợp lệ: không có trong danh sách loại đơn vị') })]);
   });
 });
 
