@@ -37,12 +37,14 @@ describe('UploadSweeper', () => {
   });
 
   describe('access', () => {
-    it('may list only uploads/, query the table and send only to the ingest queue', () => {
+    it('may list only uploads/, query the table, read one item (the unit types its catalog is checked against) and send only to the ingest queue', () => {
       const statements = roleStatementsOfSweep();
       const queueId = logicalId(s.stack, s.stack.queue);
       const bucketId = logicalId(s.stack, s.stack.bucket);
 
-      expect(actionsOf(statements)).toEqual(['dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:ListBucket', 'sqs:SendMessage']);
+      expect(actionsOf(statements)).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:ListBucket', 'sqs:SendMessage']);
+      // No write of any kind on the table.
+      expect(actionsOf(statements).filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
       expect(statementsOn(statements, queueId)).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
       expect(statementsOn(statements, logicalId(s.stack, s.stack.deadLetterQueue))).toEqual([]);
       expect(statementsOn(statements, bucketId)).toEqual([
