@@ -91,10 +91,25 @@ function catalogOf(input: CompositionInput<Partial<Clients>>): Promise<FormCatal
   if (input.catalog) return input.catalog;
   const { dynamo } = input.clients;
   const store = dynamo ? new DynamoUnitTypeStore({ client: dynamo, tableName: input.settings.tableName }) : undefined;
-  const catalog = (store ? loadUnitTypeRegistry(store) : Promise.resolve(undefined)).then((unitTypes) => loadFormCatalog(input.settings.templatesDir, { unitTypes }));
+  const catalog = (store ? withRetries(() => loadUnitTypeRegistry(store)) : Promise.resolve(undefined)).then((unitTypes) => loadFormCatalog(input.settings.templatesDir, { unitTypes }));
   // Whoever awaits the catalog sees a load failure; nobody awaiting must not crash the process.
   catalog.catch(() => undefined);
   return catalog;
+}
+
+/**
+ * The catalog is loaded once per process: a throttled or failed read of the unit types must not
+ * leave a warm container with a rejected catalog, so the read is tried three times.
+ */
+async function withRetries<T>(read: () => Promise<T>, attempts = 3, backoffMs = 200): Promise<T> {
+  for (let i = 1; ; i += 1) {
+    try {
+      return await read();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs * 4 ** (i - 1)));
+    }
+  }
 }
 
 function onceLedger(input: CompositionInput<Pick<Clients, 'dynamo'>>): OnceLedger {
