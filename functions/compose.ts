@@ -23,6 +23,7 @@ import { DynamoReviewStore } from './adapters/dynamo-review-store';
 import { DynamoSignInStore } from './adapters/dynamo-sign-in-store';
 import { DynamoSubmissionRepository } from './adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from './adapters/dynamo-unit-repository';
+import { DynamoUnitTypeStore } from './adapters/dynamo-unit-type-store';
 import { S3FileStore } from './adapters/s3-file-store';
 import { S3ObjectStore } from './adapters/s3-object-store';
 import type { AppSettings } from './config';
@@ -36,8 +37,9 @@ import type { Log } from './core/log';
 import type { SignInDeps } from './core/operators/sign-in';
 import {
   systemClock, systemTimer, type AuditLog, type Clock, type FileStore, type Mailer, type OnceLedger, type OperatorRegistry, type RateLimiter, type ReminderQueue, type SecretSource, type SessionStore,
-  type SignInTokenStore, type SubmissionRepository, type UnitRepository, type ReviewStore, type PeriodLockStore,
+  type SignInTokenStore, type SubmissionRepository, type UnitRepository, type ReviewStore, type PeriodLockStore, type UnitTypeStore,
 } from './core/ports';
+import { loadUnitTypeRegistry } from './core/usecases/manage-unit-types';
 import { INGEST_MAX_RECEIVE_COUNT } from './core/storage-layout';
 import type { ApiDeps } from './handlers/api';
 import type { ConsolidateHandlerDeps } from './handlers/consolidate';
@@ -78,6 +80,7 @@ function records(input: CompositionInput<Pick<Clients, 'dynamo'>>) {
   const reviewStore = new DynamoReviewStore({ client: dynamo, tableName });
   return {
     units: new DynamoUnitRepository({ client: dynamo, tableName }),
+    unitTypeStore: new DynamoUnitTypeStore({ client: dynamo, tableName }) as UnitTypeStore,
     submissions: new DynamoSubmissionRepository({ client: dynamo, tableName, clock }),
     reviews: reviewStore as ReviewStore,
     locks: reviewStore as PeriodLockStore,
@@ -104,12 +107,33 @@ function provinceCalendarOf(input: CompositionInput<Partial<Clients>>): Promise<
   });
 }
 
+/**
+ * The catalog, its forms checked against the deployment's unit types (the table's saved list,
+ * or the 2019 types when nothing was saved) and resolved against the province calendar.
+ */
 function catalogOf(input: CompositionInput<Partial<Clients>>): Promise<FormCatalog> {
   if (input.catalog) return input.catalog;
-  const catalog = loadFormCatalog(input.settings.templatesDir, { calendar: provinceCalendarOf(input) });
+  const { dynamo } = input.clients;
+  const store = dynamo ? new DynamoUnitTypeStore({ client: dynamo, tableName: input.settings.tableName }) : undefined;
+  const catalog = (store ? withRetries(() => loadUnitTypeRegistry(store)) : Promise.resolve(undefined)).then((unitTypes) => loadFormCatalog(input.settings.templatesDir, { unitTypes, calendar: provinceCalendarOf(input) }));
   // Whoever awaits the catalog sees a load failure; nobody awaiting must not crash the process.
   catalog.catch(() => undefined);
   return catalog;
+}
+
+/**
+ * The catalog is loaded once per process: a throttled or failed read of the unit types must not
+ * leave a warm container with a rejected catalog, so the read is tried three times.
+ */
+async function withRetries<T>(read: () => Promise<T>, attempts = 3, backoffMs = 200): Promise<T> {
+  for (let i = 1; ; i += 1) {
+    try {
+      return await read();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs * 4 ** (i - 1)));
+    }
+  }
 }
 
 function onceLedger(input: CompositionInput<Pick<Clients, 'dynamo'>>): OnceLedger {
@@ -293,6 +317,8 @@ export interface Composition<S extends SecretSource = SecretSource> {
   mailer: Mailer;
   secrets: S;
   units: UnitRepository;
+  /** The deployment's unit types (`tonghop unit-types`); the catalog carries them as a registry. */
+  unitTypeStore: UnitTypeStore;
   submissions: SubmissionRepository;
   /** Reviews of accepted reports and period locks (`tonghop review`, `tonghop periods`). */
   reviews: ReviewStore;

@@ -5,7 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import type { MiddlewareStack } from '@smithy/types';
 import { join } from 'node:path';
-import { UNIT_TYPES, type Unit } from '../../functions/core/model';
+import type { Unit } from '../../functions/core/model';
+import { UNIT_TYPES_2019 } from '../../functions/core/units/unit-types';
 import { composeLocal, silentLog, type LocalDeps, type LocalEndpoints } from '../../infra/local/compose';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { rootPath } from './paths';
@@ -34,7 +35,7 @@ export function syntheticUnits(count: number, prefix = 'BENCH'): Unit[] {
     return {
       code: `${prefix}${n}`,
       name: `Đơn vị thử nghiệm số ${n}`,
-      type: UNIT_TYPES[i % UNIT_TYPES.length]!,
+      type: UNIT_TYPES_2019[i % UNIT_TYPES_2019.length]!.code,
       emails: [`${prefix.toLowerCase()}${n}@example.invalid`],
       active: true,
       keyVersion: 1,

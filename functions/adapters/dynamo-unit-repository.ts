@@ -10,7 +10,8 @@
  */
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, InvalidInputError, NotFoundError } from '../core/errors';
-import { UNIT_TYPES, type Unit } from '../core/model';
+import type { Unit } from '../core/model';
+import { UNIT_TYPE_CODE_PATTERN } from '../core/units/unit-types';
 import type { UnitDetails, UnitRepository } from '../core/ports';
 import { isConditionalCheckFailed } from './dynamo-conditions';
 
@@ -49,7 +50,8 @@ function assertStorable(unit: Unit): void {
   const ok =
     typeof unit.code === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(unit.code) &&
     typeof unit.name === 'string' && unit.name.trim() !== '' &&
-    (UNIT_TYPES as readonly string[]).includes(unit.type) &&
+    typeof unit.type === 'string' &&
+    UNIT_TYPE_CODE_PATTERN.test(unit.type) &&
     Array.isArray(unit.emails) && Number.isInteger(unit.keyVersion) && unit.keyVersion >= 1;
   if (!ok) throw new InvalidInputError('UNIT_INVALID', `Đơn vị "${String(unit.code)}" không hợp lệ, không ghi đơn vị nào.`);
 }

@@ -4,18 +4,12 @@
  * Runtime-checked shapes live beside their zod schemas; these are plain types.
  */
 
-/** The five unit types of the domain brief. */
-export const UNIT_TYPES = ['ban-dang', 'so-nganh', 'mttq-doan-the', 'huyen', 'dang-uy-truc-thuoc'] as const;
-export type UnitType = (typeof UNIT_TYPES)[number];
-
-/** Vietnamese labels for unit types, as shown to users. */
-export const UNIT_TYPE_LABELS: Record<UnitType, string> = {
-  'ban-dang': 'Các ban đảng, Văn phòng Tỉnh ủy',
-  'so-nganh': 'Sở, ban, ngành',
-  'mttq-doan-the': 'MTTQ và các đoàn thể',
-  huyen: 'Huyện ủy, thị ủy, thành ủy',
-  'dang-uy-truc-thuoc': 'Đảng ủy trực thuộc',
-};
+/**
+ * A unit type's code (loại đơn vị), e.g. `so-nganh` or `dang-uy-xa`: data a deployment defines
+ * (functions/core/units/unit-types.ts), not a fixed list. Labels and order come from the
+ * registry (`catalog.unitTypes`).
+ */
+export type UnitType = string;
 
 /** A reporting unit (đơn vị báo cáo) in the registry. */
 export interface Unit {

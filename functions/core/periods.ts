@@ -208,7 +208,8 @@ export function addWorkingDays(d: LocalDate, n: number, calendar: WorkingCalenda
 /** A unit's deadline (hạn nộp) for a form and period: configured day of the last month, moved to the next working day. */
 export function deadlineFor(form: FormDefinition, unitType: UnitType, periodId: string): Date {
   const p = parsePeriod(periodId, form.periodType);
-  const rule = form.deadlines.byUnitType[unitType] ?? form.deadlines.default;
+  // Own keys only: a type code such as `constructor` must not read Object.prototype.
+  const rule = (Object.hasOwn(form.deadlines.byUnitType, unitType) ? form.deadlines.byUnitType[unitType] : undefined) ?? form.deadlines.default;
   const day = nextWorkingDay(dayInMonth(p.year, lastMonth(p), rule.day), form);
   return localInstant(day, rule.time);
 }

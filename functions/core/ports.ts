@@ -6,6 +6,7 @@
 import type { FormValues, Submission, Unit, ValidationIssue } from './model';
 import type { AuditEntry, Operator, OperatorRole } from './operators/model';
 import type { LockException, PeriodLockRecord, PeriodLockState, ReviewRecord } from './review/model';
+import type { UnitTypeInfo } from './units/unit-types';
 
 /** Object storage (S3) without signing: what ingest needs. Keys are bucket-relative. */
 export interface ObjectStore {
@@ -61,6 +62,28 @@ export interface UnitRepository {
    * NotFoundError `UNIT_NOT_FOUND` when the unit is gone.
    */
   update(unit: Omit<Unit, 'keyVersion'>, expected: UnitDetails): Promise<void>;
+}
+
+/** The deployment's unit types as saved, with the revision every change is conditional on. */
+export interface SavedUnitTypes {
+  types: UnitTypeInfo[];
+  /** 1 for the first save, then +1 per change. */
+  revision: number;
+  updatedAt?: string;
+}
+
+/**
+ * The deployment's unit types (loại đơn vị): one small record. Nothing saved means the default
+ * registry (the 2019 types) applies.
+ */
+export interface UnitTypeStore {
+  /** The saved list (checked and bounded on read), or undefined when nothing was ever saved. */
+  read(): Promise<SavedUnitTypes | undefined>;
+  /**
+   * Saves the whole list if the stored revision is still `expectedRevision` (0: nothing saved
+   * yet); ConflictError `UNIT_TYPES_CHANGED` otherwise. Returns the new revision.
+   */
+  write(types: UnitTypeInfo[], expectedRevision: number, at: string): Promise<number>;
 }
 
 /** What an operator edits of a unit (everything but its code and key version). */

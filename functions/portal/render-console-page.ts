@@ -3,7 +3,8 @@
  * shell and stylesheet, the console's own masthead and footer. No inline script or style (CSP).
  */
 import { formatViDateTime } from '../core/format-vi';
-import { UNIT_TYPES, UNIT_TYPE_LABELS, type FieldValue, type Submission, type Unit, type ValidationIssue } from '../core/model';
+import type { FieldValue, Submission, Unit, ValidationIssue } from '../core/model';
+import { DEFAULT_UNIT_TYPES, type UnitTypeRegistry } from '../core/units/unit-types';
 import { CONSOLE_PATH, OPERATOR_ROLE_LABELS, type OperatorRole } from '../core/operators/model';
 import { FILING_STATUSES, FILING_STATUS_LABELS, MAX_SEARCH_LENGTH, STATUS_FILTERS, type FilingStatus, type FormStatus, type StatusFilter, type UnitStatusRow } from '../core/usecases/form-status';
 import { periodLabel } from '../core/periods';
@@ -67,6 +68,8 @@ export const STATUS_REFRESH_MS = 15_000;
 
 export interface ConsoleStatusPageInput {
   operator: ConsoleOperator;
+  /** The deployment's unit types (row labels, the type filter); default: the 2019 types. */
+  unitTypes?: UnitTypeRegistry;
   /** The catalog's forms, for the selector. */
   forms: ReadonlyArray<{ id: string; name: string }>;
   /** Recent periods of the selected form, newest first (the selected one among them). */
@@ -121,10 +124,10 @@ function selectCell(r: UnitStatusRow): string {
     : '<td class="select"></td>';
 }
 
-function statusRow(r: UnitStatusRow, formId: string, period: string, selectable: boolean): string {
+function statusRow(r: UnitStatusRow, formId: string, period: string, selectable: boolean, unitTypes: UnitTypeRegistry): string {
   const badge = rowBadge(r);
   const last = r.lastUploadAt ? formatViDateTime(new Date(r.lastUploadAt)) : '—';
-  return `<tr data-code="${e(r.code)}">${selectable ? selectCell(r) : ''}<td class="nowrap">${e(r.code)}</td><td><a href="${e(unitPagePath(r.code, formId, period))}">${e(r.name)}</a></td><td>${e(UNIT_TYPE_LABELS[r.type])}</td><td class="nowrap">${e(formatViDateTime(new Date(r.deadline)))}</td><td><span class="${badge.className}">${e(badge.label)}</span></td><td class="review">${r.review ? reviewBadge(r.review.state) : '—'}</td><td class="num">${r.versions}</td><td class="nowrap">${e(last)}</td><td class="warn">${e(rowWarnings(r))}</td></tr>`;
+  return `<tr data-code="${e(r.code)}">${selectable ? selectCell(r) : ''}<td class="nowrap">${e(r.code)}</td><td><a href="${e(unitPagePath(r.code, formId, period))}">${e(r.name)}</a></td><td>${e(unitTypes.label(r.type))}</td><td class="nowrap">${e(formatViDateTime(new Date(r.deadline)))}</td><td><span class="${badge.className}">${e(badge.label)}</span></td><td class="review">${r.review ? reviewBadge(r.review.state) : '—'}</td><td class="num">${r.versions}</td><td class="nowrap">${e(last)}</td><td class="warn">${e(rowWarnings(r))}</td></tr>`;
 }
 
 /** "Tình hình nộp báo cáo": selector, counts by status and by unit type, then one row per unit; refreshed by console.js. */
@@ -137,12 +140,13 @@ export function renderConsoleStatusPage(input: ConsoleStatusPageInput): string {
     .join('\n');
   // Operators and admins select reports awaiting review and approve them in one post; a viewer only reads.
   const selectable = input.operator.role !== 'viewer';
-  const rows = s.units.map((r) => statusRow(r, s.formId, s.period, selectable)).join('\n');
+  const unitTypes = input.unitTypes ?? DEFAULT_UNIT_TYPES;
+  const rows = s.units.map((r) => statusRow(r, s.formId, s.period, selectable, unitTypes)).join('\n');
   const main = `<h2>Tình hình nộp báo cáo</h2>
 <form class="filters" method="get" action="${CONSOLE_PATH}/">
 <p><label for="f-form">Biểu mẫu</label><select id="f-form" name="form">${input.forms.map((f) => option(f.id, f.name, f.id === s.formId)).join('')}</select></p>
 <p><label for="f-period">Kỳ báo cáo</label><select id="f-period" name="period">${input.periods.map((p) => option(p.id, p.label, p.id === s.period)).join('')}</select></p>
-<p><label for="f-type">Loại đơn vị</label><select id="f-type" name="type">${option('', 'Tất cả', !filters.type)}${UNIT_TYPES.map((t) => option(t, UNIT_TYPE_LABELS[t], t === filters.type)).join('')}</select></p>
+<p><label for="f-type">Loại đơn vị</label><select id="f-type" name="type">${option('', 'Tất cả', !filters.type)}${unitTypes.list().map((t) => option(t.code, t.plural, t.code === filters.type)).join('')}${filters.type && !unitTypes.has(filters.type) ? option(filters.type, filters.type, true) : ''}</select></p>
 <p><label for="f-status">Trạng thái</label><select id="f-status" name="status">${option('', 'Tất cả', !filters.status)}${STATUS_FILTERS.map((k) => option(k, STATUS_FILTER_LABELS[k], k === filters.status)).join('')}</select></p>
 <p><label for="f-review">Duyệt</label><select id="f-review" name="review">${option('', 'Tất cả', !filters.review)}${REVIEW_STATES.map((k) => option(k, REVIEW_STATE_LABELS[k], k === filters.review)).join('')}</select></p>
 <p><label for="f-search">Tìm đơn vị</label><input id="f-search" name="search" type="search" maxlength="${MAX_SEARCH_LENGTH}" value="${e(filters.search ?? '')}" placeholder="Tên hoặc mã đơn vị"></p>
@@ -240,6 +244,8 @@ export function diffPagePath(code: string, b: string, a?: string): string {
 
 export interface ConsoleUnitPageInput {
   operator: ConsoleStatusPageInput['operator'];
+  /** The deployment's unit types (the unit's type label); default: the 2019 types. */
+  unitTypes?: UnitTypeRegistry;
   unit: Pick<Unit, 'code' | 'name' | 'type'>;
   form: { id: string; name: string };
   period: { id: string; label: string };
@@ -290,7 +296,7 @@ ${select('b', 'Bản sau', accepted[0])}
     : '<p class="empty">Chưa có bản nào được chấp nhận để so sánh.</p>';
   const main = `<p><a href="${CONSOLE_PATH}/?form=${e(encodeURIComponent(input.form.id))}&amp;period=${e(encodeURIComponent(input.period.id))}">← Tình hình nộp báo cáo</a></p>
 <h2>${e(unit.name)}</h2>
-<p class="unit-meta">${e(UNIT_TYPE_LABELS[unit.type])} · Mã đơn vị ${e(unit.code)} · <a href="${e(`${CONSOLE_PATH}/don-vi/${encodeURIComponent(unit.code)}/sua`)}">Thông tin và đường dẫn của đơn vị</a></p>
+<p class="unit-meta">${e((input.unitTypes ?? DEFAULT_UNIT_TYPES).label(unit.type))} · Mã đơn vị ${e(unit.code)} · <a href="${e(`${CONSOLE_PATH}/don-vi/${encodeURIComponent(unit.code)}/sua`)}">Thông tin và đường dẫn của đơn vị</a></p>
 <h3>${e(input.form.name)} – ${e(input.period.label)}</h3>
 ${input.review?.panel ?? ''}
 <p class="empty"${versions.length ? ' hidden' : ''}>Đơn vị chưa nộp báo cáo này.</p>

@@ -6,7 +6,8 @@
  * typed is escaped; field errors are the checks' own bounded Vietnamese messages.
  */
 import { formatViDateTime } from '../core/format-vi';
-import { UNIT_TYPES, UNIT_TYPE_LABELS, type Unit } from '../core/model';
+import type { Unit } from '../core/model';
+import { DEFAULT_UNIT_TYPES, type UnitTypeRegistry } from '../core/units/unit-types';
 import { CONSOLE_PATH } from '../core/operators/model';
 import { MAX_SEARCH_LENGTH } from '../core/usecases/form-status';
 import type { UnitFieldErrors } from '../core/usecases/manage-units';
@@ -55,7 +56,17 @@ function field(id: string, label: string, control: (attrs: string) => string, er
   return `<p class="field${error ? ' has-error' : ''}"><label for="${id}">${e(label)}</label>${control(attrs)}${hint ? `<span class="hint" id="${id}-hint">${e(hint)}</span>` : ''}${error ? `<span class="field-error" id="${id}-error">${e(error)}</span>` : ''}</p>`;
 }
 
-function unitFields(prefix: string, state: UnitFormState, withCode: boolean): string {
+/**
+ * The type select: today's types (legacy ones are kept for old units, not offered); an edited
+ * unit keeps its own type listed even when it is legacy or no longer in the registry.
+ */
+function typeOptions(unitTypes: UnitTypeRegistry, selected: string, withCode: boolean): string {
+  const offered = unitTypes.offered();
+  const keep = !withCode && selected && !offered.some((t) => t.code === selected) ? [option(selected, `${unitTypes.label(selected)} (loại cũ)`, true)] : [];
+  return [...keep, ...offered.map((t) => option(t.code, t.plural, t.code === selected))].join('');
+}
+
+function unitFields(prefix: string, state: UnitFormState, withCode: boolean, unitTypes: UnitTypeRegistry): string {
   const v = state.values;
   const err = state.errors;
   return [
@@ -63,7 +74,7 @@ function unitFields(prefix: string, state: UnitFormState, withCode: boolean): st
       ? field(`${prefix}-code`, 'Mã đơn vị', (a) => `<input ${a} name="code" required maxlength="40" autocomplete="off" value="${e(v.code)}">`, err.code, 'Chữ cái không dấu, chữ số, "-" hoặc "_", tối đa 40 ký tự (ví dụ SO-NV). Không đổi được sau khi thêm.')
       : '',
     field(`${prefix}-name`, 'Tên đơn vị', (a) => `<input ${a} name="name" required maxlength="200" value="${e(v.name)}">`, err.name),
-    field(`${prefix}-type`, 'Loại đơn vị', (a) => `<select ${a} name="type" required>${withCode && !v.type ? option('', '— Chọn loại đơn vị —', true) : ''}${UNIT_TYPES.map((t) => option(t, UNIT_TYPE_LABELS[t], t === v.type)).join('')}</select>`, err.type),
+    field(`${prefix}-type`, 'Loại đơn vị', (a) => `<select ${a} name="type" required>${withCode && !v.type ? option('', '— Chọn loại đơn vị —', true) : ''}${typeOptions(unitTypes, v.type, withCode)}</select>`, err.type),
     field(`${prefix}-emails`, 'Email nhận đường dẫn và nhắc nộp', (a) => `<textarea ${a} name="emails" rows="2" maxlength="2000">${e(v.emails)}</textarea>`, err.emails, 'Nhiều địa chỉ cách nhau bằng dấu ";" hoặc xuống dòng.'),
     `<p class="field field-check${err.active ? ' has-error' : ''}"><label><input type="checkbox" name="active" value="1"${v.active ? ' checked' : ''}> Đang hoạt động (phải nộp báo cáo)</label>${err.active ? `<span class="field-error">${e(err.active)}</span>` : ''}</p>`,
   ].join('\n');
@@ -81,28 +92,31 @@ export interface ConsoleUnitsPageInput {
   /** How many units the registry holds in all. */
   total: number;
   filters: { search?: string; type?: string };
+  /** The deployment's unit types (labels, the filter and add selects); default: the 2019 types. */
+  unitTypes?: UnitTypeRegistry;
   notice?: string;
   /** The add form after a refused add (its values and errors); absent: an empty form. */
   add?: UnitFormState & { message?: string };
 }
 
-function unitRow(u: Unit, operator: ConsoleOperator): string {
+function unitRow(u: Unit, operator: ConsoleOperator, unitTypes: UnitTypeRegistry): string {
   const state = u.active ? '<span class="badge badge-accepted">Đang hoạt động</span>' : '<span class="badge badge-not_submitted">Ngừng hoạt động</span>';
   const manage = `<a href="${e(unitManagePath(u.code))}">${canAct(operator) ? 'Sửa, đường dẫn' : 'Chi tiết'}<span class="visually-hidden"> – ${e(u.name)}</span></a>`;
-  return `<tr data-code="${e(u.code)}"${u.active ? '' : ' class="inactive"'}><td class="nowrap">${e(u.code)}</td><td><a href="${e(`${UNITS_PATH}/${encodeURIComponent(u.code)}`)}">${e(u.name)}</a></td><td>${e(UNIT_TYPE_LABELS[u.type] ?? u.type)}</td><td class="emails">${u.emails.length ? u.emails.map((m) => e(m)).join('<br>') : '<span class="muted">chưa có email</span>'}</td><td>${state}</td><td class="nowrap">${manage}</td></tr>`;
+  return `<tr data-code="${e(u.code)}"${u.active ? '' : ' class="inactive"'}><td class="nowrap">${e(u.code)}</td><td><a href="${e(`${UNITS_PATH}/${encodeURIComponent(u.code)}`)}">${e(u.name)}</a></td><td>${e(unitTypes.label(u.type))}</td><td class="emails">${u.emails.length ? u.emails.map((m) => e(m)).join('<br>') : '<span class="muted">chưa có email</span>'}</td><td>${state}</td><td class="nowrap">${manage}</td></tr>`;
 }
 
 /** "Đơn vị": the registry with its filters, then (operators) the add form and the file import. */
 export function renderConsoleUnitsPage(input: ConsoleUnitsPageInput): string {
   const { operator, filters } = input;
   const add = input.add ?? { values: { code: '', name: '', type: '', emails: '', active: true }, errors: {} };
-  const rows = input.units.map((u) => unitRow(u, operator)).join('\n');
+  const unitTypes = input.unitTypes ?? DEFAULT_UNIT_TYPES;
+  const rows = input.units.map((u) => unitRow(u, operator, unitTypes)).join('\n');
   const addPanel = `<section class="panel" id="them" aria-labelledby="add-heading">
 <h3 id="add-heading">Thêm đơn vị</h3>
 ${noticeBlock(input.add?.message, 'error')}
 <form method="post" action="${UNITS_PATH}" class="unit-form" novalidate>
 ${csrfField(operator)}
-${unitFields('add', add, true)}
+${unitFields('add', add, true, unitTypes)}
 <p><button class="button" type="submit">Thêm đơn vị</button></p>
 </form>
 </section>`;
@@ -127,7 +141,7 @@ ${refusedAdd ? addPanel : ''}
 ${canAct(operator) && !refusedAdd ? '<p class="actions"><a href="#them">Thêm đơn vị</a> · <a href="#nhap">Nhập danh sách từ tệp</a></p>' : ''}
 <form class="filters" method="get" action="${UNITS_PATH}" role="search">
 <p><label for="u-search">Tìm đơn vị</label><input id="u-search" name="search" type="search" maxlength="${MAX_SEARCH_LENGTH}" value="${e(filters.search ?? '')}" placeholder="Tên hoặc mã đơn vị"></p>
-<p><label for="u-type">Loại đơn vị</label><select id="u-type" name="type">${option('', 'Tất cả', !filters.type)}${UNIT_TYPES.map((t) => option(t, UNIT_TYPE_LABELS[t], t === filters.type)).join('')}</select></p>
+<p><label for="u-type">Loại đơn vị</label><select id="u-type" name="type">${option('', 'Tất cả', !filters.type)}${unitTypes.list().map((t) => option(t.code, t.plural, t.code === filters.type)).join('')}${filters.type && !unitTypes.has(filters.type) ? option(filters.type, filters.type, true) : ''}</select></p>
 <p><button class="button" type="submit">Tìm</button></p>
 </form>
 <table class="grid units-registry">
@@ -154,6 +168,8 @@ export interface ConsoleUnitManagePageInput {
   error?: string;
   /** The edit form after a refused edit; absent: the unit's own values. */
   edit?: UnitFormState & { confirmDeactivate?: boolean };
+  /** The deployment's unit types (labels, the type select); default: the 2019 types. */
+  unitTypes?: UnitTypeRegistry;
   /** The link, shown only in answer to "Hiện đường dẫn". */
   shownLink?: { url: string; expiresAt: string; formName: string; periodLabel: string; formId: string };
 }
@@ -161,11 +177,12 @@ export interface ConsoleUnitManagePageInput {
 /** One unit's page: its details (editable by operators), its links (show, email, revoke). */
 export function renderConsoleUnitManagePage(input: ConsoleUnitManagePageInput): string {
   const { operator, unit } = input;
+  const unitTypes = input.unitTypes ?? DEFAULT_UNIT_TYPES;
   const edit = input.edit ?? { values: unitFormValues(unit), errors: {} };
   const chosenForm = input.shownLink?.formId;
   const details = `<dl class="unit-facts">
 <dt>Mã đơn vị</dt><dd>${e(unit.code)}</dd>
-<dt>Loại</dt><dd>${e(UNIT_TYPE_LABELS[unit.type] ?? unit.type)}</dd>
+<dt>Loại</dt><dd>${e(unitTypes.label(unit.type))}</dd>
 <dt>Email</dt><dd>${unit.emails.length ? unit.emails.map((m) => e(m)).join(', ') : 'chưa có email'}</dd>
 <dt>Trạng thái</dt><dd>${unit.active ? 'Đang hoạt động' : 'Ngừng hoạt động'}</dd>
 <dt>Phiên bản khóa đường dẫn</dt><dd>${unit.keyVersion}</dd>
@@ -179,7 +196,7 @@ export function renderConsoleUnitManagePage(input: ConsoleUnitManagePageInput): 
 <form method="post" action="${e(unitManagePath(unit.code))}" class="unit-form" novalidate>
 ${csrfField(operator)}
 <input type="hidden" name="unitVersion" value="${e(input.version)}">
-${unitFields('edit', edit, false)}
+${unitFields('edit', edit, false, unitTypes)}
 ${confirm}
 <p><button class="button" type="submit">Lưu thay đổi</button></p>
 </form>

@@ -3,7 +3,8 @@
  * download, the upload control, and the unit's upload history. Server-rendered so it reads
  * well before the script loads; the script (portal-js.ts) adds the upload flow.
  */
-import { UNIT_TYPE_LABELS, type Unit } from '../core/model';
+import type { Unit } from '../core/model';
+import { DEFAULT_UNIT_TYPES, type UnitTypeRegistry } from '../core/units/unit-types';
 import { formatMb } from '../core/usecases/create-upload';
 import { REPORT_STATUS_LABELS, type SubmissionSummary, type UnitReport } from '../core/usecases/list-unit-reports';
 import { assetUrl, PORTAL_ASSETS } from './assets';
@@ -11,6 +12,8 @@ import { escapeHtml as e, formatDateTime, formatDeadline } from './html';
 
 export interface UnitPageInput {
   unit: Unit;
+  /** The deployment's unit types (the unit's type label); default: the 2019 types. */
+  unitTypes?: UnitTypeRegistry;
   token: string;
   reports: UnitReport[];
   history: SubmissionSummary[];
@@ -61,7 +64,7 @@ export function renderUnitPage(input: UnitPageInput): string {
   const { unit } = input;
   const base = `/u/${encodeURIComponent(input.token)}`;
   const masthead = `${BRAND}
-<p class="unit"><span class="unit-name">${e(unit.name)}</span><span class="unit-meta">${e(UNIT_TYPE_LABELS[unit.type])} · Mã đơn vị ${e(unit.code)}</span></p>`;
+<p class="unit"><span class="unit-name">${e(unit.name)}</span><span class="unit-meta">${e((input.unitTypes ?? DEFAULT_UNIT_TYPES).label(unit.type))} · Mã đơn vị ${e(unit.code)}</span></p>`;
   const maxSize = formatMb(input.maxUploadBytes);
   const cards = input.reports.length
     ? input.reports.map((r) => reportCard(r, base, maxSize)).join('\n')

@@ -8,6 +8,7 @@ import { nodeVersionNoticeLines } from './node-version';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: CliCommand }> }> = {
   start: { summary: 'Chạy toàn bộ hệ thống trên máy này (DynamoDB, S3, cổng nộp báo cáo, lịch, hộp thư đi)', load: () => import('./commands/start') },
   units: { summary: 'Danh sách, nhập đơn vị báo cáo và thu hồi đường dẫn (units list | units import <file> | units revoke <mã>)', load: () => import('./commands/units') },
+  'unit-types': { summary: 'Loại đơn vị của hệ thống (unit-types list | add <mã> --name … | edit <mã> | remove <mã>)', load: () => import('./commands/unit-types') },
   links: { summary: 'Đường dẫn nộp báo cáo của từng đơn vị (links --period <kỳ> | links rotate-key)', load: () => import('./commands/links') },
   template: { summary: 'Tạo biểu mẫu Excel điền sẵn, hoặc mô tả vị trí các ô (--describe)', load: () => import('./commands/template') },
   forms: { summary: 'Kiểm tra thử một định nghĩa biểu mẫu JSON, liệt kê mọi lỗi (forms check <tệp.json> [--json])', load: () => import('./commands/forms') },

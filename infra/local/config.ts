@@ -1,6 +1,7 @@
 /**
- * Local-mode configuration: `PORT` (default 3000) and `TONGHOP_DATA_DIR` (default `.local`),
- * parsed once with zod. A bad value stops start-up with a message naming the variable. Every
+ * Local-mode configuration: `PORT` (default 3000), `TONGHOP_DATA_DIR` (default `.local`) and
+ * `TONGHOP_SAMPLE` (`2019` or `2025`, default `2019`: which sample province the first start of
+ * an empty data dir seeds), parsed once with zod. A bad value stops start-up with a message naming the variable. Every
  * other port (DynamoDB, S3) is chosen free automatically, so two instances with different
  * `PORT` and data dir run side by side. The rest of the configuration is Lambda's schema
  * (`localRuntimeConfig`), so limits and the sender mean the same locally as in AWS.
@@ -9,6 +10,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadRuntimeConfig, type RuntimeConfig } from '../../functions/config';
 import { ConfigError } from '../../functions/core/errors';
+import { SAMPLE_NAMES, type SampleName } from './sample-province';
 
 export const LocalConfigSchema = z.object({
   PORT: z
@@ -19,22 +21,25 @@ export const LocalConfigSchema = z.object({
     .pipe(z.number().int().min(1, { message: 'phải từ 1 đến 65535' }).max(65535, { message: 'phải từ 1 đến 65535' }))
     .default(3000),
   TONGHOP_DATA_DIR: z.string().trim().min(1, { message: 'không được để trống' }).default('.local'),
+  TONGHOP_SAMPLE: z.enum(SAMPLE_NAMES, { message: `phải là một trong: ${SAMPLE_NAMES.join(', ')}` }).default('2019'),
 });
 
 export interface LocalConfig {
   port: number;
   /** Absolute path of the data dir. */
   dataDir: string;
+  /** The sample province a first start seeds into an empty data dir. */
+  sample: SampleName;
 }
 
 /** Parses the environment; throws `ConfigError` with a Vietnamese + English message naming each bad variable. */
 export function loadLocalConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): LocalConfig {
-  const result = LocalConfigSchema.safeParse({ PORT: env.PORT === '' ? undefined : env.PORT, TONGHOP_DATA_DIR: env.TONGHOP_DATA_DIR });
+  const result = LocalConfigSchema.safeParse({ PORT: env.PORT === '' ? undefined : env.PORT, TONGHOP_DATA_DIR: env.TONGHOP_DATA_DIR, TONGHOP_SAMPLE: env.TONGHOP_SAMPLE === '' ? undefined : env.TONGHOP_SAMPLE?.trim() });
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
     throw new ConfigError(`Cấu hình không hợp lệ (invalid configuration):\n${lines.join('\n')}`, result.error);
   }
-  return { port: result.data.PORT, dataDir: resolve(cwd, result.data.TONGHOP_DATA_DIR) };
+  return { port: result.data.PORT, dataDir: resolve(cwd, result.data.TONGHOP_DATA_DIR), sample: result.data.TONGHOP_SAMPLE };
 }
 
 /** The local sender (the outbox shows it as the From of every message) unless TONGHOP_MAIL_FROM says otherwise. */

@@ -147,6 +147,13 @@ async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
+    // dynalite answers CreateTable while the table is still CREATING (its items then read as
+    // ResourceNotFound): wait until it is ACTIVE, since the catalog reads the table at once.
+    for (let i = 0; i < 250; i += 1) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   } finally {
     client.destroy();
   }

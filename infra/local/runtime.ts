@@ -30,7 +30,11 @@ import { startEmulators, type Emulators } from './emulators';
 import { PayloadTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-gateway';
 import { createLocalIngestQueue, startLocalUploadSweeper, type LocalIngestQueue, type LocalUploadSweeper } from './ingest-queue';
 import { clearRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { SAMPLE_PROVINCE, seedSampleAdmin, seedSampleProvince } from './sample-province';
+import { SAMPLES, seedSampleAdmin, seedSampleProvince, seedSampleUnitTypes, type SampleName } from './sample-province';
+import { createDynamoDocumentClient } from '../../functions/adapters/aws-clients';
+import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
+import { DynamoUnitTypeStore } from '../../functions/adapters/dynamo-unit-type-store';
+import { systemClock } from '../../functions/core/ports';
 import { startSchedules, type LocalSchedules } from './schedules';
 
 export interface StartLocalRuntimeOptions {
@@ -43,6 +47,8 @@ export interface StartLocalRuntimeOptions {
   clock?: Clock;
   /** Seed the sample province into an empty registry (default true). */
   seed?: boolean;
+  /** Which sample province to seed (TONGHOP_SAMPLE; default `2019`). */
+  sample?: SampleName;
   /** Ingest redelivery backoff (default 500 ms) and schedule retry backoff (default 30 s). */
   ingestBackoffMs?: number;
   scheduleBackoffMs?: number;
@@ -88,6 +94,18 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
+/** Saves the sample's unit types on the first start of an empty data dir (a short-lived client: the composition loads the catalog as soon as it is built). */
+async function seedUnitTypes(emulators: Emulators, sample: SampleName, now: Date): Promise<boolean> {
+  if (!SAMPLES[sample].unitTypes) return false;
+  const client = createDynamoDocumentClient({ region: emulators.region, endpoints: emulators.endpoints, credentials: emulators.credentials });
+  try {
+    const place = { client, tableName: emulators.tableName };
+    return await seedSampleUnitTypes({ unitTypeStore: new DynamoUnitTypeStore(place), units: new DynamoUnitRepository(place), now }, sample);
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Starts emulators, handlers, HTTP server, ingest queue and schedules; resolves once serving. */
 export async function startLocalRuntime(options: StartLocalRuntimeOptions): Promise<LocalRuntime> {
   const log = options.log ?? consoleLog();
@@ -115,6 +133,17 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     await closeServer();
     throw err;
   }
+  const sample = options.sample ?? '2019';
+  let typesSeeded = false;
+  try {
+    // The sample's unit types before anything loads the catalog: its forms are checked against them.
+    if (options.seed !== false) typesSeeded = await seedUnitTypes(emulators, sample, (options.clock ?? systemClock).now());
+  } catch (err) {
+    await emulators.stop();
+    await closeServer();
+    throw err;
+  }
+  if (typesSeeded) log.info('sample unit types saved', { sample, types: SAMPLES[sample].unitTypes?.length });
   const deps = composeLocal({ dataDir: options.dataDir, emulators, portalUrl: url, clock: options.clock, log });
   // Undone last-in first-out after the HTTP server stops taking requests.
   const cleanup: Array<() => Promise<void> | void> = [() => emulators.stop(), () => deps.close()];
@@ -129,8 +158,8 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
 
   try {
     const catalog = await deps.catalog;
-    const seeded = options.seed === false ? false : await seedSampleProvince(deps.units);
-    if (seeded) log.info('sample province seeded', { units: SAMPLE_PROVINCE.length });
+    const seeded = options.seed === false ? false : await seedSampleProvince(deps.units, sample);
+    if (seeded) log.info('sample province seeded', { sample, units: SAMPLES[sample].units.length });
     const admin = options.seed === false ? { seeded: false, adminEmail: undefined } : await seedSampleAdmin(deps);
     if (admin.seeded) log.info('sample console admin seeded', { email: admin.adminEmail });
 

@@ -7,12 +7,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { UNIT_TYPE_LABELS, UNIT_TYPES } from '../../functions/core/model';
+import { DEFAULT_UNIT_TYPES, type UnitTypeRegistry } from '../../functions/core/units/unit-types';
 
 export const UNITS_TEMPLATE_PATH = join(__dirname, '..', '..', 'templates', 'units-import.xlsx');
 
-/** The blank import workbook as bytes. */
-export async function buildUnitsTemplate(): Promise<Buffer> {
+/** The blank import workbook as bytes, its type list from `unitTypes` (default: the 2019 types; legacy types are not offered). */
+export async function buildUnitsTemplate(unitTypes: UnitTypeRegistry = DEFAULT_UNIT_TYPES): Promise<Buffer> {
+  const codes = unitTypes.offered().map((t) => t.code);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'tonghop';
   const sheet = wb.addWorksheet('Đơn vị', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -33,7 +34,7 @@ export async function buildUnitsTemplate(): Promise<Buffer> {
   // One range per column (per-cell validations write overlapping ranges: exceljs #2820).
   // `dataValidations` exists at runtime but is missing from exceljs's type declarations.
   const validations = (sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }).dataValidations;
-  validations.add('C2:C1000', { type: 'list', allowBlank: false, formulae: [`"${UNIT_TYPES.join(',')}"`], showErrorMessage: true, errorTitle: 'Loại đơn vị', error: `Chọn một trong: ${UNIT_TYPES.join(', ')}` });
+  validations.add('C2:C1000', { type: 'list', allowBlank: false, formulae: [`"${codes.join(',')}"`], showErrorMessage: true, errorTitle: 'Loại đơn vị', error: `Chọn một trong: ${codes.join(', ')}` });
   validations.add('E2:E1000', { type: 'list', allowBlank: true, formulae: ['"có,không"'] });
 
   const help = wb.addWorksheet('Hướng dẫn');
@@ -47,7 +48,7 @@ export async function buildUnitsTemplate(): Promise<Buffer> {
     ['active', 'Để trống hoặc "có": đang hoạt động. "không": ngừng (không cấp đường dẫn, không nhắc).'],
     [],
     ['Mã loại (type)', 'Nghĩa'],
-    ...UNIT_TYPES.map((t) => [t, UNIT_TYPE_LABELS[t]]),
+    ...unitTypes.offered().map((t) => [t.code, t.plural]),
     [],
     ['Lưu ý', 'Chỉ trang "Đơn vị" được đọc. Nếu một dòng có lỗi, không đơn vị nào được ghi; sửa đúng dòng được báo rồi nhập lại.'],
   ]);

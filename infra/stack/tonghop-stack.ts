@@ -73,7 +73,7 @@ export const ITEM_KEY_PREFIX = {
   /** Reviews of accepted reports and period locks: written by the console (the api function) and the operator's CLI. */
   review: 'REVIEW#',
   lock: 'LOCK#',
-  /** Deployment settings edited at run time: the province calendar (`CONFIG#calendar`), written by the operator's CLI only. */
+  /** Deployment settings edited at run time — the province calendar (`CONFIG#calendar`) and the unit types (`CONFIG#unit-types`) — read by every function that loads the catalog, written only by the operator's CLI. */
   config: 'CONFIG#',
 } as const;
 
@@ -126,10 +126,11 @@ interface FunctionAccess {
  * - remind: units + submissions + its own once-ledger keys (the late digest, whose claim a failed
  *   send deletes, and the schedule walk's markers); queues each unit's reminder (the worker, in
  *   reminder-fanout.ts, signs the link and sends it); sends the late digest.
- * - sweep: queries submissions; reads the province calendar (GetItem on `CONFIG#` items only: its
- *   catalog works out each form's open period); lists `uploads/` and sends to the ingest queue
- *   (both granted in upload-sweeper.ts, where the queue is).
- * Every function's catalog reads the province calendar (`CONFIG#calendar`, GetItem); none writes it.
+ * - sweep: queries submissions; reads `CONFIG#` items only (GetItem: its catalog works out each
+ *   form's open period with the province calendar and is checked against the unit types); lists
+ *   `uploads/` and sends to the ingest queue (both granted in upload-sweeper.ts, where the queue is).
+ * Every function's catalog reads the province calendar (`CONFIG#calendar`) and the unit types
+ * (`CONFIG#unit-types`) with GetItem; none writes them (the operator's CLI does).
  * BatchWriteItem (the CLI's unit import) is not granted: the `units import` CLI runs with the
  * operator's own credentials.
  */

@@ -37,14 +37,16 @@ describe('UploadSweeper', () => {
   });
 
   describe('access', () => {
-    it('may list only uploads/, query the table, read the province calendar and send only to the ingest queue', () => {
+    it('may list only uploads/, query the table, read the settings items (calendar, unit types) and send only to the ingest queue', () => {
       const statements = roleStatementsOfSweep();
       const queueId = logicalId(s.stack, s.stack.queue);
       const bucketId = logicalId(s.stack, s.stack.bucket);
 
-      // GetItem: the province calendar only (its catalog works out each form's open period).
+      // GetItem: the settings items only (the calendar and unit types its catalog is built with).
       expect(actionsOf(statements)).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:ListBucket', 'sqs:SendMessage']);
       expect(statements.filter((st) => st.Action === 'dynamodb:GetItem')).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONFIG#*'] } } })]);
+      // No write of any kind on the table.
+      expect(actionsOf(statements).filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
       expect(statementsOn(statements, queueId)).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
       expect(statementsOn(statements, logicalId(s.stack, s.stack.deadLetterQueue))).toEqual([]);
       expect(statementsOn(statements, bucketId)).toEqual([

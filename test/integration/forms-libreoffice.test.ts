@@ -10,9 +10,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildFeedbackWorkbook, generateForm, loadFormCatalog, validateUpload, type FormCatalog } from '../../functions/core/forms';
-import { UNIT_TYPES, type FormValues, type ValidationResult } from '../../functions/core/model';
+import type { FormValues, ValidationResult } from '../../functions/core/model';
+import { UNIT_TYPES_2019 } from '../../functions/core/units/unit-types';
+
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
 import { fillForm, sampleUnit, sampleValues } from '../support/forms';
+
+const UNIT_TYPES = UNIT_TYPES_2019.map((t) => t.code);
 
 function sofficePath(): string {
   const found = spawnSync('sh', ['-c', 'command -v soffice || command -v libreoffice'], { encoding: 'utf8' }).stdout.trim();

@@ -12,11 +12,11 @@ const newDir = tempDirs('tonghop-config-');
 
 describe('loadLocalConfig', () => {
   it('defaults to port 3000 and .local under the working directory', () => {
-    expect(loadLocalConfig({}, '/srv/tonghop')).toEqual({ port: 3000, dataDir: '/srv/tonghop/.local' });
+    expect(loadLocalConfig({}, '/srv/tonghop')).toEqual({ port: 3000, dataDir: '/srv/tonghop/.local', sample: '2019' });
   });
 
   it('reads PORT and a relative or absolute TONGHOP_DATA_DIR', () => {
-    expect(loadLocalConfig({ PORT: '3001', TONGHOP_DATA_DIR: '.local-2' }, '/srv/t')).toEqual({ port: 3001, dataDir: '/srv/t/.local-2' });
+    expect(loadLocalConfig({ PORT: '3001', TONGHOP_DATA_DIR: '.local-2' }, '/srv/t')).toEqual({ port: 3001, dataDir: '/srv/t/.local-2', sample: '2019' });
     expect(loadLocalConfig({ TONGHOP_DATA_DIR: '/var/lib/tonghop' }, '/srv/t').dataDir).toBe('/var/lib/tonghop');
   });
 

@@ -173,12 +173,12 @@ async function formOf(formId: string, version: number): Promise<FormDefinition> 
 
 /** A sample unit of each type (codes as in the sample province). */
 export function sampleUnit(type: UnitType, code = `TEST-${type.toUpperCase()}`): Unit {
-  const names: Record<UnitType, string> = {
+  const names: Record<string, string> = {
     'ban-dang': 'Ban Tổ chức Tỉnh ủy',
     'so-nganh': 'Sở Y tế',
     'mttq-doan-the': 'Hội Liên hiệp Phụ nữ tỉnh',
     huyen: 'Huyện ủy Tiên Phước',
     'dang-uy-truc-thuoc': 'Đảng ủy Khối các cơ quan tỉnh',
   };
-  return { code, name: names[type], type, emails: [`${code.toLowerCase()}@example.vn`], active: true, keyVersion: 1 };
+  return { code, name: names[type] ?? `Đơn vị ${type}`, type, emails: [`${code.toLowerCase()}@example.vn`], active: true, keyVersion: 1 };
 }

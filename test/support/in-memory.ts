@@ -5,8 +5,9 @@
  */
 import type {
   AcceptedValues, Aggregate, AuditLog, Clock, Timer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
-  StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitDetails, UnitRepository, ReviewStore, PeriodLockStore, ReviewExpectation,
+  StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitDetails, UnitRepository, ReviewStore, PeriodLockStore, ReviewExpectation, SavedUnitTypes, UnitTypeStore,
 } from '../../functions/core/ports';
+import { parseUnitTypes, type UnitTypeInfo } from '../../functions/core/units/unit-types';
 import { lockConflict, reviewConflict, type LockException, type PeriodLockRecord, type PeriodLockState, type ReviewRecord } from '../../functions/core/review/model';
 import { SUBMISSION_SUMMARY_FIELDS } from '../../functions/core/ports';
 import type { FormValues, Submission, Unit } from '../../functions/core/model';
@@ -365,5 +366,18 @@ export class InMemoryReviewStore implements ReviewStore, PeriodLockStore {
     const stored = this.exceptions.get(key);
     if (expectedAt === undefined ? stored !== undefined : stored?.at !== expectedAt) throw lockConflict();
     this.exceptions.set(key, { ...next });
+  }
+}
+
+/** `UnitTypeStore` in memory, with the adapter's revision check. */
+export class InMemoryUnitTypeStore implements UnitTypeStore {
+  saved?: SavedUnitTypes;
+  async read(): Promise<SavedUnitTypes | undefined> {
+    return this.saved ? { ...this.saved, types: this.saved.types.map((t) => ({ ...t })) } : undefined;
+  }
+  async write(types: UnitTypeInfo[], expectedRevision: number, at: string): Promise<number> {
+    if ((this.saved?.revision ?? 0) !== expectedRevision) throw new ConflictError('UNIT_TYPES_CHANGED', 'Danh sách loại đơn vị vừa được người khác thay đổi.');
+    this.saved = { types: parseUnitTypes(types), revision: expectedRevision + 1, updatedAt: at };
+    return expectedRevision + 1;
   }
 }

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_DECIMALS, type Column, type ComputedColumn, type FormDefinition, type Ratio, type Section, type Table } from '../forms/definition';
 import { numberFormatOf } from '../forms/number-formats';
-import { UNIT_TYPES, UNIT_TYPE_LABELS, type FieldValue, type FormValues, type Submission, type Unit, type UnitType } from '../model';
+import type { FieldValue, FormValues, Submission, Unit, UnitType } from '../model';
+import { DEFAULT_UNIT_TYPES, type UnitTypeRegistry } from '../units/unit-types';
 import { formAppliesTo } from '../forms/layout';
 import { deadlineFor, periodLabel, shiftPeriod } from '../periods';
 import type { AcceptedValues } from '../ports';
@@ -37,9 +38,9 @@ export function unitReportStatus(hasAccepted: boolean, uploads: ReadonlyArray<Pi
   return uploads.length > 0 ? 'rejected' : 'missing';
 }
 
-/** Display order of units in every list: by unit type (domain order), then code. */
-export function compareUnitsForDisplay(a: Pick<Unit, 'type' | 'code'>, b: Pick<Unit, 'type' | 'code'>): number {
-  return UNIT_TYPES.indexOf(a.type) - UNIT_TYPES.indexOf(b.type) || a.code.localeCompare(b.code);
+/** Display order of units in every list: by unit type (the registry's order, unknown types last), then code. */
+export function compareUnitsForDisplay(unitTypes: UnitTypeRegistry): (a: Pick<Unit, 'type' | 'code'>, b: Pick<Unit, 'type' | 'code'>) => number {
+  return (a, b) => unitTypes.compare(a.type, b.type) || a.code.localeCompare(b.code);
 }
 
 /** An accepted version is "nộp muộn" when ingest marked it late or it arrived after the unit's deadline. */
@@ -120,7 +121,10 @@ export interface ConsolidatedReport {
   totals: Record<string, number>;
   /** Previous period's province totals (from its latest accepted values); empty when nobody reported. */
   previousTotals: Record<string, number>;
+  /** By unit type, in the registry's order; types not in the registry (old data) last, labelled by code. */
   byType: TypeTotals[];
+  /** The registry the report was built with (the workbook's type labels). */
+  unitTypes: UnitTypeRegistry;
   ratios: RatioLine[];
   /** Choice columns tallied over the counted reports. */
   choices: ChoiceTally[];
@@ -143,6 +147,8 @@ export interface BuildReportInput {
   reviews?: readonly ReviewRecord[];
   previousReviews?: readonly ReviewRecord[];
   now: Date;
+  /** The deployment's unit types: labels and order of the "by unit type" totals (default: the 2019 types). */
+  unitTypes?: UnitTypeRegistry;
 }
 
 /**
@@ -175,7 +181,8 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
   }
 
   const included = input.units.filter((u) => (u.active && formAppliesTo(form, u.type)) || receivedByUnit.has(u.code));
-  const ordered = [...included].sort(compareUnitsForDisplay);
+  const unitTypes = input.unitTypes ?? DEFAULT_UNIT_TYPES;
+  const ordered = [...included].sort(compareUnitsForDisplay(unitTypes));
   const lines: UnitLine[] = ordered.map((unit) => {
     const deadline = deadlineFor(form, unit.type, period);
     const accepted = latestByUnit.get(unit.code);
@@ -197,16 +204,16 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
   const previousTotals = computeTotals(form, previousCounted.map((a) => a.values));
   const reviewCounts: Record<ReviewState, number> = { 'cho-duyet': 0, 'da-duyet': 0, 'tra-lai': 0 };
   for (const s of reviewOf.values()) reviewCounts[s] += 1;
-  const byType: TypeTotals[] = UNIT_TYPES.map((type) => {
+  const byType: TypeTotals[] = [...new Set(lines.map((l) => l.unit.type))].map((type) => {
     const ofType = lines.filter((l) => l.unit.type === type);
     return {
       type,
-      label: UNIT_TYPE_LABELS[type],
+      label: unitTypes.label(type),
       unitsExpected: ofType.length,
       unitsReported: ofType.filter((l) => l.accepted).length,
       totals: computeTotals(form, ofType.filter((l) => l.accepted).map((l) => l.accepted!.values)),
     };
-  }).filter((t) => t.unitsExpected > 0);
+  });
 
   const ratios = form.ratios.map((ratio): RatioLine => {
     const value = computeRatio(ratio, totals);
@@ -250,6 +257,7 @@ export function buildConsolidatedReport(input: BuildReportInput): ConsolidatedRe
     totals,
     previousTotals,
     byType,
+    unitTypes,
     ratios,
     choices,
     contentHash,

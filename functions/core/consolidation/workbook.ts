@@ -12,7 +12,6 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Border, Fill, Font, Worksheet } from 'exceljs';
 import { formatLocalDateTime } from '../format-vi';
-import { UNIT_TYPE_LABELS } from '../model';
 import { toLocalWallClock } from '../periods';
 import { REVIEW_STATE_LABELS, type ReviewState } from '../review/model';
 import { textStyle, type TextStyle } from '../spreadsheet-text';
@@ -303,7 +302,7 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
       ws.mergeCells(h1, 1, h2, 1);
       ws.mergeCells(h1, 2, h2, 2);
     });
-    const sectionLabel = section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => UNIT_TYPE_LABELS[t]).join('; ')})` : '');
+    const sectionLabel = section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => report.unitTypes.label(t)).join('; ')})` : '');
     s.add(['', sectionLabel, ...pad(3 * cols.length)], {
       fill: SECTION_FILL,
       bold: true,
@@ -406,8 +405,8 @@ function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport): voi
   s.finish();
 }
 
-function unitCells(i: number, l: UnitLine): Cell[] {
-  return [{ value: i + 1, numFmt: '0', align: 'center' }, l.unit.code, l.unit.name, UNIT_TYPE_LABELS[l.unit.type]];
+function unitCells(i: number, l: UnitLine, report: Pick<ConsolidatedReport, 'unitTypes'>): Cell[] {
+  return [{ value: i + 1, numFmt: '0', align: 'center' }, l.unit.code, l.unit.name, report.unitTypes.label(l.unit.type)];
 }
 
 function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport): void {
@@ -436,10 +435,10 @@ function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport):
   report.units.forEach((l, i) => {
     if (!l.accepted) {
       const why = l.excluded === 'returned' ? 'Bị trả lại (không tính)' : l.excluded === 'unreviewed' ? 'Chờ duyệt (chưa tính)' : NOT_REPORTED;
-      s.add([...unitCells(i, l), { value: why, font: MISSING_FONT, align: 'center' }, ...figures.map(() => null)], { font: { color: { argb: 'FF595959' } } });
+      s.add([...unitCells(i, l, report), { value: why, font: MISSING_FONT, align: 'center' }, ...figures.map(() => null)], { font: { color: { argb: 'FF595959' } } });
       return;
     }
-    s.add([...unitCells(i, l), { value: 'Đã báo cáo', align: 'center' }, ...figures.map((f, j) => num(l.totals[f.key], formats[j]))]);
+    s.add([...unitCells(i, l, report), { value: 'Đã báo cáo', align: 'center' }, ...figures.map((f, j) => num(l.totals[f.key], formats[j]))]);
   });
   s.add(
     ['', '', { value: `Tổng cộng (${report.unitsReported}/${report.unitsExpected} đơn vị)`, bold: true }, '', '', ...figures.map((f, j) => num(report.totals[f.key], formats[j]))],
@@ -464,7 +463,7 @@ function writeTableRowsSheet(wb: WB, name: string, report: ConsolidatedReport, t
         { value: n, numFmt: '0', align: 'center' },
         l.unit.code,
         l.unit.name,
-        UNIT_TYPE_LABELS[l.unit.type],
+        report.unitTypes.label(l.unit.type),
         ...table.columns.map((c, j) => shown(row[c.key], c.type, formats[j])),
       ]);
     }
@@ -506,7 +505,7 @@ function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport): voi
       : l.excluded === 'unreviewed' ? { value: 'Chờ duyệt — chưa tính', font: MISSING_FONT }
       : a ? UNIT_STATUS_LABELS[l.status] : { value: UNIT_STATUS_LABELS[l.status], font: MISSING_FONT };
     s.add([
-      ...unitCells(i, l),
+      ...unitCells(i, l, report),
       { value: toLocalWallClock(l.deadline), numFmt: DATE_TIME, align: 'center' },
       status,
       l.review ? { value: reviewLabel(l.review), align: 'center', font: REVIEW_FONTS[l.review] } : null,
@@ -530,11 +529,11 @@ function writeListedSheet(wb: WB, name: string, report: ConsolidatedReport): voi
   s.add(['STT', 'Mã đơn vị', 'Tên đơn vị', 'Loại đơn vị', ...fields.map((f) => `${f.code}. ${f.label}`)], { header: true, height: 60 });
   report.units.forEach((l, i) => {
     if (!l.accepted) {
-      s.add([...unitCells(i, l), ...fields.map((_, j) => (j === 0 ? { value: NOT_REPORTED, font: MISSING_FONT } : null))]);
+      s.add([...unitCells(i, l, report), ...fields.map((_, j) => (j === 0 ? { value: NOT_REPORTED, font: MISSING_FONT } : null))]);
       return;
     }
     const values = l.accepted.values;
-    s.add([...unitCells(i, l), ...fields.map((f) => shown(values.fields[f.key], f.column.type, figureFormat(report.form, f.key)))]);
+    s.add([...unitCells(i, l, report), ...fields.map((f) => shown(values.fields[f.key], f.column.type, figureFormat(report.form, f.key)))]);
   });
   s.finish();
 }
@@ -602,7 +601,7 @@ function writeDataSheet(wb: WB, name: string, report: ConsolidatedReport): void 
   const formats = figures.map((f) => stylesFor(figureFormat(report.form, f.key)));
   for (const l of report.units) {
     if (!l.accepted) continue;
-    const type = UNIT_TYPE_LABELS[l.unit.type];
+    const type = report.unitTypes.label(l.unit.type);
     figures.forEach((f, j) => {
       const v = l.totals[f.key];
       if (v !== undefined) s.addStyled([l.unit.code, l.unit.name, type, f.key, v], formats[j]!);

@@ -55,8 +55,10 @@ export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '../../../templates
 export function createFormCatalog(definitions: readonly FormDefinition[], options: CatalogOptions = {}): FormCatalog {
   const calendar = options.calendar ?? EMPTY_CALENDAR;
   const byId = new Map<string, FormDefinition[]>();
+  const unitTypes = options.unitTypes ?? createUnitTypeRegistry();
   for (const definition of definitions) {
-    const problems = checkParsedDefinition(definition);
+    // Every type a form names must be the deployment's: a deadline or section for a type no unit can have is a typo.
+    const problems = checkParsedDefinition(definition, { unitTypes });
     if (problems.length > 0) throw new Error(`Biểu mẫu ${definition.id} phiên bản ${definition.version} không hợp lệ:\n${formatDefinitionProblems(problems)}`);
     const form = resolveFormCalendar(definition, calendar);
     const list = byId.get(form.id) ?? [];
@@ -71,7 +73,7 @@ export function createFormCatalog(definitions: readonly FormDefinition[], option
     return version === undefined ? list[list.length - 1] : list.find((f) => f.version === version);
   };
   return {
-    unitTypes: options.unitTypes ?? createUnitTypeRegistry(),
+    unitTypes,
     calendar,
     list: () => [...byId.values()].map((l) => l[l.length - 1]!).sort((a, b) => a.id.localeCompare(b.id)),
     versions: (formId) => [...(byId.get(formId) ?? [])],
@@ -102,7 +104,7 @@ export async function loadFormCatalog(dir: string = DEFAULT_TEMPLATES_DIR, optio
       } catch (err) {
         throw new Error(`Form definition ${file} is not valid JSON`, { cause: err });
       }
-      const { form, problems } = checkFormDefinition(raw);
+      const { form, problems } = checkFormDefinition(raw, { unitTypes: options.unitTypes });
       if (!form || problems.length > 0) throw new Error(`Form definition ${file} is invalid (định nghĩa biểu mẫu không hợp lệ):\n${formatDefinitionProblems(problems)}`);
       return form;
     }),

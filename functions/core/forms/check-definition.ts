@@ -10,6 +10,7 @@ import { FormDefinitionSchema, type FormDefinition } from './definition';
 import { estimateFormSize, uploadLimitExcesses, type UploadLimitExcess } from './form-size';
 import { DEFAULT_LIMITS } from './inspect-file';
 import { expandRule } from './rules';
+import type { UnitTypeRegistry } from '../units/unit-types';
 
 export interface DefinitionProblem {
   /** Where, e.g. `sections[0].rows[3] (Mã số 07).columns[1]`. */
@@ -314,23 +315,60 @@ function sizeProblems(form: FormDefinition, others: readonly DefinitionProblem[]
   return others.length === 0 ? uploadLimitProblems(form) : [];
 }
 
+/** What a definition is checked against besides itself. */
+export interface CheckDefinitionOptions {
+  /**
+   * The deployment's unit types: every type a form names (deadlines by type, sections and rows
+   * for some types) must be one of them (DEF_UNKNOWN_UNIT_TYPE). Absent: only the code's shape
+   * is checked.
+   */
+  unitTypes?: UnitTypeRegistry;
+}
+
+/** Every unit type the form names (deadlines, sections, rows) that the registry does not know. */
+function unitTypeProblems(raw: unknown, structure: Pick<Structure, 'sections'> | undefined, registry: UnitTypeRegistry): DefinitionProblem[] {
+  const out: DefinitionProblem[] = [];
+  const known = registry.list().map((t) => t.code).join(', ');
+  const unknown = (path: Segment[], code: unknown) => {
+    if (typeof code !== 'string' || registry.has(code)) return;
+    out.push({
+      path: describePath(raw, path),
+      code: 'DEF_UNKNOWN_UNIT_TYPE',
+      message: `Loại đơn vị ${quote(code)} không có trong danh sách loại đơn vị của hệ thống (npx tonghop unit-types list). Các loại hiện có: ${known || '(chưa có)'}.`,
+    });
+  };
+  const deadlines = isRecord(raw) && isRecord(raw.deadlines) ? raw.deadlines : undefined;
+  if (deadlines && isRecord(deadlines.byUnitType)) for (const code of Object.keys(deadlines.byUnitType)) unknown(['deadlines', 'byUnitType', code.length > 60 ? `${code.slice(0, 60)}…` : code], code);
+  structure?.sections.forEach((section, s) => {
+    section.unitTypes?.forEach((code, i) => unknown(['sections', s, 'unitTypes', i], code));
+    section.rows.forEach((row, r) => row.unitTypes?.forEach((code, i) => unknown(['sections', s, 'rows', r, 'unitTypes', i], code)));
+  });
+  return out;
+}
+
 /**
  * Checks a definition (parsed JSON) and lists every problem. `form` is the parsed definition when
  * the schema accepts it (it may still have other problems; use it only when `problems` is empty).
  */
-export function checkFormDefinition(raw: unknown): { form?: FormDefinition; problems: DefinitionProblem[] } {
+export function checkFormDefinition(raw: unknown, options: CheckDefinitionOptions = {}): { form?: FormDefinition; problems: DefinitionProblem[] } {
   const problems = limitProblems(raw);
   const result = FormDefinitionSchema.safeParse(raw);
   let form: FormDefinition | undefined;
+  let structure: Structure | undefined;
   if (result.success) {
     form = result.data;
+    structure = form;
     problems.push(...referenceProblems(form));
     problems.push(...sizeProblems(form, problems));
   } else {
     problems.push(...result.error.issues.map((issue) => schemaProblem(raw, issue as unknown as ZodLikeIssue)));
-    const structure = StructureSchema.safeParse(raw);
-    if (structure.success) problems.push(...referenceProblems(structure.data));
+    const parsed = StructureSchema.safeParse(raw);
+    if (parsed.success) {
+      structure = parsed.data;
+      problems.push(...referenceProblems(parsed.data));
+    }
   }
+  if (options.unitTypes) problems.push(...unitTypeProblems(raw, structure, options.unitTypes));
   if (problems.length > DEFINITION_LIMITS.maxProblems) {
     const rest = problems.length - DEFINITION_LIMITS.maxProblems;
     problems.length = DEFINITION_LIMITS.maxProblems;
@@ -340,8 +378,8 @@ export function checkFormDefinition(raw: unknown): { form?: FormDefinition; prob
 }
 
 /** Checks an already-parsed definition (limits, duplicates, references); the problems, empty when fine. */
-export function checkParsedDefinition(form: FormDefinition): DefinitionProblem[] {
-  const problems = [...limitProblems(form), ...referenceProblems(form), ...ownDaysProblems(form)];
+export function checkParsedDefinition(form: FormDefinition, options: CheckDefinitionOptions = {}): DefinitionProblem[] {
+  const problems = [...limitProblems(form), ...referenceProblems(form), ...ownDaysProblems(form), ...(options.unitTypes ? unitTypeProblems(form, form, options.unitTypes) : [])];
   return [...problems, ...sizeProblems(form, problems)];
 }
 

@@ -8,10 +8,11 @@
  * zod/mini keeps the Lambda bundles small (classic zod adds ~450 KB).
  */
 import * as z from 'zod/mini';
-import { UNIT_TYPES } from '../model';
+import { UNIT_TYPE_CODE_PATTERN } from '../units/unit-types';
 
 const Key = z.string().check(z.regex(/^[a-z0-9_]+$/, 'khóa chỉ gồm a-z, 0-9, _'));
-const UnitTypeSchema = z.enum(UNIT_TYPES);
+/** A unit type code from the deployment's registry (checked against it by `checkFormDefinition`). */
+const UnitTypeSchema = z.string().check(z.regex(UNIT_TYPE_CODE_PATTERN, 'mã loại đơn vị chỉ gồm a-z, 0-9 và "-"'));
 const IsoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 const HhMm = z.string().check(z.regex(/^\d{2}:\d{2}$/));
 
@@ -188,7 +189,7 @@ export const FormDefinitionSchema = z.object({
   ratios: z._default(z.array(RatioSchema), []),
   deadlines: z.object({
     default: DeadlineSchema,
-    byUnitType: z._default(z.partialRecord(UnitTypeSchema, DeadlineSchema), {}),
+    byUnitType: z._default(z.record(UnitTypeSchema, DeadlineSchema), {}),
   }),
   /** When consolidation runs and is emailed: day of the period's last month + time (moves to next working day). */
   consolidation: z.object({

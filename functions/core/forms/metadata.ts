@@ -5,7 +5,8 @@
  */
 import type { Workbook, Worksheet } from 'exceljs';
 import * as z from 'zod/mini';
-import { UNIT_TYPES, type UnitType } from '../model';
+import type { UnitType } from '../model';
+import { UNIT_TYPE_CODE_PATTERN } from '../units/unit-types';
 import { fingerprintOf, META_SHEET, type FormStructure } from './layout';
 
 export const META_MARKER = 'tonghop-form';
@@ -52,7 +53,7 @@ const MetadataSchema = z.object({
   version: z.coerce.number().check(z.int()),
   unitCode: z.string(),
   unitName: z._default(z.string(), ''),
-  unitType: z.enum(UNIT_TYPES),
+  unitType: z.string().check(z.regex(UNIT_TYPE_CODE_PATTERN)),
   period: z.string(),
   generatedAt: z._default(z.string(), ''),
   fingerprint: z.string(),

@@ -14,7 +14,7 @@ import { InvalidInputError } from '../errors';
 import { foldVietnamese, formatViDate, formatViDateTime } from '../format-vi';
 import { formatLocalDate, localInstant, toLocalDate, type LocalDate } from '../periods';
 import type { AuditLog } from '../ports';
-import { UNIT_TYPE_LABELS } from '../model';
+import { DEFAULT_UNIT_TYPES, type UnitTypeRegistry } from '../units/unit-types';
 import { REVIEW_STATE_LABELS } from '../review/model';
 import { OPERATOR_ROLE_LABELS, type AuditEntry } from './model';
 
@@ -45,6 +45,9 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'units.edit': 'Sửa thông tin đơn vị',
   'units.link-shown': 'Xem đường dẫn nộp của đơn vị',
   'units.link-sent': 'Gửi đường dẫn nộp cho đơn vị',
+  'unit-types.add': 'Thêm loại đơn vị',
+  'unit-types.edit': 'Sửa loại đơn vị',
+  'unit-types.remove': 'Xóa loại đơn vị',
   'link-keys.rotate': 'Đổi khóa ký đường dẫn',
   'link-keys.drop-previous': 'Bỏ khóa ký đường dẫn cũ',
   'submission.upload': 'Nộp báo cáo thay đơn vị',
@@ -126,6 +129,9 @@ const DETAIL_LABELS: Readonly<Record<string, string>> = {
   added: 'ngày thêm mới',
   replaced: 'ngày sửa',
   removed: 'ngày bị xóa',
+  plural: 'tên gọi chung (số nhiều)',
+  order: 'thứ tự',
+  legacy: 'loại cũ (không dùng cho đơn vị mới)',
 };
 
 /** "Đăng nhập" for `signin.redeem`; undefined for an action this version does not know. */
@@ -170,15 +176,15 @@ export interface AuditChange {
 }
 
 /** The entry's details, key by key in the order they were written: before → after where both exist. */
-export function describeAuditChanges(entry: Pick<AuditEntry, 'before' | 'after'>): AuditChange[] {
+export function describeAuditChanges(entry: Pick<AuditEntry, 'before' | 'after'>, unitTypes: UnitTypeRegistry = DEFAULT_UNIT_TYPES): AuditChange[] {
   const before = entry.before ?? {};
   const after = entry.after ?? {};
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return keys.map((key) => ({
     key,
     label: Object.prototype.hasOwnProperty.call(DETAIL_LABELS, key) ? DETAIL_LABELS[key]! : key,
-    ...(key in before ? { before: formatDetail(key, before[key]) } : {}),
-    ...(key in after ? { after: formatDetail(key, after[key]) } : {}),
+    ...(key in before ? { before: formatDetail(key, before[key], unitTypes) } : {}),
+    ...(key in after ? { after: formatDetail(key, after[key], unitTypes) } : {}),
   }));
 }
 
@@ -195,9 +201,9 @@ const EMAIL_OUTCOME_LABELS: Readonly<Record<string, string>> = {
 const LOCK_SOURCE_LABELS: Readonly<Record<string, string>> = { manual: 'cán bộ khóa', auto: 'tự động khóa theo biểu mẫu' };
 
 /** A detail's value, with the few coded values (unit types, roles, email outcomes, review states, lock sources) in Vietnamese. */
-function formatDetail(key: string, value: unknown): string {
+function formatDetail(key: string, value: unknown, unitTypes: UnitTypeRegistry): string {
   const coded = (labels: Readonly<Record<string, string>>) => (typeof value === 'string' && Object.prototype.hasOwnProperty.call(labels, value) ? labels[value] : undefined);
-  if (key === 'type') return coded(UNIT_TYPE_LABELS) ?? formatAuditValue(value);
+  if (key === 'type') return (typeof value === 'string' && unitTypes.has(value) ? unitTypes.label(value) : undefined) ?? formatAuditValue(value);
   if (key === 'role') return coded(OPERATOR_ROLE_LABELS) ?? formatAuditValue(value);
   if (key === 'email') return coded(EMAIL_OUTCOME_LABELS) ?? formatAuditValue(value);
   if (key === 'state') return coded(REVIEW_STATE_LABELS) ?? formatAuditValue(value);

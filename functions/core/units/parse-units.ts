@@ -8,7 +8,8 @@
  * true (active) or không/0/false (inactive). CSV: UTF-8 (with or without BOM), comma or
  * semicolon separated (Excel in a Vietnamese locale writes semicolons), RFC 4180 quoting.
  */
-import { UNIT_CODE_PATTERN, UNIT_TYPE_LABELS, UNIT_TYPES, type UnitType } from '../model';
+import { UNIT_CODE_PATTERN, type UnitType } from '../model';
+import { DEFAULT_UNIT_TYPES, type UnitTypeRegistry } from './unit-types';
 import { readXlsxRows } from './read-xlsx-rows';
 import { foldVietnamese } from '../format-vi';
 
@@ -60,7 +61,23 @@ function fold(text: string): string {
     .trim();
 }
 
-const typeByLabel = new Map<string, UnitType>(UNIT_TYPES.flatMap((t) => [[fold(t), t], [fold(UNIT_TYPE_LABELS[t]), t]] as Array<[string, UnitType]>));
+/** What a type cell may say: the code, the name or the plural label of a registry type (any case, with or without diacritics). */
+function typeMatcher(unitTypes: UnitTypeRegistry, allowTypes: readonly string[]): (raw: string) => UnitType | undefined {
+  const byWord = new Map<string, UnitType>();
+  for (const t of unitTypes.list()) for (const word of [t.code, t.name, t.plural]) if (!byWord.has(fold(word))) byWord.set(fold(word), t.code);
+  for (const code of allowTypes) if (!byWord.has(fold(code))) byWord.set(fold(code), code);
+  return (raw) => byWord.get(fold(raw));
+}
+
+/** What the rows are checked against. */
+export interface CheckUnitsOptions {
+  /** The deployment's unit types (default: the 2019 types). */
+  unitTypes?: UnitTypeRegistry;
+  /** Codes accepted besides the registry's (an edited unit keeps a type that left the registry). */
+  allowTypes?: readonly string[];
+}
+
+const bounded = (text: string) => (text.length > 60 ? `${text.slice(0, 60)}…` : text);
 
 /** Parses CSV text into records (RFC 4180: quoted fields may hold separators, quotes and newlines). */
 export function parseCsv(text: string): string[][] {
@@ -109,7 +126,10 @@ function countOutsideQuotes(line: string, ch: string): number {
 }
 
 /** Checks records (first = header) and returns the good rows and every issue found. */
-export function checkUnitRecords(records: string[][]): ParsedUnits {
+export function checkUnitRecords(records: string[][], options: CheckUnitsOptions = {}): ParsedUnits {
+  const unitTypes = options.unitTypes ?? DEFAULT_UNIT_TYPES;
+  const typeOf = typeMatcher(unitTypes, options.allowTypes ?? []);
+  const choices = unitTypes.list().map((t) => t.code).join(', ');
   const issues: UnitImportIssue[] = [];
   const header = records[0];
   if (!header || header.every((h) => h.trim() === '')) {
@@ -157,9 +177,9 @@ export function checkUnitRecords(records: string[][]): ParsedUnits {
     else if (name.length > 200) problem('UNIT_NAME_TOO_LONG', 'name', 'tên đơn vị dài quá 200 ký tự.');
 
     const rawType = cell('type');
-    const type = typeByLabel.get(fold(rawType));
-    if (rawType === '') problem('UNIT_TYPE_MISSING', 'type', `thiếu loại đơn vị (cột type). Chọn một trong: ${UNIT_TYPES.join(', ')}.`);
-    else if (!type) problem('UNIT_TYPE_INVALID', 'type', `loại đơn vị "${rawType}" không hợp lệ. Chọn một trong: ${UNIT_TYPES.join(', ')}.`);
+    const type = typeOf(rawType);
+    if (rawType === '') problem('UNIT_TYPE_MISSING', 'type', `thiếu loại đơn vị (cột type). Chọn một trong: ${choices}.`);
+    else if (!type) problem('UNIT_TYPE_INVALID', 'type', `loại đơn vị "${bounded(rawType)}" không hợp lệ: không có trong danh sách loại đơn vị. Chọn một trong: ${choices}.`);
 
     const emails: string[] = [];
     for (const part of cell('emails').split(/[;,\s]+/)) {
@@ -185,12 +205,12 @@ export function checkUnitRecords(records: string[][]): ParsedUnits {
 }
 
 /** Reads a .csv or .xlsx registry file (chosen by name, then by content). */
-export async function parseUnitsFile(bytes: Buffer, fileName: string): Promise<ParsedUnits> {
+export async function parseUnitsFile(bytes: Buffer, fileName: string, options: CheckUnitsOptions = {}): Promise<ParsedUnits> {
   const isZip = bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50;
   if (/\.xlsx$/i.test(fileName) || isZip) {
     const read = await readXlsxRows(bytes);
     if ('issue' in read) return { rows: [], issues: [read.issue] };
-    return checkUnitRecords(read.rows);
+    return checkUnitRecords(read.rows, options);
   }
   if (!/\.csv$/i.test(fileName) && !/\.txt$/i.test(fileName)) {
     return { rows: [], issues: [{ code: 'UNITS_FILE_TYPE', message: `Tệp "${fileName}" không phải .csv hoặc .xlsx.` }] };
@@ -199,5 +219,5 @@ export async function parseUnitsFile(bytes: Buffer, fileName: string): Promise<P
   if (text.includes('\uFFFD')) {
     return { rows: [], issues: [{ code: 'UNITS_FILE_ENCODING', message: 'Tệp CSV không phải UTF-8. Trong Excel hãy lưu bằng "CSV UTF-8 (Comma delimited)".' }] };
   }
-  return checkUnitRecords(parseCsv(text));
+  return checkUnitRecords(parseCsv(text), options);
 }

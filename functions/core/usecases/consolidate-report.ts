@@ -25,7 +25,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
 export interface ConsolidateDeps {
   /** The forms catalog (only `require`: unknown forms throw FORM_NOT_FOUND). */
-  forms: Pick<FormCatalog, 'require'>;
+  /** The catalog: the form, and the unit types the report labels and orders its "by unit type" totals with (default: the 2019 types). */
+  forms: Pick<FormCatalog, 'require'> & Partial<Pick<FormCatalog, 'unitTypes'>>;
   units: UnitRepository;
   submissions: SubmissionRepository;
   /** Each unit's review: returned reports never count, unreviewed ones per the form's `includeUnreviewed`. */
@@ -92,7 +93,7 @@ export async function consolidateReport(deps: ConsolidateDeps, input: Consolidat
     deps.reviews.listByFormPeriod(form.id, input.period),
     deps.reviews.listByFormPeriod(form.id, previousPeriod),
   ]);
-  const report = buildConsolidatedReport({ form, period: input.period, units, latest, submissions, previousLatest, reviews, previousReviews, now });
+  const report = buildConsolidatedReport({ form, period: input.period, units, latest, submissions, previousLatest, reviews, previousReviews, now, unitTypes: deps.forms.unitTypes });
   const hash = report.contentHash;
 
   const { key, workbook, reused } = await storeWorkbook(deps, report, hash);

@@ -5,12 +5,20 @@
  */
 import type { FormDefinition } from '../forms/definition';
 import type { Unit } from '../model';
+import { DEFAULT_UNIT_TYPES, type UnitTypeRegistry } from '../units/unit-types';
 
 export interface FormLookup {
   /** The forms in use (latest version of each; older versions are tolerated and ignored here). */
   list(): FormDefinition[];
   /** The latest version when `version` is omitted; undefined when unknown. */
   get(formId: string, version?: number): FormDefinition | undefined;
+  /** The deployment's unit types (labels, order); absent in plain test objects: the 2019 types. */
+  readonly unitTypes?: UnitTypeRegistry;
+}
+
+/** The lookup's unit types, or the default (2019) registry. */
+export function unitTypesOf(catalog: Pick<FormLookup, 'unitTypes'>): UnitTypeRegistry {
+  return catalog.unitTypes ?? DEFAULT_UNIT_TYPES;
 }
 
 /** `generateForm` of functions/core/forms: the pre-filled workbook for a unit and period. */

@@ -13,11 +13,12 @@ import { InvalidInputError } from '../errors';
 import { acceptedLate, compareUnitsForDisplay, unitReportStatus, type UnitReportStatus } from '../consolidation/report';
 import { formAppliesTo } from '../forms/layout';
 import { foldVietnamese } from '../format-vi';
-import { UNIT_TYPES, UNIT_TYPE_LABELS, type SubmissionStatus, type Unit, type UnitType } from '../model';
+import type { SubmissionStatus, Unit, UnitType } from '../model';
 import { deadlineFor, openPeriod, periodLabel } from '../periods';
 import type { Clock, ReviewStore, SubmissionRepository, SubmissionSummary, UnitRepository } from '../ports';
 import { effectiveReviewState, REVIEW_STATES, type ReviewRecord, type ReviewState } from '../review/model';
-import type { FormLookup } from './form-lookup';
+import { unitTypesOf, type FormLookup } from './form-lookup';
+import type { UnitTypeRegistry } from '../units/unit-types';
 import { requireReportable } from './reportable-period';
 
 /** A unit's filing status for the period (URL- and JSON-friendly ids). */
@@ -132,7 +133,7 @@ export interface FormStatus {
 
 /** The status grid of a form and period; throws FORM_NOT_FOUND / PERIOD_NOT_FOUND (404) or STATUS_FILTER_INVALID (400). */
 export async function formStatus(deps: FormStatusDeps, input: FormStatusInput): Promise<FormStatus> {
-  const filters = parseFilters(input);
+  const filters = parseFilters(input, unitTypesOf(deps.forms));
   const now = deps.clock.now();
   if (input.period !== undefined && input.period.length > MAX_PERIOD_LENGTH) throw new InvalidInputError('PERIOD_INVALID', 'Kỳ báo cáo không hợp lệ.');
   // An unknown form leaves the period empty: requireReportable then answers FORM_NOT_FOUND.
@@ -148,12 +149,20 @@ export async function formStatus(deps: FormStatusDeps, input: FormStatusInput): 
     if (own) own.push(s);
     else byUnit.set(s.unitCode, [s]);
   }
-  const deadlines = new Map(UNIT_TYPES.map((t) => [t, deadlineFor(form, t, period)]));
+  const unitTypes = unitTypesOf(deps.forms);
+  const deadlines = new Map<UnitType, Date>();
+  const deadlineOf = (type: UnitType): Date => {
+    let d = deadlines.get(type);
+    if (!d) deadlines.set(type, (d = deadlineFor(form, type, period)));
+    return d;
+  };
 
   const rows = units
     .filter((u) => u.active && formAppliesTo(form, u.type))
-    .sort(compareUnitsForDisplay)
-    .map((unit) => unitRow(unit, byUnit.get(unit.code) ?? [], deadlines.get(unit.type)!, now, reviewOf.get(unit.code)));
+    .sort(compareUnitsForDisplay(unitTypes))
+    .map((unit) => unitRow(unit, byUnit.get(unit.code) ?? [], deadlineOf(unit.type), now, reviewOf.get(unit.code)));
+  // Types in the registry's order; a unit whose type is not in the registry (old data) still counts, under its code.
+  const types = [...new Set(rows.map((r) => r.type))];
 
   return {
     formId: form.id,
@@ -163,7 +172,7 @@ export async function formStatus(deps: FormStatusDeps, input: FormStatusInput): 
     generatedAt: now.toISOString(),
     counts: {
       ...countRows(rows),
-      byType: UNIT_TYPES.map((type) => ({ type, label: UNIT_TYPE_LABELS[type], ...countRows(rows.filter((r) => r.type === type)) })).filter((t) => t.total > 0),
+      byType: types.map((type) => ({ type, label: unitTypes.label(type), ...countRows(rows.filter((r) => r.type === type)) })),
     },
     units: rows.filter((r) => matches(r, filters)),
   };
@@ -218,13 +227,13 @@ interface Filters {
   review?: ReviewState;
 }
 
-function parseFilters(input: FormStatusInput): Filters {
+function parseFilters(input: FormStatusInput, unitTypes: UnitTypeRegistry): Filters {
   const filters: Filters = {};
   if (input.type !== undefined) {
-    if (!(UNIT_TYPES as readonly string[]).includes(input.type)) {
-      throw new InvalidInputError('STATUS_FILTER_INVALID', `Loại đơn vị không hợp lệ. Chọn một trong: ${UNIT_TYPES.join(', ')}.`);
+    if (!unitTypes.has(input.type)) {
+      throw new InvalidInputError('STATUS_FILTER_INVALID', `Loại đơn vị không hợp lệ. Chọn một trong: ${unitTypes.list().map((t) => t.code).join(', ')}.`);
     }
-    filters.type = input.type as UnitType;
+    filters.type = input.type;
   }
   if (input.status !== undefined) {
     if (!(STATUS_FILTERS as readonly string[]).includes(input.status)) {

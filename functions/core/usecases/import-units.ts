@@ -8,6 +8,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import type { Unit } from '../model';
 import type { UnitRepository } from '../ports';
 import { parseUnitsFile, type UnitImportIssue } from '../units/parse-units';
+import type { UnitTypeRegistry } from '../units/unit-types';
 
 export interface ImportUnitsInput {
   bytes: Buffer;
@@ -34,8 +35,8 @@ const same = (a: Unit, b: Unit) =>
   a.name === b.name && a.type === b.type && a.active === b.active && a.emails.join(',') === b.emails.join(',');
 
 /** Parses and checks the file, then works out what each row does to the registry (nothing written). */
-async function planImport(deps: { units: Pick<UnitRepository, 'list'> }, input: ImportUnitsInput) {
-  const { rows, issues } = await parseUnitsFile(input.bytes, input.fileName);
+async function planImport(deps: { units: Pick<UnitRepository, 'list'>; unitTypes?: UnitTypeRegistry }, input: ImportUnitsInput) {
+  const { rows, issues } = await parseUnitsFile(input.bytes, input.fileName, { unitTypes: deps.unitTypes });
   if (issues.length > 0) throw new UnitImportError(issues);
 
   const existing = new Map((await deps.units.list({ includeInactive: true })).map((u) => [u.code.toUpperCase(), u]));
@@ -52,7 +53,8 @@ async function planImport(deps: { units: Pick<UnitRepository, 'list'> }, input: 
 }
 
 /** Parses, checks, then writes every unit; throws `UnitImportError` (nothing written) on any bad row. */
-export async function importUnits(deps: { units: UnitRepository }, input: ImportUnitsInput): Promise<ImportUnitsResult> {
+/** `unitTypes`: the deployment's registry every row's type is checked against (default: the 2019 types). */
+export async function importUnits(deps: { units: UnitRepository; unitTypes?: UnitTypeRegistry }, input: ImportUnitsInput): Promise<ImportUnitsResult> {
   const { plan, result } = await planImport(deps, input);
   await deps.units.putMany(plan.map((p) => p.unit));
   return result;
@@ -78,7 +80,7 @@ export class UnitImportConflictError extends ConflictError {
  * saved a moment ago; such units are left out and named (`UnitImportConflictError`); importing
  * the file again finishes the job.
  */
-export async function importUnitsChecked(deps: { units: Pick<UnitRepository, 'list' | 'add' | 'update'> }, input: ImportUnitsInput): Promise<ImportUnitsResult> {
+export async function importUnitsChecked(deps: { units: Pick<UnitRepository, 'list' | 'add' | 'update'>; unitTypes?: UnitTypeRegistry }, input: ImportUnitsInput): Promise<ImportUnitsResult> {
   const { plan, result } = await planImport(deps, input);
   const conflicts: string[] = [];
   const writes = plan.filter((p) => !p.before || !same(p.before, p.unit));

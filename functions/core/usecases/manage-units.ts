@@ -14,6 +14,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import type { Unit } from '../model';
 import type { UnitDetails, UnitRepository } from '../ports';
 import { checkUnitRecords, type UnitColumn } from '../units/parse-units';
+import { DEFAULT_UNIT_TYPES, type UnitTypeRegistry } from '../units/unit-types';
 
 /** What the page's add/edit form sends, as text (bounded before any check). */
 export interface UnitFormInput {
@@ -49,7 +50,7 @@ function asFieldMessage(message: string): string {
 }
 
 /** Checks one unit as the import checks a row; throws `UnitInputError` with every bad field. */
-export function checkUnitInput(input: UnitFormInput): Omit<Unit, 'keyVersion'> {
+export function checkUnitInput(input: UnitFormInput, options: { unitTypes?: UnitTypeRegistry; allowTypes?: readonly string[] } = {}): Omit<Unit, 'keyVersion'> {
   const errors: UnitFieldErrors = {};
   for (const [field, max] of Object.entries(MAX_FIELD_LENGTH) as Array<[Exclude<UnitColumn, 'active'>, number]>) {
     if (input[field].length > max) errors[field] = `Dài quá ${max} ký tự.`;
@@ -57,7 +58,7 @@ export function checkUnitInput(input: UnitFormInput): Omit<Unit, 'keyVersion'> {
   if (!errors.emails && input.emails.split(/[;,\s]+/).filter(Boolean).length > MAX_UNIT_EMAILS) errors.emails = `Nhiều quá ${MAX_UNIT_EMAILS} địa chỉ email.`;
   if (Object.keys(errors).length > 0) throw new UnitInputError(errors);
   const header = ['code', 'name', 'type', 'emails', 'active'];
-  const { rows, issues } = checkUnitRecords([header, [input.code, input.name, input.type, input.emails, input.active ? 'có' : 'không']]);
+  const { rows, issues } = checkUnitRecords([header, [input.code, input.name, input.type, input.emails, input.active ? 'có' : 'không']], options);
   for (const issue of issues) {
     const field = issue.column ?? 'code';
     errors[field] ??= asFieldMessage(issue.message);
@@ -81,8 +82,13 @@ export const unitChanged = (code: string, cause?: unknown) =>
   new ConflictError('UNIT_CHANGED', `Đơn vị ${code} vừa được người khác thay đổi sau khi đồng chí mở trang. Chưa lưu thay đổi của đồng chí: hãy xem thông tin mới nhất bên dưới và sửa lại nếu vẫn cần.`, cause);
 
 /** Adds a unit (its links start at key version 1); ConflictError `UNIT_EXISTS` when the code is taken (any case). */
-export async function addUnit(deps: { units: Pick<UnitRepository, 'add' | 'list'> }, input: UnitFormInput): Promise<Unit> {
-  const checked = checkUnitInput(input);
+export async function addUnit(deps: { units: Pick<UnitRepository, 'add' | 'list'>; unitTypes?: UnitTypeRegistry }, input: UnitFormInput): Promise<Unit> {
+  const unitTypes = deps.unitTypes ?? DEFAULT_UNIT_TYPES;
+  const checked = checkUnitInput(input, { unitTypes });
+  // A legacy type is kept for old units and forms; a new unit takes one of today's types.
+  if (unitTypes.get(checked.type)?.legacy) {
+    throw new UnitInputError({ type: `Loại "${unitTypes.label(checked.type)}" là loại cũ, chỉ giữ cho đơn vị đã có. Chọn một loại đơn vị hiện hành.` });
+  }
   // Codes are unique without regard to case, as the import treats them.
   const clash = (await deps.units.list({ includeInactive: true })).find((u) => u.code.toUpperCase() === checked.code.toUpperCase());
   if (clash) throw unitExists(clash.code);
@@ -103,12 +109,13 @@ const unitExists = (code: string, cause?: unknown) => new ConflictError('UNIT_EX
  * Returns the unit before and after (for the audit entry).
  */
 export async function editUnit(
-  deps: { units: Pick<UnitRepository, 'get' | 'update'> },
+  deps: { units: Pick<UnitRepository, 'get' | 'update'>; unitTypes?: UnitTypeRegistry },
   input: { code: string; version: string; details: Omit<UnitFormInput, 'code'> },
 ): Promise<{ before: Unit; after: Unit }> {
   const before = await deps.units.get(input.code);
   if (!before) throw new NotFoundError('UNIT_NOT_FOUND', 'Không tìm thấy đơn vị này.');
-  const checked = checkUnitInput({ ...input.details, code: before.code });
+  // The unit may keep its type even when that type left the registry (old data).
+  const checked = checkUnitInput({ ...input.details, code: before.code }, { unitTypes: deps.unitTypes, allowTypes: [before.type] });
   if (input.version !== unitVersion(before)) throw unitChanged(before.code);
   try {
     await deps.units.update(checked, unitDetails(before));

@@ -92,7 +92,7 @@ export function createConsoleLocksRoutes(deps: ConsoleLocksDeps): Route[] {
   const actor = (live: LiveSession): Actor => ({ id: live.email, role: live.role });
 
   /** The units that report on the form (active, of a type the form applies to), in display order. */
-  const reportingUnits = async (form: FormDefinition) => (await deps.units.list()).filter((u) => u.active && formAppliesTo(form, u.type)).sort(compareUnitsForDisplay);
+  const reportingUnits = async (form: FormDefinition) => (await deps.units.list()).filter((u) => u.active && formAppliesTo(form, u.type)).sort(compareUnitsForDisplay(deps.catalog.unitTypes));
   /** An exception only for a unit that reports on the form (the use case only checks that the unit exists). */
   const requireReportingUnit = async (form: FormDefinition, code: string) => {
     const unit = await deps.units.get(code);

@@ -100,6 +100,7 @@ export function createConsoleReviewRoutes(deps: ConsoleReviewDeps): Route[] {
     const panel = renderReviewPanel({ operator: live, versions, ...(latest ? { latest } : {}), ...(record ? { record } : {}), ...(locked ? { locked } : {}), ...extra });
     return renderConsoleUnitPage({
       operator: live,
+      unitTypes: deps.catalog.unitTypes,
       unit,
       form: { id: form.id, name: form.name },
       period: { id: period, label: periodLabel(period) },

@@ -117,6 +117,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Route[] {
     if (!recent.includes(period)) recent.push(period);
     return renderConsoleStatusPage({
       operator: live,
+      unitTypes: deps.catalog.unitTypes,
       forms: forms.map((f) => ({ id: f.id, name: f.name })),
       periods: recent.map((id) => ({ id, label: periodLabel(id) })),
       status,

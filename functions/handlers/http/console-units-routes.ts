@@ -18,7 +18,8 @@ import { AppError, ConflictError, InvalidInputError, NotFoundError, TooLargeErro
 import type { FormCatalog } from '../../core/forms/catalog';
 import { foldVietnamese } from '../../core/format-vi';
 import type { Log } from '../../core/log';
-import { UNIT_TYPES, type Unit, type UnitType } from '../../core/model';
+import type { Unit, UnitType } from '../../core/model';
+import { UNIT_TYPE_CODE_PATTERN } from '../../core/units/unit-types';
 import type { SignInDeps, LiveSession } from '../../core/operators/sign-in';
 import { openPeriod, periodLabel } from '../../core/periods';
 import type { SecretSource, UnitRepository } from '../../core/ports';
@@ -84,14 +85,16 @@ function listFilters(q: URLSearchParams): { search?: string; type?: UnitType } {
   const search = q.get('search') ?? '';
   if (search.length > MAX_SEARCH_LENGTH) throw new InvalidInputError('PARAM_INVALID', `Từ khóa tìm kiếm dài quá ${MAX_SEARCH_LENGTH} ký tự.`);
   const type = q.get('type') ?? '';
-  // An unknown type (an old bookmark) shows every type rather than an empty list.
-  return { ...(search.trim() ? { search } : {}), ...((UNIT_TYPES as readonly string[]).includes(type) ? { type: type as UnitType } : {}) };
+  // Any well-formed code filters (a unit of a type that left the registry stays findable); a malformed one shows every type.
+  return { ...(search.trim() ? { search } : {}), ...(UNIT_TYPE_CODE_PATTERN.test(type) ? { type } : {}) };
 }
 
 export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
   const { signIn } = deps;
   const guard = createConsoleGuard(signIn);
   const linkDeps = { units: deps.units, forms: deps.catalog, secrets: deps.secrets, clock: signIn.clock, portalUrl: signIn.portalUrl };
+  // The registry as the catalog holds it now (a run-time catalog refreshes it).
+  const unitDeps = () => ({ units: deps.units, unitTypes: deps.catalog.unitTypes });
 
   const unitOf = async (code: string | undefined): Promise<Unit> => {
     const unit = await deps.units.get(bounded(code, 'code') ?? '');
@@ -106,10 +109,10 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
   const listPage = async (live: LiveSession, q: URLSearchParams, extra: { notice?: string; add?: UnitFormState & { message?: string } } = {}) => {
     const all = await deps.units.list({ includeInactive: true });
     const filters = listFilters(q);
-    return renderConsoleUnitsPage({ operator: live, units: filterUnits(all, filters), total: all.length, filters, ...extra });
+    return renderConsoleUnitsPage({ operator: live, units: filterUnits(all, filters), total: all.length, filters, unitTypes: deps.catalog.unitTypes, ...extra });
   };
   const managePage = (live: LiveSession, unit: Unit, extra: Partial<Parameters<typeof renderConsoleUnitManagePage>[0]> = {}) =>
-    renderConsoleUnitManagePage({ operator: live, unit, version: unitVersion(unit), forms: formsWithOpenPeriod(), ...extra });
+    renderConsoleUnitManagePage({ operator: live, unit, version: unitVersion(unit), forms: formsWithOpenPeriod(), unitTypes: deps.catalog.unitTypes, ...extra });
   const noticeOf = (r: RouteRequest) => {
     const key = query(r).get('tb');
     return isUnitNoticeKey(key) ? UNIT_NOTICES[key] : undefined;
@@ -174,7 +177,7 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
       handle: formAction(() => UNITS_PATH, async (r, live, fields) => {
         const input = unitForm(fields);
         try {
-          const unit = await addUnit(deps, input);
+          const unit = await addUnit(unitDeps(), input);
           await guard.audit(live, { action: 'units.add', target: unit.code, after: { code: unit.code, ...audited(unit) } });
           return seeOther(`${unitManagePath(unit.code)}?tb=da-them`);
         } catch (err) {
@@ -204,10 +207,10 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
         try {
           // Deactivating asks once more, on the same form (no script needed).
           if (unit.active && !input.active && fields.get('xac-nhan-ngung') !== '1') {
-            checkUnitInput(input);
+            checkUnitInput(input, { unitTypes: deps.catalog.unitTypes, allowTypes: [unit.type] });
             return html(200, managePage(live, unit, { edit: { values, errors: {}, confirmDeactivate: true }, error: 'Chưa lưu: đánh dấu ô "Tôi xác nhận ngừng hoạt động đơn vị này" bên dưới rồi bấm "Lưu thay đổi".' }));
           }
-          const { before, after } = await editUnit(deps, { code: unit.code, version: fields.get('unitVersion') ?? '', details: input });
+          const { before, after } = await editUnit(unitDeps(), { code: unit.code, version: fields.get('unitVersion') ?? '', details: input });
           await guard.audit(live, { action: 'units.edit', target: unit.code, before: audited(before), after: audited(after) });
           return seeOther(`${unitManagePath(unit.code)}?tb=${before.active && !after.active ? 'da-ngung' : 'da-luu'}`);
         } catch (err) {
@@ -289,7 +292,7 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
         const live = await guard.session(r);
         const body = parseBody(UnitBodySchema, r.body);
         try {
-          const unit = await addUnit(deps, { code: body.code.trim(), name: body.name, type: body.type, emails: emailsText(body.emails), active: body.active ?? true });
+          const unit = await addUnit(unitDeps(), { code: body.code.trim(), name: body.name, type: body.type, emails: emailsText(body.emails), active: body.active ?? true });
           await guard.audit(live, { action: 'units.add', target: unit.code, after: { code: unit.code, ...audited(unit) } });
           return json(201, { unit: { ...unit, version: unitVersion(unit) } });
         } catch (err) {
@@ -309,7 +312,7 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
         const bytes = Buffer.from(body.contentBase64, 'base64');
         if (bytes.length > UNITS_IMPORT_MAX_BYTES) throw importTooLarge();
         try {
-          const result = await importUnitsChecked(deps, { bytes, fileName: body.fileName });
+          const result = await importUnitsChecked(unitDeps(), { bytes, fileName: body.fileName });
           await guard.audit(live, { action: 'units.import', target: 'units', after: importAudit(result) });
           return json(200, result);
         } catch (err) {
@@ -330,7 +333,7 @@ export function createConsoleUnitsRoutes(deps: ConsoleUnitsDeps): Route[] {
         const body = parseBody(EditBodySchema, r.body);
         const code = bounded(r.params['code'], 'code') ?? '';
         try {
-          const { before, after } = await editUnit(deps, { code, version: body.version, details: { name: body.name, type: body.type, emails: emailsText(body.emails), active: body.active } });
+          const { before, after } = await editUnit(unitDeps(), { code, version: body.version, details: { name: body.name, type: body.type, emails: emailsText(body.emails), active: body.active } });
           await guard.audit(live, { action: 'units.edit', target: before.code, before: audited(before), after: audited(after) });
           return json(200, { unit: { ...after, version: unitVersion(after) } });
         } catch (err) {

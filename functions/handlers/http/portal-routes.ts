@@ -92,7 +92,7 @@ export function createPortalRoutes(deps: PortalDeps): Route[] {
       handle: async (r) => {
         const link = await viaPath(r);
         const { reports, history } = await listUnitReports(deps, link.unit);
-        return html(200, renderUnitPage({ unit: link.unit, token: r.params['token']!, reports, history, maxUploadBytes: deps.config.maxUploadBytes, linkExpiresAt: link.expiresAt }));
+        return html(200, renderUnitPage({ unit: link.unit, unitTypes: deps.catalog.unitTypes, token: r.params['token']!, reports, history, maxUploadBytes: deps.config.maxUploadBytes, linkExpiresAt: link.expiresAt }));
       },
     },
     { method: 'GET', pattern: '/u/:token/forms/:formId/:period', handle: (r) => download(r, viaPath) },

@@ -10,6 +10,7 @@ import { loadLocalConfig } from '../../local/config';
 import { DataDirBusyError } from '../../local/data-dir-lock';
 import { readLiveRuntime } from '../../local/runtime-file';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import type { SampleName } from '../../local/sample-province';
 import { SAMPLE_ADMIN } from '../../local/sample-province';
 import { UsageError, type CliCommand } from '../command';
 import { nodeVersionNoticeLines } from '../node-version';
@@ -20,12 +21,15 @@ const help = `Cách dùng: npm start   (hoặc: npx tonghop start)
 Chạy toàn bộ hệ thống trên máy này, không cần tài khoản AWS: DynamoDB (dynalite) và S3 (s3rver)
 nhúng, lưu dữ liệu trong thư mục dữ liệu; cổng nộp báo cáo và API; xử lý tệp nộp lên; lịch tổng
 hợp và nhắc nộp (giờ Việt Nam); thư gửi đi được ghi thành tệp .eml trong <thư mục dữ liệu>/outbox/.
-Lần chạy đầu tiên tạo sẵn một tỉnh mẫu khoảng 50 đơn vị và một quản trị viên mẫu
+Lần chạy đầu tiên (thư mục dữ liệu trống) tạo sẵn một tỉnh mẫu và một quản trị viên mẫu
 (${SAMPLE_ADMIN.email}: npx tonghop operators link --email ${SAMPLE_ADMIN.email}).
 
 Cấu hình (biến môi trường):
   PORT               cổng HTTP của cổng nộp báo cáo (mặc định 3000)
   TONGHOP_DATA_DIR   thư mục dữ liệu (mặc định .local)
+  TONGHOP_SAMPLE     tỉnh mẫu tạo ở lần chạy đầu: 2019 (mặc định; khoảng 50 đơn vị, có huyện ủy)
+                     hoặc 2025 (chính quyền hai cấp: khoảng 130 đơn vị, 100 đảng ủy xã, phường,
+                     đặc khu, và danh sách loại đơn vị riêng: npx tonghop unit-types list)
 Các cổng khác được chọn tự động, nên hai bản chạy với PORT và TONGHOP_DATA_DIR khác nhau chạy
 song song được. Ctrl-C hoặc SIGTERM dừng gọn gàng; chạy lại giữ nguyên dữ liệu.
 
@@ -67,11 +71,11 @@ function banner(runtime: LocalRuntime, dataDir: string): string {
 }
 
 /** Starts, waiting up to 20 s while a short CLI command (not another `npm start`) holds the data dir. */
-async function startWhenFree(port: number, dataDir: string): Promise<LocalRuntime> {
+async function startWhenFree(port: number, dataDir: string, sample: SampleName): Promise<LocalRuntime> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
-      return await startLocalRuntime({ port, dataDir });
+      return await startLocalRuntime({ port, dataDir, sample });
     } catch (err) {
       if (!(err instanceof DataDirBusyError) || readLiveRuntime(dataDir) || Date.now() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -88,7 +92,7 @@ export const command: CliCommand = {
       const config = loadLocalConfig();
       dataDir = config.dataDir;
       process.stderr.write(`Đang khởi động tonghop trên cổng ${config.port}…\n`);
-      const runtime = await startWhenFree(config.port, config.dataDir);
+      const runtime = await startWhenFree(config.port, config.dataDir, config.sample);
       process.stdout.write(banner(runtime, config.dataDir) + '\n');
       await new Promise<void>((resolve) => {
         let signals = 0;

@@ -7,7 +7,6 @@
  */
 import { formatViDateTime } from '../../../functions/core/format-vi';
 import { FILING_STATUS_LABELS, STATUS_FILTERS, formStatus, type FormStatus, type StatusCounts, type UnitStatusRow } from '../../../functions/core/usecases/form-status';
-import { UNIT_TYPES } from '../../../functions/core/model';
 import { REVIEW_STATES } from '../../../functions/core/review/model';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, reportCliError, withLocalDeps } from '../context';
@@ -21,7 +20,7 @@ Mỗi đơn vị đang hoạt động phải nộp biểu mẫu là một dòng:
 lần nộp cuối, số cảnh báo của bản được tính; cuối bảng là số đơn vị theo trạng thái và theo loại.
 Bản được chấp nhận gần nhất là bản được tính: đơn vị nộp lại bị từ chối vẫn là "đã nộp".
   --period  kỳ báo cáo (mặc định: kỳ đang mở), ví dụ 2026-Q1, 2026-02
-  --type    chỉ loại đơn vị này: ${UNIT_TYPES.join(', ')}
+  --type    chỉ loại đơn vị này (mã trong npx tonghop unit-types list, ví dụ so-nganh)
   --status  chỉ trạng thái này: ${STATUS_FILTERS.join(', ')} (nop-muon: đã nộp sau hạn)
   --review  chỉ tình trạng duyệt này của bản được tính: ${REVIEW_STATES.join(', ')}
   --search  tìm theo tên hoặc mã đơn vị, không phân biệt hoa thường và dấu ("so y te")

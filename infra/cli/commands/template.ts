@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeForm, generateForm, loadFormCatalog, DEFAULT_TEMPLATES_DIR } from '../../../functions/core/forms';
 import { AppError } from '../../../functions/core/errors';
-import { UNIT_TYPES, UNIT_TYPE_LABELS, type Unit, type UnitType } from '../../../functions/core/model';
+import type { Unit, UnitType } from '../../../functions/core/model';
+import { UNIT_TYPE_CODE_PATTERN, UNIT_TYPES_2019 } from '../../../functions/core/units/unit-types';
 import { periodLabel } from '../../../functions/core/periods';
 import type { CliCommand } from '../command';
 
@@ -24,7 +25,7 @@ Cách dùng:
 Tùy chọn:
   --version <n>        phiên bản biểu mẫu (mặc định: mới nhất)
   --templates <thư mục> thư mục định nghĩa biểu mẫu (mặc định: TONGHOP_TEMPLATES_DIR hoặc templates/)
-  Loại đơn vị: ${UNIT_TYPES.join(', ')}
+  Loại đơn vị: mã trong danh sách loại đơn vị (npx tonghop unit-types list), ví dụ ${UNIT_TYPES_2019.map((t) => t.code).join(', ')}
   Kỳ: 2026-03 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026 (năm)
 
 Đơn vị được tra trong danh bạ của hệ thống đang chạy (npm start, TONGHOP_DATA_DIR), nếu không
@@ -71,7 +72,7 @@ export const command: CliCommand = {
       return 1;
     }
     const unitType = o['unit-type'];
-    if (unitType !== undefined && !(UNIT_TYPES as readonly string[]).includes(unitType)) return usage(`Loại đơn vị không hợp lệ: ${unitType}. Chọn một trong: ${UNIT_TYPES.join(', ')}.`);
+    if (unitType !== undefined && !UNIT_TYPE_CODE_PATTERN.test(unitType)) return usage('Loại đơn vị không hợp lệ: mã loại chỉ gồm a-z, 0-9 và "-", tối đa 40 ký tự (xem npx tonghop unit-types list).');
 
     if (o.describe) {
       let type = unitType as UnitType | undefined;
@@ -83,7 +84,7 @@ export const command: CliCommand = {
       const description = describeForm(form, type);
       if (o.json) process.stdout.write(JSON.stringify(description, null, 2) + '\n');
       else {
-        process.stdout.write(`${description.formId} v${description.version} — ${description.title}${type ? ` (${UNIT_TYPE_LABELS[type]})` : ''}\n`);
+        process.stdout.write(`${description.formId} v${description.version} — ${description.title}${type ? ` (${catalog.unitTypes.label(type)})` : ''}\n`);
         for (const f of description.fields) process.stdout.write(`  ${f.sheet}!${f.cell}\t${f.key}\t${f.type}${f.required ? ' (bắt buộc)' : ''}\t${f.label}\n`);
         for (const t of description.tables) {
           process.stdout.write(`  Bảng ${t.key}: từ dòng ${t.firstRow}, tối đa ${t.maxRows} dòng\n`);

@@ -2,7 +2,8 @@
  * `tonghop units list [--json] [--all]` and `tonghop units import <file.csv|file.xlsx>`.
  */
 import { readFile } from 'node:fs/promises';
-import { UNIT_CODE_PATTERN, UNIT_TYPE_LABELS, type Unit } from '../../../functions/core/model';
+import { UNIT_CODE_PATTERN, type Unit } from '../../../functions/core/model';
+import type { UnitTypeRegistry } from '../../../functions/core/units/unit-types';
 import { SAMPLE_PROVINCE } from '../../local/sample-province';
 import { recordCliAudit } from '../audit';
 import { UsageError, type CliCommand } from '../command';
@@ -33,7 +34,7 @@ function unitJson(u: Unit) {
   return { code: u.code, name: u.name, type: u.type, emails: u.emails };
 }
 
-function printTable(units: Unit[], out: NodeJS.WritableStream): void {
+function printTable(units: Unit[], out: NodeJS.WritableStream, unitTypes: UnitTypeRegistry): void {
   const width = Math.max(4, ...units.map((u) => u.code.length));
   out.write(`${'Mã'.padEnd(width)}  ${'Loại'.padEnd(19)}  Tên đơn vị — email\n`);
   for (const u of units) {
@@ -41,8 +42,8 @@ function printTable(units: Unit[], out: NodeJS.WritableStream): void {
     out.write(`${u.code.padEnd(width)}  ${u.type.padEnd(19)}  ${u.name}${inactive} — ${u.emails.join(', ') || '(chưa có email)'}\n`);
   }
   const byType = new Map<string, number>();
-  for (const u of units) byType.set(u.type, (byType.get(u.type) ?? 0) + 1);
-  out.write(`\n${units.length} đơn vị: ${[...byType].map(([t, n]) => `${n} ${UNIT_TYPE_LABELS[t as Unit['type']].toLowerCase()}`).join('; ')}\n`);
+  for (const u of [...units].sort((a, b) => unitTypes.compare(a.type, b.type))) byType.set(u.type, (byType.get(u.type) ?? 0) + 1);
+  out.write(`\n${units.length} đơn vị: ${[...byType].map(([t, n]) => `${n} ${unitTypes.label(t).toLowerCase()}`).join('; ')}\n`);
 }
 
 /**
@@ -59,10 +60,10 @@ function emptyListHint(registered: Unit[], context: CliContext): string {
 async function list(args: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(args, { json: { type: 'boolean' }, all: { type: 'boolean' } });
   if (positionals.length > 0) throw new UsageError(`Thừa tham số: ${positionals.join(' ')}`);
-  const { registered, context } = await withLocalDeps(async (deps, context) => ({ registered: await deps.units.list({ includeInactive: true }), context }));
+  const { registered, context, unitTypes } = await withLocalDeps(async (deps, context) => ({ registered: await deps.units.list({ includeInactive: true }), context, unitTypes: (await deps.catalog).unitTypes }));
   const units = values.all ? registered : registered.filter((u) => u.active);
   if (values.json) process.stdout.write(JSON.stringify(units.map(unitJson), null, 2) + '\n');
-  else if (units.length > 0) printTable(units, process.stdout);
+  else if (units.length > 0) printTable(units, process.stdout, unitTypes);
   if (units.length === 0) process.stderr.write(`${emptyListHint(registered, context)}\n`);
   return 0;
 }
@@ -76,7 +77,7 @@ async function importFile(args: string[]): Promise<number> {
   const { importUnits, UnitImportError } = await import('../../../functions/core/usecases/import-units');
   try {
     const result = await withLocalDeps(async (deps, context) => {
-      const imported = await importUnits(deps, { bytes, fileName: file });
+      const imported = await importUnits({ units: deps.units, unitTypes: (await deps.catalog).unitTypes }, { bytes, fileName: file });
       // Unit codes only: the file's contents (names, addresses) stay in the registry.
       await recordCliAudit(deps, context, {
         action: 'units.import',

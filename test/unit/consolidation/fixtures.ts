@@ -6,7 +6,9 @@ import { inProcessReminderQueue } from '../../../infra/local/in-process-reminder
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFormDefinition, type FormDefinition } from '../../../functions/core/forms/definition';
-import { UNIT_TYPES, type FormValues, type Unit, type UnitType } from '../../../functions/core/model';
+import type { FormValues, Unit, UnitType } from '../../../functions/core/model';
+import { UNIT_TYPES_2019 } from '../../../functions/core/units/unit-types';
+
 import { isSummedColumn, isTextColumn } from '../../../functions/core/consolidation/report';
 import { seededRandom } from '../../support/forms';
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
@@ -14,6 +16,8 @@ import type { Submission, ValidationIssue } from '../../../functions/core/model'
 import {
   FakeClock, InMemoryFileStore, InMemoryOnceLedger, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository, RecordingMailer, fixedSecret,
 } from '../../support/in-memory';
+
+const UNIT_TYPES = UNIT_TYPES_2019.map((t) => t.code);
 
 export function loadForm(id: 'sap-xep-bo-may' | 'bien-che-thang'): FormDefinition {
   const raw: unknown = JSON.parse(readFileSync(join(__dirname, '../../../templates', `${id}.v1.json`), 'utf8'));

@@ -1,7 +1,10 @@
-import { UNIT_TYPES } from '../../../functions/core/model';
+import { UNIT_TYPES_2019 } from '../../../functions/core/units/unit-types';
+
 import { checkUnitRecords } from '../../../functions/core/units/parse-units';
 import { SAMPLE_PROVINCE, seedSampleProvince } from '../../../infra/local/sample-province';
 import { InMemoryUnitRepository } from '../../support/in-memory';
+
+const UNIT_TYPES = UNIT_TYPES_2019.map((t) => t.code);
 
 describe('sample province', () => {
   it('has about fifty units covering every unit type, with reserved-domain emails', () => {
