@@ -26,12 +26,15 @@ import { S3FileStore } from './adapters/s3-file-store';
 import { S3ObjectStore } from './adapters/s3-object-store';
 import type { AppSettings } from './config';
 import { ConfigError } from './core/errors';
-import { loadFormCatalog, type FormCatalog } from './core/forms/catalog';
+import { readSeedDefinitions, type FormCatalog, type LiveFormCatalog } from './core/forms/catalog';
+import { createLiveFormCatalog, staticLiveCatalog } from './core/forms/live-catalog';
+import { DynamoS3FormStore } from './adapters/dynamo-s3-form-store';
+import { seedFormCatalog } from './core/usecases/publish-form';
 import type { Log } from './core/log';
 import type { SignInDeps } from './core/operators/sign-in';
 import {
   systemClock, systemTimer, type AuditLog, type Clock, type FileStore, type Mailer, type OnceLedger, type OperatorRegistry, type RateLimiter, type ReminderQueue, type SecretSource, type SessionStore,
-  type SignInTokenStore, type SubmissionRepository, type UnitRepository, type ReviewStore, type PeriodLockStore,
+  type SignInTokenStore, type SubmissionRepository, type UnitRepository, type ReviewStore, type PeriodLockStore, type FormDefinitionStore,
 } from './core/ports';
 import { INGEST_MAX_RECEIVE_COUNT } from './core/storage-layout';
 import type { ApiDeps } from './handlers/api';
@@ -56,8 +59,19 @@ export interface CompositionInput<C extends Partial<Clients> = Clients> {
   log: Log;
   /** Default: the system clock. */
   clock?: Clock;
-  /** The form catalog, loaded once per runtime; default: loaded from `settings.templatesDir`. */
-  catalog?: Promise<FormCatalog>;
+  /**
+   * The form catalog. Default: the published definitions in the table and bucket, revalidated
+   * every 5 minutes (`createLiveFormCatalog`). Tests may pass a fixed catalog (its refresh does
+   * nothing) or its loading promise.
+   */
+  catalog?: FormCatalog | Promise<FormCatalog>;
+  /**
+   * Publish the seed catalog (`*.json` in `settings.templatesDir`) before the first load: the
+   * local runtime and the local CLI, on every start (idempotent: what is published with the same
+   * content is left alone, a differing seed is logged and skipped). In AWS the deploy's seed
+   * function does it.
+   */
+  seedForms?: boolean;
   /**
    * The S3 endpoint override (the local emulator), when any: browsers post uploads there and the
    * portal's CSP allows its origin. Default: the bucket's virtual-hosted AWS origin.
@@ -80,9 +94,32 @@ function records(input: CompositionInput<Pick<Clients, 'dynamo'>>) {
   };
 }
 
-function catalogOf(input: CompositionInput<Partial<Clients>>): Promise<FormCatalog> {
-  if (input.catalog) return input.catalog;
-  const catalog = loadFormCatalog(input.settings.templatesDir);
+/** The published form definitions: bodies in the bucket, the index in the table. */
+export function formStoreOf(input: CompositionInput<Pick<Clients, 'dynamo' | 's3'>>): FormDefinitionStore {
+  return new DynamoS3FormStore({
+    client: input.clients.dynamo,
+    tableName: input.settings.tableName,
+    objects: new S3ObjectStore({ client: input.clients.s3, bucket: input.settings.bucketName }),
+  });
+}
+
+/**
+ * The live catalog, loaded once (seeded first when `seedForms`); handlers call `refresh()` on it
+ * at the start of every invocation or request. A fixed catalog passed in is wrapped as a live one.
+ */
+function catalogOf(input: CompositionInput<Pick<Clients, 'dynamo' | 's3'>>): Promise<LiveFormCatalog> {
+  let catalog: Promise<LiveFormCatalog>;
+  if (input.catalog) {
+    catalog = Promise.resolve(input.catalog).then((c) => ('refresh' in c && 'invalidate' in c ? (c as LiveFormCatalog) : staticLiveCatalog(c)));
+  } else {
+    const store = formStoreOf(input);
+    const clock = input.clock ?? systemClock;
+    const live = createLiveFormCatalog({ store, clock, log: input.log });
+    const seeded = input.seedForms
+      ? readSeedDefinitions(input.settings.templatesDir).then((seeds) => seedFormCatalog({ forms: store, clock, log: input.log }, seeds))
+      : Promise.resolve();
+    catalog = seeded.then(() => live.refresh()).then(() => live);
+  }
   // Whoever awaits the catalog sees a load failure; nobody awaiting must not crash the process.
   catalog.catch(() => undefined);
   return catalog;
@@ -189,7 +226,7 @@ export function composeConsolidation(input: CompositionInput & { mailer: Mailer 
  * The daily reminder run: works out who is due, hands each unit's reminder to `queue` (SQS in
  * AWS, the worker in-process locally) and emails the late digest itself.
  */
-export function composeReminders(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; queue: ReminderQueue }): RemindHandlerDeps {
+export function composeReminders(input: CompositionInput & { mailer: Mailer; queue: ReminderQueue }): RemindHandlerDeps {
   return {
     ...records(input),
     forms: catalogOf(input),
@@ -202,7 +239,7 @@ export function composeReminders(input: CompositionInput<Pick<Clients, 'dynamo'>
 }
 
 /** The reminder worker: one unit's reminder, its link signed with the current link key, emailed once per day. */
-export function composeReminderWorker(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): RemindUnitHandlerDeps {
+export function composeReminderWorker(input: CompositionInput & { mailer: Mailer; secrets: SecretSource }): RemindUnitHandlerDeps {
   const { settings } = input;
   return {
     ...records(input),
@@ -235,14 +272,14 @@ export function composeSweep(input: CompositionInput & Pick<SweepHandlerDeps, 'r
 }
 
 /** What reviewing and locking need (`reviewSubmission`, `lockPeriod`, `unlockPeriod`, `grantLockException`), the catalog still loading. */
-export type ReviewComposition = Omit<ReviewSubmissionDeps & PeriodLockDeps, 'catalog'> & { catalog: Promise<FormCatalog> };
+export type ReviewComposition = Omit<ReviewSubmissionDeps & PeriodLockDeps, 'catalog'> & { catalog: Promise<LiveFormCatalog> };
 
 /**
  * Review and period locks for the CLI: reviews and locks in the table, the audit log, and the
  * return email signed and sent like a reminder. The console's routes take the same pieces from
  * `composeApi` (the api's `reviews`, `locks`, `secrets`, and its sign-in's mailer and sender).
  */
-export function composeReview(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): ReviewComposition {
+export function composeReview(input: CompositionInput & { mailer: Mailer; secrets: SecretSource }): ReviewComposition {
   const { reviews, locks, submissions, units, clock } = records(input);
   return {
     catalog: catalogOf(input),
@@ -263,7 +300,10 @@ export function composeReview(input: CompositionInput<Pick<Clients, 'dynamo'>> &
 /** Every capability, for a runtime that serves them all (the local runtime, the CLI). */
 export interface Composition<S extends SecretSource = SecretSource> {
   settings: AppSettings;
-  catalog: Promise<FormCatalog>;
+  /** The live catalog once loaded (and seeded, when `seedForms`). */
+  catalog: Promise<LiveFormCatalog>;
+  /** Published form definitions (`tonghop forms publish|list|show|export|retire`). */
+  formStore: FormDefinitionStore;
   clock: Clock;
   log: Log;
   mailer: Mailer;
@@ -310,7 +350,7 @@ function memo<T>(build: () => T): () => T {
 export function composeRuntime<S extends SecretSource>(
   input: CompositionInput & { mailer: Mailer; secrets: S; reminderQueue: (worker: RemindUnitHandlerDeps) => ReminderQueue },
 ): Composition<S> {
-  const shared = { ...input, clock: input.clock ?? systemClock, catalog: catalogOf(input) };
+  const shared = { ...input, clock: input.clock ?? systemClock, catalog: catalogOf(input), seedForms: false };
   const api = memo(() => composeApi(shared));
   const ingest = memo(() => composeIngest(shared));
   const consolidate = memo(() => composeConsolidation(shared));
@@ -322,6 +362,7 @@ export function composeRuntime<S extends SecretSource>(
     ...consoleRecords(shared),
     settings: input.settings,
     catalog: shared.catalog,
+    formStore: formStoreOf(shared),
     log: input.log,
     mailer: input.mailer,
     secrets: input.secrets,

@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { InvalidInputError } from '../core/errors';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
+import { readyCatalog } from '../core/forms/live-catalog';
 import { consolidateScheduled, type ConsolidateDeps } from '../core/usecases/consolidate-report';
 
 export const ConsolidateEventSchema = z.object({
@@ -38,7 +39,7 @@ export function createConsolidateHandler(deps: ConsolidateHandlerDeps) {
   return middy<unknown, ConsolidateHandlerResult>().handler(async (event) => {
     const parsed = ConsolidateEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidInputError('EVENT_INVALID', `Consolidation event must be { formId, period?, send? }: ${z.prettifyError(parsed.error)}`);
-    const result = await consolidateScheduled({ ...deps, forms: await deps.forms }, parsed.data);
+    const result = await consolidateScheduled({ ...deps, forms: await readyCatalog(deps.forms) }, parsed.data);
     if (result.status === 'not-due') {
       deps.log.info('no consolidation due today', { formId: result.formId });
       return { status: 'not-due', formId: result.formId };

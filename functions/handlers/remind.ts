@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { InvalidInputError } from '../core/errors';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
+import { readyCatalog } from '../core/forms/live-catalog';
 import { sendReminders, type RemindDeps } from '../core/usecases/send-reminders';
 
 export const RemindEventSchema = z.object({ formId: z.string().check(z.minLength(1)), period: z.optional(z.string()) });
@@ -23,7 +24,7 @@ export function createRemindHandler(deps: RemindHandlerDeps) {
   return middy<unknown, { formId: string; date: string; queued: number; sent: number; skipped: number; digests: number }>().handler(async (event) => {
     const parsed = RemindEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidInputError('EVENT_INVALID', `Reminder event must be { formId, period? }: ${z.prettifyError(parsed.error)}`);
-    const result = await sendReminders({ ...deps, forms: await deps.forms }, parsed.data);
+    const result = await sendReminders({ ...deps, forms: await readyCatalog(deps.forms) }, parsed.data);
     const sent = result.reminders.filter((r) => r.status === 'sent').length;
     const queued = result.reminders.filter((r) => r.status === 'queued').length;
     const summary = { formId: result.formId, date: result.date, queued, sent, skipped: result.reminders.length - sent - queued, digests: result.digests.filter((d) => d.status === 'sent').length };

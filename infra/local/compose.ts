@@ -103,7 +103,8 @@ export function composeLocal(options: ComposeLocalOptions): LocalDeps {
       options.onEmail?.(file);
     },
   });
-  const composition = composeRuntime({ settings, clients, log, clock, mailer, secrets: localSecretSource(options.dataDir), reminderQueue: inProcessReminderQueue, s3Endpoint: emulators.endpoints.s3 });
+  // The seed catalog (templates/) is published on every start, idempotently: a local data dir always has the forms.
+  const composition = composeRuntime({ settings, clients, log, clock, mailer, secrets: localSecretSource(options.dataDir), reminderQueue: inProcessReminderQueue, s3Endpoint: emulators.endpoints.s3, seedForms: true });
   return runtimeDeps(composition, {
     dataDir: options.dataDir,
     clients,

@@ -11,6 +11,16 @@ export interface FormLookup {
   list(): FormDefinition[];
   /** The latest version when `version` is omitted; undefined when unknown. */
   get(formId: string, version?: number): FormDefinition | undefined;
+  /**
+   * The version that applies to a period (`FormCatalog.forPeriod`: effective periods, retired
+   * forms left out unless `includeRetired`). A lookup without it answers `get(formId)`.
+   */
+  forPeriod?(formId: string, periodId: string, options?: { includeRetired?: boolean }): FormDefinition | undefined;
+}
+
+/** The version of `formId` that applies to `periodId` (see `FormLookup.forPeriod`). */
+export function formForPeriod(catalog: Pick<FormLookup, 'get' | 'forPeriod'>, formId: string, periodId: string, options?: { includeRetired?: boolean }): FormDefinition | undefined {
+  return catalog.forPeriod ? catalog.forPeriod(formId, periodId, options) : catalog.get(formId);
 }
 
 /** `generateForm` of functions/core/forms: the pre-filled workbook for a unit and period. */
