@@ -72,6 +72,8 @@ export interface CompositionInput<C extends Partial<Clients> = Clients> {
    * function does it.
    */
   seedForms?: boolean;
+  /** How long the live catalog trusts its snapshot (default 5 minutes; the local runtime checks every few seconds, a Query on the emulator). */
+  catalogMaxAgeMs?: number;
   /**
    * The S3 endpoint override (the local emulator), when any: browsers post uploads there and the
    * portal's CSP allows its origin. Default: the bucket's virtual-hosted AWS origin.
@@ -114,7 +116,7 @@ function catalogOf(input: CompositionInput<Pick<Clients, 'dynamo' | 's3'>>): Pro
   } else {
     const store = formStoreOf(input);
     const clock = input.clock ?? systemClock;
-    const live = createLiveFormCatalog({ store, clock, log: input.log });
+    const live = createLiveFormCatalog({ store, clock, log: input.log, maxAgeMs: input.catalogMaxAgeMs });
     const seeded = input.seedForms
       ? readSeedDefinitions(input.settings.templatesDir).then((seeds) => seedFormCatalog({ forms: store, clock, log: input.log }, seeds))
       : Promise.resolve();

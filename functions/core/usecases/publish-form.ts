@@ -180,7 +180,7 @@ export async function seedFormCatalog(deps: PublishFormDeps & { log: Log }, seed
         deps.log.error('seed form definition is invalid: skipped', { source: seed.source, problems: result.problems.slice(0, 5) });
         outcomes.push({ source: seed.source, outcome: 'skipped', reason: 'invalid' });
       } else {
-        if (result.outcome === 'published') deps.log.info('seed form published', { source: seed.source, formId: result.form.id, version: result.form.version });
+        if (result.outcome === 'published') deps.log.debug('seed form published', { source: seed.source, formId: result.form.id, version: result.form.version });
         outcomes.push({ source: seed.source, outcome: result.outcome, formId: result.form.id, version: result.form.version });
       }
     } catch (err) {
