@@ -6,6 +6,7 @@
 import type {
   AcceptedValues, Aggregate, AuditLog, Clock, Timer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
   StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitDetails, UnitRepository, ReviewStore, PeriodLockStore, ReviewExpectation,
+  FormDefinitionStore, FormRetirement, PublishedFormVersion,
 } from '../../functions/core/ports';
 import { lockConflict, reviewConflict, type LockException, type PeriodLockRecord, type PeriodLockState, type ReviewRecord } from '../../functions/core/review/model';
 import { SUBMISSION_SUMMARY_FIELDS } from '../../functions/core/ports';
@@ -365,5 +366,43 @@ export class InMemoryReviewStore implements ReviewStore, PeriodLockStore {
     const stored = this.exceptions.get(key);
     if (expectedAt === undefined ? stored !== undefined : stored?.at !== expectedAt) throw lockConflict();
     this.exceptions.set(key, { ...next });
+  }
+}
+
+/** `FormDefinitionStore` in memory: conditional index writes like the DynamoDB adapter; `failReads` makes `readIndex` throw (a store outage). */
+export class InMemoryFormStore implements FormDefinitionStore {
+  readonly bodies = new Map<string, string>();
+  readonly versions = new Map<string, PublishedFormVersion>();
+  readonly retirements = new Map<string, FormRetirement>();
+  indexReads = 0;
+  bodyReads = 0;
+  failReads = false;
+  async readIndex() {
+    this.indexReads++;
+    if (this.failReads) throw new Error('store unavailable');
+    return { versions: [...this.versions.values()].map((v) => ({ ...v })), retirements: [...this.retirements.values()].map((r) => ({ ...r })) };
+  }
+  async getVersion(formId: string, version: number) {
+    const v = this.versions.get(`${formId}#${version}`);
+    return v && { ...v };
+  }
+  async readBody(entry: PublishedFormVersion) {
+    this.bodyReads++;
+    return this.bodies.get(`${entry.formId}#${entry.version}`);
+  }
+  async writeBody(formId: string, version: number, body: string) {
+    this.bodies.set(`${formId}#${version}`, body);
+    return {};
+  }
+  async putVersion(entry: PublishedFormVersion) {
+    const key = `${entry.formId}#${entry.version}`;
+    if (this.versions.has(key)) return false;
+    this.versions.set(key, { ...entry });
+    return true;
+  }
+  async retire(retirement: FormRetirement) {
+    if (this.retirements.has(retirement.formId)) return false;
+    this.retirements.set(retirement.formId, { ...retirement });
+    return true;
   }
 }
