@@ -14,8 +14,8 @@ import { DEFINITION_LIMITS } from '../core/forms/check-definition';
 import { formBodyKey } from '../core/storage-layout';
 import type { FormDefinitionStore, FormRetirement, ObjectStore, PublishedFormVersion } from '../core/ports';
 import { isConditionalCheckFailed } from './dynamo-conditions';
+import { FORM_PARTITION } from './table-schema';
 
-export const FORM_PARTITION = 'FORM';
 const versionKey = (formId: string, version: number) => `VERSION#${formId}#${String(version).padStart(6, '0')}`;
 const retiredKey = (formId: string) => `RETIRED#${formId}`;
 /** A stored body is read up to this size (a definition is at most `DEFINITION_LIMITS.maxBytes` as written; canonical JSON is compact). */

@@ -31,11 +31,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
-import { TABLE_KEYS } from '../../functions/adapters/table-schema';
+import { FORM_PARTITION, TABLE_KEYS } from '../../functions/adapters/table-schema';
 import { INGEST_MAX_RECEIVE_COUNT, KEY_PREFIX } from '../../functions/core/storage-layout';
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR, cdkBundlingOptions } from '../bundling';
 import type { DeployConfig } from './config';
 import { ReminderFanout } from './reminder-fanout';
+import { SeedForms } from './seed-forms';
 import { readScheduledForms, type ScheduledForm } from './scheduled-forms';
 import { UploadSweeper } from './upload-sweeper';
 
@@ -71,6 +72,8 @@ export const ITEM_KEY_PREFIX = {
   /** Reviews of accepted reports and period locks: written by the console (the api function) and the operator's CLI. */
   review: 'REVIEW#',
   lock: 'LOCK#',
+  /** The published forms' index: written only by the seed function on deploy and the operator's CLI (`forms publish|retire`). */
+  form: FORM_PARTITION,
 } as const;
 
 /** DynamoDB item actions (on the table) and query (on the table and its indexes). */
@@ -95,6 +98,13 @@ interface FunctionAccess {
   readLinkSecret: boolean;
   sendEmail: boolean;
 }
+
+/**
+ * Every function reads the run-time form catalog: the index (one consistent Query of the `FORM`
+ * partition, a read no write condition limits) and the published bodies under `forms/` (by
+ * object version). None writes it: publishing is the operator's CLI, seeding the seed function.
+ */
+const READ_FORMS: { prefix: string; actions: ObjectAction[] } = { prefix: KEY_PREFIX.forms, actions: ['s3:GetObject', 's3:GetObjectVersion'] };
 
 /**
  * What each function may do, derived from the adapters its Lambda entry composes:
@@ -132,6 +142,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
       // The upload intent the portal issued: ingest refuses an object no intent binds.
       { prefix: KEY_PREFIX.intents, actions: ['s3:GetObject'] },
       { prefix: KEY_PREFIX.feedback, actions: ['s3:PutObject'] },
+      READ_FORMS,
     ],
     // It reads one intent by key, never lists them.
     listPrefixes: [KEY_PREFIX.uploads, KEY_PREFIX.feedback],
@@ -155,6 +166,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
       { prefix: KEY_PREFIX.feedback, actions: ['s3:GetObject'] },
       // The console's "Tổng hợp ngay" / "Gửi": reads, writes and presigns consolidated reports.
       { prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] },
+      READ_FORMS,
     ],
     // The api never lists uploads (it only signs the POST): listing is for its own reads.
     listPrefixes: [KEY_PREFIX.intents, KEY_PREFIX.feedback, KEY_PREFIX.reports],
@@ -165,7 +177,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   consolidate: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
     writeKeys: [ITEM_KEY_PREFIX.once],
-    objects: [{ prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] }],
+    objects: [{ prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] }, READ_FORMS],
+    listPrefixes: [KEY_PREFIX.reports],
     listBucket: true,
     readLinkSecret: false,
     sendEmail: true,
@@ -173,12 +186,12 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   remind: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
     writeKeys: [ITEM_KEY_PREFIX.once],
-    objects: [],
+    objects: [READ_FORMS],
     listBucket: false,
     readLinkSecret: false,
     sendEmail: true,
   },
-  sweep: { table: ['Query'], writeKeys: [], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
+  sweep: { table: ['Query'], writeKeys: [], objects: [READ_FORMS], listBucket: false, readLinkSecret: false, sendEmail: false },
 };
 
 interface FunctionSizing {
@@ -264,6 +277,8 @@ export class TonghopStack extends Stack {
   readonly entries: Record<FunctionName, string>;
   readonly scheduledForms: ScheduledForm[];
   readonly reminderFanout: ReminderFanout;
+  /** Publishes the seed catalog on deploy (a trigger). */
+  readonly seedForms: SeedForms;
   readonly schedules: scheduler.Schedule[] = [];
 
   constructor(scope: Construct, id: string, props: TonghopStackProps) {
@@ -421,6 +436,8 @@ export class TonghopStack extends Stack {
       });
     }
     this.functions = fns;
+    // The seed catalog (templates/*.json) published on every deploy that changes it.
+    this.seedForms = new SeedForms(this, 'SeedForms', { config, table: this.table, bucket: this.bucket, environment: commonEnv });
 
     // ingest: one upload per invocation (a timeout fails only that upload, which the queue
     // redelivers up to INGEST_MAX_RECEIVE_COUNT times); maxConcurrency bounds the table's load.
@@ -475,7 +492,7 @@ export class TonghopStack extends Stack {
     this.addAlarms();
     new UploadSweeper(this, 'UploadSweeper', { fn: fns.sweep, bucket: this.bucket, queue: this.queue, alarmTopic: this.alarmTopic });
     this.reminderFanout = new ReminderFanout(this, 'ReminderFanout', {
-      config, table: this.table, linkSecret: this.linkSecret, planner: fns.remind, environment: { ...commonEnv, ...mailEnv }, alarmTopic: this.alarmTopic,
+      config, table: this.table, bucket: this.bucket, linkSecret: this.linkSecret, planner: fns.remind, environment: { ...commonEnv, ...mailEnv }, alarmTopic: this.alarmTopic,
     });
     this.addDashboardWidgets();
 

@@ -213,7 +213,7 @@ describe('createLiveFormCatalog', () => {
 
   it('leaves out a version whose stored body does not match its index entry', async () => {
     const w = await published();
-    w.forms.bodies.set('thu-nghiem#1', canonicalDefinitionJson({ ...(thuNghiem() as never), name: 'Bị sửa' }));
+    w.forms.bodies.set('thu-nghiem#1', canonicalDefinitionJson({ ...thuNghiem(), name: 'Bị sửa' } as never));
     await w.catalog.refresh();
     expect(w.catalog.get('thu-nghiem')).toBeUndefined();
   });
