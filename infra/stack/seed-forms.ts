@@ -8,7 +8,7 @@
  * version (PutItem limited to `FORM` keys), and read and write bodies under `forms/`.
  */
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -83,5 +83,15 @@ export class SeedForms extends Construct {
       executeAfter: [props.table, props.bucket],
       executeOnHandlerChange: true,
     });
+    // The trigger's provider is CDK's own function (one per stack): its logs go to a group of
+    // ours with the stack's retention, like every other function's.
+    const provider = Stack.of(this).node.tryFindChild('AWSCDKTriggerCustomResourceProviderCustomResourceProvider');
+    const handler = provider?.node.tryFindChild('Handler');
+    if (!(handler instanceof CfnResource)) throw new Error('Expected the CDK trigger provider\'s Handler function');
+    const providerLogs = new logs.LogGroup(this, 'TriggerProviderLogs', {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    handler.addPropertyOverride('LoggingConfig', { LogGroup: providerLogs.logGroupName });
   }
 }
