@@ -85,7 +85,7 @@ export class SeedForms extends Construct {
     });
     // The trigger's provider is CDK's own function (one per stack): its logs go to a group of
     // ours with the stack's retention, like every other function's.
-    const provider = Stack.of(this).node.tryFindChild('AWSCDKTriggerCustomResourceProviderCustomResourceProvider');
+    const provider = Stack.of(this).node.children.find((c) => c.node.id.includes('TriggerCustomResourceProvider'));
     const handler = provider?.node.tryFindChild('Handler');
     if (!(handler instanceof CfnResource)) throw new Error('Expected the CDK trigger provider\'s Handler function');
     const providerLogs = new logs.LogGroup(this, 'TriggerProviderLogs', {
