@@ -11,7 +11,10 @@ import { createLiveFormCatalog } from '../../../functions/core/forms/live-catalo
 import { silentLog, type Log } from '../../../functions/core/log';
 import { publishFormDefinition, retireForm, seedFormCatalog } from '../../../functions/core/usecases/publish-form';
 import { requireReportable } from '../../../functions/core/usecases/reportable-period';
-import { InMemoryAuditLog, InMemoryFormStore } from '../../support/in-memory';
+import { reminderDays } from '../../../functions/core/consolidation/reminders';
+import { consolidateScheduled, type ConsolidateDeps } from '../../../functions/core/usecases/consolidate-report';
+import { sendReminders } from '../../../functions/core/usecases/send-reminders';
+import { InMemoryAuditLog, InMemoryFormStore, InMemoryOnceLedger, InMemorySubmissionRepository, InMemoryUnitRepository, RecordingMailer } from '../../support/in-memory';
 
 const seed = (file: string) => JSON.parse(readFileSync(path.join(DEFAULT_TEMPLATES_DIR, file), 'utf8')) as Record<string, unknown>;
 /** A copy of the monthly form under another id. */
@@ -118,6 +121,33 @@ describe('retireForm', () => {
   it('refuses a form never published (FORM_NOT_FOUND)', async () => {
     expect.assertions(1);
     await expect(retireForm(world().deps, { formId: 'khong-co', actor: 'cli:lan' })).rejects.toMatchObject({ code: 'FORM_NOT_FOUND' });
+  });
+});
+
+describe('a retired form and the daily runs', () => {
+  it('is reminded on a due day while in use, and no longer once retired; its scheduled consolidation is not due', async () => {
+    const w = world();
+    await publishFormDefinition(w.deps, { raw: thuNghiem(), actor: 'cli:lan' });
+    await w.catalog.refresh();
+    const due = reminderDays(w.catalog.require('thu-nghiem'), 'so-nganh', '2026-11')[0]!;
+    const clock = { now: () => new Date(`${due.date}T02:00:00Z`) };
+    const queued: unknown[] = [];
+    const deps = {
+      forms: w.catalog, clock, units: new InMemoryUnitRepository([{ code: 'SO-YT', name: 'Sở Y tế', type: 'so-nganh', emails: ['soyt@example.vn'], active: true, keyVersion: 1 }]),
+      submissions: new InMemorySubmissionRepository(), ledger: new InMemoryOnceLedger(), mailer: new RecordingMailer(), mail: { from: 'baocao@example.vn' },
+      queue: { enqueue: async (r: unknown[]) => (queued.push(...r), r.map(() => 'queued' as const)) },
+    };
+
+    const inUse = await sendReminders(deps, { formId: 'thu-nghiem', period: '2026-11' });
+    await retireForm(w.deps, { formId: 'thu-nghiem', actor: 'cli:lan' });
+    await w.catalog.refresh();
+    const retired = await sendReminders(deps, { formId: 'thu-nghiem', period: '2026-11' });
+
+    expect(inUse.reminders.map((r) => r.unitCode)).toEqual(['SO-YT']);
+    expect(retired.reminders).toEqual([]);
+    expect(queued).toHaveLength(1);
+    const scheduled = await consolidateScheduled({ forms: w.catalog, clock } as unknown as ConsolidateDeps, { formId: 'thu-nghiem' });
+    expect(scheduled.status).toBe('not-due');
   });
 });
 
