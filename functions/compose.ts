@@ -110,21 +110,41 @@ export function formStoreOf(input: CompositionInput<Pick<Clients, 'dynamo' | 's3
  * at the start of every invocation or request. A fixed catalog passed in is wrapped as a live one.
  */
 function catalogOf(input: CompositionInput<Pick<Clients, 'dynamo' | 's3'>>): Promise<LiveFormCatalog> {
-  let catalog: Promise<LiveFormCatalog>;
   if (input.catalog) {
-    catalog = Promise.resolve(input.catalog).then((c) => ('refresh' in c && 'invalidate' in c ? (c as LiveFormCatalog) : staticLiveCatalog(c)));
-  } else {
-    const store = formStoreOf(input);
-    const clock = input.clock ?? systemClock;
-    const live = createLiveFormCatalog({ store, clock, log: input.log, maxAgeMs: input.catalogMaxAgeMs });
-    const seeded = input.seedForms
-      ? readSeedDefinitions(input.settings.templatesDir).then((seeds) => seedFormCatalog({ forms: store, clock, log: input.log }, seeds))
-      : Promise.resolve();
-    catalog = seeded.then(() => live.refresh()).then(() => live);
+    const given = input.catalog;
+    return lazyPromise(() => Promise.resolve(given).then((c) => ('refresh' in c && 'invalidate' in c ? (c as LiveFormCatalog) : staticLiveCatalog(c))));
   }
-  // Whoever awaits the catalog sees a load failure; nobody awaiting must not crash the process.
-  catalog.catch(() => undefined);
-  return catalog;
+  const store = formStoreOf(input);
+  const clock = input.clock ?? systemClock;
+  const live = createLiveFormCatalog({ store, clock, log: input.log, maxAgeMs: input.catalogMaxAgeMs });
+  return lazyPromise(async () => {
+    if (input.seedForms) await seedFormCatalog({ forms: store, clock, log: input.log }, await readSeedDefinitions(input.settings.templatesDir));
+    await live.refresh();
+    return live;
+  });
+}
+
+/**
+ * A promise whose work starts when first awaited: building a capability's dependencies reads
+ * nothing (a CLI command that never reads a form starts no load that could outlive its clients);
+ * the first invocation or request that needs the catalog loads it.
+ */
+function lazyPromise<T>(start: () => Promise<T>): Promise<T> {
+  let started: Promise<T> | undefined;
+  const run = () => {
+    if (!started) {
+      started = start();
+      // Whoever awaits it sees a failure; nobody awaiting must not crash the process.
+      started.catch(() => undefined);
+    }
+    return started;
+  };
+  return {
+    then: (onFulfilled, onRejected) => run().then(onFulfilled, onRejected),
+    catch: (onRejected) => run().catch(onRejected),
+    finally: (onFinally) => run().finally(onFinally),
+    [Symbol.toStringTag]: 'Promise',
+  };
 }
 
 function onceLedger(input: CompositionInput<Pick<Clients, 'dynamo'>>): OnceLedger {
@@ -352,7 +372,16 @@ function memo<T>(build: () => T): () => T {
 export function composeRuntime<S extends SecretSource>(
   input: CompositionInput & { mailer: Mailer; secrets: S; reminderQueue: (worker: RemindUnitHandlerDeps) => ReminderQueue },
 ): Composition<S> {
-  const shared = { ...input, clock: input.clock ?? systemClock, catalog: catalogOf(input), seedForms: false };
+  // Loaded (and seeded) on first use: a command that never reads a form (units list, say) starts no load that could outlive its clients.
+  const catalog = memo(() => catalogOf(input));
+  const shared = {
+    ...input,
+    clock: input.clock ?? systemClock,
+    seedForms: false,
+    get catalog() {
+      return catalog();
+    },
+  };
   const api = memo(() => composeApi(shared));
   const ingest = memo(() => composeIngest(shared));
   const consolidate = memo(() => composeConsolidation(shared));
@@ -363,7 +392,9 @@ export function composeRuntime<S extends SecretSource>(
     ...records(shared),
     ...consoleRecords(shared),
     settings: input.settings,
-    catalog: shared.catalog,
+    get catalog() {
+      return catalog();
+    },
     formStore: formStoreOf(shared),
     log: input.log,
     mailer: input.mailer,
