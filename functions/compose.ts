@@ -32,14 +32,17 @@ import type { ProvinceCalendar } from './core/calendar/calendar';
 import type { CalendarStore } from './core/calendar/calendar-store';
 import { loadCalendar } from './core/calendar/edit-calendar';
 import { VIETNAM_CALENDAR } from './core/calendar/vietnam';
-import { loadFormCatalog, type FormCatalog } from './core/forms/catalog';
+import { readSeedDefinitions, type FormCatalog, type LiveFormCatalog } from './core/forms/catalog';
+import { createLiveFormCatalog, staticLiveCatalog } from './core/forms/live-catalog';
+import { DynamoS3FormStore } from './adapters/dynamo-s3-form-store';
+import { seedFormCatalog } from './core/usecases/publish-form';
 import type { Log } from './core/log';
 import type { SignInDeps } from './core/operators/sign-in';
 import {
   systemClock, systemTimer, type AuditLog, type Clock, type FileStore, type Mailer, type OnceLedger, type OperatorRegistry, type RateLimiter, type ReminderQueue, type SecretSource, type SessionStore,
-  type SignInTokenStore, type SubmissionRepository, type UnitRepository, type ReviewStore, type PeriodLockStore, type UnitTypeStore,
+  type SignInTokenStore, type SubmissionRepository, type UnitRepository, type ReviewStore, type PeriodLockStore, type UnitTypeStore, type FormDefinitionStore,
 } from './core/ports';
-import { loadUnitTypeRegistry } from './core/usecases/manage-unit-types';
+import { loadUnitTypeRegistry, unitTypesLoader } from './core/usecases/manage-unit-types';
 import { INGEST_MAX_RECEIVE_COUNT } from './core/storage-layout';
 import type { ApiDeps } from './handlers/api';
 import type { ConsolidateHandlerDeps } from './handlers/consolidate';
@@ -63,8 +66,21 @@ export interface CompositionInput<C extends Partial<Clients> = Clients> {
   log: Log;
   /** Default: the system clock. */
   clock?: Clock;
-  /** The form catalog, loaded once per runtime; default: loaded from `settings.templatesDir`. */
-  catalog?: Promise<FormCatalog>;
+  /**
+   * The form catalog. Default: the published definitions in the table and bucket, revalidated
+   * every 5 minutes (`createLiveFormCatalog`). Tests may pass a fixed catalog (its refresh does
+   * nothing) or its loading promise.
+   */
+  catalog?: FormCatalog | Promise<FormCatalog>;
+  /**
+   * Publish the seed catalog (`*.json` in `settings.templatesDir`) before the first load: the
+   * local runtime and the local CLI, on every start (idempotent: what is published with the same
+   * content is left alone, a differing seed is logged and skipped). In AWS the deploy's seed
+   * function does it.
+   */
+  seedForms?: boolean;
+  /** How long the live catalog trusts its snapshot (default 5 minutes; the local runtime checks every few seconds, a Query on the emulator). */
+  catalogMaxAgeMs?: number;
   /**
    * The S3 endpoint override (the local emulator), when any: browsers post uploads there and the
    * portal's CSP allows its origin. Default: the bucket's virtual-hosted AWS origin.
@@ -107,33 +123,66 @@ function provinceCalendarOf(input: CompositionInput<Partial<Clients>>): Promise<
   });
 }
 
-/**
- * The catalog, its forms checked against the deployment's unit types (the table's saved list,
- * or the 2019 types when nothing was saved) and resolved against the province calendar.
- */
-function catalogOf(input: CompositionInput<Partial<Clients>>): Promise<FormCatalog> {
-  if (input.catalog) return input.catalog;
-  const { dynamo } = input.clients;
-  const store = dynamo ? new DynamoUnitTypeStore({ client: dynamo, tableName: input.settings.tableName }) : undefined;
-  const catalog = (store ? withRetries(() => loadUnitTypeRegistry(store)) : Promise.resolve(undefined)).then((unitTypes) => loadFormCatalog(input.settings.templatesDir, { unitTypes, calendar: provinceCalendarOf(input) }));
-  // Whoever awaits the catalog sees a load failure; nobody awaiting must not crash the process.
-  catalog.catch(() => undefined);
-  return catalog;
+/** The published form definitions: bodies in the bucket, the index in the table. */
+export function formStoreOf(input: CompositionInput<Pick<Clients, 'dynamo' | 's3'>>): FormDefinitionStore {
+  return new DynamoS3FormStore({
+    client: input.clients.dynamo,
+    tableName: input.settings.tableName,
+    objects: new S3ObjectStore({ client: input.clients.s3, bucket: input.settings.bucketName }),
+  });
 }
 
 /**
- * The catalog is loaded once per process: a throttled or failed read of the unit types must not
- * leave a warm container with a rejected catalog, so the read is tried three times.
+ * The live catalog, loaded once (seeded first when `seedForms`); handlers call `refresh()` on it
+ * at the start of every invocation or request. A fixed catalog passed in is wrapped as a live one.
+ * Each load reads the published forms, the deployment's unit types (the table's saved list, or
+ * the 2019 types when nothing was saved; every form is checked against them) and the province
+ * calendar the forms are resolved against.
  */
-async function withRetries<T>(read: () => Promise<T>, attempts = 3, backoffMs = 200): Promise<T> {
-  for (let i = 1; ; i += 1) {
-    try {
-      return await read();
-    } catch (err) {
-      if (i >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, backoffMs * 4 ** (i - 1)));
-    }
+function catalogOf(input: CompositionInput<Pick<Clients, 'dynamo' | 's3'>>): Promise<LiveFormCatalog> {
+  if (input.catalog) {
+    const given = input.catalog;
+    return lazyPromise(() => Promise.resolve(given).then((c) => ('refresh' in c && 'invalidate' in c ? (c as LiveFormCatalog) : staticLiveCatalog(c))));
   }
+  const store = formStoreOf(input);
+  const clock = input.clock ?? systemClock;
+  const unitTypeStore = new DynamoUnitTypeStore({ client: input.clients.dynamo, tableName: input.settings.tableName });
+  const live = createLiveFormCatalog({
+    store,
+    clock,
+    log: input.log,
+    maxAgeMs: input.catalogMaxAgeMs,
+    loadCalendar: () => provinceCalendarOf(input),
+    loadUnitTypes: unitTypesLoader(unitTypeStore),
+  });
+  return lazyPromise(async () => {
+    if (input.seedForms) await seedFormCatalog({ forms: store, clock, log: input.log, unitTypes: await loadUnitTypeRegistry(unitTypeStore) }, await readSeedDefinitions(input.settings.templatesDir));
+    await live.refresh();
+    return live;
+  });
+}
+
+/**
+ * A promise whose work starts when first awaited: building a capability's dependencies reads
+ * nothing (a CLI command that never reads a form starts no load that could outlive its clients);
+ * the first invocation or request that needs the catalog loads it.
+ */
+function lazyPromise<T>(start: () => Promise<T>): Promise<T> {
+  let started: Promise<T> | undefined;
+  const run = () => {
+    if (!started) {
+      started = start();
+      // Whoever awaits it sees a failure; nobody awaiting must not crash the process.
+      started.catch(() => undefined);
+    }
+    return started;
+  };
+  return {
+    then: (onFulfilled, onRejected) => run().then(onFulfilled, onRejected),
+    catch: (onRejected) => run().catch(onRejected),
+    finally: (onFinally) => run().finally(onFinally),
+    [Symbol.toStringTag]: 'Promise',
+  };
 }
 
 function onceLedger(input: CompositionInput<Pick<Clients, 'dynamo'>>): OnceLedger {
@@ -237,7 +286,7 @@ export function composeConsolidation(input: CompositionInput & { mailer: Mailer 
  * The daily reminder run: works out who is due, hands each unit's reminder to `queue` (SQS in
  * AWS, the worker in-process locally) and emails the late digest itself.
  */
-export function composeReminders(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; queue: ReminderQueue }): RemindHandlerDeps {
+export function composeReminders(input: CompositionInput & { mailer: Mailer; queue: ReminderQueue }): RemindHandlerDeps {
   return {
     ...records(input),
     forms: catalogOf(input),
@@ -250,7 +299,7 @@ export function composeReminders(input: CompositionInput<Pick<Clients, 'dynamo'>
 }
 
 /** The reminder worker: one unit's reminder, its link signed with the current link key, emailed once per day. */
-export function composeReminderWorker(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): RemindUnitHandlerDeps {
+export function composeReminderWorker(input: CompositionInput & { mailer: Mailer; secrets: SecretSource }): RemindUnitHandlerDeps {
   const { settings } = input;
   return {
     ...records(input),
@@ -283,14 +332,14 @@ export function composeSweep(input: CompositionInput & Pick<SweepHandlerDeps, 'r
 }
 
 /** What reviewing and locking need (`reviewSubmission`, `lockPeriod`, `unlockPeriod`, `grantLockException`), the catalog still loading. */
-export type ReviewComposition = Omit<ReviewSubmissionDeps & PeriodLockDeps, 'catalog'> & { catalog: Promise<FormCatalog> };
+export type ReviewComposition = Omit<ReviewSubmissionDeps & PeriodLockDeps, 'catalog'> & { catalog: Promise<LiveFormCatalog> };
 
 /**
  * Review and period locks for the CLI: reviews and locks in the table, the audit log, and the
  * return email signed and sent like a reminder. The console's routes take the same pieces from
  * `composeApi` (the api's `reviews`, `locks`, `secrets`, and its sign-in's mailer and sender).
  */
-export function composeReview(input: CompositionInput<Pick<Clients, 'dynamo'>> & { mailer: Mailer; secrets: SecretSource }): ReviewComposition {
+export function composeReview(input: CompositionInput & { mailer: Mailer; secrets: SecretSource }): ReviewComposition {
   const { reviews, locks, submissions, units, clock } = records(input);
   return {
     catalog: catalogOf(input),
@@ -311,7 +360,10 @@ export function composeReview(input: CompositionInput<Pick<Clients, 'dynamo'>> &
 /** Every capability, for a runtime that serves them all (the local runtime, the CLI). */
 export interface Composition<S extends SecretSource = SecretSource> {
   settings: AppSettings;
-  catalog: Promise<FormCatalog>;
+  /** The live catalog once loaded (and seeded, when `seedForms`). */
+  catalog: Promise<LiveFormCatalog>;
+  /** Published form definitions (`tonghop forms publish|list|show|export|retire`). */
+  formStore: FormDefinitionStore;
   clock: Clock;
   log: Log;
   mailer: Mailer;
@@ -362,13 +414,12 @@ function memo<T>(build: () => T): () => T {
 export function composeRuntime<S extends SecretSource>(
   input: CompositionInput & { mailer: Mailer; secrets: S; reminderQueue: (worker: RemindUnitHandlerDeps) => ReminderQueue },
 ): Composition<S> {
-  // The catalog is loaded on first use, not here: loading it reads the province calendar from
-  // the table, which a short CLI command that never needs a form should not wait for (or leave
-  // in flight when it stops the emulators).
+  // Loaded (and seeded) on first use: a command that never reads a form (units list, say) starts no load that could outlive its clients.
   const catalog = memo(() => catalogOf(input));
-  const shared: typeof input & { clock: Clock; catalog: Promise<FormCatalog> } = {
+  const shared = {
     ...input,
     clock: input.clock ?? systemClock,
+    seedForms: false,
     get catalog() {
       return catalog();
     },
@@ -387,6 +438,7 @@ export function composeRuntime<S extends SecretSource>(
       return catalog();
     },
     calendar: calendarStore(shared),
+    formStore: formStoreOf(shared),
     log: input.log,
     mailer: input.mailer,
     secrets: input.secrets,

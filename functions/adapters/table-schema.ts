@@ -38,3 +38,6 @@ export function createTableInput(tableName: string) {
     })),
   };
 }
+
+/** The partition of the published forms' index (one item per version, one per retired form): see dynamo-s3-form-store.ts. */
+export const FORM_PARTITION = 'FORM';

@@ -368,3 +368,44 @@ export const systemTimer: Timer = {
   elapsedMs: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+/** One published version of a form definition, as indexed (the body is stored apart, immutable). */
+export interface PublishedFormVersion {
+  formId: string;
+  version: number;
+  /** SHA-256 (hex) of the body: the canonical JSON of the checked definition. */
+  sha256: string;
+  /** The first period (of the form's period type) this version applies to; absent: every period. */
+  effectiveFrom?: string;
+  publishedAt: string;
+  /** Who published it: `cli:<user>`, an operator's email, or `seed` (templates/ at start or deploy). */
+  publishedBy: string;
+  /** The body's object version, when the store keeps versions (reads are pinned to it). */
+  bodyVersionId?: string;
+}
+
+/** A form's own state across its versions: retired (no longer scheduled or offered to units). */
+export interface FormRetirement {
+  formId: string;
+  retiredAt: string;
+  retiredBy: string;
+}
+
+/**
+ * Published form definitions: bodies in object storage (`forms/<id>/v<n>.json`, never
+ * overwritten once indexed) and an index in the table. Only indexed versions exist for readers:
+ * a body written by a publish that then lost its conditional index write is ignored.
+ */
+export interface FormDefinitionStore {
+  /** Every indexed version and every retirement (one consistent read of the index). */
+  readIndex(): Promise<{ versions: PublishedFormVersion[]; retirements: FormRetirement[] }>;
+  getVersion(formId: string, version: number): Promise<PublishedFormVersion | undefined>;
+  /** The stored body of an indexed version (pinned to its object version when known); undefined when missing. */
+  readBody(entry: PublishedFormVersion): Promise<string | undefined>;
+  /** Writes the body (before the index entry); returns its object version when the store keeps versions. */
+  writeBody(formId: string, version: number, body: string): Promise<{ versionId?: string }>;
+  /** Indexes a version if it is not indexed yet (conditional write); false when it already was. */
+  putVersion(entry: PublishedFormVersion): Promise<boolean>;
+  /** Marks the form retired unless it already is (conditional write); false when it already was. */
+  retire(retirement: FormRetirement): Promise<boolean>;
+}

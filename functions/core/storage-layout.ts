@@ -14,7 +14,14 @@ export const KEY_PREFIX = {
   reports: 'reports/',
   /** `intents/<uploadId>.json`: what the portal issued for an upload (no event on this prefix). */
   intents: 'intents/',
+  /** `forms/<formId>/v<version>.json`: published form definitions (canonical JSON, never overwritten once indexed). */
+  forms: 'forms/',
 } as const;
+
+/** `forms/<id>/v<n>.json`: where a published version's body is stored. */
+export function formBodyKey(formId: string, version: number): string {
+  return `${KEY_PREFIX.forms}${formId}/v${version}.json`;
+}
 
 /**
  * How many times the ingest queue delivers one upload before it goes to the dead-letter queue

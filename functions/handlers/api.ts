@@ -11,6 +11,7 @@ import { renderConsoleMessagePage } from '../portal/render-console-page';
 import { renderMessagePage } from '../portal/render-unit-page';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
+import { readyCatalog } from '../core/forms/live-catalog';
 import type { PeriodLockStore, ReviewStore } from '../core/ports';
 import { createConsoleAuditRoutes } from './http/console-audit-routes';
 import { consoleErrorPageTitle, createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
@@ -74,7 +75,9 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       const headers = event.headers ?? {};
       // Payload v2 moves `Cookie` into `cookies`; a plain header (tests, other proxies) is read too.
       const cookies = [...(event.cookies ?? []), ...(headers['cookie']?.split(/;\s*/) ?? [])].filter(Boolean);
-      return dispatch(await routes, {
+      // Routes hold the catalog object itself: a live catalog revalidated here is what they read.
+      const [ready] = await Promise.all([routes, readyCatalog(deps.catalog)]);
+      return dispatch(ready, {
         method: event.requestContext.http.method.toUpperCase(), path, headers, body, cookies, query: event.rawQueryString ?? '', sourceIp: event.requestContext.http.sourceIp,
       });
     });

@@ -12,9 +12,9 @@ import * as z from 'zod/mini';
 import { InvalidInputError } from '../core/errors';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
+import { readyCatalog } from '../core/forms/live-catalog';
 import { consolidateScheduled, type ConsolidateDeps } from '../core/usecases/consolidate-report';
 import { runDueConsolidations, type WalkResult } from '../core/usecases/run-due-schedules';
-import { currentCatalog } from './current-catalog';
 
 const SingleFormSchema = z.object({
   formId: z.string().check(z.minLength(1)),
@@ -46,7 +46,7 @@ export function createConsolidateHandler(deps: ConsolidateHandlerDeps) {
   return middy<unknown, ConsolidateHandlerResult | WalkResult>().handler(async (event) => {
     const parsed = ConsolidateEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidInputError('EVENT_INVALID', `Consolidation event must be { formId, period?, send? } or { walk: true }: ${z.prettifyError(parsed.error)}`);
-    const forms = await currentCatalog(deps.forms);
+    const forms = await readyCatalog(deps.forms);
     if (!('formId' in parsed.data)) return runDueConsolidations({ ...deps, forms });
     const result = await consolidateScheduled({ ...deps, forms }, parsed.data);
     if (result.status === 'not-due') {

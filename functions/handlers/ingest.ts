@@ -9,6 +9,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { FormCatalog } from '../core/forms/catalog';
+import { readyCatalog } from '../core/forms/live-catalog';
 import type { Log } from '../core/log';
 import { INGEST_MAX_RECEIVE_COUNT } from '../core/storage-layout';
 import { ingestUpload, recordIngestFailure, type IngestUploadDeps, type IngestUploadInput } from '../core/usecases/ingest-upload';
@@ -59,13 +60,15 @@ function decodeS3Key(key: string): string {
 export function createIngestHandler(deps: IngestHandlerDeps) {
   const maxReceives = deps.maxReceiveCount ?? INGEST_MAX_RECEIVE_COUNT;
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
-    const useCaseDeps: IngestUploadDeps = { ...deps, catalog: await deps.catalog };
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     // One at a time: a workbook can take ~100 MB while validated; Lambda scales out instead.
     for (const record of event.Records) {
       let uploads: IngestUploadInput[] = [];
       try {
         uploads = uploadsInMessage(record.body);
+        if (uploads.length === 0) continue;
+        // Revalidated per message: a catalog that cannot load fails this message (retried), logged like any failure.
+        const useCaseDeps: IngestUploadDeps = { ...deps, catalog: await readyCatalog(deps.catalog) };
         for (const upload of uploads) await ingestUpload(useCaseDeps, upload);
       } catch (err) {
         const receives = Number(record.attributes?.ApproximateReceiveCount ?? 1);

@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { FormCatalog } from '../core/forms/catalog';
+import { readyCatalog } from '../core/forms/live-catalog';
 import type { Log } from '../core/log';
 import type { UnitReminder } from '../core/ports';
 import { sendUnitReminder, type SendUnitReminderDeps } from '../core/usecases/send-unit-reminder';
@@ -28,7 +29,7 @@ export interface RemindUnitHandlerDeps extends Omit<SendUnitReminderDeps, 'forms
 
 export function createRemindUnitHandler(deps: RemindUnitHandlerDeps) {
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
-    const useCaseDeps: SendUnitReminderDeps = { ...deps, forms: await deps.forms };
+    const useCaseDeps: SendUnitReminderDeps = { ...deps, forms: await readyCatalog(deps.forms) };
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       let reminder: UnitReminder | undefined;

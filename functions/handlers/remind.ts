@@ -12,9 +12,9 @@ import * as z from 'zod/mini';
 import { InvalidInputError } from '../core/errors';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
+import { readyCatalog } from '../core/forms/live-catalog';
 import { runDueReminders, type WalkResult } from '../core/usecases/run-due-schedules';
 import { sendReminders, type RemindDeps } from '../core/usecases/send-reminders';
-import { currentCatalog } from './current-catalog';
 
 const SingleFormSchema = z.object({ formId: z.string().check(z.minLength(1)), period: z.optional(z.string()) });
 // Strict: a stray `period` without `formId` is a mistake, not a walk.
@@ -33,7 +33,7 @@ export function createRemindHandler(deps: RemindHandlerDeps) {
   return middy<unknown, RemindSummary | WalkResult>().handler(async (event) => {
     const parsed = RemindEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidInputError('EVENT_INVALID', `Reminder event must be { formId, period? } or { walk: true }: ${z.prettifyError(parsed.error)}`);
-    const forms = await currentCatalog(deps.forms);
+    const forms = await readyCatalog(deps.forms);
     if (!('formId' in parsed.data)) return runDueReminders({ ...deps, forms });
     const result = await sendReminders({ ...deps, forms }, parsed.data);
     const sent = result.reminders.filter((r) => r.status === 'sent').length;

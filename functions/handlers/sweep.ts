@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { MetricsPublisher } from '../adapters/emf-metrics';
 import type { FormCatalog } from '../core/forms/catalog';
+import { readyCatalog } from '../core/forms/live-catalog';
 import type { Log } from '../core/log';
 import { currentForms } from '../core/usecases/form-lookup';
 import { RECENT_UPLOADS, sweepStalledUploads, type SweepStalledUploadsDeps } from '../core/usecases/sweep-stalled-uploads';
@@ -39,7 +40,7 @@ export interface SweepSummary {
 
 export function createSweepHandler(deps: SweepHandlerDeps) {
   return middy<unknown, SweepSummary, Error, Context>().handler(async (_event, context) => {
-    const forms = currentForms(await deps.forms);
+    const forms = currentForms(await readyCatalog(deps.forms));
     const { keys, ...summary } = await sweepStalledUploads({ ...deps, forms }, { ...RECENT_UPLOADS, leaseMs: SWEEP_LEASE_MS });
     deps.metrics.publish(
       { [SWEEP_METRICS.stalled]: { value: summary.stalled, unit: 'Count' }, [SWEEP_METRICS.oldestPending]: { value: summary.oldestPendingSeconds, unit: 'Seconds' } },

@@ -6,7 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { createDynamoDocumentClient, createSesClient } from '../adapters/aws-clients';
+import { createDynamoDocumentClient, createS3Client, createSesClient } from '../adapters/aws-clients';
 import { linkSecretSourceFor } from '../adapters/secrets-manager-secret-source';
 import { sesMailerFor } from '../adapters/ses-mailer';
 import { composeReminderWorker } from '../compose';
@@ -16,7 +16,7 @@ import { createRemindUnitHandler } from '../handlers/remind-unit';
 const config = loadRuntimeConfig();
 const settings = settingsFrom(config);
 const log = new Logger({ serviceName: 'tonghop-remind-unit' });
-const clients = { dynamo: createDynamoDocumentClient(settings) };
+const clients = { dynamo: createDynamoDocumentClient(settings), s3: createS3Client(settings) };
 const mailer = sesMailerFor(createSesClient(settings), settings);
 
 export const handler = createRemindUnitHandler(composeReminderWorker({ settings, clients, log, mailer, secrets: linkSecretSourceFor(config) })).use(injectLambdaContext(log));

@@ -7,7 +7,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { createDynamoDocumentClient, createSesClient, createSqsClient } from '../adapters/aws-clients';
+import { createDynamoDocumentClient, createS3Client, createSesClient, createSqsClient } from '../adapters/aws-clients';
 import { sesMailerFor } from '../adapters/ses-mailer';
 import { SqsReminderQueue } from '../adapters/sqs-reminder-queue';
 import { composeReminders } from '../compose';
@@ -19,7 +19,7 @@ const config = loadRuntimeConfig();
 if (!config.TONGHOP_REMINDER_QUEUE_URL) throw new ConfigError('Invalid configuration: TONGHOP_REMINDER_QUEUE_URL (the reminders queue) is required');
 const settings = settingsFrom(config);
 const log = new Logger({ serviceName: 'tonghop-remind' });
-const clients = { dynamo: createDynamoDocumentClient(settings) };
+const clients = { dynamo: createDynamoDocumentClient(settings), s3: createS3Client(settings) };
 const mailer = sesMailerFor(createSesClient(settings), settings);
 const queue = new SqsReminderQueue({ client: createSqsClient(settings), queueUrl: config.TONGHOP_REMINDER_QUEUE_URL });
 

@@ -66,6 +66,12 @@ export interface LocalDeps extends Composition<LinkKeyStore> {
   close(): void;
 }
 
+/**
+ * Locally the catalog is revalidated every few seconds (one Query on the emulator): a form
+ * published from another terminal shows on the running portal almost at once.
+ */
+export const LOCAL_CATALOG_MAX_AGE_MS = 3_000;
+
 /** A console logger with one JSON line of details, quiet on debug unless TONGHOP_DEBUG is set. */
 export function consoleLog(stream: NodeJS.WritableStream = process.stderr): Log {
   const line =
@@ -103,7 +109,8 @@ export function composeLocal(options: ComposeLocalOptions): LocalDeps {
       options.onEmail?.(file);
     },
   });
-  const composition = composeRuntime({ settings, clients, log, clock, mailer, secrets: localSecretSource(options.dataDir), reminderQueue: inProcessReminderQueue, s3Endpoint: emulators.endpoints.s3 });
+  // The seed catalog (templates/) is published on every start, idempotently: a local data dir always has the forms.
+  const composition = composeRuntime({ settings, clients, log, clock, mailer, secrets: localSecretSource(options.dataDir), reminderQueue: inProcessReminderQueue, s3Endpoint: emulators.endpoints.s3, seedForms: true, catalogMaxAgeMs: LOCAL_CATALOG_MAX_AGE_MS });
   return runtimeDeps(composition, {
     dataDir: options.dataDir,
     clients,

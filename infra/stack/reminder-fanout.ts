@@ -9,7 +9,7 @@
  * email from the configured address.
  */
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -18,11 +18,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TABLE_KEYS } from '../../functions/adapters/table-schema';
+import { FORM_PARTITION, TABLE_KEYS } from '../../functions/adapters/table-schema';
+import { KEY_PREFIX } from '../../functions/core/storage-layout';
 /** The once-ledger's partition-key prefix (ITEM_KEY_PREFIX.once in tonghop-stack.ts). */
 const ONCE_KEY_PREFIX = 'ONCE#';
 import { PROJECT_ROOT, cdkBundlingOptions } from '../bundling';
@@ -46,6 +48,8 @@ export const REMINDER_MAX_RECEIVES = 5;
 export interface ReminderFanoutProps {
   config: DeployConfig;
   table: dynamodb.ITable;
+  /** The bucket: the worker reads the published form definitions (`forms/`). */
+  bucket: s3.IBucket;
   linkSecret: secretsmanager.ISecret;
   /** The daily reminder run: may send to the queue, and learns its URL (TONGHOP_REMINDER_QUEUE_URL). */
   planner: lambda.Function;
@@ -103,6 +107,13 @@ export class ReminderFanout extends Construct {
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ONCE_KEY_PREFIX}*`] } },
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.table.tableArn}/index/${TABLE_KEYS.gsi1.name}`] }));
+    // The run-time form catalog: its index (the `FORM` partition only) and the published bodies.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [props.table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [FORM_PARTITION] } } }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [props.bucket.arnForObjects(`${KEY_PREFIX.forms}*`)] }));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(props.bucket.node.defaultChild as CfnElement)}.Arn>/${KEY_PREFIX.forms}*]`,
+      reason: 'Published form bodies are keyed forms/<id>/v<n>.json; the worker only reads them (the run-time catalog).',
+    });
     props.linkSecret.grantRead(role);
     const sesResources = [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity })];
     if (config.sesConfigurationSet) sesResources.push(stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.sesConfigurationSet }));

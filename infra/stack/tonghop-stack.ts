@@ -31,7 +31,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
-import { TABLE_KEYS } from '../../functions/adapters/table-schema';
+import { FORM_PARTITION, TABLE_KEYS } from '../../functions/adapters/table-schema';
 import { INGEST_MAX_RECEIVE_COUNT, KEY_PREFIX } from '../../functions/core/storage-layout';
 import { CONSOLIDATION_LEDGER_KEY_PREFIX } from '../../functions/core/usecases/list-consolidations';
 import { SCHEDULE_MARKER_PREFIX, SCHEDULE_TICK_MINUTE_FIELD, SCHEDULE_TICK_MINUTES } from '../../functions/core/usecases/run-due-schedules';
@@ -39,6 +39,7 @@ import { LATE_DIGEST_KEY_PREFIX } from '../../functions/core/usecases/send-remin
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, cdkBundlingOptions } from '../bundling';
 import type { DeployConfig } from './config';
 import { ReminderFanout } from './reminder-fanout';
+import { SeedForms } from './seed-forms';
 import { UploadSweeper } from './upload-sweeper';
 
 /** The Lambda functions, by name; each entry is `functions/lambda/<name>.ts` exporting `handler`. */
@@ -75,6 +76,8 @@ export const ITEM_KEY_PREFIX = {
   lock: 'LOCK#',
   /** Deployment settings edited at run time — the province calendar (`CONFIG#calendar`) and the unit types (`CONFIG#unit-types`) — read by every function that loads the catalog, written only by the operator's CLI. */
   config: 'CONFIG#',
+  /** The published forms' index: written only by the seed function on deploy and the operator's CLI (`forms publish|retire`). */
+  form: FORM_PARTITION,
 } as const;
 
 /** DynamoDB item actions (on the table) and query (on the table and its indexes). */
@@ -101,6 +104,13 @@ interface FunctionAccess {
   readLinkSecret: boolean;
   sendEmail: boolean;
 }
+
+/**
+ * Every function reads the run-time form catalog: the index (one consistent Query of the `FORM`
+ * partition, a read no write condition limits) and the published bodies under `forms/` (by
+ * object version). None writes it: publishing is the operator's CLI, seeding the seed function.
+ */
+const READ_FORMS: { prefix: string; actions: ObjectAction[] } = { prefix: KEY_PREFIX.forms, actions: ['s3:GetObject', 's3:GetObjectVersion'] };
 
 /**
  * What each function may do, derived from the adapters its Lambda entry composes:
@@ -143,6 +153,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
       // The upload intent the portal issued: ingest refuses an object no intent binds.
       { prefix: KEY_PREFIX.intents, actions: ['s3:GetObject'] },
       { prefix: KEY_PREFIX.feedback, actions: ['s3:PutObject'] },
+      READ_FORMS,
     ],
     // It reads one intent by key, never lists them.
     listPrefixes: [KEY_PREFIX.uploads, KEY_PREFIX.feedback],
@@ -166,6 +177,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
       { prefix: KEY_PREFIX.feedback, actions: ['s3:GetObject'] },
       // The console's "Tổng hợp ngay" / "Gửi": reads, writes and presigns consolidated reports.
       { prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] },
+      READ_FORMS,
     ],
     // The api never lists uploads (it only signs the POST): listing is for its own reads.
     listPrefixes: [KEY_PREFIX.intents, KEY_PREFIX.feedback, KEY_PREFIX.reports],
@@ -179,7 +191,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     // the schedule walk's markers.
     writeKeys: [`${ITEM_KEY_PREFIX.once}${CONSOLIDATION_LEDGER_KEY_PREFIX}`, `${ITEM_KEY_PREFIX.once}${SCHEDULE_MARKER_PREFIX.consolidation}`],
     deleteKeys: [`${ITEM_KEY_PREFIX.once}${CONSOLIDATION_LEDGER_KEY_PREFIX}`],
-    objects: [{ prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] }],
+    objects: [{ prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] }, READ_FORMS],
+    listPrefixes: [KEY_PREFIX.reports],
     listBucket: true,
     readLinkSecret: false,
     sendEmail: true,
@@ -190,12 +203,12 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     // schedule walk's markers; the per-unit reminder keys are the worker's (reminder-fanout.ts).
     writeKeys: [`${ITEM_KEY_PREFIX.once}${LATE_DIGEST_KEY_PREFIX}`, `${ITEM_KEY_PREFIX.once}${SCHEDULE_MARKER_PREFIX.reminders}`],
     deleteKeys: [`${ITEM_KEY_PREFIX.once}${LATE_DIGEST_KEY_PREFIX}`],
-    objects: [],
+    objects: [READ_FORMS],
     listBucket: false,
     readLinkSecret: false,
     sendEmail: true,
   },
-  sweep: { table: ['GetItem', 'Query'], readKeys: [ITEM_KEY_PREFIX.config], writeKeys: [], objects: [], listBucket: false, readLinkSecret: false, sendEmail: false },
+  sweep: { table: ['GetItem', 'Query'], readKeys: [ITEM_KEY_PREFIX.config], writeKeys: [], objects: [READ_FORMS], listBucket: false, readLinkSecret: false, sendEmail: false },
 };
 
 interface FunctionSizing {
@@ -280,6 +293,8 @@ export class TonghopStack extends Stack {
   /** Absolute entry file per function (what test/infra checks). */
   readonly entries: Record<FunctionName, string>;
   readonly reminderFanout: ReminderFanout;
+  /** Publishes the seed catalog on deploy (a trigger). */
+  readonly seedForms: SeedForms;
   readonly schedules: scheduler.Schedule[] = [];
 
   constructor(scope: Construct, id: string, props: TonghopStackProps) {
@@ -436,6 +451,8 @@ export class TonghopStack extends Stack {
       });
     }
     this.functions = fns;
+    // The seed catalog (templates/*.json) published on every deploy that changes it.
+    this.seedForms = new SeedForms(this, 'SeedForms', { config, table: this.table, bucket: this.bucket, environment: commonEnv });
 
     // ingest: one upload per invocation (a timeout fails only that upload, which the queue
     // redelivers up to INGEST_MAX_RECEIVE_COUNT times); maxConcurrency bounds the table's load.
@@ -490,7 +507,7 @@ export class TonghopStack extends Stack {
     this.addAlarms();
     new UploadSweeper(this, 'UploadSweeper', { fn: fns.sweep, bucket: this.bucket, queue: this.queue, alarmTopic: this.alarmTopic });
     this.reminderFanout = new ReminderFanout(this, 'ReminderFanout', {
-      config, table: this.table, linkSecret: this.linkSecret, planner: fns.remind, environment: { ...commonEnv, ...mailEnv }, alarmTopic: this.alarmTopic,
+      config, table: this.table, bucket: this.bucket, linkSecret: this.linkSecret, planner: fns.remind, environment: { ...commonEnv, ...mailEnv }, alarmTopic: this.alarmTopic,
     });
     this.addDashboardWidgets();
 

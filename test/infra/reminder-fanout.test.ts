@@ -52,16 +52,22 @@ describe('ReminderFanout', () => {
       });
     });
 
-    it('may read units and their uploads, claim/release the once-ledger, read the link keys and send from the configured address — nothing else', () => {
+    it('may read units and their uploads, the form catalog, claim/release the once-ledger, read the link keys and send from the configured address — nothing else', () => {
       const statements = roleStatements(s.template, workerRoleId());
       const table = logicalId(s.stack, s.stack.table);
       const onTable = statements.filter((st) => JSON.stringify(st.Resource).includes(`"${table}"`));
-      expect(actions(onTable)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
-      const query = onTable.find((st) => asList(st.Action).includes('dynamodb:Query'))!;
-      expect(JSON.stringify(query.Resource)).toContain('/index/gsi1');
-      expect(JSON.stringify(query.Resource)).not.toContain('*');
+      expect(actions(onTable)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query']);
+      const queries = onTable.filter((st) => asList(st.Action).includes('dynamodb:Query'));
+      // gsi1 (a unit's uploads), and the table itself only for the form catalog's partition.
+      expect(JSON.stringify(queries[0]!.Resource)).toContain('/index/gsi1');
+      expect(JSON.stringify(queries[0]!.Resource)).not.toContain('*');
+      expect(queries[1]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['FORM'] } });
+      const bucket = logicalId(s.stack, s.stack.bucket);
+      const onBucket = statements.filter((st) => JSON.stringify(st.Resource).includes(`"${bucket}`));
+      expect(actions(onBucket)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+      expect(JSON.stringify(onBucket[0]!.Resource)).toContain('/forms/*');
       expect(actions(statements)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'ses:SendEmail', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
-      expect(actions(statements).filter((a) => !/^(logs:(CreateLogStream|PutLogEvents)|dynamodb:(GetItem|PutItem|DeleteItem|Query)|secretsmanager:(GetSecretValue|DescribeSecret)|ses:SendEmail|sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
+      expect(actions(statements).filter((a) => !/^(logs:(CreateLogStream|PutLogEvents)|dynamodb:(GetItem|PutItem|DeleteItem|Query)|s3:(GetObject|GetObjectVersion)|secretsmanager:(GetSecretValue|DescribeSecret)|ses:SendEmail|sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
       const ses = statements.find((st) => asList(st.Action).includes('ses:SendEmail'))!;
       expect(ses.Condition).toEqual({ StringEquals: { 'ses:FromAddress': DEPLOY_CONTEXT.mailFrom } });
     });

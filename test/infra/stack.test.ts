@@ -231,8 +231,8 @@ describe('TonghopStack', () => {
 
     it('writes each function\'s logs, the bucket-notifications handler\'s included, to a log group kept 365 days', () => {
       const fns = Object.values(s.template.findResources('AWS::Lambda::Function'));
-      // FUNCTION_NAMES, the reminder worker (reminder-fanout.ts) and the bucket-notifications handler.
-      expect(fns.length).toBe(FUNCTION_NAMES.length + 2);
+      // FUNCTION_NAMES, the reminder worker (reminder-fanout.ts), the bucket-notifications handler, the seed function and its trigger's provider (seed-forms.ts).
+      expect(fns.length).toBe(FUNCTION_NAMES.length + 4);
       for (const fn of fns) {
         const ref = fn.Properties.LoggingConfig.LogGroup.Ref as string;
         expect(s.template.toJSON().Resources[ref].Properties.RetentionInDays).toBe(365);
@@ -466,8 +466,37 @@ describe('TonghopStack', () => {
       expect(actionsOf(statements)).not.toContain('s3:DeleteObject');
     });
 
-    it('keeps remind away from the bucket entirely', () => {
-      expect(statementsOn(roleStatements(s.template, roleId('remind')), bucketId())).toEqual([]);
+    it('lets remind touch the bucket only to read published form definitions', () => {
+      const onBucket = statementsOn(roleStatements(s.template, roleId('remind')), bucketId());
+      expect(actionsOf(onBucket).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+      expect(JSON.stringify(onBucket.map((st) => st.Resource))).toContain('/forms/*');
+    });
+
+    it.each(FUNCTION_NAMES)('lets %s read the run-time form catalog (bodies under forms/) but write none of it', (name) => {
+      const statements = roleStatements(s.template, roleId(name));
+      const onForms = statements.filter((st) => JSON.stringify(st.Resource).includes('/forms/*'));
+      expect(actionsOf(onForms).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+      expect(actionsOf(statements)).toContain('dynamodb:Query');
+      const writes = statements.filter((st) => actionsOf([st]).some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem)$/.test(a)));
+      expect(JSON.stringify(writes)).not.toContain('"FORM');
+    });
+
+    it('publishes the seed catalog on deploy with a trigger whose function may only write the form index and bodies', () => {
+      const seed = s.stack.seedForms;
+      const role = logicalId(s.stack, seed.role as never);
+      const statements = roleStatements(s.template, role);
+      const table = statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('dynamodb:')));
+      expect(actionsOf(table).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      for (const st of table) expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['FORM'] } });
+      const objects = statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('s3:')));
+      expect(actionsOf(objects).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+      expect(JSON.stringify(objects.map((st) => st.Resource))).toContain('/forms/*');
+      expect(actionsOf(statements)).not.toContain('s3:DeleteObject');
+      // The trigger runs the function after the table and bucket exist, again whenever its bundle (templates included) changes.
+      const triggers = Object.values(s.template.findResources('Custom::Trigger'));
+      expect(triggers).toHaveLength(1);
+      expect(JSON.stringify(triggers[0]!.Properties.HandlerArn)).toContain(logicalId(s.stack, seed.function).replace(/[0-9A-F]{8}$/, ''));
+      expect(triggers[0]!.DependsOn).toEqual(expect.arrayContaining([tableId(), bucketId()]));
     });
 
     it('lets only api (and the reminder worker, see reminder-fanout.test.ts) read the link-signing secret', () => {

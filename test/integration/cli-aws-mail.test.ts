@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { runTonghop } from '../support/cli';
+import { seedDeployedCatalog } from '../support/seed-forms';
 
 jest.setTimeout(180_000);
 
@@ -59,6 +60,8 @@ describe('tonghop CLI', () => {
 
     beforeAll(async () => {
       emulators = await startEmulators();
+      // The deploy's seed trigger published templates/ into the stack's catalog.
+      await seedDeployedCatalog(emulators);
       ses = await startFakeSes();
       work = mkdtempSync(join(tmpdir(), 'tonghop-aws-mail-'));
       dataDir = join(work, 'local-data');

@@ -12,6 +12,7 @@ import { DynamoAuditLog } from '../../functions/adapters/dynamo-audit-log';
 import { LEGACY_LINK_KEY_ID, verifyLinkToken } from '../../functions/core/links';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { runTonghop } from '../support/cli';
+import { seedDeployedCatalog } from '../support/seed-forms';
 
 jest.setTimeout(120_000);
 
@@ -26,6 +27,8 @@ describe('tonghop CLI', () => {
     let env: Record<string, string>;
     beforeAll(async () => {
       emulators = await startEmulators();
+      // The deploy's seed trigger published templates/ into the stack's catalog.
+      await seedDeployedCatalog(emulators);
       work = mkdtempSync(join(tmpdir(), 'tonghop-aws-cli-'));
       env = {
         TONGHOP_TARGET: 'aws',
@@ -38,6 +41,8 @@ describe('tonghop CLI', () => {
         AWS_ACCESS_KEY_ID: emulators.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: emulators.credentials.secretAccessKey,
         AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
+        // The stack's bucket: the run-time form catalog's bodies are read there.
+        AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
       };
     });
     afterAll(async () => {

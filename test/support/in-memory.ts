@@ -6,6 +6,7 @@
 import type {
   AcceptedValues, Aggregate, AuditLog, Clock, Timer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
   StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitDetails, UnitRepository, ReviewStore, PeriodLockStore, ReviewExpectation, SavedUnitTypes, UnitTypeStore,
+  FormDefinitionStore, FormRetirement, PublishedFormVersion,
 } from '../../functions/core/ports';
 import { parseUnitTypes, type UnitTypeInfo } from '../../functions/core/units/unit-types';
 import { lockConflict, reviewConflict, type LockException, type PeriodLockRecord, type PeriodLockState, type ReviewRecord } from '../../functions/core/review/model';
@@ -379,5 +380,43 @@ export class InMemoryUnitTypeStore implements UnitTypeStore {
     if ((this.saved?.revision ?? 0) !== expectedRevision) throw new ConflictError('UNIT_TYPES_CHANGED', 'Danh sách loại đơn vị vừa được người khác thay đổi.');
     this.saved = { types: parseUnitTypes(types), revision: expectedRevision + 1, updatedAt: at };
     return expectedRevision + 1;
+  }
+}
+
+/** `FormDefinitionStore` in memory: conditional index writes like the DynamoDB adapter; `failReads` makes `readIndex` throw (a store outage). */
+export class InMemoryFormStore implements FormDefinitionStore {
+  readonly bodies = new Map<string, string>();
+  readonly versions = new Map<string, PublishedFormVersion>();
+  readonly retirements = new Map<string, FormRetirement>();
+  indexReads = 0;
+  bodyReads = 0;
+  failReads = false;
+  async readIndex() {
+    this.indexReads++;
+    if (this.failReads) throw new Error('store unavailable');
+    return { versions: [...this.versions.values()].map((v) => ({ ...v })), retirements: [...this.retirements.values()].map((r) => ({ ...r })) };
+  }
+  async getVersion(formId: string, version: number) {
+    const v = this.versions.get(`${formId}#${version}`);
+    return v && { ...v };
+  }
+  async readBody(entry: PublishedFormVersion) {
+    this.bodyReads++;
+    return this.bodies.get(`${entry.formId}#${entry.version}`);
+  }
+  async writeBody(formId: string, version: number, body: string) {
+    this.bodies.set(`${formId}#${version}`, body);
+    return {};
+  }
+  async putVersion(entry: PublishedFormVersion) {
+    const key = `${entry.formId}#${entry.version}`;
+    if (this.versions.has(key)) return false;
+    this.versions.set(key, { ...entry });
+    return true;
+  }
+  async retire(retirement: FormRetirement) {
+    if (this.retirements.has(retirement.formId)) return false;
+    this.retirements.set(retirement.formId, { ...retirement });
+    return true;
   }
 }

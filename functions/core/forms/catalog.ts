@@ -10,9 +10,11 @@ import type { FormDefinition } from './definition';
 import { createUnitTypeRegistry, type UnitTypeRegistry } from '../units/unit-types';
 import { EMPTY_CALENDAR, type ProvinceCalendar } from '../calendar/calendar';
 import { resolveFormCalendar } from '../calendar/resolve-calendar';
+import { parsePeriod } from '../periods';
+import type { FormRetirement, PublishedFormVersion } from '../ports';
 
 export interface FormCatalog {
-  /** The latest version of every form, by id. */
+  /** The latest version of every form in use, by id (retired forms are left out). */
   list(): FormDefinition[];
   /** Every version of one form, oldest first. */
   versions(formId: string): FormDefinition[];
@@ -20,6 +22,17 @@ export interface FormCatalog {
   get(formId: string, version?: number): FormDefinition | undefined;
   /** Like `get`, but throws `NotFoundError` (FORM_NOT_FOUND) when unknown. */
   require(formId: string, version?: number): FormDefinition;
+  /**
+   * The version that applies to `periodId`: the highest version whose `effectiveFrom` is absent or
+   * not after the period. Undefined when the form is unknown, retired (unless `includeRetired`:
+   * history stays readable) or no version applies yet. A period that is not of the form's type
+   * gets the latest version, so the caller's own period check answers it.
+   */
+  forPeriod(formId: string, periodId: string, options?: { includeRetired?: boolean }): FormDefinition | undefined;
+  /** Every form (retired ones too) with its versions' publication details, by id (`forms list`). */
+  entries(): FormCatalogEntry[];
+  /** The form's retirement, when retired. */
+  retirement(formId: string): Pick<FormRetirement, 'retiredAt' | 'retiredBy'> | undefined;
   /** The deployment's unit types (default: the 2019 structure). */
   readonly unitTypes: UnitTypeRegistry;
   /** The province calendar every form's deadlines, reminders and consolidation days use. */
@@ -37,10 +50,38 @@ export interface LiveFormCatalog extends FormCatalog {
   invalidate(): void;
 }
 
+/** A version's publication details; seed catalogs read from files have none but the version. */
+export type FormVersionInfo = Pick<PublishedFormVersion, 'version'> & Partial<Omit<PublishedFormVersion, 'formId' | 'version' | 'bodyVersionId'>>;
+
+/** One form of the catalog: its latest definition, every version's details and its retirement. */
+export interface FormCatalogEntry {
+  id: string;
+  /** The latest version's name. */
+  name: string;
+  periodType: FormDefinition['periodType'];
+  latestVersion: number;
+  versions: FormVersionInfo[];
+  retired?: Pick<FormRetirement, 'retiredAt' | 'retiredBy'>;
+}
+
 /** What a catalog is built with besides its definitions. */
 export interface CatalogOptions {
   unitTypes?: UnitTypeRegistry;
   calendar?: ProvinceCalendar;
+  /** Publication details by form and version (`effectiveFrom` is what `forPeriod` reads). */
+  published?: ReadonlyArray<Pick<PublishedFormVersion, 'formId' | 'version'> & Partial<PublishedFormVersion>>;
+  retirements?: readonly FormRetirement[];
+}
+
+/** Orders two periods of one type; undefined when either is not a period of `type`. */
+function comparePeriods(a: string, b: string, type: FormDefinition['periodType']): number | undefined {
+  try {
+    const pa = parsePeriod(a, type);
+    const pb = parsePeriod(b, type);
+    return pa.year * 100 + pa.index - (pb.year * 100 + pb.index);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The templates directory of this checkout (local runs and tests); Lambda passes `<bundle>/templates`. */
@@ -72,12 +113,41 @@ export function createFormCatalog(definitions: readonly FormDefinition[], option
     if (!list) return undefined;
     return version === undefined ? list[list.length - 1] : list.find((f) => f.version === version);
   };
+  const info = new Map<string, FormVersionInfo>();
+  for (const p of options.published ?? []) {
+    const { formId, bodyVersionId: _body, ...rest } = p;
+    info.set(`${formId}#${p.version}`, rest);
+  }
+  const retired = new Map((options.retirements ?? []).map((r) => [r.formId, { retiredAt: r.retiredAt, retiredBy: r.retiredBy }]));
+  const infoOf = (form: FormDefinition): FormVersionInfo => info.get(`${form.id}#${form.version}`) ?? { version: form.version };
+  const forPeriod: FormCatalog['forPeriod'] = (formId, periodId, opts = {}) => {
+    const list = byId.get(formId);
+    if (!list || (retired.has(formId) && !opts.includeRetired)) return undefined;
+    const latest = list[list.length - 1]!;
+    if (comparePeriods(periodId, periodId, latest.periodType) === undefined) return latest;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const form = list[i]!;
+      const from = infoOf(form).effectiveFrom;
+      if (from === undefined || (comparePeriods(from, periodId, form.periodType) ?? 1) <= 0) return form;
+    }
+    return undefined;
+  };
   return {
     unitTypes,
     calendar,
-    list: () => [...byId.values()].map((l) => l[l.length - 1]!).sort((a, b) => a.id.localeCompare(b.id)),
+    list: () => [...byId.values()].map((l) => l[l.length - 1]!).filter((f) => !retired.has(f.id)).sort((a, b) => a.id.localeCompare(b.id)),
     versions: (formId) => [...(byId.get(formId) ?? [])],
     get,
+    forPeriod,
+    entries: () =>
+      [...byId.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([id, list]) => {
+          const latest = list[list.length - 1]!;
+          const r = retired.get(id);
+          return { id, name: latest.name, periodType: latest.periodType, latestVersion: latest.version, versions: list.map(infoOf), ...(r ? { retired: r } : {}) };
+        }),
+    retirement: (formId) => retired.get(formId),
     require(formId, version) {
       const form = get(formId, version);
       if (!form) {
@@ -87,6 +157,21 @@ export function createFormCatalog(definitions: readonly FormDefinition[], option
       return form;
     },
   };
+}
+
+/** The raw definitions of `dir`'s `*.json` files, by file name (the seed catalog; checked when published). Throws naming a file that is not JSON. */
+export async function readSeedDefinitions(dir: string = DEFAULT_TEMPLATES_DIR): Promise<Array<{ source: string; raw: unknown }>> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      try {
+        return { source: file, raw: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
+      } catch (err) {
+        throw new Error(`Form definition ${file} is not valid JSON`, { cause: err });
+      }
+    }),
+  );
 }
 
 /**

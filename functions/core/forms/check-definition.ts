@@ -18,6 +18,11 @@ export interface DefinitionProblem {
   /** Stable code, e.g. DEF_UNKNOWN_KEY. */
   code: string;
   message: string;
+  /** A definition workbook's problem: its sheet, row, column letter and heading (`path` then says the same in words). */
+  sheet?: string;
+  row?: number;
+  column?: string;
+  header?: string;
 }
 
 /** Safety limits of a definition: a form is rendered, generated and checked on every upload, so its size is bounded. */

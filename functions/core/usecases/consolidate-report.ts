@@ -25,8 +25,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
 export interface ConsolidateDeps {
   /** The forms catalog (only `require`: unknown forms throw FORM_NOT_FOUND). */
-  /** The catalog: the form, and the unit types the report labels and orders its "by unit type" totals with (default: the 2019 types). */
-  forms: Pick<FormCatalog, 'require'> & Partial<Pick<FormCatalog, 'unitTypes'>>;
+  /** The catalog: the form (the version of the period, when the catalog knows effective periods), and the unit types the report labels and orders its "by unit type" totals with (default: the 2019 types). */
+  forms: Pick<FormCatalog, 'require'> & Partial<Pick<FormCatalog, 'unitTypes' | 'forPeriod' | 'retirement'>>;
   units: UnitRepository;
   submissions: SubmissionRepository;
   /** Each unit's review: returned reports never count, unreviewed ones per the form's `includeUnreviewed`. */
@@ -81,7 +81,8 @@ export interface ConsolidateResult {
 
 /** Builds (or reuses), stores and optionally emails the consolidated workbook. */
 export async function consolidateReport(deps: ConsolidateDeps, input: ConsolidateInput): Promise<ConsolidateResult> {
-  const form = deps.forms.require(input.formId);
+  // The version that applied to the period (a retired form's history still consolidates).
+  const form = deps.forms.forPeriod?.(input.formId, input.period, { includeRetired: true }) ?? deps.forms.require(input.formId);
   parsePeriod(input.period, form.periodType);
   const now = deps.clock.now();
   const previousPeriod = shiftPeriod(input.period, -1);
@@ -216,7 +217,9 @@ export type ScheduledConsolidationResult = { status: 'not-due'; formId: string; 
 export async function consolidateScheduled(deps: ConsolidateDeps, input: ScheduledConsolidationInput): Promise<ScheduledConsolidationResult> {
   const form = deps.forms.require(input.formId);
   const now = deps.clock.now();
-  const period = input.period ?? periodConsolidatedOn(form, now);
+  // A retired form is no longer consolidated on schedule (an operator may still consolidate a period by hand).
+  const retired = input.period === undefined && deps.forms.retirement?.(input.formId) !== undefined;
+  const period = retired ? undefined : (input.period ?? periodConsolidatedOn(form, now));
   if (!period) return { status: 'not-due', formId: form.id, date: now.toISOString() };
   return { status: 'done', ...(await consolidateReport(deps, { formId: form.id, period, send: input.send ?? true })) };
 }

@@ -14,6 +14,16 @@ export interface FormLookup {
   get(formId: string, version?: number): FormDefinition | undefined;
   /** The deployment's unit types (labels, order); absent in plain test objects: the 2019 types. */
   readonly unitTypes?: UnitTypeRegistry;
+  /**
+   * The version that applies to a period (`FormCatalog.forPeriod`: effective periods, retired
+   * forms left out unless `includeRetired`). A lookup without it answers `get(formId)`.
+   */
+  forPeriod?(formId: string, periodId: string, options?: { includeRetired?: boolean }): FormDefinition | undefined;
+}
+
+/** The version of `formId` that applies to `periodId` (see `FormLookup.forPeriod`). */
+export function formForPeriod(catalog: Pick<FormLookup, 'get' | 'forPeriod'>, formId: string, periodId: string, options?: { includeRetired?: boolean }): FormDefinition | undefined {
+  return catalog.forPeriod ? catalog.forPeriod(formId, periodId, options) : catalog.get(formId);
 }
 
 /** The lookup's unit types, or the default (2019) registry. */

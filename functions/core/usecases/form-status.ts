@@ -139,7 +139,7 @@ export async function formStatus(deps: FormStatusDeps, input: FormStatusInput): 
   // An unknown form leaves the period empty: requireReportable then answers FORM_NOT_FOUND.
   const known = deps.forms.get(input.formId);
   const period = input.period ?? (known ? openPeriod(known, now) : '');
-  const form = requireReportable(deps.forms, input.formId, period, now);
+  const form = requireReportable(deps.forms, input.formId, period, now, { includeRetired: true });
 
   const [units, submissions, reviews] = await Promise.all([deps.units.list(), deps.submissions.listSummariesByFormPeriod(form.id, period), deps.reviews.listByFormPeriod(form.id, period)]);
   const reviewOf = new Map(reviews.map((r) => [r.unitCode, r]));

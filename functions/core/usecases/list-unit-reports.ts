@@ -10,7 +10,7 @@ import { deadlineFor, openPeriod, periodLabel, shiftPeriod } from '../periods';
 import type { Clock, PeriodLockStore, ReviewStore, SubmissionRepository } from '../ports';
 import { liveException, periodLockStatus } from '../review/locks';
 import { effectiveReviewState, type ReviewRecord, type ReviewState } from '../review/model';
-import { currentForms, type FormLookup } from './form-lookup';
+import { currentForms, formForPeriod, type FormLookup } from './form-lookup';
 
 /**
  * - `not_submitted` chưa nộp: nothing accepted, deadline ahead (or nothing uploaded yet);
@@ -99,15 +99,18 @@ export async function listUnitReports(deps: ListUnitReportsDeps, unit: Unit): Pr
   const reviewOf = (formId: string, period: string) => reviews.get(`${formId}#${period}`);
   const forms = currentForms(deps.catalog);
   const reports: UnitReport[] = [];
-  for (const form of forms) {
-    const open = openPeriod(form, now);
+  for (const latest of forms) {
+    const open = openPeriod(latest, now);
     const previous = shiftPeriod(open, -1);
-    const ofPeriod = (period: string) => all.filter((s) => s.formId === form.id && s.period === period);
+    const ofPeriod = (period: string) => all.filter((s) => s.formId === latest.id && s.period === period);
     const ofPrevious = ofPeriod(previous);
-    if (!ofPrevious.some((s) => s.status === 'accepted')) {
-      reports.push(reportFor(form, unit, previous, ofPrevious, now, reviewOf(form.id, previous)));
+    // Each period gets the version that applies to it (a new version may start with the open period).
+    const previousForm = formForPeriod(deps.catalog, latest.id, previous);
+    if (previousForm && !ofPrevious.some((s) => s.status === 'accepted')) {
+      reports.push(reportFor(previousForm, unit, previous, ofPrevious, now, reviewOf(latest.id, previous)));
     }
-    reports.push(reportFor(form, unit, open, ofPeriod(open), now, reviewOf(form.id, open)));
+    const openForm = formForPeriod(deps.catalog, latest.id, open);
+    if (openForm) reports.push(reportFor(openForm, unit, open, ofPeriod(open), now, reviewOf(latest.id, open)));
   }
   reports.sort((a, b) => a.deadline.localeCompare(b.deadline) || a.formId.localeCompare(b.formId));
   await Promise.all(reports.map(async (r) => {

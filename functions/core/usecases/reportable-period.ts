@@ -6,15 +6,22 @@
 import { NotFoundError } from '../errors';
 import type { FormDefinition } from '../forms/definition';
 import { openPeriod, parsePeriod } from '../periods';
-import type { FormLookup } from './form-lookup';
+import { formForPeriod, type FormLookup } from './form-lookup';
 
 const FIRST_YEAR = 2000;
 
-/** Throws `NotFoundError` FORM_NOT_FOUND or PERIOD_NOT_FOUND (404) with a Vietnamese message. */
-export function requireReportable(catalog: FormLookup, formId: string, period: string, now: Date): FormDefinition {
-  const form = catalog.get(formId);
+/**
+ * The version of the form that applies to the period (its effective period reached). Throws
+ * `NotFoundError` FORM_NOT_FOUND (unknown, or retired unless `includeRetired`: the console still
+ * reads a retired form's history) or PERIOD_NOT_FOUND (404) with a Vietnamese message.
+ */
+export function requireReportable(catalog: FormLookup, formId: string, period: string, now: Date, options: { includeRetired?: boolean } = {}): FormDefinition {
+  const form = formForPeriod(catalog, formId, period, options);
   if (!form) {
-    throw new NotFoundError('FORM_NOT_FOUND', `Không có biểu mẫu "${formId}".`);
+    const known = catalog.get(formId);
+    if (!known) throw new NotFoundError('FORM_NOT_FOUND', `Không có biểu mẫu "${formId}".`);
+    if (formForPeriod(catalog, formId, period, { includeRetired: true })) throw new NotFoundError('FORM_NOT_FOUND', `Biểu mẫu "${known.name}" đã ngừng sử dụng.`);
+    throw new NotFoundError('PERIOD_NOT_FOUND', `Biểu mẫu "${known.name}" chưa áp dụng cho kỳ báo cáo "${period}".`);
   }
   let parsed;
   try {

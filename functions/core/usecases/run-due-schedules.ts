@@ -159,7 +159,7 @@ function errorName(err: unknown): string {
 }
 
 export interface DueConsolidationsDeps extends Omit<ConsolidateDeps, 'forms'> {
-  forms: Pick<FormCatalog, 'list' | 'require'>;
+  forms: Pick<FormCatalog, 'list' | 'require' | 'get'> & Partial<Pick<FormCatalog, 'forPeriod' | 'retirement'>>;
   log: Log;
 }
 
@@ -182,7 +182,7 @@ export function runDueConsolidations(deps: DueConsolidationsDeps): Promise<WalkR
 }
 
 export interface DueRemindersDeps extends Omit<RemindDeps, 'forms'> {
-  forms: Pick<FormCatalog, 'list' | 'require'>;
+  forms: Pick<FormCatalog, 'list' | 'require' | 'get'> & Partial<Pick<FormCatalog, 'forPeriod' | 'retirement'>>;
   log: Log;
 }
 

@@ -15,6 +15,7 @@
 import type { FormCatalog } from '../forms/catalog';
 import { formAppliesTo } from '../forms/layout';
 import type { Unit } from '../model';
+import { formForPeriod, type FormLookup } from './form-lookup';
 import { deadlineFor, formatLocalDate, localInstant, openPeriod, parsePeriod, shiftPeriod, toLocalDate } from '../periods';
 import type { Clock, Mailer, OnceLedger, ReminderDelivery, ReminderQueue, SubmissionRepository, UnitRepository, UnitReminder } from '../ports';
 import { composeLateDigestEmail, reminderDays, type ReminderKind } from '../consolidation/reminders';
@@ -22,7 +23,7 @@ import { composeLateDigestEmail, reminderDays, type ReminderKind } from '../cons
 export { REMINDER_LINK_GRACE_DAYS } from './send-unit-reminder';
 
 export interface RemindDeps {
-  forms: Pick<FormCatalog, 'require'>;
+  forms: Pick<FormCatalog, 'require'> & Pick<FormLookup, 'get' | 'forPeriod'>;
   units: UnitRepository;
   submissions: SubmissionRepository;
   ledger: OnceLedger;
@@ -62,18 +63,23 @@ export const LATE_DIGEST_KEY_PREFIX = 'late-digest#';
 
 /** Queues today's reminders and sends the late digests; throws after the loop if any failed (a retry resends only those). */
 export async function sendReminders(deps: RemindDeps, input: RemindInput): Promise<RemindResult> {
-  const form = deps.forms.require(input.formId);
+  const current = deps.forms.require(input.formId);
   const now = deps.clock.now();
   const today = formatLocalDate(toLocalDate(now));
-  const periods = input.period ? [parsePeriod(input.period, form.periodType).id] : (() => {
-    const open = openPeriod(form, now);
+  const periods = input.period ? [parsePeriod(input.period, current.periodType).id] : (() => {
+    const open = openPeriod(current, now);
     return [shiftPeriod(open, -1), open];
   })();
-  const units = (await deps.units.list()).filter((u) => u.active && formAppliesTo(form, u.type));
-  const result: RemindResult = { formId: form.id, date: today, reminders: [], digests: [] };
+  const active = (await deps.units.list()).filter((u) => u.active);
+  const result: RemindResult = { formId: current.id, date: today, reminders: [], digests: [] };
   const failures: unknown[] = [];
 
   for (const period of periods) {
+    // The version that applies to the period; none for a retired form (no more reminders) or a
+    // period before its first version applies.
+    const form = formForPeriod(deps.forms, current.id, period);
+    if (!form) continue;
+    const units = active.filter((u) => formAppliesTo(form, u.type));
     // Today's reminder day of each unit, from the calendar alone: on most days nobody is due and
     // the period's submissions are not read at all.
     const dueToday = units.flatMap((unit) => {
@@ -130,7 +136,7 @@ export async function sendReminders(deps: RemindDeps, input: RemindInput): Promi
       failures.push(err);
     }
   }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} reminder email(s) failed for ${form.id} on ${today}; a retry sends only those`);
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} reminder email(s) failed for ${current.id} on ${today}; a retry sends only those`);
   return result;
 }
 

@@ -17,7 +17,7 @@ import { composeReminderEmail } from '../consolidation/reminders';
 export const REMINDER_LINK_GRACE_DAYS = 30;
 
 export interface SendUnitReminderDeps {
-  forms: Pick<FormCatalog, 'require'>;
+  forms: Pick<FormCatalog, 'require'> & Partial<Pick<FormCatalog, 'forPeriod'>>;
   units: Pick<UnitRepository, 'get'>;
   submissions: Pick<SubmissionRepository, 'listByUnit'>;
   ledger: OnceLedger;
@@ -39,7 +39,9 @@ export const reminderKey = (r: Pick<UnitReminder, 'formId' | 'period' | 'unitCod
 export async function sendUnitReminder(deps: SendUnitReminderDeps, reminder: UnitReminder): Promise<UnitReminderOutcome> {
   const now = deps.clock.now();
   if (reminder.date !== formatLocalDate(toLocalDate(now))) return 'skipped';
-  const form = deps.forms.require(reminder.formId);
+  // The version for the period; a form retired since the run queued it sends nothing.
+  const form = deps.forms.forPeriod ? deps.forms.forPeriod(reminder.formId, reminder.period) : deps.forms.require(reminder.formId);
+  if (!form) return 'skipped';
   const unit = await deps.units.get(reminder.unitCode);
   if (!unit || !unit.active || unit.emails.length === 0) return 'skipped';
   // The run queued it minutes ago; a report accepted since then makes the reminder wrong.

@@ -7,7 +7,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeForm, generateForm, loadFormCatalog, DEFAULT_TEMPLATES_DIR } from '../../../functions/core/forms';
+import { describeForm, generateForm } from '../../../functions/core/forms';
+import { loadCliCatalog } from '../cli-catalog';
 import { AppError } from '../../../functions/core/errors';
 import type { Unit, UnitType } from '../../../functions/core/model';
 import { UNIT_TYPE_CODE_PATTERN, UNIT_TYPES_2019 } from '../../../functions/core/units/unit-types';
@@ -23,8 +24,9 @@ Cách dùng:
   npx tonghop template --list
 
 Tùy chọn:
-  --version <n>        phiên bản biểu mẫu (mặc định: mới nhất)
-  --templates <thư mục> thư mục định nghĩa biểu mẫu (mặc định: TONGHOP_TEMPLATES_DIR hoặc templates/)
+  --version <n>        phiên bản biểu mẫu (mặc định: phiên bản áp dụng cho --period, hoặc mới nhất)
+  --templates <thư mục> đọc định nghĩa từ thư mục này (mặc định: các biểu mẫu đã phát hành trong
+                       TONGHOP_DATA_DIR, gồm các biểu mẫu mẫu của templates/)
   Loại đơn vị: mã trong danh sách loại đơn vị (npx tonghop unit-types list), ví dụ ${UNIT_TYPES_2019.map((t) => t.code).join(', ')}
   Kỳ: 2026-03 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026 (năm)
 
@@ -57,7 +59,7 @@ export const command: CliCommand = {
       return usage((err as Error).message);
     }
     const { values: o, positionals } = parsed;
-    const catalog = await loadFormCatalog(o.templates ?? process.env.TONGHOP_TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR);
+    const catalog = await loadCliCatalog(o.templates);
     if (o.list) {
       for (const f of catalog.list()) process.stdout.write(`${f.id}\tv${f.version}\t${f.periodType}\t${f.name}\n`);
       return 0;
@@ -66,7 +68,8 @@ export const command: CliCommand = {
     if (!formId || positionals.length > 1) return usage('Cần đúng một mã biểu mẫu.');
     const version = o.version === undefined ? undefined : Number(o.version);
     if (version !== undefined && !Number.isInteger(version)) return usage('--version phải là số nguyên.');
-    const form = catalog.get(formId, version);
+    // Without --version: the version that applies to --period (a newer one may start later), else the latest.
+    const form = version === undefined && o.period ? (catalog.forPeriod(formId, o.period) ?? catalog.get(formId)) : catalog.get(formId, version);
     if (!form) {
       process.stderr.write(`Không có biểu mẫu "${formId}"${version ? ` phiên bản ${version}` : ''}. Các biểu mẫu: ${catalog.list().map((f) => f.id).join(', ')}\n`);
       return 1;

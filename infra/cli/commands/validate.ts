@@ -7,7 +7,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildFeedbackWorkbook, loadFormCatalog, validateUpload, DEFAULT_TEMPLATES_DIR } from '../../../functions/core/forms';
+import { buildFeedbackWorkbook, validateUpload } from '../../../functions/core/forms';
+import { loadCliCatalog } from '../cli-catalog';
 import type { ValidationIssue } from '../../../functions/core/model';
 import { periodLabel } from '../../../functions/core/periods';
 import type { CliCommand } from '../command';
@@ -55,7 +56,7 @@ export const command: CliCommand = {
       process.stderr.write(`Không đọc được tệp ${file}: ${(err as Error).message}\n`);
       return 2;
     }
-    const catalog = await loadFormCatalog(o.templates ?? process.env.TONGHOP_TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR);
+    const catalog = await loadCliCatalog(o.templates);
     const result = await validateUpload(bytes, { catalog, maxBytes });
     if (o.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else {

@@ -1,7 +1,7 @@
 /**
  * Each Lambda entry calls the shared composition module, yet bundles only the adapters its
  * capability uses (esbuild metafile, the deployed build settings): ingest no S3 presigner and no
- * SES, reminders no S3, the daily reminder run no link secret, and no entry anything local-only. Each also wires the Powertools logger
+ * SES, reminders no S3 presigner, the daily reminder run no link secret, and no entry anything local-only. Each also wires the Powertools logger
  * middleware that puts the invocation's context on every log line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -43,8 +43,10 @@ describe('Lambda bundles', () => {
       ['api', ['presignedPost', 'presigner', 'ses', 's3', 'secretsManager', 'loggerMiddleware']],
       ['consolidate', ['presignedPost', 'presigner', 'ses', 's3', 'loggerMiddleware']],
       // The daily run only queues reminders; the worker signs each unit's link and sends it.
-      ['remind', ['ses', 'loggerMiddleware']],
-      ['remind-unit', ['ses', 'secretsManager', 'loggerMiddleware']],
+      // Every function reads the run-time form catalog, whose bodies are in S3 (plain GetObject: no presigner).
+      ['remind', ['ses', 's3', 'loggerMiddleware']],
+      ['remind-unit', ['ses', 's3', 'secretsManager', 'loggerMiddleware']],
+      ['seed-forms', ['s3', 'loggerMiddleware']],
       ['sweep', ['s3', 'loggerMiddleware']],
     ])('bundles only what the %s capability uses', async (name, expected) => {
       await expect(bundled(name, outdir)).resolves.toEqual(expected);

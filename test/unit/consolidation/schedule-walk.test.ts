@@ -165,6 +165,9 @@ describe('consolidation walk', () => {
         versions: (id) => current.versions(id),
         get: (id, v) => current.get(id, v),
         require: (id, v) => current.require(id, v),
+        forPeriod: (id, p, o) => current.forPeriod(id, p, o),
+        entries: () => current.entries(),
+        retirement: (id) => current.retirement(id),
         get unitTypes() { return current.unitTypes; },
         get calendar() { return current.calendar; },
         async refresh() {
