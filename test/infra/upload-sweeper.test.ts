@@ -37,19 +37,21 @@ describe('UploadSweeper', () => {
   });
 
   describe('access', () => {
-    it('may list only uploads/, query the table, read the settings items (calendar, unit types) and send only to the ingest queue', () => {
+    it('may list only uploads/, query the table, read the settings items (calendar, unit types) and the published forms, and send only to the ingest queue', () => {
       const statements = roleStatementsOfSweep();
       const queueId = logicalId(s.stack, s.stack.queue);
       const bucketId = logicalId(s.stack, s.stack.bucket);
 
       // GetItem: the settings items only (the calendar and unit types its catalog is built with).
-      expect(actionsOf(statements)).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:ListBucket', 'sqs:SendMessage']);
+      // s3:GetObject(Version): the published form bodies (forms/) its live catalog reads.
+      expect(actionsOf(statements)).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 'sqs:SendMessage']);
       expect(statements.filter((st) => st.Action === 'dynamodb:GetItem')).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONFIG#*'] } } })]);
       // No write of any kind on the table.
       expect(actionsOf(statements).filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
       expect(statementsOn(statements, queueId)).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
       expect(statementsOn(statements, logicalId(s.stack, s.stack.deadLetterQueue))).toEqual([]);
       expect(statementsOn(statements, bucketId)).toEqual([
+        expect.objectContaining({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/forms/*']] } }),
         expect.objectContaining({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': 'uploads/*' } } }),
       ]);
     });
