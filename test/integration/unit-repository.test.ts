@@ -48,7 +48,7 @@ describe('DynamoUnitRepository on the embedded DynamoDB API', () => {
 
     it('writes nothing when one unit is malformed', async () => {
       expect.assertions(2);
-      await expect(repo.putMany([unit('A'), unit('B', { type: 'xa' as Unit['type'] })])).rejects.toMatchObject({ code: 'UNIT_INVALID' });
+      await expect(repo.putMany([unit('A'), unit('B', { type: 'Xã mới!' as Unit['type'] })])).rejects.toMatchObject({ code: 'UNIT_INVALID' });
       expect(await repo.list({ includeInactive: true })).toEqual([]);
     });
 

@@ -9,6 +9,14 @@
 import type { FormDefinition } from '../forms/definition';
 import type { ProvinceCalendar } from './calendar';
 
+/** Resolved form → the definition it was resolved from (what was published: exports and `forms show` print that). */
+const PRISTINE = new WeakMap<FormDefinition, FormDefinition>();
+
+/** The definition as published: a resolved form's original (without the province calendar's days), else the form itself. */
+export function pristineDefinition(form: FormDefinition): FormDefinition {
+  return PRISTINE.get(form) ?? form;
+}
+
 export function resolveFormCalendar(form: FormDefinition, calendar: ProvinceCalendar): FormDefinition {
   if (calendar.days.length === 0) return form;
   const ownHolidays = new Set(form.holidays);
@@ -19,5 +27,7 @@ export function resolveFormCalendar(form: FormDefinition, calendar: ProvinceCale
     if (ownHolidays.has(day.date) || ownWorking.has(day.date)) continue;
     (day.kind === 'holiday' ? holidays : workingDays).add(day.date);
   }
-  return { ...form, holidays: [...holidays].sort(), workingDays: [...workingDays].sort() };
+  const resolved = { ...form, holidays: [...holidays].sort(), workingDays: [...workingDays].sort() };
+  PRISTINE.set(resolved, pristineDefinition(form));
+  return resolved;
 }

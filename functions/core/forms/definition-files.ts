@@ -6,6 +6,7 @@
  */
 import type { DefinitionProblem } from './check-definition';
 import type { FormDefinition } from './definition';
+import { pristineDefinition } from '../calendar/resolve-calendar';
 
 export type DefinitionRead = { raw: unknown } | { problems: DefinitionProblem[] };
 
@@ -79,5 +80,6 @@ export async function readDefinitionFile(bytes: Buffer, fileName: string): Promi
 
 /** Writes a definition in format `name`; undefined when no such format can be written. */
 export async function writeDefinitionFile(form: FormDefinition, name: string): Promise<Buffer | undefined> {
-  return formats.get(name)?.write?.(form);
+  // The catalog hands out forms resolved against the province calendar; the file is the definition as published.
+  return formats.get(name)?.write?.(pristineDefinition(form));
 }

@@ -11,7 +11,10 @@ import type { UnitTypeRegistry } from '../units/unit-types';
 import { checkFormDefinition, type DefinitionProblem } from '../forms/check-definition';
 import type { FormDefinition } from '../forms/definition';
 import type { Log } from '../log';
-import { PERIOD_TYPE_LABELS, parsePeriod } from '../periods';
+import { PERIOD_TYPE_LABELS, openPeriod, parsePeriod } from '../periods';
+
+/** Who publishes the seed catalog (`templates/*.json`). */
+export const SEED_ACTOR = 'seed';
 import type { AuditLog, Clock, FormDefinitionStore, PublishedFormVersion } from '../ports';
 
 export interface PublishFormDeps {
@@ -57,7 +60,7 @@ export async function publishFormDefinition(deps: PublishFormDeps, input: Publis
   if (!form || problems.length > 0) return { outcome: 'invalid', problems };
   const body = canonicalDefinitionJson(form);
   const sha256 = sha256Hex(body);
-  const effectiveFrom = input.effectiveFrom?.trim() || undefined;
+  let effectiveFrom = input.effectiveFrom?.trim() || undefined;
 
   const existing = await deps.forms.getVersion(form.id, form.version);
   if (existing) return unchangedOrConflict(existing, form, sha256, effectiveFrom);
@@ -85,6 +88,11 @@ export async function publishFormDefinition(deps: PublishFormDeps, input: Publis
       );
     }
   }
+
+  // A form new to the system applies from the period units are reporting on now, unless told
+  // otherwise: published without it, every past period would show as due (and late) on the
+  // units' pages. The seed catalog applies to every period (its forms were always there).
+  if (!sibling && effectiveFrom === undefined && input.actor !== SEED_ACTOR) effectiveFrom = openPeriod(form, deps.clock.now());
 
   const { versionId } = await deps.forms.writeBody(form.id, form.version, body);
   const entry: PublishedFormVersion = {
@@ -178,7 +186,7 @@ export async function seedFormCatalog(deps: PublishFormDeps & { log: Log }, seed
   const outcomes: SeedOutcome[] = [];
   for (const seed of seeds) {
     try {
-      const result = await publishFormDefinition({ ...deps, audit: undefined }, { raw: seed.raw, actor: 'seed' });
+      const result = await publishFormDefinition({ ...deps, audit: undefined }, { raw: seed.raw, actor: SEED_ACTOR });
       if (result.outcome === 'invalid') {
         deps.log.error('seed form definition is invalid: skipped', { source: seed.source, problems: result.problems.slice(0, 5) });
         outcomes.push({ source: seed.source, outcome: 'skipped', reason: 'invalid' });

@@ -13,6 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkFormDefinition, DEFINITION_LIMITS, formatDefinitionProblems, type DefinitionProblem } from '../../../functions/core/forms/check-definition';
 import type { FormCatalog, FormCatalogEntry } from '../../../functions/core/forms/catalog';
+import { pristineDefinition } from '../../../functions/core/calendar/resolve-calendar';
 import { exportFormats, readDefinitionFile, writeDefinitionFile, type DefinitionRead } from '../../../functions/core/forms/definition-files';
 import type { FormDefinition } from '../../../functions/core/forms/definition';
 import { PERIOD_TYPE_LABELS } from '../../../functions/core/periods';
@@ -43,7 +44,8 @@ publish — kiểm tra rồi phát hành định nghĩa vào hệ thống (khôn
   đó: không thay đổi gì (exit 0); nội dung khác dưới cùng id + version: bị từ chối
   [FORM_VERSION_CONFLICT] — tăng "version". --effective-from <kỳ>: phiên bản mới áp dụng từ kỳ
   này (kỳ cùng loại với biểu mẫu: 2027-01, 2027-Q1, 2027-H1, 2027); các kỳ trước vẫn dùng phiên
-  bản cũ. Không có: áp dụng ngay cho mọi kỳ.
+  bản cũ. Không có: phiên bản mới của biểu mẫu đã có áp dụng cho mọi kỳ; biểu mẫu mới hoàn toàn
+  áp dụng từ kỳ đơn vị đang báo cáo (các kỳ trước không bị tính là chưa nộp).
 list    — các biểu mẫu, phiên bản, kỳ áp dụng và tình trạng (--json: [{ "id", "name",
   "periodType", "latestVersion", "versions": [{ "version", "effectiveFrom", "publishedAt",
   "publishedBy", "sha256" }], "retired" }]).
@@ -237,7 +239,7 @@ async function show(args: string[]): Promise<number> {
   const version = versionOption(values.version);
   const { form, entry } = await withCatalog((c) => ({ form: formOf(c, formId, version), entry: c.entries().find((e) => e.id === formId)! }));
   if (values.json) {
-    process.stdout.write(JSON.stringify(form, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(pristineDefinition(form), null, 2) + '\n');
     return 0;
   }
   const info = entry.versions.find((v) => v.version === form.version);

@@ -5,6 +5,7 @@ import { checkCalendar, weekdayOf } from '../../../functions/core/calendar/check
 import { VIETNAM_CALENDAR, VIETNAM_CALENDAR_DAYS } from '../../../functions/core/calendar/vietnam';
 import { reminderDays } from '../../../functions/core/consolidation/reminders';
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
+import { writeDefinitionFile } from '../../../functions/core/forms/definition-files';
 import { parseFormDefinition, type FormDefinition } from '../../../functions/core/forms/definition';
 import { consolidationAt, deadlineFor, openPeriod } from '../../../functions/core/periods';
 import { formatViDateTime } from '../../../functions/core/format-vi';
@@ -128,6 +129,15 @@ describe('working days with the province calendar', () => {
       expect(JSON.stringify(form)).toBe(before);
       expect(form.workingDays).toBeUndefined();
       expect(catalog.calendar).toBe(VIETNAM_CALENDAR);
+    });
+
+    it('exports the form a catalog hands out as it was published, without the calendar\'s days', async () => {
+      const form = monthlyDueOn(10, { holidays: ['2026-01-09'] });
+      const handedOut = createFormCatalog([form], { calendar: VIETNAM_CALENDAR }).require(form.id);
+      const exported = JSON.parse((await writeDefinitionFile(handedOut, 'json'))!.toString('utf8')) as FormDefinition;
+      expect(exported.holidays).toEqual(['2026-01-09']);
+      expect(exported.workingDays).toBeUndefined();
+      expect(exported).toEqual(JSON.parse(JSON.stringify(form)));
     });
   });
 });
