@@ -99,11 +99,16 @@ describe('publishing forms at run time (acceptance)', () => {
       const body = (await objects.get(`forms/${AUTHORED_FORM_ID}/v1.json`))?.toString('utf8');
       expect(body).toBe(canonicalDefinitionJson(checkFormDefinition(authoredFormJson()).form!));
       expect(sha256Hex(body!)).toBe(published.sha256);
+      expect((await objects.list(`forms/${AUTHORED_FORM_ID}/`)).map((o) => o.key)).toEqual([`forms/${AUTHORED_FORM_ID}/v1.json`]);
 
       const exported = [path.join(work, 'a.json'), path.join(work, 'b.json')];
       expect((await tonghop(forms, ['export', AUTHORED_FORM_ID, '--format', 'json', '--out', exported[0]!])).code).toBe(0);
       expect((await tonghop(forms, ['export', AUTHORED_FORM_ID, '--format', 'json', '--out', exported[1]!], otherDir)).code).toBe(0);
       expect(readFileSync(exported[0]!, 'utf8')).toBe(readFileSync(exported[1]!, 'utf8'));
+      // Exported and shown as written: the province calendar's days are not copied into the form.
+      const shown = await tonghop(forms, ['show', AUTHORED_FORM_ID, '--json']);
+      expect(JSON.parse(shown.out)).toEqual(JSON.parse(readFileSync(exported[0]!, 'utf8')));
+      expect(JSON.parse(shown.out)).toMatchObject({ holidays: [] });
 
       // And the JSON published into the running system is the same version: nothing changes.
       const again = await tonghop(forms, ['publish', json]);
