@@ -142,6 +142,21 @@ function unchangedOrConflict(existing: PublishedFormVersion, form: FormDefinitio
   return { outcome: 'unchanged', form, entry: existing };
 }
 
+/**
+ * A published version as its author wrote it: the stored body, not the catalog's copy, whose
+ * `holidays` and `workingDays` also hold the province calendar's days. This is what `forms export`
+ * and `forms show --json` hand out, so that publishing an export again is a no-op (the calendar
+ * stays one list shared by all forms instead of being copied into each exported definition).
+ * NotFoundError FORM_NOT_FOUND when the version is not indexed or its body is missing or altered.
+ */
+export async function readPublishedDefinition(forms: Pick<FormDefinitionStore, 'getVersion' | 'readBody'>, formId: string, version: number): Promise<FormDefinition> {
+  const entry = await forms.getVersion(formId, version);
+  const text = entry ? await forms.readBody(entry) : undefined;
+  const form = text !== undefined && sha256Hex(text) === entry?.sha256 ? checkFormDefinition(JSON.parse(text)).form : undefined;
+  if (!form) throw new NotFoundError('FORM_NOT_FOUND', `Không có biểu mẫu "${formId.slice(0, 64)}" phiên bản ${version}.`);
+  return form;
+}
+
 export interface RetireFormInput {
   formId: string;
   actor: string;

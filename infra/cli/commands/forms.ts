@@ -13,10 +13,10 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkFormDefinition, DEFINITION_LIMITS, formatDefinitionProblems, type DefinitionProblem } from '../../../functions/core/forms/check-definition';
 import type { FormCatalog, FormCatalogEntry } from '../../../functions/core/forms/catalog';
-import { pristineDefinition } from '../../../functions/core/calendar/resolve-calendar';
 import { exportFormats, readDefinitionFile, writeDefinitionFile, type DefinitionRead } from '../../../functions/core/forms/definition-files';
 import type { FormDefinition } from '../../../functions/core/forms/definition';
 import { PERIOD_TYPE_LABELS } from '../../../functions/core/periods';
+import type { FormDefinitionStore } from '../../../functions/core/ports';
 import { UsageError, type CliCommand } from '../command';
 
 const L = DEFINITION_LIMITS;
@@ -206,14 +206,23 @@ function entryJson(e: FormCatalogEntry) {
   };
 }
 
-/** The catalog of the data dir (or the stack), loaded and fresh. */
-async function withCatalog<T>(fn: (catalog: FormCatalog) => T | Promise<T>): Promise<T> {
+/** The catalog of the data dir (or the stack), loaded and fresh, and the store its versions are read from. */
+async function withCatalog<T>(fn: (catalog: FormCatalog, forms: FormDefinitionStore) => T | Promise<T>): Promise<T> {
   const { withLocalDeps } = await context();
   return withLocalDeps(async (deps) => {
     const catalog = await deps.catalog;
     await catalog.refresh();
-    return fn(catalog);
+    return fn(catalog, deps.formStore);
   });
+}
+
+/**
+ * The definition as published (the catalog's copy carries the province calendar's days too):
+ * what show --json and export print, so that publishing an export again changes nothing.
+ */
+async function writtenDefinition(catalog: FormCatalog, forms: FormDefinitionStore, formId: string, version: number | undefined): Promise<FormDefinition> {
+  const { readPublishedDefinition } = await import('../../../functions/core/usecases/publish-form');
+  return readPublishedDefinition(forms, formId.slice(0, 64), formOf(catalog, formId, version).version);
 }
 
 async function list(args: string[]): Promise<number> {
@@ -237,9 +246,13 @@ async function show(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { version: { type: 'string' }, json: { type: 'boolean' } });
   const formId = onePositional(positionals, 'Thiếu mã biểu mẫu.');
   const version = versionOption(values.version);
-  const { form, entry } = await withCatalog((c) => ({ form: formOf(c, formId, version), entry: c.entries().find((e) => e.id === formId)! }));
-  if (values.json) {
-    process.stdout.write(JSON.stringify(pristineDefinition(form), null, 2) + '\n');
+  const { form, entry, written } = await withCatalog(async (c, forms) => ({
+    form: formOf(c, formId, version),
+    entry: c.entries().find((e) => e.id === formId)!,
+    written: values.json ? await writtenDefinition(c, forms, formId, version) : undefined,
+  }));
+  if (written) {
+    process.stdout.write(JSON.stringify(written, null, 2) + '\n');
     return 0;
   }
   const info = entry.versions.find((v) => v.version === form.version);
@@ -268,7 +281,7 @@ async function exportForm(args: string[]): Promise<number> {
     throw new UsageError(format === 'xlsx' ? 'Chưa xuất được định dạng xlsx (sổ thiết kế biểu mẫu) trong phiên bản này; dùng --format json.' : `Định dạng không hỗ trợ: ${format.slice(0, 16)} (dùng: ${exportFormats().join(', ')}).`);
   }
   if (!values.out) throw new UsageError('Thiếu --out <tệp>.');
-  const form = await withCatalog((c) => formOf(c, formId, version));
+  const form = await withCatalog((c, forms) => writtenDefinition(c, forms, formId, version));
   const bytes = (await writeDefinitionFile(form, format))!;
   const out = resolve(values.out);
   await writeFile(out, bytes);
