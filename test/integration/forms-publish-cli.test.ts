@@ -98,7 +98,8 @@ describe('tonghop forms publish | list | show | export | retire', () => {
 
     const show = await runTonghop(['forms', 'show', 'thu-nghiem'], env);
     expect(show.stdout).toContain('thu-nghiem phiên bản 1 — Biểu mẫu thử nghiệm');
-    expect(show.stdout).toContain('Áp dụng: mọi kỳ');
+    // A form new to the system applies from the period units are reporting on now (earlier periods are not due).
+    expect(show.stdout).toMatch(/Áp dụng: từ kỳ \d{4}-\d{2}\n/);
 
     const out = path.join(work, 'export.json');
     expect((await runTonghop(['forms', 'export', 'thu-nghiem', '--format', 'json', '--out', out], env)).code).toBe(0);
@@ -135,7 +136,7 @@ describe('tonghop forms publish | list | show | export | retire', () => {
     expect(retired.code).toBe(0);
     expect(retired.stdout).toContain('Đã ngừng sử dụng biểu mẫu thu-nghiem');
     const list = await runTonghop(['forms', 'list'], env);
-    expect(list.stdout).toMatch(/thu-nghiem\tBiểu mẫu thử nghiệm \(2027\)\ttháng\tv1, v2 \(từ 2027-01\)\tngừng sử dụng từ \d{4}-\d{2}-\d{2}/);
+    expect(list.stdout).toMatch(/thu-nghiem\tBiểu mẫu thử nghiệm \(2027\)\ttháng\tv1 \(từ \d{4}-\d{2}\), v2 \(từ 2027-01\)\tngừng sử dụng từ \d{4}-\d{2}-\d{2}/);
 
     const audit = await runTonghop(['audit', 'list', '--json'], env);
     const actions = (JSON.parse(audit.stdout) as Array<{ action: string; target: string; actor: string }>).map((e) => `${e.action} ${e.target}`);

@@ -24,7 +24,7 @@ export interface FormCatalog {
   require(formId: string, version?: number): FormDefinition;
   /**
    * The version that applies to `periodId`: the highest version whose `effectiveFrom` is absent or
-   * not after the period. Undefined when the form is unknown, retired (unless `includeRetired`:
+   * not after the period; none before the first version's `effectiveFrom` (the form did not exist). Undefined when the form is unknown, retired (unless `includeRetired`:
    * history stays readable) or no version applies yet. A period that is not of the form's type
    * gets the latest version, so the caller's own period check answers it.
    */
@@ -125,6 +125,9 @@ export function createFormCatalog(definitions: readonly FormDefinition[], option
     if (!list || (retired.has(formId) && !opts.includeRetired)) return undefined;
     const latest = list[list.length - 1]!;
     if (comparePeriods(periodId, periodId, latest.periodType) === undefined) return latest;
+    // The form starts at its first version's period: a later version published without one does not reach back before the form existed.
+    const start = infoOf(list[0]!).effectiveFrom;
+    if (start !== undefined && (comparePeriods(periodId, start, latest.periodType) ?? 0) < 0) return undefined;
     for (let i = list.length - 1; i >= 0; i--) {
       const form = list[i]!;
       const from = infoOf(form).effectiveFrom;

@@ -9,7 +9,7 @@ import { DEFAULT_TEMPLATES_DIR } from '../../../functions/core/forms/catalog';
 import { canonicalDefinitionJson, sha256Hex } from '../../../functions/core/forms/canonical';
 import { createLiveFormCatalog } from '../../../functions/core/forms/live-catalog';
 import { silentLog, type Log } from '../../../functions/core/log';
-import { publishFormDefinition, retireForm, seedFormCatalog } from '../../../functions/core/usecases/publish-form';
+import { SEED_ACTOR, publishFormDefinition, retireForm, seedFormCatalog } from '../../../functions/core/usecases/publish-form';
 import { requireReportable } from '../../../functions/core/usecases/reportable-period';
 import { reminderDays } from '../../../functions/core/consolidation/reminders';
 import { consolidateScheduled, type ConsolidateDeps } from '../../../functions/core/usecases/consolidate-report';
@@ -86,9 +86,23 @@ describe('publishFormDefinition', () => {
   });
 
   describe('effective periods', () => {
+    it('applies a form new to the system from the period units report on now unless told otherwise; a seed form applies to every period', async () => {
+      const w = world(); // 2 December 2026: units report on December (the monthly form is due in that month)
+      const result = await publishFormDefinition(w.deps, { raw: thuNghiem(), actor: 'cli:lan' });
+      expect(result).toMatchObject({ outcome: 'published', entry: { effectiveFrom: '2026-12' } });
+      await publishFormDefinition(w.deps, { raw: thuNghiem({ version: 2 }), actor: 'cli:lan' });
+      await publishFormDefinition(w.deps, { raw: seed('bien-che-thang.v1.json'), actor: SEED_ACTOR });
+      await w.catalog.refresh();
+      // November was never due for a form that did not exist then; a later version applies to every period it is asked for.
+      expect(w.catalog.forPeriod('thu-nghiem', '2026-11')).toBeUndefined();
+      expect(w.catalog.forPeriod('thu-nghiem', '2026-12')?.version).toBe(2);
+      expect(w.catalog.entries().find((e) => e.id === 'thu-nghiem')?.versions.map((v) => v.effectiveFrom)).toEqual(['2026-12', undefined]);
+      expect(w.catalog.forPeriod('bien-che-thang', '2025-01')?.version).toBe(1);
+    });
+
     it('applies a new version from its first period; earlier periods keep the old one; old uploads still read', async () => {
       const w = world();
-      await publishFormDefinition(w.deps, { raw: thuNghiem(), actor: 'cli:lan' });
+      await publishFormDefinition(w.deps, { raw: thuNghiem(), effectiveFrom: '2026-01', actor: 'cli:lan' });
       await publishFormDefinition(w.deps, { raw: thuNghiem({ version: 2, name: 'Thử nghiệm (mới)' }), effectiveFrom: '2027-01', actor: 'cli:lan' });
       await w.catalog.refresh();
 
@@ -96,7 +110,7 @@ describe('publishFormDefinition', () => {
       expect(w.catalog.forPeriod('thu-nghiem', '2027-01')?.version).toBe(2);
       expect(w.catalog.forPeriod('thu-nghiem', '2027-06')?.name).toBe('Thử nghiệm (mới)');
       expect(w.catalog.get('thu-nghiem', 1)?.version).toBe(1);
-      expect(w.catalog.entries().find((e) => e.id === 'thu-nghiem')?.versions.map((v) => [v.version, v.effectiveFrom])).toEqual([[1, undefined], [2, '2027-01']]);
+      expect(w.catalog.entries().find((e) => e.id === 'thu-nghiem')?.versions.map((v) => [v.version, v.effectiveFrom])).toEqual([[1, '2026-01'], [2, '2027-01']]);
     });
   });
 });
@@ -104,7 +118,7 @@ describe('publishFormDefinition', () => {
 describe('retireForm', () => {
   it('takes the form off lists and units\' periods, keeps its versions and history readable, audited once', async () => {
     const w = world();
-    await publishFormDefinition(w.deps, { raw: thuNghiem(), actor: 'cli:lan' });
+    await publishFormDefinition(w.deps, { raw: thuNghiem(), effectiveFrom: '2026-01', actor: 'cli:lan' });
 
     expect((await retireForm(w.deps, { formId: 'thu-nghiem', actor: 'cli:lan' })).outcome).toBe('retired');
     expect((await retireForm(w.deps, { formId: 'thu-nghiem', actor: 'cli:lan' })).outcome).toBe('already-retired');
@@ -127,7 +141,7 @@ describe('retireForm', () => {
 describe('a retired form and the daily runs', () => {
   it('is reminded on a due day while in use, and no longer once retired; its scheduled consolidation is not due', async () => {
     const w = world();
-    await publishFormDefinition(w.deps, { raw: thuNghiem(), actor: 'cli:lan' });
+    await publishFormDefinition(w.deps, { raw: thuNghiem(), effectiveFrom: '2026-01', actor: 'cli:lan' });
     await w.catalog.refresh();
     const due = reminderDays(w.catalog.require('thu-nghiem'), 'so-nganh', '2026-11')[0]!;
     const clock = { now: () => new Date(`${due.date}T02:00:00Z`) };
