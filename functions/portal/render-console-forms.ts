@@ -172,10 +172,10 @@ export function renderConsoleFormPublishedPage(input: { operator: ConsoleOperato
   const title = o.kind === 'published' ? 'Đã phát hành biểu mẫu' : o.kind === 'unchanged' ? 'Không thay đổi gì' : 'Chưa phát hành được';
   const body =
     o.kind === 'published'
-      ? `<div class="result ok" role="status"><h3>${e(title)}</h3><p>Biểu mẫu <code>${e(o.formId ?? '')}</code> phiên bản ${o.version ?? ''} — ${e(o.name ?? '')}${o.effectiveFrom ? `, áp dụng từ kỳ ${e(periodLabel(o.effectiveFrom))}` : ', áp dụng mọi kỳ'}. Các đơn vị thấy biểu mẫu ngay trên trang nộp báo cáo.</p></div>`
+      ? `<div class="result ok" role="status"><p>Biểu mẫu <code>${e(o.formId ?? '')}</code> phiên bản ${o.version ?? ''} — ${e(o.name ?? '')}${o.effectiveFrom ? `, áp dụng từ kỳ ${e(periodLabel(o.effectiveFrom))}` : ', áp dụng mọi kỳ'}. Các đơn vị thấy biểu mẫu ngay trên trang nộp báo cáo.</p></div>`
       : o.kind === 'unchanged'
-        ? `<div class="result ok" role="status"><h3>${e(title)}</h3><p>Biểu mẫu <code>${e(o.formId ?? '')}</code> phiên bản ${o.version ?? ''} đã được phát hành với đúng nội dung này.</p></div>`
-        : `<div class="result bad" role="alert"><h3>${e(title)}</h3><p>${e(o.message ?? '')}</p>${o.code ? `<p class="code">Mã lỗi: ${e(o.code)}</p>` : ''}</div>`;
+        ? `<div class="result ok" role="status"><p>Biểu mẫu <code>${e(o.formId ?? '')}</code> phiên bản ${o.version ?? ''} đã được phát hành với đúng nội dung này.</p></div>`
+        : `<div class="result bad" role="alert"><p>${e(o.message ?? '')}</p>${o.code ? `<p class="code">Mã lỗi: ${e(o.code)}</p>` : ''}</div>`;
   const back = input.back && o.kind === 'refused' ? `<p><a href="${input.back}">← Về kết quả kiểm tra</a></p>` : '';
   return consolePage(title, input.operator, `<h2>${e(title)}</h2>${body}${back}<p><a href="${FORMS_PATH}">Về danh sách biểu mẫu</a></p>`, 'forms');
 }
