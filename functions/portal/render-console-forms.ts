@@ -57,7 +57,7 @@ export function renderConsoleFormsPage(input: ConsoleFormsPageInput): string {
     return `<tr><td><code>${e(f.id)}</code></td><td>${e(f.name)}</td><td>${e(PERIOD_TYPE_LABELS[f.periodType])}</td><td>${versionsCell(f)}</td><td>${state}</td>${admin ? `<td>${action}</td>` : ''}</tr>`;
   });
   const table = input.entries.length
-    ? `<table class="status-table forms-table"><caption>Các biểu mẫu đã phát hành (${input.entries.length})</caption><thead><tr><th scope="col">Mã</th><th scope="col">Tên biểu mẫu</th><th scope="col">Kỳ báo cáo</th><th scope="col">Phiên bản</th><th scope="col">Tình trạng</th>${admin ? '<th scope="col">Thao tác</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`
+    ? `<table class="grid forms-table"><caption>Các biểu mẫu đã phát hành (${input.entries.length})</caption><thead><tr><th scope="col">Mã</th><th scope="col">Tên biểu mẫu</th><th scope="col">Kỳ báo cáo</th><th scope="col">Phiên bản</th><th scope="col">Tình trạng</th>${admin ? '<th scope="col">Thao tác</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`
     : '<p>Chưa có biểu mẫu nào được phát hành.</p>';
   const upload = admin
     ? `<section class="panel" aria-labelledby="upload-heading"><h3 id="upload-heading">Kiểm tra và phát hành định nghĩa biểu mẫu</h3>
@@ -114,7 +114,7 @@ export function renderConsoleFormCheckPage(input: ConsoleFormCheckPageInput): st
     const items = input.problems.map((p) => `<tr><td>${e(problemLocation(p))}</td><td>${e(p.message)}</td><td><code>${e(p.code)}</code></td></tr>`).join('');
     const more = input.problemCount > input.problems.length ? `<p>… và ${input.problemCount - input.problems.length} lỗi nữa không hiện ở đây.</p>` : '';
     const main = `${head}<div class="result bad" role="alert"><h3>Định nghĩa có ${input.problemCount} lỗi: chưa phát hành được</h3><p>Sửa các lỗi dưới đây trong tệp rồi kiểm tra lại.</p></div>
-<table class="status-table problems-table"><caption>Các lỗi tìm thấy</caption><thead><tr><th scope="col">Vị trí</th><th scope="col">Lỗi</th><th scope="col">Mã lỗi</th></tr></thead><tbody>${items}</tbody></table>${more}
+<table class="grid problems-table"><caption>Các lỗi tìm thấy</caption><thead><tr><th scope="col">Vị trí</th><th scope="col">Lỗi</th><th scope="col">Mã lỗi</th></tr></thead><tbody>${items}</tbody></table>${more}
 <p><a class="button" href="${FORMS_PATH}">Kiểm tra tệp khác</a></p>`;
     return consolePage('Kết quả kiểm tra biểu mẫu', input.operator, main, 'forms');
   }
