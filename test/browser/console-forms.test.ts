@@ -106,4 +106,15 @@ describe('forms in the console, in headless Chromium', () => {
     expect(await textOf(reportCard(unitPage, thirdForm.id, period))).toContain(thirdForm.name);
     await unitPage.screenshot({ path: join(ARTIFACTS, '5-unit-page.png'), fullPage: true });
   });
+  it('retires the form after a confirmation page naming the consequences', async () => {
+    await page.goto(`${runtime.url}/quan-tri/bieu-mau/${thirdForm.id}/ngung-su-dung`);
+    expect(await textOf(page.locator('main'))).toContain('không còn trên trang nộp báo cáo của các đơn vị');
+    await page.getByLabel('Tôi xác nhận ngừng sử dụng biểu mẫu này').check();
+    await page.screenshot({ path: join(ARTIFACTS, '6-retire-confirm.png'), fullPage: true });
+    await Promise.all([page.waitForURL(/\/quan-tri\/bieu-mau\?tb=da-ngung$/), page.getByRole('button', { name: 'Ngừng sử dụng biểu mẫu' }).click()]);
+    expect(await textOf(page.locator('.notice').first())).toContain('Đã ngừng sử dụng biểu mẫu');
+    const row = page.locator('.forms-table tr', { hasText: thirdForm.id });
+    expect(await textOf(row)).toContain('ngừng sử dụng');
+    await page.screenshot({ path: join(ARTIFACTS, '7-retired.png'), fullPage: true });
+  });
 });
