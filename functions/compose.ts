@@ -262,6 +262,7 @@ export function composeApi(input: CompositionInput & { secrets: SecretSource; ma
     console: {
       signIn,
       audit: signIn.audit,
+      forms: formStoreOf(input),
       consolidation: { files, ledger: onceLedger(input), reviews: shared.reviews, mailer: input.mailer, mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes, portalUrl: settings.portalUrl } },
     },
   };

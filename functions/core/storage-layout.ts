@@ -16,7 +16,14 @@ export const KEY_PREFIX = {
   intents: 'intents/',
   /** `forms/<formId>/v<version>.json`: published form definitions (canonical JSON, never overwritten once indexed). */
   forms: 'forms/',
+  /** `staging/forms/<random id>.json`: a definition the console checked, kept for its preview and publish (expires after a day). */
+  staging: 'staging/',
 } as const;
+
+/** `staging/forms/<id>.json`: a checked definition awaiting publication from the console. */
+export function formStagingKey(id: string): string {
+  return `${KEY_PREFIX.staging}forms/${id}.json`;
+}
 
 /** `forms/<id>/v<n>.json`: where a published version's body is stored. */
 export function formBodyKey(formId: string, version: number): string {

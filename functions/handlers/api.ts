@@ -12,13 +12,14 @@ import { renderMessagePage } from '../portal/render-unit-page';
 import type { Log } from '../core/log';
 import type { FormCatalog } from '../core/forms/catalog';
 import { readyCatalog } from '../core/forms/live-catalog';
-import type { PeriodLockStore, ReviewStore } from '../core/ports';
+import type { FormDefinitionStore, PeriodLockStore, ReviewStore } from '../core/ports';
 import { createConsoleAuditRoutes } from './http/console-audit-routes';
 import { consoleErrorPageTitle, createConsoleRoutes, type ConsoleDeps } from './http/console-routes';
 import { createConsoleUnitsRoutes } from './http/console-units-routes';
 import { createConsoleReportsRoutes } from './http/console-reports-routes';
 import { createConsoleLocksRoutes } from './http/console-locks-routes';
 import { createConsoleReviewRoutes } from './http/console-review-routes';
+import { createConsoleFormsRoutes } from './http/console-forms-routes';
 import { errorResponse, isConsolePage } from './http/error-response';
 import { createPortalRoutes, errorPageTitle, type PortalDeps } from './http/portal-routes';
 import type { HttpResponse } from './http/responses';
@@ -41,7 +42,10 @@ export interface ApiDeps extends Omit<PortalDeps, 'generateForm' | 'logger' | 'c
   /** Defaults to a Powertools logger (service `tonghop-api`). */
   logger?: Log;
   /** The operator console (sign-in, sessions, `/api/admin/`); without it those routes do not exist. */
-  console?: Pick<ConsoleDeps, 'signIn' | 'audit' | 'consolidation'>;
+  console?: Pick<ConsoleDeps, 'signIn' | 'audit' | 'consolidation'> & {
+    /** The published forms' store: with it the console's "Biểu mẫu" publishes and retires forms (admins). */
+    forms?: FormDefinitionStore;
+  };
 }
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<HttpResponse>;
@@ -55,6 +59,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     ...(deps.console ? createConsoleUnitsRoutes({ signIn: deps.console.signIn, units: deps.units, catalog, secrets: deps.secrets, logger }) : []),
     ...(deps.console ? createConsoleReportsRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
     ...(deps.console ? createConsoleLocksRoutes({ signIn: deps.console.signIn, units: deps.units, submissions: deps.submissions, reviews: deps.reviews, locks: deps.locks, catalog, logger }) : []),
+    ...(deps.console?.forms ? createConsoleFormsRoutes({ signIn: deps.console.signIn, catalog, forms: deps.console.forms, objects: deps.files }) : []),
     ...(deps.console ? createConsoleReviewRoutes({ signIn: deps.console.signIn, units: deps.units, submissions: deps.submissions, catalog, reviews: deps.reviews, locks: deps.locks, secrets: deps.secrets, logger }) : []),
   ]);
   // A catalog that fails to load fails each request (500, logged), not the process.

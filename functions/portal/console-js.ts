@@ -5,7 +5,7 @@
  * `data-refresh-ms`, replaces the counts and rows in place and says in an aria-live region which
  * units changed status; the "Duyệt" column and, for an operator, the bulk approval's checkboxes
  * are drawn the same way (boxes ticked before a refresh stay ticked). Sign-out is the masthead's plain form (no script needed). On "Đơn vị" it
- * posts the registry file chosen for import (the one console action that needs script). Server
+ * posts the registry file chosen for import, and on "Biểu mẫu" the definition file to check (the two console actions that need script). Server
  * data is inserted with `textContent` only.
  */
 export const CONSOLE_JS = String.raw`
@@ -220,6 +220,54 @@ export const CONSOLE_JS = String.raw`
         xhr.onerror = function () { submit.disabled = false; show('bad', 'Không nhập được (mất kết nối). Vui lòng thử lại.', []); };
         submit.disabled = true;
         show('wait', 'Đang kiểm tra và nhập tệp…', []);
+        xhr.send(JSON.stringify({ fileName: file.name, contentBase64: data.slice(data.indexOf(',') + 1) }));
+      };
+      reader.readAsDataURL(file);
+    });
+  }
+
+  // "Biểu mẫu": the definition file is read here and posted as JSON (base64) with the session's
+  // CSRF token; the server checks it, keeps the outcome and answers the report page to open.
+  var defForm = document.getElementById('form-upload');
+  if (defForm) {
+    var defResult = document.getElementById('definition-result');
+    var defSubmit = document.getElementById('definition-submit');
+    var defShow = function (kind, text) {
+      while (defResult.firstChild) defResult.removeChild(defResult.firstChild);
+      defResult.className = 'result ' + kind;
+      var p = document.createElement('p');
+      p.textContent = text;
+      defResult.appendChild(p);
+    };
+    defForm.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var file = document.getElementById('definition-file').files[0];
+      if (!file) { defShow('bad', 'Chưa chọn tệp định nghĩa biểu mẫu (.xlsx hoặc .json).'); return; }
+      var max = Number(defForm.getAttribute('data-max-xlsx'));
+      if (file.size > max) { defShow('bad', 'Tệp lớn quá ' + Math.round(max / 1048576) + ' MB, không kiểm tra.'); return; }
+      var csrf = defForm.querySelector('input[name="_csrf"]');
+      var reader = new FileReader();
+      reader.onerror = function () { defShow('bad', 'Không đọc được tệp trên máy.'); };
+      reader.onload = function () {
+        var data = String(reader.result);
+        var xhr = new XMLHttpRequest();
+        xhr.open('POST', '/api/admin/forms/check');
+        xhr.setRequestHeader('content-type', 'application/json');
+        xhr.setRequestHeader('x-csrf-token', csrf ? csrf.value : '');
+        xhr.onload = function () {
+          var body = null;
+          try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+          if (xhr.status === 401) { window.location.href = '/quan-tri/sign-in'; return; }
+          if (xhr.status === 200 && body && typeof body.reportUrl === 'string' && body.reportUrl.indexOf('/quan-tri/bieu-mau/kiem-tra/') === 0) {
+            window.location.href = body.reportUrl;
+            return;
+          }
+          defSubmit.disabled = false;
+          defShow('bad', (body && body.message) || 'Không kiểm tra được (mất kết nối). Vui lòng thử lại.');
+        };
+        xhr.onerror = function () { defSubmit.disabled = false; defShow('bad', 'Không kiểm tra được (mất kết nối). Vui lòng thử lại.'); };
+        defSubmit.disabled = true;
+        defShow('wait', 'Đang kiểm tra tệp…');
         xhr.send(JSON.stringify({ fileName: file.name, contentBase64: data.slice(data.indexOf(',') + 1) }));
       };
       reader.readAsDataURL(file);

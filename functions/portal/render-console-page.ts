@@ -197,6 +197,7 @@ export const CONSOLE_SECTIONS = [
   { key: 'status', path: `${CONSOLE_PATH}/`, label: 'Tình hình nộp báo cáo' },
   { key: 'reports', path: `${CONSOLE_PATH}/bao-cao`, label: 'Báo cáo tổng hợp' },
   { key: 'units', path: `${CONSOLE_PATH}/don-vi`, label: 'Đơn vị' },
+  { key: 'forms', path: `${CONSOLE_PATH}/bieu-mau`, label: 'Biểu mẫu' },
   { key: 'audit', path: `${CONSOLE_PATH}/nhat-ky`, label: 'Nhật ký' },
 ] as const;
 export type ConsoleSection = (typeof CONSOLE_SECTIONS)[number]['key'];

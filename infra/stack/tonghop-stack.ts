@@ -76,7 +76,7 @@ export const ITEM_KEY_PREFIX = {
   lock: 'LOCK#',
   /** Deployment settings edited at run time — the province calendar (`CONFIG#calendar`) and the unit types (`CONFIG#unit-types`) — read by every function that loads the catalog, written only by the operator's CLI. */
   config: 'CONFIG#',
-  /** The published forms' index: written only by the seed function on deploy and the operator's CLI (`forms publish|retire`). */
+  /** The published forms' index: written by the seed function on deploy, the operator's CLI (`forms publish|retire`) and the console's "Biểu mẫu" (api, admins). */
   form: FORM_PARTITION,
 } as const;
 
@@ -108,7 +108,8 @@ interface FunctionAccess {
 /**
  * Every function reads the run-time form catalog: the index (one consistent Query of the `FORM`
  * partition, a read no write condition limits) and the published bodies under `forms/` (by
- * object version). None writes it: publishing is the operator's CLI, seeding the seed function.
+ * object version). Only the api writes it (the console's "Biểu mẫu", admins), besides the
+ * operator's CLI and the seed function.
  */
 const READ_FORMS: { prefix: string; actions: ObjectAction[] } = { prefix: KEY_PREFIX.forms, actions: ['s3:GetObject', 's3:GetObjectVersion'] };
 
@@ -129,7 +130,9 @@ const READ_FORMS: { prefix: string; actions: ObjectAction[] } = { prefix: KEY_PR
  *   revoked by update, and expire by TTL) and emails sign-in links; builds and sends consolidations
  *   from the console (once-ledger put/update/delete, and Query on gsi1 to list the emails sent;
  *   `reports/` read/write/list/presign to list, build and download workbooks); signs presigned POSTs for uploads (which needs s3:PutObject on `uploads/`), writes and reads
- *   upload intents, presigns feedback downloads; reads the link secret.
+ *   upload intents, presigns feedback downloads; reads the link secret; from the console's
+ *   "Biểu mẫu" (admins) keeps checked definitions under `staging/` and publishes and retires forms
+ *   (conditional PutItem in the `FORM` partition, a new body under `forms/`).
  * - consolidate: units + submissions + reviews (the form's policy) + its own once-ledger keys
  *   (consolidation emails, whose claim a failed send deletes, and the schedule walk's markers);
  *   lists, reads and writes consolidated reports and presigns their download; sends email.
@@ -167,6 +170,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
       ITEM_KEY_PREFIX.unit, ITEM_KEY_PREFIX.signIn, ITEM_KEY_PREFIX.session, ITEM_KEY_PREFIX.rate, ITEM_KEY_PREFIX.audit, ITEM_KEY_PREFIX.once,
       // The console's reviews (approve / return / withdraw) and period locks and exceptions: one conditional PutItem each, never deleted.
       ITEM_KEY_PREFIX.review, ITEM_KEY_PREFIX.lock,
+      // The console's "Biểu mẫu": an admin publishes (conditional put of a new version) and retires forms.
+      ITEM_KEY_PREFIX.form,
     ],
     // The console's consolidation releases its once-ledger claim when sending fails; nothing else is ever deleted (the audit log is append-only).
     deleteKeys: [ITEM_KEY_PREFIX.once],
@@ -177,7 +182,10 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
       { prefix: KEY_PREFIX.feedback, actions: ['s3:GetObject'] },
       // The console's "Tổng hợp ngay" / "Gửi": reads, writes and presigns consolidated reports.
       { prefix: KEY_PREFIX.reports, actions: ['s3:GetObject', 's3:PutObject'] },
-      READ_FORMS,
+      // The console's "Biểu mẫu": reads the catalog and writes a published version's body (never overwritten once indexed).
+      { prefix: KEY_PREFIX.forms, actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'] },
+      // A definition the console checked, kept for its preview and publish (expires after a day).
+      { prefix: KEY_PREFIX.staging, actions: ['s3:GetObject', 's3:PutObject'] },
     ],
     // The api never lists uploads (it only signs the POST): listing is for its own reads.
     listPrefixes: [KEY_PREFIX.intents, KEY_PREFIX.feedback, KEY_PREFIX.reports],
@@ -536,6 +544,8 @@ export class TonghopStack extends Stack {
     const rules: s3.LifecycleRule[] = [
       { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       { id: 'expire-upload-intents', prefix: KEY_PREFIX.intents, expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
+      // Definitions checked in the console and not (or already) published: a day is enough.
+      { id: 'expire-staged-definitions', prefix: KEY_PREFIX.staging, expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) },
     ];
     for (const [key, prefix] of [['uploads', KEY_PREFIX.uploads], ['feedback', KEY_PREFIX.feedback], ['reports', KEY_PREFIX.reports], ['table-exports', TABLE_EXPORTS_PREFIX]] as const) {
       rules.push({

@@ -394,7 +394,8 @@ describe('TonghopStack', () => {
       ['consolidate', ['ONCE#consolidation#*', 'ONCE#schedule#consolidation#*']],
       ['remind', ['ONCE#late-digest#*', 'ONCE#schedule#reminders#*']],
       // The console's "Đơn vị" adds and edits units one conditional write at a time (never in bulk); its reviews, locks and exceptions are one conditional put each.
-      ['api', ['UNIT*', 'SIGNIN#*', 'SESSION#*', 'RATE#*', 'AUDIT#*', 'ONCE#*', 'REVIEW#*', 'LOCK#*']],
+      // …and the console's "Biểu mẫu" publishes and retires forms (the FORM index).
+      ['api', ['UNIT*', 'SIGNIN#*', 'SESSION#*', 'RATE#*', 'AUDIT#*', 'ONCE#*', 'REVIEW#*', 'LOCK#*', 'FORM*']],
     ] as const)('lets %s put and update only items whose partition key starts with %j', (name, prefixes) => {
       const writes = roleStatements(s.template, roleId(name)).filter((st) => actionsOf([st]).some((a) => /^dynamodb:(PutItem|UpdateItem)$/.test(a)));
       expect(writes.length).toBeGreaterThan(0);
@@ -472,13 +473,24 @@ describe('TonghopStack', () => {
       expect(JSON.stringify(onBucket.map((st) => st.Resource))).toContain('/forms/*');
     });
 
-    it.each(FUNCTION_NAMES)('lets %s read the run-time form catalog (bodies under forms/) but write none of it', (name) => {
+    it.each(FUNCTION_NAMES.filter((n) => n !== 'api'))('lets %s read the run-time form catalog (bodies under forms/) but write none of it', (name) => {
       const statements = roleStatements(s.template, roleId(name));
       const onForms = statements.filter((st) => JSON.stringify(st.Resource).includes('/forms/*'));
       expect(actionsOf(onForms).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
       expect(actionsOf(statements)).toContain('dynamodb:Query');
       const writes = statements.filter((st) => actionsOf([st]).some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem)$/.test(a)));
       expect(JSON.stringify(writes)).not.toContain('"FORM');
+    });
+
+    it('lets api (the console\'s Biểu mẫu) read and write form bodies and staged checks, never delete them, and expire staged checks after a day', () => {
+      const statements = roleStatements(s.template, roleId('api'));
+      const onForms = statements.filter((st) => JSON.stringify(st.Resource).includes('/forms/*'));
+      expect(actionsOf(onForms).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+      const onStaging = statements.filter((st) => JSON.stringify(st.Resource).includes('/staging/*'));
+      expect(actionsOf(onStaging).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+      expect(actionsOf(statements)).not.toContain('s3:DeleteObject');
+      const bucket = Object.values(s.template.findResources('AWS::S3::Bucket')).find((b) => JSON.stringify(b).includes('expire-staged-definitions'));
+      expect(JSON.stringify(bucket)).toMatch(/"ExpirationInDays":1,"Id":"expire-staged-definitions","NoncurrentVersionExpiration":\{"NoncurrentDays":1\},"Prefix":"staging\/"/);
     });
 
     it('publishes the seed catalog on deploy with a trigger whose function may only write the form index and bodies', () => {

@@ -68,6 +68,8 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'calendar.edit': 'Sửa ngày trong lịch làm việc',
   'calendar.remove': 'Xóa ngày khỏi lịch làm việc',
   'calendar.import': 'Nhập lịch làm việc',
+  'forms.publish': 'Phát hành biểu mẫu',
+  'forms.retire': 'Ngừng sử dụng biểu mẫu',
 };
 
 /** Words for the keys actions put in `before`/`after`; others show as stored. */

@@ -7,6 +7,7 @@
 import { generateForm } from '../../../functions/core/forms';
 import type { Log } from '../../../functions/core/log';
 import type { Operator } from '../../../functions/core/operators/model';
+import type { FormDefinitionStore } from '../../../functions/core/ports';
 import { createApiHandler } from '../../../functions/handlers/api';
 import { FakeTimer, InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
 import { httpEvent } from './http-event';
@@ -37,6 +38,8 @@ export interface ConsoleHarnessOptions {
   maxMessageBytes?: number;
   /** Adjusts the world (its catalog, say) before the handler is built over it. */
   configure?: (world: ReturnType<typeof createWorld>) => void;
+  /** The published forms' store: with it the console's "Biểu mẫu" routes exist. */
+  forms?: FormDefinitionStore;
 }
 
 export type ConsoleHarness = ReturnType<typeof consoleHarness>;
@@ -59,7 +62,7 @@ export function consoleHarness(options: ConsoleHarnessOptions = {}) {
   const mail = { from: 'tonghop@tinhuy.example.vn', portalUrl, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}) };
   const handler = createApiHandler({
     ...world, config: { ...world.config, portalUrl }, generateForm, logger,
-    console: { signIn, audit, consolidation: { files: world.files, ledger, reviews: world.reviews, mailer, mail } },
+    console: { signIn, audit, ...(options.forms ? { forms: options.forms } : {}), consolidation: { files: world.files, ledger, reviews: world.reviews, mailer, mail } },
   });
   const origin = new URL(portalUrl).origin;
 
