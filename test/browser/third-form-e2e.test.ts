@@ -229,6 +229,8 @@ describe('a third form published into a running npm start, end to end', () => {
     expect(total('3b.tien_kien_nghi')).toBe(Number(d['3b.tien_kien_nghi']) + Number(s['3b.tien_kien_nghi']));
     expect(total('3.dat_kien_nghi')).toBe(3520.8); // 1520.5 + 2000.26 typed, kept as 2000.3
     expect(total('3a.dat_da_thu')).toBe(310.4); // 300.2 + 10.24 typed, kept as 10.2
+    expect(total('3.tien_con_lai')).toBe(10_373_456_789 - 6_200_500_001); // computed from the sums
+    expect(total('2.dang_vien')).toBe(20 + 3);
     expect(total('6.kinh_phi')).toBe(45_000_000); // only the district has section IV
   });
 
@@ -240,19 +242,25 @@ describe('a third form published into a running npm start, end to end', () => {
   });
 });
 
-/** The province total of `code.column` on the "Tổng hợp" sheet: the row whose first cells name the code, under the column's header. */
+/**
+ * The province total of `code.column` on the "Tổng hợp" sheet: in the first table whose header
+ * names the column ("Kỳ này" comes first), the row whose Mã số (column A) is the code.
+ */
 function provinceTotal(sheet: ExcelJS.Worksheet, key: string): unknown {
   const [code, column] = key.split('.') as [string, string];
-  const label = [...thirdForm.sections.flatMap((s) => s.columns)].find((c) => c.key === column)!.label;
-  let row: ExcelJS.Row | undefined;
+  const label = thirdForm.sections.flatMap((s) => [...s.columns, ...(s.computed ?? [])]).find((c) => c.key === column)!.label;
   let col: number | undefined;
+  let value: unknown;
+  let found = false;
   sheet.eachRow((r) => {
-    r.eachCell((cell, c) => {
+    if (col === undefined) r.eachCell((cell, c) => {
       if (cell.value === label && col === undefined) col = c;
     });
-    const first = [1, 2].map((c) => String(r.getCell(c).value ?? '').trim());
-    if (row === undefined && first.includes(code) && col !== undefined) row = r;
+    else if (!found && r.getCell(1).value === code) {
+      found = true;
+      value = r.getCell(col).value;
+    }
   });
-  if (!row || col === undefined) throw new Error(`no ${key} on the sheet`);
-  return row.getCell(col).value;
+  if (!found) throw new Error(`no ${key} on the sheet`);
+  return value;
 }
