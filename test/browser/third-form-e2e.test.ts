@@ -149,6 +149,7 @@ describe('a third form published into a running npm start, end to end', () => {
       await page.waitForTimeout(500);
       await page.reload();
     }
+    expect(await card.count()).toBe(1);
     expect(await textOf(card.locator('.period'))).toBe(periodLabel(period));
     // templates/README.md: a half-year is "6 tháng đầu năm 2026" (H1) or, by custom, "Năm 2026" (H2).
     expect(period).toMatch(/^\d{4}-H[12]$/);
