@@ -11,7 +11,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Border, Fill, Font, Worksheet } from 'exceljs';
-import { formatLocalDateTime } from '../format-vi';
+import { foldVietnamese, formatLocalDateTime } from '../format-vi';
 import { toLocalWallClock } from '../periods';
 import { REVIEW_STATE_LABELS, type ReviewState } from '../review/model';
 import { textStyle, type TextStyle } from '../spreadsheet-text';
@@ -302,7 +302,7 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
       ws.mergeCells(h1, 1, h2, 1);
       ws.mergeCells(h1, 2, h2, 2);
     });
-    const sectionLabel = section.label + (section.unitTypes ? ` (${section.unitTypes.map((t) => report.unitTypes.label(t)).join('; ')})` : '');
+    const sectionLabel = sectionHeading(section.label, (section.unitTypes ?? []).map((t) => report.unitTypes.label(t)));
     s.add(['', sectionLabel, ...pad(3 * cols.length)], {
       fill: SECTION_FILL,
       bold: true,
@@ -403,6 +403,16 @@ function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport): voi
     }
   }
   s.finish();
+}
+
+/**
+ * A section's heading on "Tổng hợp": its label, then the unit types it is for in brackets — unless
+ * the label already names them all ("IV. … (Huyện ủy, Thị ủy, Thành ủy)"), so they are not said twice.
+ */
+export function sectionHeading(label: string, unitTypeLabels: readonly string[]): string {
+  const folded = foldVietnamese(label);
+  if (unitTypeLabels.length === 0 || unitTypeLabels.every((t) => folded.includes(foldVietnamese(t)))) return label;
+  return `${label} (${unitTypeLabels.join('; ')})`;
 }
 
 function unitCells(i: number, l: UnitLine, report: Pick<ConsolidatedReport, 'unitTypes'>): Cell[] {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { buildConsolidatedReport } from '../../../functions/core/consolidation/report';
-import { writeConsolidatedWorkbook } from '../../../functions/core/consolidation/workbook';
+import { sectionHeading, writeConsolidatedWorkbook } from '../../../functions/core/consolidation/workbook';
 import { createFormCatalog, describeForm, generateForm, validateUpload } from '../../../functions/core/forms';
 import { checkFormDefinition } from '../../../functions/core/forms/check-definition';
 import { UNIT_TYPES_2019 } from '../../../functions/core/units/unit-types';
@@ -327,6 +327,17 @@ describe('third form: kiem-tra-giam-sat-6-thang (never seen by the code)', () =>
       expect(so.getCell(3).value).toBe('Sở Tài chính');
       expect(so.getCell(5).value).toBe('Đang xây dựng');
       expect(so.getCell(6).value).toEqual(new Date('2026-01-12T00:00:00Z'));
+    });
+
+    it('heads section IV with its label alone when the label already names its unit types (not "(…) (…)" twice)', () => {
+      const headings: unknown[] = [];
+      workbook.getWorksheet('Tổng hợp')!.eachRow((row) => {
+        if (String(row.getCell(2).value).startsWith('IV.')) headings.push(row.getCell(2).value);
+      });
+      expect(headings).toEqual(['IV. Kiểm tra, giám sát của đảng ủy cơ sở (Huyện ủy, Thị ủy, Thành ủy)']);
+      // A label that does not name them still gets them in brackets.
+      expect(sectionHeading('IV. Đảng ủy cơ sở', ['Huyện ủy, thị ủy, thành ủy'])).toBe('IV. Đảng ủy cơ sở (Huyện ủy, thị ủy, thành ủy)');
+      expect(sectionHeading('IV. Đảng ủy cơ sở', [])).toBe('IV. Đảng ủy cơ sở');
     });
   });
 });
