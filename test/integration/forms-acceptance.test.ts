@@ -229,7 +229,10 @@ describe('publishing forms at run time (acceptance)', () => {
       expect(await listed()).toEqual(before);
       expect(await objects.list('forms/rieng-dang-uy-xa/')).toEqual([]);
 
+      // The dry run checks against the same list (the data dir's), before and after it changes.
+      expect((await tonghop(forms, ['check', definition])).code).toBe(1);
       expect((await tonghop(unitTypes, ['add', 'dang-uy-xa', '--name', 'Đảng ủy xã, phường, đặc khu'])).code).toBe(0);
+      expect((await tonghop(forms, ['check', definition])).code).toBe(0);
       const accepted = await tonghop(forms, ['publish', definition]);
       expect(accepted).toMatchObject({ code: 0, out: expect.stringContaining('Đã phát hành biểu mẫu rieng-dang-uy-xa phiên bản 1') });
       expect((await listed()).map((f) => f.id)).toContain('rieng-dang-uy-xa');

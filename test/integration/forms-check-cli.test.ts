@@ -22,6 +22,19 @@ describe('tonghop forms check', () => {
     expect(run.stdout).toContain('hợp lệ: không có lỗi');
   });
 
+  it('refuses a unit type outside the list the first start will seed (no data dir yet), and takes TONGHOP_SAMPLE into account', async () => {
+    const def = JSON.parse(readFileSync(path.join(ROOT, 'templates/sap-xep-bo-may.v1.json'), 'utf8'));
+    def.deadlines.byUnitType['dang-uy-xa'] = { day: 15, time: '17:00' };
+    const file = path.join(work, 'xa.json');
+    writeFileSync(file, JSON.stringify(def));
+
+    const in2019 = await runTonghop(['forms', 'check', file], env());
+    expect(in2019.code).toBe(1);
+    expect(in2019.stdout).toMatch(/• deadlines\.byUnitType\.dang-uy-xa[^\n]*Loại đơn vị "dang-uy-xa" không có trong danh sách[^\n]*\[DEF_UNKNOWN_UNIT_TYPE\]/);
+    const in2025 = await runTonghop(['forms', 'check', file], { ...env(), TONGHOP_SAMPLE: '2025' });
+    expect([in2025.code, in2025.stdout]).toEqual([0, expect.stringContaining('hợp lệ: không có lỗi')]);
+  });
+
   it('lists every problem of a broken definition, one line each with location and code (exit 1), and as JSON', async () => {
     const def = JSON.parse(readFileSync(path.join(ROOT, 'templates/sap-xep-bo-may.v1.json'), 'utf8'));
     def.periodType = 'week';

@@ -18,6 +18,9 @@ import type { FormDefinition } from '../../../functions/core/forms/definition';
 import { PERIOD_TYPE_LABELS } from '../../../functions/core/periods';
 import type { FormDefinitionStore } from '../../../functions/core/ports';
 import { UsageError, type CliCommand } from '../command';
+import { existsSync } from 'node:fs';
+import { loadLocalConfig } from '../../local/config';
+import { createUnitTypeRegistry, UNIT_TYPES_2019, type UnitTypeRegistry } from '../../../functions/core/units/unit-types';
 
 const L = DEFINITION_LIMITS;
 
@@ -36,6 +39,8 @@ check — kiểm tra thử một định nghĩa biểu mẫu (JSON, hoặc tệp
 gồm lỗi cấu trúc, cột/trường không tồn tại trong quy tắc, tỷ lệ, bảng, mã số hoặc khóa bị trùng,
 và các giới hạn an toàn: tối đa ${L.maxBytes / 1024} KB, ${L.maxRowsTotal} dòng, ${L.maxColumnsPerSection} cột mỗi phần,
 ${L.maxSections} phần, ${L.maxTables} bảng, ${L.maxRules.toLocaleString('vi-VN')} quy tắc; nhãn tối đa ${L.maxTextLength} ký tự, thông báo tối đa ${L.maxMessageLength.toLocaleString('vi-VN')} ký tự.
+Loại đơn vị được đối chiếu với danh sách của hệ thống (TONGHOP_DATA_DIR, hoặc AWS với
+TONGHOP_TARGET=aws); khi chưa có thư mục dữ liệu: các loại của tỉnh mẫu (TONGHOP_SAMPLE).
   --json  in { "ok", "problems": [{ "path", "code", "message" }] }
           (tệp Excel: [{ "sheet", "row", "column", "header", "code", "message" }])
 
@@ -97,7 +102,23 @@ async function readDefinition(file: string): Promise<DefinitionRead> {
 
 async function problemsOf(file: string): Promise<DefinitionProblem[]> {
   const read = await readDefinition(file);
-  return 'problems' in read ? read.problems : checkFormDefinition(read.raw).problems;
+  return 'problems' in read ? read.problems : checkFormDefinition(read.raw, { unitTypes: await unitTypesToCheckAgainst() }).problems;
+}
+
+/**
+ * The unit types a definition is checked against: the deployment's (its data dir once started, or
+ * the stack with TONGHOP_TARGET=aws) — else, with no data dir yet, those its first start will
+ * seed (TONGHOP_SAMPLE: 2019 or 2025), so nothing is stored and no emulator starts for a dry run.
+ */
+async function unitTypesToCheckAgainst(): Promise<UnitTypeRegistry> {
+  const config = loadLocalConfig(process.env);
+  if (process.env.TONGHOP_TARGET !== 'aws' && !existsSync(config.dataDir)) {
+    const { UNIT_TYPES_2025 } = await import('../../local/sample-province');
+    return createUnitTypeRegistry(config.sample === '2025' ? UNIT_TYPES_2025 : UNIT_TYPES_2019);
+  }
+  const { withLocalDeps } = await context();
+  const { loadUnitTypeRegistry } = await import('../../../functions/core/usecases/manage-unit-types');
+  return withLocalDeps((deps) => loadUnitTypeRegistry(deps.unitTypeStore));
 }
 
 /** Reads a file argument, printing a read error (exit 2) in words a user can act on. */
