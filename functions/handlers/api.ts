@@ -55,7 +55,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
   const routes = Promise.resolve(deps.catalog).then((catalog) => [
     ...createPortalRoutes({ ...deps, catalog, generateForm: deps.generateForm ?? generateFormFromCatalog, logger }),
     ...(deps.console ? createConsoleRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, locks: deps.locks, catalog, logger }) : []),
-    ...(deps.console ? createConsoleAuditRoutes(deps.console) : []),
+    ...(deps.console ? createConsoleAuditRoutes({ ...deps.console, catalog }) : []),
     ...(deps.console ? createConsoleUnitsRoutes({ signIn: deps.console.signIn, units: deps.units, catalog, secrets: deps.secrets, logger }) : []),
     ...(deps.console ? createConsoleReportsRoutes({ ...deps.console, units: deps.units, submissions: deps.submissions, catalog, logger }) : []),
     ...(deps.console ? createConsoleLocksRoutes({ signIn: deps.console.signIn, units: deps.units, submissions: deps.submissions, reviews: deps.reviews, locks: deps.locks, catalog, logger }) : []),

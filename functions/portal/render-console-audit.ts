@@ -4,6 +4,7 @@
  * the filtered entries as .xlsx. Works without script.
  */
 import { formatViDate, formatViDateTime } from '../core/format-vi';
+import type { UnitTypeRegistry } from '../core/units/unit-types';
 import { CONSOLE_PATH } from '../core/operators/model';
 import {
   AUDIT_ACTION_LABELS, AUDIT_PAGE_SIZE, AUDIT_SCAN_LIMIT, MAX_AUDIT_TARGET_QUERY, auditActionLabel, auditActionText, auditFiltersQuery, describeAuditChanges,
@@ -21,6 +22,8 @@ export interface ConsoleAuditPageInput {
   view: AuditView;
   /** Operators' names by email, for the actors of the page's rows. */
   names: ReadonlyMap<string, string>;
+  /** The deployment's unit types (a unit's type in before → after); default: the 2019 types. */
+  unitTypes?: UnitTypeRegistry;
 }
 
 const option = (value: string, label: string, selected: boolean) => `<option value="${e(value)}"${selected ? ' selected' : ''}>${e(label)}</option>`;
@@ -33,10 +36,10 @@ function changeHtml(c: AuditChange): string {
   return `<li>${label}<del>${e(c.before)}</del> → <ins>${e(c.after)}</ins></li>`;
 }
 
-function entryRow(entry: AuditEntry, names: ReadonlyMap<string, string>): string {
+function entryRow(entry: AuditEntry, names: ReadonlyMap<string, string>, unitTypes?: UnitTypeRegistry): string {
   const name = names.get(entry.actor);
   const label = auditActionLabel(entry.action);
-  const changes = describeAuditChanges(entry);
+  const changes = describeAuditChanges(entry, unitTypes);
   return `<tr data-action="${e(entry.action)}"><td class="nowrap">${e(formatViDateTime(new Date(entry.at)))}</td>`
     + `<td>${name ? `${e(name)}<br><span class="muted">${e(entry.actor)}</span>` : e(entry.actor)}</td>`
     + `<td>${label ? `${e(label)}<br>` : ''}<code>${e(entry.action)}</code></td>`
@@ -75,7 +78,7 @@ ${shown.length ? `<table class="grid audit">
 <caption>Các thao tác${pages > 1 ? `, trang ${page}/${pages}` : ''}</caption>
 <thead><tr><th scope="col">Thời gian</th><th scope="col">Người thực hiện</th><th scope="col">Thao tác</th><th scope="col">Đối tượng</th><th scope="col">Thay đổi (trước → sau)</th></tr></thead>
 <tbody>
-${shown.map((entry) => entryRow(entry, input.names)).join('\n')}
+${shown.map((entry) => entryRow(entry, input.names, input.unitTypes)).join('\n')}
 </tbody>
 </table>
 ${pager}` : '<p class="empty">Không có thao tác nào khớp bộ lọc.</p>'}`;

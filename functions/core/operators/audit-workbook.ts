@@ -6,6 +6,7 @@
  * stays text even when re-edited in Excel or LibreOffice.
  */
 import ExcelJS from 'exceljs';
+import type { UnitTypeRegistry } from '../units/unit-types';
 import type { Border, Fill, Font, Style } from 'exceljs';
 import { formatViDate, formatViDateTime } from '../format-vi';
 import { toLocalWallClock } from '../periods';
@@ -55,6 +56,8 @@ export interface AuditWorkbookInput {
   view: AuditView;
   /** Operators' names by email (actors not found show none). */
   names: ReadonlyMap<string, string>;
+  /** The deployment's unit types (a unit's type in before → after); default: the 2019 types. */
+  unitTypes?: UnitTypeRegistry;
   /** Who downloads it, and when. */
   by: string;
   at: Date;
@@ -84,7 +87,7 @@ export async function buildAuditWorkbook(input: AuditWorkbookInput): Promise<Buf
   header.height = 30;
   view.entries.forEach((entry, i) => {
     const row = ws.getRow(i + 2);
-    const changes = describeAuditChanges(entry).map(auditChangeText).join('\n');
+    const changes = describeAuditChanges(entry, input.unitTypes).map(auditChangeText).join('\n');
     // Excel dates carry no time zone: the Hà Nội wall clock is written as the date.
     put(row.getCell(1), toLocalWallClock(new Date(entry.at)), TIME);
     put(row.getCell(2), entry.actor, TEXT);

@@ -8,6 +8,7 @@ import { readAuditLog, parseAuditFilters, type AuditFilters, type AuditView } fr
 import { auditWorkbookFileName, buildAuditWorkbook } from '../../core/operators/audit-workbook';
 import type { SignInDeps } from '../../core/operators/sign-in';
 import type { AuditLog } from '../../core/ports';
+import type { FormCatalog } from '../../core/forms/catalog';
 import { AUDIT_DOWNLOAD_PATH, AUDIT_PAGE_PATH, renderConsoleAuditPage } from '../../portal/render-console-audit';
 import { attachment, binary, html } from './responses';
 import { createConsoleGuard, query } from './console-session';
@@ -21,6 +22,8 @@ export interface ConsoleAuditDeps {
   /** Sessions, the operators registry (names), the clock, and the audit log the download writes to. */
   signIn: SignInDeps;
   audit: Pick<AuditLog, 'list'>;
+  /** The deployment's unit types, to name a unit's type in before → after (default: the 2019 types). */
+  catalog?: Pick<FormCatalog, 'unitTypes'>;
 }
 
 export function createConsoleAuditRoutes(deps: ConsoleAuditDeps): Route[] {
@@ -47,7 +50,7 @@ export function createConsoleAuditRoutes(deps: ConsoleAuditDeps): Route[] {
         const live = await guard.pageSession(r);
         if (!live) return guard.toSignIn();
         const view = await read(filtersOf(r));
-        return html(200, renderConsoleAuditPage({ operator: live, view, names: await namesOf([...view.actors, ...view.entries.map((e) => e.actor)]) }));
+        return html(200, renderConsoleAuditPage({ operator: live, view, unitTypes: deps.catalog?.unitTypes, names: await namesOf([...view.actors, ...view.entries.map((e) => e.actor)]) }));
       },
     },
     {
@@ -59,7 +62,7 @@ export function createConsoleAuditRoutes(deps: ConsoleAuditDeps): Route[] {
         const filters = filtersOf(r);
         const view = await read(filters);
         const at = signIn.clock.now();
-        const bytes = await buildAuditWorkbook({ view, names: await namesOf(view.entries.map((e) => e.actor)), by: live.email, at });
+        const bytes = await buildAuditWorkbook({ view, unitTypes: deps.catalog?.unitTypes, names: await namesOf(view.entries.map((e) => e.actor)), by: live.email, at });
         const asked = { fromDay: filters.from, toDay: filters.to, filterActor: filters.actor, filterAction: filters.action, filterTarget: filters.target };
         const after = Object.fromEntries(Object.entries({ ...asked, rows: view.entries.length, truncated: view.truncated || undefined }).filter(([, v]) => v !== undefined));
         await guard.audit(live, { action: 'audit.download', target: `${filters.from}/${filters.to}`, after });

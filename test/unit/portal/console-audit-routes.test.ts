@@ -6,11 +6,13 @@ import ExcelJS from 'exceljs';
 import type { AuditEntry } from '../../../functions/core/operators/model';
 import { AUDIT_PAGE_SIZE, AUDIT_SCAN_LIMIT } from '../../../functions/core/operators/audit-view';
 import '../../../functions/core/spreadsheet-text';
-import { ADMIN, consoleHarness, operator, VIEWER, type CallOptions } from './console-harness';
+import { ADMIN, consoleHarness, operator, VIEWER, type CallOptions, type ConsoleHarnessOptions } from './console-harness';
+import { createFormCatalog } from '../../../functions/core/forms/catalog';
+import { createUnitTypeRegistry, UNIT_TYPES_2019 } from '../../../functions/core/units/unit-types';
 
 /** The world's clock reads 1 March 2019, 10:00 in Hà Nội. */
-function setup() {
-  const h = consoleHarness({ operators: [operator(ADMIN, 'admin', 'Nguyễn Văn Quản'), operator(VIEWER, 'viewer', 'Trần Thị Lãnh')] });
+function setup(configure?: ConsoleHarnessOptions['configure']) {
+  const h = consoleHarness({ operators: [operator(ADMIN, 'admin', 'Nguyễn Văn Quản'), operator(VIEWER, 'viewer', 'Trần Thị Lãnh')], configure });
   const { world, audit } = h;
   const call = (path: string, options: CallOptions & { method?: string } = {}) => h.call(options.method ?? 'GET', path, options);
   const signedIn = async (email: string) => {
@@ -57,6 +59,24 @@ describe('console audit page', () => {
     expect(res.body).toContain('<span id="audit-count">4</span> thao tác từ 23/02/2019 đến 01/03/2019');
     expect(res.body).toContain('href="/quan-tri/nhat-ky/tai?from=2019-02-23&amp;to=2019-03-01"');
     expect(res.body).not.toMatch(/<script>|<style>| style="| on[a-z]+="/);
+  });
+
+  it("names a unit's type by the deployment's own unit types, on the page and in the download", async () => {
+    const unitTypes = createUnitTypeRegistry([...UNIT_TYPES_2019, { code: 'dang-uy-xa', name: 'Đảng ủy xã', plural: 'Đảng ủy xã, phường, đặc khu', order: 9 }]);
+    const s = setup((world) => {
+      world.catalog = createFormCatalog(world.catalog.list(), { unitTypes });
+    });
+    await s.audit.record(s.entry('2019-02-28T01:05:00.000Z', 'units.edit', 'XA-01', { before: { type: 'huyen' }, after: { type: 'dang-uy-xa' } }));
+    const cookie = await s.signedIn(VIEWER);
+    const row = rowsOf((await s.call('/quan-tri/nhat-ky', { cookie })).body).find((r) => r.includes('XA-01'))!;
+    expect(row).toContain('<del>Huyện ủy, thị ủy, thành ủy</del> → <ins>Đảng ủy xã, phường, đặc khu</ins>');
+
+    const download = await s.call('/quan-tri/nhat-ky/tai', { cookie });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(download.body!, 'base64') as unknown as ArrayBuffer);
+    const texts: string[] = [];
+    wb.getWorksheet('Nhật ký')!.eachRow((r) => r.eachCell((c) => void texts.push(String(c.value))));
+    expect(texts.join('\n')).toContain('Đảng ủy xã, phường, đặc khu');
   });
 
   it('filters by days, actor, action and target text (without accents or case), keeping the choices in the form', async () => {
