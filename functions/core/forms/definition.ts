@@ -167,6 +167,76 @@ export const RatioSchema = z.object({
 });
 export type Ratio = z.infer<typeof RatioSchema>;
 
+/** A figure named in the leadership briefing: a field key (`16.so_nguoi`, `don_vi.co_mat`, `don_vi.__rows`) and how people say it. */
+export const BriefingFigureSchema = z.object({ key: z.string(), label: z.string() });
+
+/**
+ * A chart of the leadership briefing (PNG in the email and on the workbook's "Biểu đồ" sheet):
+ * - `completeness`: units by unit type — đã nộp / nộp muộn / chưa nộp;
+ * - `targets`: each ratio with a target against its target (default: every ratio that has one);
+ * - `trend`: ratios or key totals over the last `periods` periods (at most 8);
+ * - `breakdown`: parts of a whole per unit type, stacked (e.g. Mã số 24: hoàn thành / đang / chưa).
+ */
+export const BriefingChartSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('completeness'), title: z.optional(z.string()) }),
+  z.object({ kind: z.literal('targets'), title: z.optional(z.string()), ratios: z.optional(z.array(z.string())) }),
+  z.object({
+    kind: z.literal('trend'),
+    title: z.optional(z.string()),
+    ratios: z._default(z.array(z.string()), []),
+    fields: z._default(z.array(BriefingFigureSchema), []),
+    periods: z._default(z.int().check(z.gte(2), z.lte(8)), 8),
+  }),
+  z.object({ kind: z.literal('breakdown'), title: z.string(), parts: z.array(BriefingFigureSchema) }),
+]);
+export type BriefingChart = z.infer<typeof BriefingChartSchema>;
+
+/** A unit needs pushing when parts of a whole pass a share, e.g. unfinished tasks (24.dang + 24.chua) above 50% of 24.tong. */
+export const ShareRuleSchema = z.object({ label: z.string(), numerator: z.array(z.string()), denominator: z.array(z.string()), above: z.number().check(z.gte(0), z.lte(1)) });
+/** A unit needs checking when a figure moved more than `above` (0.3 = 30%) against its previous period; bases under `minPrevious` are ignored. */
+export const ChangeRuleSchema = z.object({ key: z.string(), label: z.string(), above: z.number().check(z.gt(0)), minPrevious: z._default(z.number().check(z.gte(0)), 10) });
+
+/** Which units the briefing lists as "Đơn vị cần đôn đốc", and why. */
+export const AttentionRulesSchema = z.object({
+  /** Not reported or late this many periods in a row (0: off). A unit not reported this period past its deadline is always listed. */
+  lateInARow: z._default(z.int().check(z.gte(0), z.lte(8)), 2),
+  /** The unit's report was returned ("trả lại"). */
+  returned: z._default(z.boolean(), true),
+  /** The unit's own value of a ratio with a target is below the target. */
+  belowTarget: z._default(z.boolean(), true),
+  shares: z._default(z.array(ShareRuleSchema), []),
+  changes: z._default(z.array(ChangeRuleSchema), []),
+  /** How many units the email lists before "và N đơn vị khác" (the workbook and console list all). */
+  emailLimit: z._default(z.int().check(z.gte(1), z.lte(100)), 10),
+});
+export type AttentionRules = z.infer<typeof AttentionRulesSchema>;
+
+/** The draft report document's header block and addressing (Party document layout). */
+export const DraftDocumentSchema = z.object({
+  /** The body that issues the report, under the form's `issuer` (e.g. "BAN TỔ CHỨC"). */
+  issuingBody: z._default(z.string(), 'BAN TỔ CHỨC'),
+  /** The number line's suffix: "Số … -BC/BTCTU". */
+  numberSuffix: z._default(z.string(), '-BC/BTCTU'),
+  /** "Kính gửi: …". */
+  addressee: z._default(z.string(), 'Thường trực Tỉnh ủy'),
+  /** Signature block's first line. */
+  signer: z._default(z.string(), 'T/M BAN THƯỜNG VỤ'),
+  /** "Nơi nhận:" lines. */
+  recipients: z._default(z.array(z.string()), ['Như trên,', 'Lưu Văn phòng.']),
+});
+export type DraftDocument = z.infer<typeof DraftDocumentSchema>;
+
+/** The leadership briefing: what the email's first screen, the charts, the attention list and the draft report show. All optional: a form without it gets the defaults (`resolveBriefing`). */
+export const BriefingSchema = z.object({
+  /** Key totals the summary sentences and the trend default name, in order. */
+  highlights: z._default(z.array(BriefingFigureSchema), []),
+  /** Absent: the default charts (completeness, targets when a ratio has one, trends). */
+  charts: z.optional(z.array(BriefingChartSchema)),
+  attention: z._default(AttentionRulesSchema, { lateInARow: 2, returned: true, belowTarget: true, shares: [], changes: [], emailLimit: 10 }),
+  document: z._default(DraftDocumentSchema, { issuingBody: 'BAN TỔ CHỨC', numberSuffix: '-BC/BTCTU', addressee: 'Thường trực Tỉnh ủy', signer: 'T/M BAN THƯỜNG VỤ', recipients: ['Như trên,', 'Lưu Văn phòng.'] }),
+});
+export type BriefingDefinition = z.infer<typeof BriefingSchema>;
+
 /** A deadline: day of the period's last month and time, Asia/Ho_Chi_Minh; moves to the next working day. */
 export const DeadlineSchema = z.object({ day: z.int().check(z.gte(1), z.lte(31)), time: z._default(HhMm, '17:00') });
 
@@ -226,6 +296,8 @@ export const FormDefinitionSchema = z.object({
     /** Ban Tổ chức: receives the late-unit digest. */
     organisationCommittee: z._default(z.array(z.string()), []),
   }),
+  /** The leadership briefing (charts, units needing attention, summary, draft report); absent: defaults. */
+  briefing: z.optional(BriefingSchema),
   /** Earlier versions this definition can still read (their structure fingerprints are recorded in the file). */
   supersedes: z._default(z.array(z.int()), []),
 });
