@@ -2,6 +2,7 @@
  * The draft report document ("DỰ THẢO" báo cáo sơ kết / tổng kết) as .docx, in the layout of
  * Party documents, from the consolidated report and its briefing.
  */
+import { Document, Packer, Paragraph } from 'docx';
 import type { ConsolidatedReport } from '../consolidation/report';
 import type { Briefing } from './model';
 
@@ -14,8 +15,9 @@ export interface DraftReportInput {
 
 /** Writes the draft report (.docx bytes). */
 export async function writeDraftReport(input: DraftReportInput): Promise<Buffer> {
-  void input;
-  throw new Error('writeDraftReport: not built yet');
+  // Placeholder until the document lands: the title only.
+  const doc = new Document({ sections: [{ children: [new Paragraph({ text: `DỰ THẢO — ${input.report.form.title} — ${input.report.periodLabel}` })] }] });
+  return Packer.toBuffer(doc);
 }
 
 /** "Dự thảo báo cáo - <form> - <kỳ>.docx". */

@@ -9,6 +9,9 @@
  * reports change the figures the hash changes and the next run sends a clearly marked update
  * ("[Bản cập nhật]") naming the units that reported or changed since the previous email.
  */
+import { buildBriefing } from '../briefing/build-briefing';
+import { loadEarlierPeriods } from '../briefing/history';
+import type { Briefing } from '../briefing/model';
 import { ConfigError } from '../errors';
 import type { FormCatalog } from '../forms/catalog';
 import { composeConsolidationEmail, consolidationSubject, workbookFileName, type UpdateInfo } from '../consolidation/email';
@@ -79,8 +82,13 @@ export interface ConsolidateResult {
   email: EmailOutcome;
 }
 
-/** Builds (or reuses), stores and optionally emails the consolidated workbook. */
-export async function consolidateReport(deps: ConsolidateDeps, input: ConsolidateInput): Promise<ConsolidateResult> {
+/**
+ * The consolidated report of a (form, period) from the ports' data, as the workbook shows it:
+ * the version of the form that applied to the period, every unit's latest accepted version and
+ * review, and the previous period's for comparisons. Shared by the consolidation, the draft
+ * report and the console.
+ */
+export async function buildReportFor(deps: Pick<ConsolidateDeps, 'forms' | 'units' | 'submissions' | 'reviews' | 'clock'>, input: { formId: string; period: string }): Promise<ConsolidatedReport> {
   // The version that applied to the period (a retired form's history still consolidates).
   const form = deps.forms.forPeriod?.(input.formId, input.period, { includeRetired: true }) ?? deps.forms.require(input.formId);
   parsePeriod(input.period, form.periodType);
@@ -94,7 +102,19 @@ export async function consolidateReport(deps: ConsolidateDeps, input: Consolidat
     deps.reviews.listByFormPeriod(form.id, input.period),
     deps.reviews.listByFormPeriod(form.id, previousPeriod),
   ]);
-  const report = buildConsolidatedReport({ form, period: input.period, units, latest, submissions, previousLatest, reviews, previousReviews, now, unitTypes: deps.forms.unitTypes });
+  return buildConsolidatedReport({ form, period: input.period, units, latest, submissions, previousLatest, reviews, previousReviews, now, unitTypes: deps.forms.unitTypes });
+}
+
+/** The leadership briefing of a report: its earlier periods loaded, then summary, attention list and charts. */
+export async function briefingFor(deps: Pick<ConsolidateDeps, 'forms' | 'units' | 'submissions' | 'reviews'>, report: ConsolidatedReport): Promise<Briefing> {
+  const earlier = await loadEarlierPeriods(deps, report);
+  return buildBriefing({ report, earlier });
+}
+
+/** Builds (or reuses), stores and optionally emails the consolidated workbook. */
+export async function consolidateReport(deps: ConsolidateDeps, input: ConsolidateInput): Promise<ConsolidateResult> {
+  const report = await buildReportFor(deps, input);
+  const { form } = report;
   const hash = report.contentHash;
 
   const { key, workbook, reused } = await storeWorkbook(deps, report, hash);
