@@ -50,6 +50,8 @@ import type { IngestHandlerDeps } from './handlers/ingest';
 import type { RemindHandlerDeps } from './handlers/remind';
 import type { RemindUnitHandlerDeps } from './handlers/remind-unit';
 import type { SweepHandlerDeps } from './handlers/sweep';
+import { createChartRenderer } from './adapters/echarts-chart-renderer';
+import type { ChartRenderer } from './core/briefing/model';
 import type { PeriodLockDeps } from './core/usecases/period-locks';
 import type { ReviewSubmissionDeps } from './core/usecases/review-submission';
 
@@ -167,6 +169,13 @@ function catalogOf(input: CompositionInput<Pick<Clients, 'dynamo' | 's3'>>): Pro
  * nothing (a CLI command that never reads a form starts no load that could outlive its clients);
  * the first invocation or request that needs the catalog loads it.
  */
+let sharedChartRenderer: ChartRenderer | undefined;
+/** One chart renderer per process: its WebAssembly module and fonts load once, at the first chart. */
+function chartRenderer(): ChartRenderer {
+  sharedChartRenderer ??= createChartRenderer();
+  return sharedChartRenderer;
+}
+
 function lazyPromise<T>(start: () => Promise<T>): Promise<T> {
   let started: Promise<T> | undefined;
   const run = () => {
@@ -263,7 +272,7 @@ export function composeApi(input: CompositionInput & { secrets: SecretSource; ma
       signIn,
       audit: signIn.audit,
       forms: formStoreOf(input),
-      consolidation: { files, ledger: onceLedger(input), reviews: shared.reviews, mailer: input.mailer, mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes, portalUrl: settings.portalUrl } },
+      consolidation: { files, ledger: onceLedger(input), reviews: shared.reviews, mailer: input.mailer, charts: chartRenderer(), mail: { from: signIn.mail.from, maxMessageBytes: settings.mail.maxMessageBytes, portalUrl: settings.portalUrl } },
     },
   };
 }
@@ -277,6 +286,7 @@ export function composeConsolidation(input: CompositionInput & { mailer: Mailer 
     forms: catalogOf(input),
     ledger: onceLedger(input),
     mailer: input.mailer,
+    charts: chartRenderer(),
     // A workbook too large to attach is linked to the console's download route on the portal.
     mail: { from: requireMailFrom(settings), maxMessageBytes: settings.mail.maxMessageBytes, portalUrl: settings.portalUrl },
     log: input.log,

@@ -27,6 +27,7 @@ import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { OutboxMailer } from '../../infra/local/outbox-mailer';
 import { FakeClock } from '../support/in-memory';
 import { FORM_ID, testCatalog, unitOf, uploadFor, workbookFor } from '../unit/ingest/support';
+import { testChartRenderer } from '../support/charts';
 
 const PERIOD = '2019-Q1';
 
@@ -65,6 +66,7 @@ describe('consolidation (embedded stack)', () => {
       files,
       ledger: new DynamoOnceLedger({ client: dynamo, tableName: emulators.tableName, clock }),
       mailer: new OutboxMailer({ dir: outbox, clock }),
+      charts: testChartRenderer(),
       clock,
       mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>', portalUrl: 'http://localhost:3000' },
       reviews: new DynamoReviewStore({ client: dynamo, tableName: emulators.tableName }),

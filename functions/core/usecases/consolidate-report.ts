@@ -11,7 +11,7 @@
  */
 import { buildBriefing } from '../briefing/build-briefing';
 import { loadEarlierPeriods } from '../briefing/history';
-import type { Briefing } from '../briefing/model';
+import type { Briefing, ChartRenderer } from '../briefing/model';
 import { ConfigError } from '../errors';
 import type { FormCatalog } from '../forms/catalog';
 import { composeConsolidationEmail, consolidationSubject, workbookFileName, type UpdateInfo } from '../consolidation/email';
@@ -38,6 +38,8 @@ export interface ConsolidateDeps {
   ledger: OnceLedger;
   mailer: Mailer;
   clock: Clock;
+  /** Draws the briefing's charts (PNG) for the email, the workbook and the draft report. */
+  charts: ChartRenderer;
   mail: {
     from: string;
     /** Largest raw message to send with the workbook attached; above it, a download link. */

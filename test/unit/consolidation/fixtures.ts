@@ -13,6 +13,7 @@ import { isSummedColumn, isTextColumn } from '../../../functions/core/consolidat
 import { seededRandom } from '../../support/forms';
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
 import type { Submission, ValidationIssue } from '../../../functions/core/model';
+import { testChartRenderer } from '../../support/charts';
 import {
   FakeClock, InMemoryFileStore, InMemoryOnceLedger, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository, RecordingMailer, fixedSecret,
 } from '../../support/in-memory';
@@ -73,6 +74,7 @@ export function memoryDeps(units: Unit[], now: string) {
     ledger: new InMemoryOnceLedger(clock),
     reviews: new InMemoryReviewStore(),
     mailer: new RecordingMailer(),
+    charts: testChartRenderer(),
     secrets: fixedSecret(),
     portalUrl: 'https://baocao.example.vn',
     clock,

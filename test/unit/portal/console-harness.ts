@@ -12,6 +12,7 @@ import { createApiHandler } from '../../../functions/handlers/api';
 import { FakeTimer, InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegistry, InMemorySignInStore, RecordingMailer } from '../../support/in-memory';
 import { httpEvent } from './http-event';
 import { createWorld, NOW } from './world';
+import { testChartRenderer } from '../../support/charts';
 
 export const ADMIN = 'quantri@tinhuy.example.vn';
 export const VIEWER = 'lanhdao@tinhuy.example.vn';
@@ -62,7 +63,7 @@ export function consoleHarness(options: ConsoleHarnessOptions = {}) {
   const mail = { from: 'tonghop@tinhuy.example.vn', portalUrl, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}) };
   const handler = createApiHandler({
     ...world, config: { ...world.config, portalUrl }, generateForm, logger,
-    console: { signIn, audit, ...(options.forms ? { forms: options.forms } : {}), consolidation: { files: world.files, ledger, reviews: world.reviews, mailer, mail } },
+    console: { signIn, audit, ...(options.forms ? { forms: options.forms } : {}), consolidation: { files: world.files, ledger, reviews: world.reviews, mailer, mail, charts: testChartRenderer() } },
   });
   const origin = new URL(portalUrl).origin;
 
