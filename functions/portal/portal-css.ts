@@ -199,6 +199,18 @@ footer p { margin: .2rem 0; }
 .reports .empty, .send-confirm .empty { color: var(--muted); }
 .send-confirm .not-reported { columns: 3 18rem; column-gap: 2rem; padding-left: 1.2rem; }
 .send-confirm .not-reported li { break-inside: avoid; }
+/* The console's "Tóm tắt cho lãnh đạo" (the reports page's briefing). */
+.briefing h4 { margin: .9rem 0 .4rem; font-size: 1.05rem; color: var(--brand-dark); }
+.briefing h4:first-child { margin-top: 0; }
+.briefing .summary p { margin: 0 0 .45rem; line-height: 1.55; }
+.briefing .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); gap: 1rem; margin: .75rem 0; }
+.briefing .chart { margin: 0; }
+.briefing .chart img { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+.briefing .chart figcaption { font-size: .85rem; color: var(--muted); margin-top: .25rem; }
+.briefing .actions { margin-bottom: 0; }
+.briefing .actions .hint { margin: 0; flex: 1 1 16rem; }
+.attention .reasons { margin: 0; padding-left: 1.1rem; }
+.attention td:first-child { min-width: 10rem; }
 /* The console's review: the drill-down's "Duyệt báo cáo" panel, the grid's boxes and "Duyệt" column. */
 .review blockquote.comment { margin: .3rem 0 .6rem; padding: .4rem .7rem; border-left: 3px solid var(--bad); background: var(--bad-bg); white-space: pre-wrap; }
 .review .review-form { margin: 0; }
@@ -214,6 +226,15 @@ td.review .comment { font-size: .85rem; color: var(--muted); white-space: pre-wr
   .masthead .wrap { flex-direction: column; align-items: flex-start; }
   .masthead .unit { text-align: left; }
   .history .col-file { display: none; }
+}
+@media (max-width: 600px) {
+  /* "Đơn vị cần đôn đốc" as one card per unit, each cell named by its column. */
+  .attention thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .attention, .attention tbody, .attention tr, .attention td { display: block; width: auto; }
+  .attention tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  .attention td { border: 0; padding: .1rem .6rem; min-width: 0; }
+  .attention td:first-child { min-width: 0; font-weight: 600; }
+  .attention td::before { content: attr(data-label); display: block; font-size: .78rem; font-weight: 600; color: var(--muted); }
 }
 @media print { .upload, .skip { display: none; } }
 `;

@@ -1,19 +1,32 @@
 /**
  * The console's "Báo cáo tổng hợp" pages: the consolidated workbooks of a form and period with
  * their emails' status, the "Tổng hợp ngay" / "Gửi" buttons (plain forms: they work without
- * script), and the confirmation that names who an email goes to before anything is sent.
+ * script), the leadership briefing ("Tóm tắt cho lãnh đạo": the summary sentences, the charts,
+ * "Đơn vị cần đôn đốc" and the draft report's download), and the confirmation that names who an
+ * email goes to before anything is sent.
  */
+import type { AttentionItem, Briefing } from '../core/briefing/model';
 import { formatViDateTime } from '../core/format-vi';
 import { CONSOLE_PATH } from '../core/operators/model';
 import { reportDownloadPath } from '../core/consolidation/report-key';
 import type { ConsolidatedWorkbook, ConsolidationListing } from '../core/usecases/list-consolidations';
 import { escapeHtml as e } from './html';
-import { consolePage, csrfField, formatFileSize, type ConsoleOperator } from './render-console-page';
+import { consolePage, csrfField, formatFileSize, unitPagePath, type ConsoleOperator } from './render-console-page';
 
 /** Where the reports page and its actions live. */
 export const REPORTS_PATH = `${CONSOLE_PATH}/bao-cao`;
 export const REPORTS_BUILD_PATH = `${REPORTS_PATH}/tong-hop`;
 export const REPORTS_SEND_PATH = `${REPORTS_PATH}/gui`;
+/** The draft report (.docx) of a form and period, built on each click. */
+export const REPORTS_DRAFT_PATH = `${REPORTS_PATH}/du-thao`;
+/** The briefing's charts as pictures: `<REPORTS_CHART_PATH>/<chart id>.png?form=&period=`. */
+export const REPORTS_CHART_PATH = `${REPORTS_PATH}/bieu-do`;
+
+const formPeriodQuery = (formId: string, period: string) => `form=${encodeURIComponent(formId)}&period=${encodeURIComponent(period)}`;
+/** The draft report's download of a form and period. */
+export const draftReportPath = (formId: string, period: string): string => `${REPORTS_DRAFT_PATH}?${formPeriodQuery(formId, period)}`;
+/** One chart of a form and period's briefing, as a PNG. */
+export const briefingChartPath = (chartId: string, formId: string, period: string): string => `${REPORTS_CHART_PATH}/${encodeURIComponent(chartId)}.png?${formPeriodQuery(formId, period)}`;
 
 /** The fixed messages an action redirects back with (`?thong-bao=<key>`): never the request's own words. */
 export const REPORT_MESSAGES = {
@@ -31,7 +44,7 @@ export function isReportMessage(value: string | null): value is ReportMessage {
 
 /** The reports page of a form and period, with an optional fixed message. */
 export function reportsPagePath(formId: string, period: string, message?: ReportMessage): string {
-  return `${REPORTS_PATH}?form=${encodeURIComponent(formId)}&period=${encodeURIComponent(period)}${message ? `&thong-bao=${message}` : ''}`;
+  return `${REPORTS_PATH}?${formPeriodQuery(formId, period)}${message ? `&thong-bao=${message}` : ''}`;
 }
 
 const option = (value: string, label: string, selected: boolean) => `<option value="${e(value)}"${selected ? ' selected' : ''}>${e(label)}</option>`;
@@ -58,6 +71,54 @@ export interface ConsoleReportsPageInput {
   message?: ReportMessage;
   /** Set when the asked period did not belong to the form and the open period is shown instead. */
   notice?: string;
+  /** The period's leadership briefing; `failed` when it could not be computed (the workbooks are still listed). */
+  briefing?: BriefingPanelInput | { failed: true };
+}
+
+export interface BriefingPanelInput {
+  briefing: Briefing;
+  /** "Sở, ban, ngành" … for a unit type code (the deployment's own names). */
+  unitTypeLabel: (type: string) => string;
+  /** Whether the console serves the charts as pictures (else they are left out). */
+  charts: boolean;
+}
+
+function attentionRow(item: AttentionItem, formId: string, period: string, unitTypeLabel: (type: string) => string): string {
+  const { unit } = item;
+  const reasons = item.reasons.map((r) => `<li data-reason="${e(r.code)}">${e(r.text)}</li>`).join('');
+  return `<tr data-code="${e(unit.code)}"><td data-label="Đơn vị"><a href="${e(unitPagePath(unit.code, formId, period))}">${e(unit.name)}</a></td><td data-label="Loại đơn vị">${e(unitTypeLabel(unit.type))}</td><td data-label="Lý do"><ul class="reasons">${reasons}</ul></td></tr>`;
+}
+
+/**
+ * "Tóm tắt cho lãnh đạo": the briefing's summary sentences, its charts (pictures served by the
+ * console, each with its text alternative), every unit needing attention with its reasons (each
+ * unit linking to its drill-down, where its report is reviewed), and the draft report's download.
+ */
+export function renderBriefingPanel(formId: string, period: string, input: BriefingPanelInput | { failed: true }): string {
+  const download = `<p class="actions"><a class="button" id="download-draft" href="${e(draftReportPath(formId, period))}">Tải dự thảo báo cáo (.docx)</a><span class="hint">Văn bản dự thảo (Word) lập từ số liệu mới nhất của kỳ, để Ban Tổ chức hoàn thiện.</span></p>`;
+  const open = '<section class="panel briefing" aria-labelledby="briefing-heading">\n<h4 id="briefing-heading">Tóm tắt cho lãnh đạo</h4>\n';
+  if ('failed' in input) return `${open}<p class="notice">Chưa lập được phần tóm tắt cho kỳ này; các bảng tổng hợp bên dưới vẫn dùng được.</p>\n${download}\n</section>`;
+  const { briefing: b } = input;
+  const summary = b.summary.length
+    ? `<div class="summary">${b.summary.map((s) => `<p>${e(s)}</p>`).join('')}</div>`
+    : '<p class="empty">Chưa có số liệu để tóm tắt cho kỳ này.</p>';
+  const charts = input.charts && b.charts.length
+    ? `<div class="charts">${b.charts.map((c) => `<figure class="chart" data-chart="${e(c.id)}"><img src="${e(briefingChartPath(c.id, formId, period))}" alt="${e(c.alt)}" loading="lazy"><figcaption>${e(c.title)}</figcaption></figure>`).join('')}</div>`
+    : '';
+  const attention = b.attention.length
+    ? `<table class="grid attention" aria-labelledby="attention-heading">
+<thead><tr><th scope="col">Đơn vị</th><th scope="col">Loại đơn vị</th><th scope="col">Lý do</th></tr></thead>
+<tbody>
+${b.attention.map((item) => attentionRow(item, formId, period, input.unitTypeLabel)).join('\n')}
+</tbody>
+</table>`
+    : '<p class="empty">Không có đơn vị nào cần đôn đốc.</p>';
+  return `${open}${summary}
+${charts}
+<h4 id="attention-heading">Đơn vị cần đôn đốc${b.attention.length ? ` (${b.attention.length})` : ''}</h4>
+${attention}
+${download}
+</section>`;
 }
 
 /** "Báo cáo tổng hợp": selector, the actions an operator may take, then the workbooks newest first. */
@@ -81,7 +142,7 @@ export function renderConsoleReportsPage(input: ConsoleReportsPageInput): string
 ${input.notice ? `<p class="notice">${e(input.notice)}</p>\n` : ''}${input.message ? `<p class="flash" role="status">${e(REPORT_MESSAGES[input.message])}</p>\n` : ''}<section class="reports" aria-labelledby="reports-heading">
 <h3 id="reports-heading">${e(l.formName)} – ${e(l.periodLabel)}</h3>
 ${actions}
-<table class="grid workbooks"${l.workbooks.length ? '' : ' hidden'}>
+${input.briefing ? `${renderBriefingPanel(l.formId, l.period, input.briefing)}\n` : ''}<table class="grid workbooks"${l.workbooks.length ? '' : ' hidden'}>
 <caption>Các bảng tổng hợp đã lưu, mới nhất trước</caption>
 <thead><tr><th scope="col">Thời điểm tổng hợp</th><th scope="col">Tệp</th><th scope="col" class="num">Dung lượng</th><th scope="col" class="num">Đơn vị đã báo cáo</th><th scope="col">Email lãnh đạo</th><th scope="col">Tải về</th></tr></thead>
 <tbody>

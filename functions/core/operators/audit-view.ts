@@ -56,6 +56,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'consolidation.build': 'Tổng hợp báo cáo',
   'consolidation.send': 'Gửi báo cáo tổng hợp',
   'consolidation.download': 'Tải bảng tổng hợp',
+  'consolidation.draft': 'Tải dự thảo báo cáo',
   'audit.download': 'Tải nhật ký thao tác',
   'review.approve': 'Duyệt báo cáo',
   'review.return': 'Trả lại báo cáo',

@@ -6,6 +6,14 @@
  * - `GET  /bao-cao/gui?form=&period=`        the confirmation naming the recipients and the units not yet reported
  * - `POST /bao-cao/gui`                      the confirmed send (once per content, as the scheduled run)
  * - `GET  /bao-cao/tai/<form>/<period>/<file>` a workbook, through a fresh short-lived presigned link
+ * - `GET  /bao-cao/du-thao?form=&period=`     the draft report (.docx), built from the latest figures on each click, audited
+ * - `GET  /bao-cao/bieu-do/<chart>.png?form=&period=` one chart of the page's briefing, as a picture
+ *
+ * The page shows the period's leadership briefing (summary, charts, units needing attention):
+ * the same `buildReportFor` + `briefingFor` the emailed consolidation uses, so the console never
+ * tells leadership something the email and workbook do not. Reading (the page, its charts, the
+ * draft, a workbook) is open to every role, as the workbook download is; only the draft, which
+ * carries the figures out of the console as a file, is audited besides the workbook.
  *
  * The two POSTs are plain page forms (urlencoded, hidden `_csrf`), for an operator or admin only,
  * audited, and answered with a redirect back to the page and a fixed message (Post/Redirect/Get);
@@ -13,7 +21,9 @@
  * the large-report email links: without a session it sends the browser to sign-in, which returns
  * here once the emailed sign-in link is opened.
  */
-import { InvalidInputError, NotFoundError } from '../../core/errors';
+import { DOCX_CONTENT_TYPE } from '../../core/briefing/draft-report';
+import { AppError, InvalidInputError, NotFoundError } from '../../core/errors';
+import { foldVietnamese } from '../../core/format-vi';
 import type { FormCatalog } from '../../core/forms/catalog';
 import type { FormDefinition } from '../../core/forms/definition';
 import type { Log } from '../../core/log';
@@ -22,14 +32,16 @@ import { CONSOLE_PATH, consoleReturnPath } from '../../core/operators/model';
 import type { LiveSession, SignInDeps } from '../../core/operators/sign-in';
 import { openPeriod, parsePeriod, periodLabel, shiftPeriod } from '../../core/periods';
 import type { SubmissionRepository, UnitRepository } from '../../core/ports';
-import { consolidateReport, type ConsolidateDeps, type ConsolidateResult } from '../../core/usecases/consolidate-report';
+import { briefingFor, buildReportFor, consolidateReport, type ConsolidateDeps, type ConsolidateResult } from '../../core/usecases/consolidate-report';
+import { draftReportFor } from '../../core/usecases/draft-report';
 import { formStatus } from '../../core/usecases/form-status';
 import { consolidationRecipients, listConsolidations, storedWorkbookName } from '../../core/usecases/list-consolidations';
 import {
-  isReportMessage, renderConsoleReportsPage, renderConsoleSendConfirmPage, reportsPagePath, REPORTS_BUILD_PATH, REPORTS_PATH, REPORTS_SEND_PATH, type ReportMessage,
+  isReportMessage, renderConsoleReportsPage, renderConsoleSendConfirmPage, reportsPagePath, REPORTS_BUILD_PATH, REPORTS_CHART_PATH, REPORTS_DRAFT_PATH, REPORTS_PATH, REPORTS_SEND_PATH,
+  type ConsoleReportsPageInput, type ReportMessage,
 } from '../../portal/render-console-reports';
 import { asConsolePage, bounded, createConsoleGuard, formFields, query, roleForbidden, seeOther } from './console-session';
-import { html, type HttpResponse } from './responses';
+import { attachment, binary, html, type HttpResponse } from './responses';
 import type { Route, RouteRequest } from './router';
 
 export interface ConsoleReportsDeps {
@@ -46,6 +58,9 @@ export interface ConsoleReportsDeps {
 export const REPORT_DOWNLOAD_TTL_SECONDS = 5 * 60;
 /** Periods offered by the selector: the open one and those before it. */
 const RECENT_PERIODS = 8;
+/** A chart picture may be reused by the operator's own browser for a minute (the figures move with each report). */
+const CHART_CACHE_CONTROL = 'private, max-age=60';
+const CHART_FILE = /^([a-z0-9-]{1,64})\.png$/;
 
 /** The fixed message for what a build or send did. */
 function outcomeMessage(result: ConsolidateResult): ReportMessage {
@@ -112,11 +127,35 @@ export function createConsoleReportsRoutes(deps: ConsoleReportsDeps): Route[] {
     });
     return seeOther(reportsPagePath(form.id, period, outcomeMessage(result)));
   };
+  const reportDeps = { forms: deps.catalog, units: deps.units, submissions: deps.submissions, reviews: deps.consolidation.reviews, clock: signIn.clock };
+  /** The period's briefing, as the emailed consolidation computes it. */
+  const briefingOf = async (formId: string, period: string) => briefingFor(reportDeps, await buildReportFor(reportDeps, { formId, period }));
+  /** The page's briefing panel; a failure is logged and leaves the workbooks usable. */
+  const briefingPanel = async (formId: string, period: string): Promise<NonNullable<ConsoleReportsPageInput['briefing']>> => {
+    try {
+      return { briefing: await briefingOf(formId, period), unitTypeLabel: (type) => deps.catalog.unitTypes.label(type), charts: true };
+    } catch (err) {
+      deps.logger.error('console briefing failed', { formId, period, error: err instanceof Error ? err.message : String(err) });
+      return { failed: true };
+    }
+  };
+  /**
+   * `?form=&period=` of the draft and chart routes: both required, bounded, the form known and the
+   * period one of its own; refusals in fixed words (the request's text is never repeated back).
+   */
+  const askedFormPeriod = (r: RouteRequest) => {
+    const q = query(r);
+    const formId = bounded(q.get('form'), 'form');
+    const period = bounded(q.get('period'), 'period');
+    const form = refusing(() => deps.catalog.require(formId ?? ''), (err) => err instanceof NotFoundError, (cause) => new NotFoundError('FORM_NOT_FOUND', 'Không có biểu mẫu này.', cause));
+    refusing(() => parsePeriod(period ?? '', form.periodType), (err) => err instanceof InvalidInputError, (cause) => new InvalidInputError('PERIOD_INVALID', 'Kỳ báo cáo không hợp lệ hoặc không thuộc loại kỳ của biểu mẫu này.', cause));
+    return { form, period: period ?? '' };
+  };
   const mayAct = (live: LiveSession) => {
     if (live.role === 'viewer') throw roleForbidden();
   };
   const toSignIn = (r: RouteRequest) => {
-    const next = consoleReturnPath(r.path);
+    const next = consoleReturnPath(r.query ? `${r.path}?${r.query}` : r.path);
     return seeOther(`${CONSOLE_PATH}/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`);
   };
 
@@ -134,6 +173,7 @@ export function createConsoleReportsRoutes(deps: ConsoleReportsDeps): Route[] {
         const recent = Array.from({ length: RECENT_PERIODS }, (_, i) => shiftPeriod(open, -i));
         if (!recent.includes(period)) recent.push(period);
         const message = q.get('thong-bao');
+        const briefing = await briefingPanel(form.id, period);
         return html(200, renderConsoleReportsPage({
           operator: live,
           forms: deps.catalog.list().map((f) => ({ id: f.id, name: f.name })),
@@ -141,6 +181,7 @@ export function createConsoleReportsRoutes(deps: ConsoleReportsDeps): Route[] {
           listing,
           ...(isReportMessage(message) ? { message } : {}),
           ...(notice ? { notice } : {}),
+          briefing,
         }));
       },
     },
@@ -192,5 +233,46 @@ export function createConsoleReportsRoutes(deps: ConsoleReportsDeps): Route[] {
         return seeOther(url);
       }),
     },
+    {
+      method: 'GET',
+      pattern: REPORTS_DRAFT_PATH,
+      handle: asPage(async (r) => {
+        const live = await guard.pageSession(r);
+        // Sign in, then come back to this download.
+        if (!live) return toSignIn(r);
+        const { form, period } = askedFormPeriod(r);
+        if (r.method === 'HEAD') return html(200, '');
+        const draft = await draftReportFor({ ...reportDeps, charts: deps.consolidation.charts }, { formId: form.id, period });
+        await guard.audit(live, { action: 'consolidation.draft', target: `${form.id}/${period}`, after: { fileName: draft.fileName, unitsReported: draft.unitsReported, unitsExpected: draft.unitsExpected } });
+        const ascii = foldVietnamese(draft.fileName).replace(/[^a-z0-9.]+/g, '-');
+        return binary(200, draft.docx, { 'content-type': DOCX_CONTENT_TYPE, 'content-disposition': attachment(draft.fileName, ascii), 'cache-control': 'no-store' });
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: `${REPORTS_CHART_PATH}/:file`,
+      handle: asPage(async (r) => {
+        const live = await guard.pageSession(r);
+        if (!live) return guard.toSignIn();
+        const chartId = CHART_FILE.exec(r.params['file'] ?? '')?.[1];
+        if (!chartId) throw new NotFoundError('CHART_NOT_FOUND', 'Không có biểu đồ này.');
+        const { form, period } = askedFormPeriod(r);
+        const spec = (await briefingOf(form.id, period)).charts.find((c) => c.id === chartId);
+        if (!spec) throw new NotFoundError('CHART_NOT_FOUND', 'Không có biểu đồ này.');
+        const [chart] = await deps.consolidation.charts.render([spec]);
+        if (!chart) throw new Error(`the chart renderer drew nothing for chart ${chartId}`);
+        return binary(200, chart.png, { 'content-type': 'image/png', 'cache-control': CHART_CACHE_CONTROL });
+      }),
+    },
   ];
+}
+
+/** Runs `check`; an error it throws that `expected` recognises becomes `refusal(err)`, others pass through. */
+function refusing<T>(check: () => T, expected: (err: unknown) => boolean, refusal: (cause: unknown) => AppError): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!expected(err)) throw err;
+    throw refusal(err);
+  }
 }

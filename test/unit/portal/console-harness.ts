@@ -13,6 +13,7 @@ import { FakeTimer, InMemoryAuditLog, InMemoryOnceLedger, InMemoryOperatorRegist
 import { httpEvent } from './http-event';
 import { createWorld, NOW } from './world';
 import { testChartRenderer } from '../../support/charts';
+import type { ChartRenderer } from '../../../functions/core/briefing/model';
 
 export const ADMIN = 'quantri@tinhuy.example.vn';
 export const VIEWER = 'lanhdao@tinhuy.example.vn';
@@ -41,6 +42,8 @@ export interface ConsoleHarnessOptions {
   configure?: (world: ReturnType<typeof createWorld>) => void;
   /** The published forms' store: with it the console's "Biểu mẫu" routes exist. */
   forms?: FormDefinitionStore;
+  /** The consolidation's chart renderer (default: the real one). */
+  charts?: ChartRenderer;
 }
 
 export type ConsoleHarness = ReturnType<typeof consoleHarness>;
@@ -63,7 +66,7 @@ export function consoleHarness(options: ConsoleHarnessOptions = {}) {
   const mail = { from: 'tonghop@tinhuy.example.vn', portalUrl, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}) };
   const handler = createApiHandler({
     ...world, config: { ...world.config, portalUrl }, generateForm, logger,
-    console: { signIn, audit, ...(options.forms ? { forms: options.forms } : {}), consolidation: { files: world.files, ledger, reviews: world.reviews, mailer, mail, charts: testChartRenderer() } },
+    console: { signIn, audit, ...(options.forms ? { forms: options.forms } : {}), consolidation: { files: world.files, ledger, reviews: world.reviews, mailer, mail, charts: options.charts ?? testChartRenderer() } },
   });
   const origin = new URL(portalUrl).origin;
 
