@@ -199,6 +199,9 @@ footer p { margin: .2rem 0; }
 .reports .empty, .send-confirm .empty { color: var(--muted); }
 .send-confirm .not-reported { columns: 3 18rem; column-gap: 2rem; padding-left: 1.2rem; }
 .send-confirm .not-reported li { break-inside: avoid; }
+/* A wide table scrolls in its own box on a phone rather than widening the page. */
+.table-scroll { overflow-x: auto; margin: 0 0 1rem; }
+.table-scroll > .grid { margin: 0; }
 /* The console's "Tóm tắt cho lãnh đạo" (the reports page's briefing). */
 .briefing h4 { margin: .9rem 0 .4rem; font-size: 1.05rem; color: var(--brand-dark); }
 .briefing h4:first-child { margin-top: 0; }
@@ -228,6 +231,9 @@ td.review .comment { font-size: .85rem; color: var(--muted); white-space: pre-wr
   .history .col-file { display: none; }
 }
 @media (max-width: 600px) {
+  /* A long form name must not push its selector past the phone's edge. */
+  .filters p { max-width: 100%; min-width: 0; }
+  .filters select { max-width: 100%; }
   /* "Đơn vị cần đôn đốc" as one card per unit, each cell named by its column. */
   .attention thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   .attention, .attention tbody, .attention tr, .attention td { display: block; width: auto; }

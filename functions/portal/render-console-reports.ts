@@ -142,13 +142,13 @@ export function renderConsoleReportsPage(input: ConsoleReportsPageInput): string
 ${input.notice ? `<p class="notice">${e(input.notice)}</p>\n` : ''}${input.message ? `<p class="flash" role="status">${e(REPORT_MESSAGES[input.message])}</p>\n` : ''}<section class="reports" aria-labelledby="reports-heading">
 <h3 id="reports-heading">${e(l.formName)} – ${e(l.periodLabel)}</h3>
 ${actions}
-${input.briefing ? `${renderBriefingPanel(l.formId, l.period, input.briefing)}\n` : ''}<table class="grid workbooks"${l.workbooks.length ? '' : ' hidden'}>
+${input.briefing ? `${renderBriefingPanel(l.formId, l.period, input.briefing)}\n` : ''}<div class="table-scroll"${l.workbooks.length ? '' : ' hidden'}><table class="grid workbooks">
 <caption>Các bảng tổng hợp đã lưu, mới nhất trước</caption>
 <thead><tr><th scope="col">Thời điểm tổng hợp</th><th scope="col">Tệp</th><th scope="col" class="num">Dung lượng</th><th scope="col" class="num">Đơn vị đã báo cáo</th><th scope="col">Email lãnh đạo</th><th scope="col">Tải về</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>
+</table></div>
 <p class="empty"${l.workbooks.length ? ' hidden' : ''}>Chưa có bảng tổng hợp nào cho kỳ này.</p>
 </section>`;
   return consolePage('Báo cáo tổng hợp', operator, main, 'reports');

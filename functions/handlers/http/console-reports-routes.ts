@@ -22,7 +22,7 @@
  * here once the emailed sign-in link is opened.
  */
 import { DOCX_CONTENT_TYPE } from '../../core/briefing/draft-report';
-import { AppError, InvalidInputError, NotFoundError } from '../../core/errors';
+import { InvalidInputError, NotFoundError, type AppError } from '../../core/errors';
 import { foldVietnamese } from '../../core/format-vi';
 import type { FormCatalog } from '../../core/forms/catalog';
 import type { FormDefinition } from '../../core/forms/definition';
