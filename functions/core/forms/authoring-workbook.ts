@@ -505,7 +505,7 @@ function writeBriefingSheets(wb: ExcelJS.Workbook, briefing: BriefingDefinition 
   const settings = briefing && { [DEFAULT_CHARTS]: briefing.charts === undefined, attention: briefing.attention, document: briefing.document };
   const ws = fieldSheet(wb, S.briefing, BRIEFING_FIELDS, settings);
   const noteRow = ws.getRow(BRIEFING_FIELDS.length + 3);
-  noteRow.getCell(1).value = 'Để trống';
+  noteRow.getCell(1).value = 'Lưu ý';
   noteRow.getCell(1).font = { bold: true };
   noteRow.getCell(2).value = BRIEFING_NOTE;
   noteRow.getCell(2).font = { italic: true, color: { argb: 'FF595959' } };
