@@ -100,7 +100,7 @@ export const EVERY_FEATURE_DEFINITION = {
       { kind: 'completeness', title: 'Tình hình báo cáo theo loại đơn vị' },
       { kind: 'targets', title: 'Các tỷ lệ so với mục tiêu', ratios: ['ty_le_nu'] },
       { kind: 'trend', title: 'Xu hướng qua các kỳ', ratios: ['ty_le_nu', 'ty_le_chi'], fields: [{ key: '1.so_nguoi', label: 'Tổng số người' }, { key: '1.kinh_phi', label: 'Kinh phí, đồng' }], periods: 6 },
-      { kind: 'trend', ratios: [], fields: [{ key: '1a.so_nguoi', label: 'Nữ' }], periods: 2 },
+      { kind: 'trend', ratios: [], fields: [{ key: '1a.so_nguoi', label: 'Nữ; cả hợp đồng' }], periods: 2 },
       { kind: 'breakdown', title: 'Cơ cấu số người', parts: [{ key: '1a.so_nguoi', label: 'Nữ' }, { key: '1b.so_nguoi', label: 'Dưới 35 tuổi; cấp huyện' }] },
     ],
     attention: {

@@ -905,8 +905,9 @@ function readFieldRows(ws: Worksheet, sheet: string, fields: GeneralField[], tar
         break;
       }
       case 'lines':
+        // Line breaks only: a "nơi nhận" may itself hold a comma or a semicolon.
         value = text
-          .split(/\r?\n/.test(text) ? /\r?\n/ : /;/)
+          .split(/\r?\n/)
           .map((s) => s.trim())
           .filter((s) => s !== '');
         break;
@@ -1210,12 +1211,18 @@ function readHeader(wb: ExcelJS.Workbook, def: Record<string, unknown>, ctx: Rea
   if (header.length > 0) def.header = header;
 }
 
-/** "24.hoan_thanh = Hoàn thành", one per line (or separated by ";"): the figures of a chart; undefined (and a problem) when one has no "=". */
+/**
+ * "24.hoan_thanh = Hoàn thành", one per line: the figures of a chart; undefined (and a problem)
+ * when one has no "=". On one line, ";" separates figures only when every part has its "=", so
+ * a single figure whose name holds a ";" stays whole.
+ */
 function readFigures(ctx: ReadContext, reader: SheetReader, r: number, key: string): Array<{ key: string; label: string }> | undefined {
   const text = reader.text(r, key);
   if (text === undefined) return undefined;
+  const bySemicolon = text.split(';').filter((s) => s.trim() !== '');
+  const items = /\r?\n/.test(text) ? text.split(/\r?\n/) : bySemicolon.every((s) => s.includes('=')) ? bySemicolon : [text];
   const out: Array<{ key: string; label: string }> = [];
-  for (const item of text.split(/\r?\n/.test(text) ? /\r?\n/ : /;/)) {
+  for (const item of items) {
     if (item.trim() === '') continue;
     const eq = item.indexOf('=');
     const figure = { key: normalizeText(eq < 0 ? item : item.slice(0, eq)), label: eq < 0 ? '' : item.slice(eq + 1).trim() };
@@ -1272,13 +1279,17 @@ function readBriefing(wb: ExcelJS.Workbook, def: Record<string, unknown>, ctx: R
     }
     const chart: Record<string, unknown> = { kind };
     const segs: Segment[] = ['briefing', 'charts', charts.length];
-    ctx.at(segs, rowLoc(chartsReader, r, ['ratios']));
+    const figures = kind === 'trend' || kind === 'breakdown' ? readFigures(ctx, chartsReader, r, 'figures') : undefined;
+    const loc = rowLoc(chartsReader, r, ['ratios']);
+    const figuresLoc = chartsReader.loc(r, 'figures');
+    loc.tokens!.push({ column: figuresLoc.column ?? '', header: figuresLoc.header ?? '', values: new Set((figures ?? []).map((f) => f.key)) });
+    ctx.at(segs, loc);
     ctx.at([...segs, 'kind'], chartsReader.loc(r, 'kind'));
     put(ctx, chartsReader, chart, segs, r, 'title', chartsReader.text(r, 'title'));
     const label = CHART_KIND_LABELS[kind];
     if (kind === 'targets' || kind === 'trend') put(ctx, chartsReader, chart, segs, r, 'ratios', chartsReader.list(r, 'ratios'));
     else mustBeBlank(ctx, chartsReader, r, ['ratios'], `Biểu đồ ${label} không dùng Tỷ lệ: để trống ô này.`);
-    if (kind === 'trend' || kind === 'breakdown') put(ctx, chartsReader, chart, segs, r, 'figures', readFigures(ctx, chartsReader, r, 'figures'), kind === 'trend' ? 'fields' : 'parts');
+    if (kind === 'trend' || kind === 'breakdown') put(ctx, chartsReader, chart, segs, r, 'figures', figures, kind === 'trend' ? 'fields' : 'parts');
     else mustBeBlank(ctx, chartsReader, r, ['figures'], `Biểu đồ ${label} không dùng Số liệu: để trống ô này.`);
     if (kind === 'trend') {
       const periods = chartsReader.number(r, 'periods', true);

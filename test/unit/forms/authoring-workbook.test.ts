@@ -243,7 +243,7 @@ describe('definition workbook', () => {
       wb.getWorksheet(S.highlights)!.addRow(['01.hien_tai', 'Tổng số đầu mối hiện có']);
       const charts = wb.getWorksheet(S.charts)!;
       charts.addRow(['Tình hình báo cáo']);
-      charts.addRow(['xu hướng', 'Đầu mối qua các kỳ', null, '01.truoc = Trước sắp xếp\n01.hien_tai = Hiện có', '4']);
+      charts.addRow(['xu hướng', 'Đầu mối qua các kỳ', null, '01.truoc = Trước sắp xếp; 01.hien_tai = Hiện có', '4']);
       wb.getWorksheet(S.shares)!.addRow(['Đầu mối chưa sắp xếp', '01.hien_tai', '01.truoc', '50%']);
       wb.getWorksheet(S.changes)!.addRow(['01.hien_tai', 'Tổng số đầu mối', 0.3]);
 
