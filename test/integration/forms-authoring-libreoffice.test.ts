@@ -1,7 +1,9 @@
 /**
  * Definition workbooks ("Thiết kế biểu mẫu") re-saved by LibreOffice
- * (`soffice --headless --convert-to xlsx`) still read as the same definitions; the blank one still
- * reads as empty. Fails loudly when soffice is missing (house style §11).
+ * (`soffice --headless --convert-to xlsx`) still read as the same definitions — with a full
+ * leadership briefing (every chart kind, percentages, multi-line cells), with a default one, and
+ * without one; the blank one still reads as empty. Fails loudly when soffice is missing (house
+ * style §11).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,8 +32,15 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('definition workbooks re-saved by LibreOffice', () => {
-  it('read back as the same definitions (both forms and an every-field form), and the blank one as empty', async () => {
-    const forms = [EVERY_FEATURE_DEFINITION, ...readdirSync(TEMPLATES).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(TEMPLATES, f), 'utf8')))].map((raw) => checkFormDefinition(raw).form!);
+  it('read back as the same definitions (both forms, an every-field form with a full briefing, a form with the default briefing), and the blank one as empty', async () => {
+    const templates = readdirSync(TEMPLATES)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(path.join(TEMPLATES, f), 'utf8')) as Record<string, unknown>);
+    const defaultBriefing = { ...templates.find((t) => t.id === 'sap-xep-bo-may')!, id: 'bao-cao-mac-dinh', briefing: {} };
+    const forms = [EVERY_FEATURE_DEFINITION, defaultBriefing, ...templates].map((raw) => checkFormDefinition(raw).form!);
+    expect(forms[0]!.briefing!.charts).toHaveLength(5);
+    expect(forms[1]!.briefing).toBeDefined();
+    expect(forms[1]!.briefing!.charts).toBeUndefined();
     const files = forms.map((f) => path.join(work, `${f.id}.xlsx`));
     for (const [i, form] of forms.entries()) writeFileSync(files[i]!, await writeDefinitionWorkbook(form));
     const blank = path.join(work, 'thiet-ke-bieu-mau.xlsx');
@@ -47,6 +56,7 @@ describe('definition workbooks re-saved by LibreOffice', () => {
       const { form: read, problems } = await readDefinitionWorkbook(resaved);
       expect([form.id, problems]).toEqual([form.id, []]);
       expect(canonicalJson(read)).toBe(canonicalJson(form));
+      expect([form.id, read!.briefing === undefined]).toEqual([form.id, form.briefing === undefined]);
     }
     const empty = await readDefinitionWorkbook(readFileSync(path.join(out, 'thiet-ke-bieu-mau.xlsx')));
     expect(empty.problems[0]).toMatchObject({ code: 'WB_EMPTY' });

@@ -89,3 +89,34 @@ export async function authoredFormWorkbook(): Promise<{ workbook: ExcelJS.Workbo
   workbook.getWorksheet(S.header)!.addRow(['nguoi_lap', 'Người lập biểu', 'Văn bản', 'Có', 100]);
   return { workbook, save: async () => Buffer.from(await workbook.xlsx.writeBuffer()) };
 }
+
+/** A leadership briefing for the form, as JSON (defaults left out): one highlight, a trend chart, a change rule, the addressee. */
+export const AUTHORED_BRIEFING = {
+  highlights: [{ key: '01.so_luong', label: 'Tổng số cuộc kiểm tra' }],
+  charts: [
+    { kind: 'completeness', title: 'Tình hình báo cáo' },
+    { kind: 'trend', fields: [{ key: '01.so_luong', label: 'Tổng số' }, { key: '1a.so_luong', label: 'Đột xuất' }], periods: 4 },
+  ],
+  attention: { lateInARow: 1, changes: [{ key: '01.so_luong', label: 'Tổng số cuộc kiểm tra', above: 0.5, minPrevious: 5 }] },
+  document: { addressee: 'Ban Thường vụ Tỉnh ủy', recipients: ['Như trên,', 'Lưu Văn phòng.'] },
+};
+
+/** The briefing above typed into the briefing sheets of an authored workbook, as an author would. */
+export function fillAuthoredBriefing(workbook: ExcelJS.Workbook): void {
+  const settings = workbook.getWorksheet(S.briefing)!;
+  const set = (label: string, value: ExcelJS.CellValue) => (settings.getRow(rowWith(settings, 1, label)).getCell(2).value = value);
+  set('Dùng biểu đồ mặc định', 'Không');
+  set('Đôn đốc: nộp muộn hoặc không nộp liên tiếp (số kỳ)', 1);
+  set('Dự thảo báo cáo: kính gửi', 'Ban Thường vụ Tỉnh ủy');
+  set('Dự thảo báo cáo: nơi nhận', 'Như trên,\nLưu Văn phòng.');
+  // Trường | Cách gọi
+  workbook.getWorksheet(S.highlights)!.addRow(['01.so_luong', 'Tổng số cuộc kiểm tra']);
+  // Loại biểu đồ | Tiêu đề | Tỷ lệ | Số liệu (trường = cách gọi) | Số kỳ
+  const charts = workbook.getWorksheet(S.charts)!;
+  charts.addRow(['Tình hình báo cáo', 'Tình hình báo cáo']);
+  charts.addRow(['Xu hướng', null, null, '01.so_luong = Tổng số\n1a.so_luong = Đột xuất', 4]);
+  // Trường | Cách gọi | Nêu tên khi tăng hoặc giảm quá | Bỏ qua khi kỳ trước dưới
+  const changes = workbook.getWorksheet(S.changes)!;
+  const row = changes.addRow(['01.so_luong', 'Tổng số cuộc kiểm tra', 0.5, 5]);
+  row.getCell(3).numFmt = '0%';
+}

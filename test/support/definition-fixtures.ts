@@ -91,5 +91,36 @@ export const EVERY_FEATURE_DEFINITION = {
   holidays: ['2027-02-05', '2027-02-08'],
   workingDays: ['2027-02-20'],
   recipients: { leadership: ['lanhdao@tinhuy.example.vn', 'vanphong@tinhuy.example.vn'], organisationCommittee: ['btc@tinhuy.example.vn'] },
+  briefing: {
+    highlights: [
+      { key: '1.so_nguoi', label: 'Tổng số người' },
+      { key: 'cong_trinh.__rows', label: 'Số công trình' },
+    ],
+    charts: [
+      { kind: 'completeness', title: 'Tình hình báo cáo theo loại đơn vị' },
+      { kind: 'targets', title: 'Các tỷ lệ so với mục tiêu', ratios: ['ty_le_nu'] },
+      { kind: 'trend', title: 'Xu hướng qua các kỳ', ratios: ['ty_le_nu', 'ty_le_chi'], fields: [{ key: '1.so_nguoi', label: 'Tổng số người' }, { key: '1.kinh_phi', label: 'Kinh phí, đồng' }], periods: 6 },
+      { kind: 'trend', ratios: [], fields: [{ key: '1a.so_nguoi', label: 'Nữ; cả hợp đồng' }], periods: 2 },
+      { kind: 'breakdown', title: 'Cơ cấu số người', parts: [{ key: '1a.so_nguoi', label: 'Nữ' }, { key: '1b.so_nguoi', label: 'Dưới 35 tuổi; cấp huyện' }] },
+    ],
+    attention: {
+      lateInARow: 3,
+      returned: false,
+      belowTarget: false,
+      shares: [{ label: 'Kinh phí chưa giải ngân', numerator: ['cong_trinh.du_toan'], denominator: ['cong_trinh.du_toan', 'cong_trinh.da_chi'], above: 0.625 }],
+      changes: [
+        { key: '1.so_nguoi', label: 'Tổng số người', above: 0.3, minPrevious: 25 },
+        { key: 'cong_trinh.da_chi', label: 'Đã chi', above: 1.5, minPrevious: 0 },
+      ],
+      emailLimit: 15,
+    },
+    document: {
+      issuingBody: 'BAN TỔ CHỨC TỈNH ỦY',
+      numberSuffix: '-BC/BTCTU',
+      addressee: 'Ban Thường vụ Tỉnh ủy',
+      signer: 'T/M BAN THƯỜNG VỤ',
+      recipients: ['Như trên,', 'Đồng chí Bí thư Tỉnh ủy (b/c),', 'Lưu Văn phòng – Ban Tổ chức.'],
+    },
+  },
   supersedes: [1, 2],
 } as const;

@@ -1,7 +1,10 @@
 /**
  * Authoring a form definition in Excel ("Thiết kế biểu mẫu"). The people who design a new report
  * form work in a spreadsheet, not in JSON, so a definition can be written as a workbook with one
- * sheet per part (Thông tin chung, Chỉ tiêu, Cột, Bảng, Kiểm tra, Tỷ lệ, Người lập) and a guide.
+ * sheet per part (Thông tin chung, Chỉ tiêu, Cột, Bảng, Kiểm tra, Tỷ lệ, Người lập) and a guide,
+ * then the optional leadership briefing (`briefing`): its settings on "Báo cáo lãnh đạo" and its
+ * lists on "Số liệu nổi bật", "Biểu đồ", "Đôn đốc — tỷ trọng" and "Đôn đốc — biến động". Those
+ * five left blank (or missing, in a workbook written before them) mean no `briefing` at all.
  * Lists (kiểu, kỳ, phép so sánh, mức độ, Có/Không) are Excel drop-downs in Vietnamese, and every
  * column carries an input message, so an author fills it without knowing the JSON format.
  *
@@ -17,7 +20,7 @@
 import ExcelJS from 'exceljs';
 import type { DataValidation, Worksheet } from 'exceljs';
 import { checkFormDefinition, DEFINITION_LIMITS, describePath } from './check-definition';
-import type { FormDefinition } from './definition';
+import type { BriefingDefinition, FormDefinition } from './definition';
 import { normalizeText, quoteText, readDate, readNumber, readText, toRawCell, type RawCell } from './cell-values';
 import { inspectFile } from './inspect-file';
 import { META_SHEET } from './layout';
@@ -33,6 +36,11 @@ export const AUTHORING_SHEETS = {
   rules: 'Kiểm tra',
   ratios: 'Tỷ lệ',
   header: 'Người lập',
+  briefing: 'Báo cáo lãnh đạo',
+  highlights: 'Số liệu nổi bật',
+  charts: 'Biểu đồ',
+  shares: 'Đôn đốc — tỷ trọng',
+  changes: 'Đôn đốc — biến động',
 } as const;
 const S = AUTHORING_SHEETS;
 
@@ -65,6 +73,7 @@ const OP_SYMBOLS: Record<string, keyof typeof OP_LABELS> = { '=': 'eq', '==': 'e
 const SEVERITY_LABELS = { error: 'Lỗi', warning: 'Cảnh báo' } as const;
 const KIND_LABELS = { compare: 'So sánh', baseline: 'Mốc kỳ trước' } as const;
 const CONSOLIDATE_LABELS = { sum: 'Cộng', text: 'Gộp văn bản', none: 'Không tổng hợp' } as const;
+const CHART_KIND_LABELS = { completeness: 'Tình hình báo cáo', targets: 'So với mục tiêu', trend: 'Xu hướng', breakdown: 'Cơ cấu' } as const;
 const YES = 'Có';
 const NO = 'Không';
 
@@ -91,7 +100,11 @@ interface ColumnSpec {
   text?: boolean;
   /** Whole-number validation (min). */
   whole?: number;
+  /** With `whole`: the largest whole number allowed. */
+  max?: number;
   decimal?: boolean;
+  /** With `decimal`: the range allowed (default: any number). */
+  range?: readonly [number, number];
   percent?: boolean;
 }
 
@@ -181,16 +194,46 @@ const BY_TYPE_COLUMNS: ColumnSpec[] = [
   { key: 'time', header: 'Hạn nộp: giờ', width: 70, text: true, prompt: 'Giờ hạn nộp (hh:mm), mặc định 17:00.' },
 ];
 
-/** The fields of "Thông tin chung", one per row (column A the name, B the value, C the explanation). */
+const HIGHLIGHT_COLUMNS: ColumnSpec[] = [
+  { key: 'key', header: 'Trường', width: 24, text: true, prompt: 'Số liệu toàn tỉnh: <mã số>.<khóa cột> (ví dụ 01.hien_tai) hoặc <bảng>.<khóa cột>; số dòng của bảng kê: <bảng>.__rows.' },
+  { key: 'label', header: 'Cách gọi', width: 56, prompt: 'Tên số liệu trong các câu tóm tắt đầu thư và trên biểu đồ xu hướng, ví dụ "Tổng số biên chế có mặt".' },
+];
+
+const CHART_COLUMNS: ColumnSpec[] = [
+  { key: 'kind', header: 'Loại biểu đồ', width: 20, list: Object.values(CHART_KIND_LABELS), prompt: 'Tình hình báo cáo: đã nộp / nộp muộn / chưa nộp theo loại đơn vị. So với mục tiêu: tỷ lệ so với mục tiêu. Xu hướng: qua các kỳ gần nhất. Cơ cấu: các phần của một tổng theo loại đơn vị.' },
+  { key: 'title', header: 'Tiêu đề', width: 36, prompt: 'Tiêu đề in trên biểu đồ. Để trống: tiêu đề mặc định (biểu đồ Cơ cấu thì phải ghi).' },
+  { key: 'ratios', header: 'Tỷ lệ', width: 22, text: true, prompt: 'So với mục tiêu, Xu hướng: khóa các tỷ lệ (trang Tỷ lệ), cách nhau dấu phẩy. So với mục tiêu để trống: mọi tỷ lệ có mục tiêu.' },
+  { key: 'figures', header: 'Số liệu (trường = cách gọi)', width: 44, text: true, prompt: 'Xu hướng, Cơ cấu: mỗi số liệu một dòng (Alt+Enter), dạng <trường> = <cách gọi>, ví dụ: 24.hoan_thanh = Hoàn thành.' },
+  { key: 'periods', header: 'Số kỳ', width: 8, whole: 2, max: 8, prompt: 'Xu hướng: vẽ bấy nhiêu kỳ gần nhất, từ 2 đến 8 (mặc định 8).' },
+];
+
+const SHARE_COLUMNS: ColumnSpec[] = [
+  { key: 'label', header: 'Lý do nêu tên', width: 36, prompt: 'Lý do ghi cạnh tên đơn vị, ví dụ "Nhiệm vụ chưa hoàn thành".' },
+  { key: 'numerator', header: 'Phần (cộng)', width: 28, text: true, prompt: 'Các trường của phần, nối bằng +, ví dụ 24.dang + 24.chua.' },
+  { key: 'denominator', header: 'Tổng (cộng)', width: 24, text: true, prompt: 'Các trường của tổng, nối bằng +, ví dụ 24.tong.' },
+  { key: 'above', header: 'Nêu tên khi phần trên tổng vượt', width: 16, decimal: true, percent: true, range: [0, 1], prompt: 'Đơn vị được nêu tên khi phần chia tổng lớn hơn tỷ lệ này, ví dụ 50%.' },
+];
+
+const CHANGE_COLUMNS: ColumnSpec[] = [
+  { key: 'key', header: 'Trường', width: 24, text: true, prompt: 'Số liệu của đơn vị: <mã số>.<khóa cột> hoặc <bảng>.<khóa cột>.' },
+  { key: 'label', header: 'Cách gọi', width: 36, prompt: 'Tên số liệu trong lý do nêu tên, ví dụ "Số biên chế có mặt".' },
+  { key: 'above', header: 'Nêu tên khi tăng hoặc giảm quá', width: 16, decimal: true, percent: true, range: [0, 100], prompt: 'Đơn vị được nêu tên khi số liệu tăng hoặc giảm hơn tỷ lệ này so với kỳ trước của chính đơn vị, ví dụ 30%.' },
+  { key: 'minPrevious', header: 'Bỏ qua khi kỳ trước dưới', width: 14, decimal: true, range: [0, 1e15], prompt: 'Không xét khi số kỳ trước nhỏ hơn số này (mặc định 10): trên số nhỏ, thay đổi nhỏ cũng thành tỷ lệ lớn.' },
+];
+
+/** The fields of "Thông tin chung" (and "Báo cáo lãnh đạo"), one per row (column A the name, B the value, C the explanation). */
 interface GeneralField {
   path: string[];
   label: string;
   help: string;
-  kind: 'text' | 'int' | 'period' | 'time' | 'bool' | 'ints' | 'dates' | 'emails';
+  kind: 'text' | 'int' | 'period' | 'time' | 'bool' | 'ints' | 'dates' | 'emails' | 'lines';
+  /** For `int`: the range the drop-in validation allows (default: from 0). */
+  min?: number;
+  max?: number;
 }
 const GENERAL_FIELDS: GeneralField[] = [
   { path: ['id'], label: 'Mã biểu mẫu', kind: 'text', help: 'Chữ thường không dấu, số và dấu gạch ngang, ví dụ bien-che-thang. Không đổi giữa các phiên bản.' },
-  { path: ['version'], label: 'Phiên bản', kind: 'int', help: 'Số nguyên từ 1. Sửa biểu mẫu đã phát hành thì tăng phiên bản.' },
+  { path: ['version'], label: 'Phiên bản', kind: 'int', min: 1, help: 'Số nguyên từ 1. Sửa biểu mẫu đã phát hành thì tăng phiên bản.' },
   { path: ['name'], label: 'Tên ngắn', kind: 'text', help: 'Tên dùng trong danh sách và tiêu đề thư.' },
   { path: ['title'], label: 'Tiêu đề', kind: 'text', help: 'Tiêu đề chính thức in trên biểu mẫu.' },
   { path: ['subtitle'], label: 'Phụ đề', kind: 'text', help: 'Dòng in dưới tiêu đề (không bắt buộc).' },
@@ -214,6 +257,23 @@ const GENERAL_FIELDS: GeneralField[] = [
 ];
 const BY_TYPE_TITLE = 'Hạn nộp theo loại đơn vị';
 
+/** Whether the charts are the defaults: not a JSON field, it tells `charts` absent from `charts: []`. */
+const DEFAULT_CHARTS = 'useDefaultCharts';
+/** "Báo cáo lãnh đạo": paths under `briefing` (the lists are on their own sheets). */
+const BRIEFING_FIELDS: GeneralField[] = [
+  { path: [DEFAULT_CHARTS], label: 'Dùng biểu đồ mặc định', kind: 'bool', help: 'Có: các biểu đồ mặc định (tình hình báo cáo, so với mục tiêu, xu hướng); để trống trang Biểu đồ. Không: chỉ các biểu đồ kê ở trang Biểu đồ (trang trống: không có biểu đồ). Để trống ô này: trang Biểu đồ có biểu đồ thì dùng, không thì mặc định.' },
+  { path: ['attention', 'lateInARow'], label: 'Đôn đốc: nộp muộn hoặc không nộp liên tiếp (số kỳ)', kind: 'int', min: 0, max: 8, help: 'Nêu tên đơn vị nộp muộn hoặc không nộp bấy nhiêu kỳ liên tiếp (0: không xét; mặc định 2). Đơn vị quá hạn mà chưa nộp kỳ này luôn được nêu tên.' },
+  { path: ['attention', 'returned'], label: 'Đôn đốc: báo cáo bị trả lại', kind: 'bool', help: 'Có (mặc định): nêu tên đơn vị có báo cáo bị trả lại. Không: không xét.' },
+  { path: ['attention', 'belowTarget'], label: 'Đôn đốc: tỷ lệ dưới mục tiêu', kind: 'bool', help: 'Có (mặc định): nêu tên đơn vị có tỷ lệ (trang Tỷ lệ) thấp hơn mục tiêu. Không: không xét.' },
+  { path: ['attention', 'emailLimit'], label: 'Số đơn vị cần đôn đốc nêu trong thư', kind: 'int', min: 1, max: 100, help: 'Thư nêu bấy nhiêu đơn vị rồi ghi "và N đơn vị khác" (mặc định 10); sổ tổng hợp và trang quản trị nêu đủ.' },
+  { path: ['document', 'issuingBody'], label: 'Dự thảo báo cáo: cơ quan ban hành', kind: 'text', help: 'Dòng dưới "Cơ quan ban hành" (trang Thông tin chung) ở góc trái đầu văn bản (mặc định BAN TỔ CHỨC).' },
+  { path: ['document', 'numberSuffix'], label: 'Dự thảo báo cáo: ký hiệu sau số', kind: 'text', help: 'Dòng số văn bản "Số … -BC/BTCTU": phần ghi sau số (mặc định -BC/BTCTU).' },
+  { path: ['document', 'addressee'], label: 'Dự thảo báo cáo: kính gửi', kind: 'text', help: 'Dòng "Kính gửi: …" (mặc định Thường trực Tỉnh ủy).' },
+  { path: ['document', 'signer'], label: 'Dự thảo báo cáo: thẩm quyền ký', kind: 'text', help: 'Dòng đầu của khối chữ ký (mặc định T/M BAN THƯỜNG VỤ).' },
+  { path: ['document', 'recipients'], label: 'Dự thảo báo cáo: nơi nhận', kind: 'lines', help: 'Mỗi nơi nhận một dòng trong ô (Alt+Enter để xuống dòng). Mặc định: "Như trên," và "Lưu Văn phòng.".' },
+];
+const BRIEFING_NOTE = 'Cả trang này và các trang Số liệu nổi bật, Biểu đồ, Đôn đốc — tỷ trọng, Đôn đốc — biến động để trống: báo cáo lãnh đạo theo mặc định. Điền bất kỳ ô nào: các ô còn trống lấy giá trị mặc định ghi ở cột Hướng dẫn.';
+
 /** Data rows read per sheet (beyond: one problem, not read). Sized from the definition limits. */
 const SHEET_ROW_CAPS: Record<string, number> = {
   [S.rows]: L.maxRowsTotal + L.maxSections,
@@ -223,6 +283,11 @@ const SHEET_ROW_CAPS: Record<string, number> = {
   [S.ratios]: L.maxRatios,
   [S.header]: L.maxHeaderFields,
   [S.general]: GENERAL_FIELDS.length + 60,
+  [S.briefing]: BRIEFING_FIELDS.length + 20,
+  [S.highlights]: 50,
+  [S.charts]: 50,
+  [S.shares]: 50,
+  [S.changes]: 50,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +316,13 @@ const colLetter = (n: number): string => {
 function validationOf(spec: ColumnSpec): DataValidation {
   const base = { allowBlank: true, showInputMessage: true, promptTitle: spec.header.slice(0, 32), prompt: spec.prompt.slice(0, 255), showErrorMessage: true, errorStyle: 'stop' as const };
   if (spec.list) return { ...base, type: 'list', formulae: [`"${spec.list.join(',')}"`], errorTitle: 'Giá trị không có trong danh sách', error: `Chọn một trong: ${spec.list.join(', ')}.` };
+  if (spec.whole !== undefined && spec.max !== undefined) return { ...base, type: 'whole', operator: 'between', formulae: [spec.whole, spec.max], errorTitle: 'Phải là số nguyên', error: `Nhập một số nguyên từ ${spec.whole} đến ${spec.max}.` };
   if (spec.whole !== undefined) return { ...base, type: 'whole', operator: 'greaterThanOrEqual', formulae: [spec.whole], errorTitle: 'Phải là số nguyên', error: `Nhập một số nguyên từ ${spec.whole} trở lên.` };
+  if (spec.decimal && spec.range) {
+    const [lo, hi] = spec.range;
+    const show = (n: number) => (spec.percent ? `${(n * 100).toLocaleString('vi-VN')}%` : n.toLocaleString('vi-VN'));
+    return { ...base, type: 'decimal', operator: 'between', formulae: [lo, hi], errorTitle: spec.percent ? 'Phải là tỷ lệ' : 'Phải là số', error: `Nhập ${spec.percent ? 'một tỷ lệ' : 'một số'} từ ${show(lo)} đến ${show(hi)}${spec.percent ? ', ví dụ 50%' : ''}.` };
+  }
   if (spec.decimal) return { ...base, type: 'decimal', operator: 'between', formulae: [-1e15, 1e15], errorTitle: 'Phải là số', error: 'Nhập một số.' };
   return { ...base, type: 'any', formulae: [], showErrorMessage: false } as unknown as DataValidation;
 }
@@ -331,8 +402,9 @@ function valueCells(c: { min?: number; max?: number; decimals?: number; maxLengt
   return { min: c.min, max: c.max, decimals: c.decimals, maxLength: c.maxLength, choices: joinChoices(c.choices), consolidate: c.consolidate ? CONSOLIDATE_LABELS[c.consolidate] : undefined, width: c.width };
 }
 
-function generalValue(form: FormDefinition, field: GeneralField): string | number | undefined {
-  let v: unknown = form;
+/** The cell value of a field row, from the object its path starts at. */
+function fieldValue(root: unknown, field: GeneralField): string | number | undefined {
+  let v: unknown = root;
   for (const p of field.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
   if (v === undefined) return undefined;
   switch (field.kind) {
@@ -345,13 +417,16 @@ function generalValue(form: FormDefinition, field: GeneralField): string | numbe
       return (v as Array<number | string>).length > 0 ? (v as Array<number | string>).join(', ') : undefined;
     case 'dates':
       return (v as string[]).length > 0 ? (v as string[]).map(viDate).join(', ') : undefined;
+    case 'lines':
+      return (v as string[]).length > 0 ? (v as string[]).join('\n') : undefined;
     default:
       return v === '' ? undefined : (v as string | number);
   }
 }
 
-function writeGeneralSheet(wb: ExcelJS.Workbook, form: FormDefinition | undefined, unitTypes: ReadonlyArray<{ code: string; name: string }>) {
-  const ws = wb.addWorksheet(S.general, { views: [{ state: 'frozen', ySplit: 1 }] }) as WsWithValidations;
+/** A sheet of one item per row: Mục (the field's name), Giá trị (typed in), Hướng dẫn. */
+function fieldSheet(wb: ExcelJS.Workbook, name: string, fields: GeneralField[], root: unknown): WsWithValidations {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] }) as WsWithValidations;
   setupSheet(ws);
   ws.columns = [
     { header: 'Mục', key: 'label', width: 34 },
@@ -361,12 +436,12 @@ function writeGeneralSheet(wb: ExcelJS.Workbook, form: FormDefinition | undefine
   ws.getColumn(2).numFmt = '@';
   for (const c of [1, 2, 3]) ws.getColumn(c).alignment = { wrapText: true, vertical: 'top' };
   styleHeaderRow(ws, 1, 3);
-  GENERAL_FIELDS.forEach((field, i) => {
+  fields.forEach((field, i) => {
     const r = i + 2;
     const row = ws.getRow(r);
     row.getCell(1).value = field.label;
     row.getCell(1).font = { bold: true };
-    const value = form ? generalValue(form, field) : undefined;
+    const value = root ? fieldValue(root, field) : undefined;
     if (value !== undefined) row.getCell(2).value = value;
     row.getCell(2).fill = INPUT_FILL;
     row.getCell(2).border = BOX;
@@ -379,10 +454,15 @@ function writeGeneralSheet(wb: ExcelJS.Workbook, form: FormDefinition | undefine
         : field.kind === 'bool'
           ? { key: '', header: field.label, width: 0, list: yesNo, prompt: field.help }
           : field.kind === 'int'
-            ? { key: '', header: field.label, width: 0, whole: field.path[0] === 'version' ? 1 : 0, prompt: field.help }
+            ? { key: '', header: field.label, width: 0, whole: field.min ?? 0, max: field.max, prompt: field.help }
             : { key: '', header: field.label, width: 0, prompt: field.help };
     ws.dataValidations.add(`B${r}`, validationOf(spec));
   });
+  return ws;
+}
+
+function writeGeneralSheet(wb: ExcelJS.Workbook, form: FormDefinition | undefined, unitTypes: ReadonlyArray<{ code: string; name: string }>) {
+  const ws = fieldSheet(wb, S.general, GENERAL_FIELDS, form);
   const titleRow = GENERAL_FIELDS.length + 3;
   ws.getCell(`A${titleRow}`).value = BY_TYPE_TITLE;
   ws.getCell(`A${titleRow}`).font = { bold: true, size: 12 };
@@ -418,6 +498,48 @@ function writeGeneralSheet(wb: ExcelJS.Workbook, form: FormDefinition | undefine
   fitRowHeights(ws);
 }
 
+const figureLines = (a: ReadonlyArray<{ key: string; label: string }>) => (a.length > 0 ? a.map((f) => `${f.key} = ${f.label}`).join('\n') : undefined);
+
+/** The briefing's sheets: the settings, then one list sheet each for highlights, charts and the two attention rules. */
+function writeBriefingSheets(wb: ExcelJS.Workbook, briefing: BriefingDefinition | undefined) {
+  const settings = briefing && { [DEFAULT_CHARTS]: briefing.charts === undefined, attention: briefing.attention, document: briefing.document };
+  const ws = fieldSheet(wb, S.briefing, BRIEFING_FIELDS, settings);
+  const noteRow = ws.getRow(BRIEFING_FIELDS.length + 3);
+  noteRow.getCell(1).value = 'Lưu ý';
+  noteRow.getCell(1).font = { bold: true };
+  noteRow.getCell(2).value = BRIEFING_NOTE;
+  noteRow.getCell(2).font = { italic: true, color: { argb: 'FF595959' } };
+  ws.mergeCells(`B${noteRow.number}:C${noteRow.number}`);
+  for (const c of [1, 2]) noteRow.getCell(c).alignment = { wrapText: true, vertical: 'top' };
+  // Numbers (Số kỳ, số đơn vị) sit at the left like the text around them, as on "Thông tin chung".
+  for (let r = 2; r <= BRIEFING_FIELDS.length + 1; r++) for (const c of [1, 2, 3]) ws.getRow(r).getCell(c).alignment = { wrapText: true, vertical: 'top', horizontal: 'left' };
+  fitRowHeights(ws);
+  // The merged note spans B:C, so it needs fewer lines than fitRowHeights counts for column B alone.
+  noteRow.height = 32;
+
+  listSheet(wb, S.highlights, HIGHLIGHT_COLUMNS, (briefing?.highlights ?? []).map((h) => ({ key: h.key, label: h.label })));
+  listSheet(
+    wb,
+    S.charts,
+    CHART_COLUMNS,
+    (briefing?.charts ?? []).map((c) => {
+      const common = { kind: CHART_KIND_LABELS[c.kind], title: c.title };
+      switch (c.kind) {
+        case 'completeness':
+          return common;
+        case 'targets':
+          return { ...common, ratios: joinKeys(c.ratios) };
+        case 'trend':
+          return { ...common, ratios: joinKeys(c.ratios), figures: figureLines(c.fields), periods: c.periods };
+        case 'breakdown':
+          return { ...common, figures: figureLines(c.parts) };
+      }
+    }),
+  );
+  listSheet(wb, S.shares, SHARE_COLUMNS, (briefing?.attention.shares ?? []).map((r) => ({ label: r.label, numerator: joinSum(r.numerator), denominator: joinSum(r.denominator), above: r.above })));
+  listSheet(wb, S.changes, CHANGE_COLUMNS, (briefing?.attention.changes ?? []).map((r) => ({ key: r.key, label: r.label, above: r.above, minPrevious: r.minPrevious })));
+}
+
 const GUIDE: Array<[string, string]> = [
   ['THIẾT KẾ BIỂU MẪU BÁO CÁO', ''],
   ['', 'Tệp này mô tả một biểu mẫu báo cáo. Điền các trang theo thứ tự dưới đây, lưu dưới dạng .xlsx, rồi kiểm tra bằng lệnh: npx tonghop forms check <tệp.xlsx>. Mọi lỗi được liệt kê kèm trang, dòng và cột để sửa. Ô có danh sách thả xuống chỉ nhận giá trị trong danh sách; chọn một ô để xem hướng dẫn của cột.'],
@@ -428,6 +550,11 @@ const GUIDE: Array<[string, string]> = [
   [S.rules, 'Quy tắc kiểm tra số liệu. So sánh: tổng vế trái so với tổng vế phải (ví dụ 01.truoc bằng 02.truoc + 03.truoc). {row} và {col} lặp qua "Các dòng" và "Các cột". Mốc kỳ trước: các trường ở vế trái phải bằng báo cáo kỳ trước. Ghi Bảng để kiểm tra trên từng dòng của bảng kê (vế trái, vế phải là khóa cột).'],
   [S.ratios, 'Tỷ lệ tính lại trên số liệu toàn tỉnh: (tử số cộng − tử số trừ) / mẫu số, kèm mục tiêu nếu có.'],
   [S.header, 'Các trường ghi chung của biểu mẫu: người lập biểu, số điện thoại, ngày lập, thủ trưởng đơn vị…'],
+  [S.briefing, 'Không bắt buộc. Báo cáo gửi lãnh đạo (câu tóm tắt đầu thư, biểu đồ, đơn vị cần đôn đốc, dự thảo báo cáo .docx): dùng biểu đồ mặc định hay không, các điều kiện nêu tên đơn vị cần đôn đốc, đầu văn bản dự thảo (cơ quan ban hành, ký hiệu, kính gửi, thẩm quyền ký, nơi nhận). Để trống trang này và bốn trang sau: theo mặc định.'],
+  [S.highlights, 'Các số liệu toàn tỉnh quan trọng nhất, theo thứ tự: câu tóm tắt đầu thư nêu chúng, biểu đồ xu hướng mặc định vẽ chúng. Mỗi dòng: trường (ví dụ 01.hien_tai) và cách gọi.'],
+  [S.charts, 'Mỗi dòng một biểu đồ: loại (Tình hình báo cáo, So với mục tiêu, Xu hướng, Cơ cấu), tiêu đề, các tỷ lệ, các số liệu (mỗi dòng trong ô một số liệu: trường = cách gọi) và số kỳ của biểu đồ xu hướng (2–8).'],
+  [S.shares, 'Nêu tên đơn vị khi một phần vượt một tỷ trọng của tổng, ví dụ nhiệm vụ chưa hoàn thành: Phần 24.dang + 24.chua, Tổng 24.tong, vượt 50%.'],
+  [S.changes, 'Nêu tên đơn vị khi một số liệu tăng hoặc giảm quá một tỷ lệ so với kỳ trước của chính đơn vị (số liệu bất thường, cần kiểm tra lại).'],
   ['Trường dữ liệu', 'Mỗi ô số liệu có tên <mã số>.<khóa cột>, ví dụ 01.truoc; cột của bảng kê: <khóa bảng>.<khóa cột>, ví dụ don_vi.co_mat. Quy tắc và tỷ lệ dùng các tên này.'],
   ['Khóa', 'Khóa cột, khóa bảng, khóa tỷ lệ: chỉ chữ thường không dấu, số và dấu gạch dưới (ví dụ hien_tai). Mã biểu mẫu: chữ thường không dấu, số và dấu gạch ngang.'],
   ['Danh sách', 'Cách nhau dấu phẩy: khóa cột, mã số, loại đơn vị, địa chỉ thư, ngày nghỉ (dd/mm/yyyy). Nối bằng dấu +: vế trái, vế phải, tử số, mẫu số. Lựa chọn: dấu chấm phẩy hoặc mỗi giá trị một dòng.'],
@@ -512,6 +639,7 @@ export async function writeDefinitionWorkbook(form?: FormDefinition, options: Au
     HEADER_COLUMNS,
     (form?.header ?? []).map((h) => ({ key: h.key, label: h.label, type: TYPE_LABELS[h.type], required: yesNoOf(h.required), maxLength: h.maxLength })),
   );
+  writeBriefingSheets(wb, form?.briefing);
   wb.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: form ? 1 : 0, visibility: 'visible' }];
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -704,24 +832,29 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   node[path[path.length - 1]!] = value;
 }
 
-function readGeneral(ws: Worksheet | undefined, def: Record<string, unknown>, ctx: ReadContext) {
-  if (!ws) return;
+/**
+ * Reads a sheet of one item per row (Mục / Giá trị) into `target`, each field at its path; every
+ * place is recorded under `prefix` + path. Returns the rows by label and how many values were typed.
+ */
+function readFieldRows(ws: Worksheet, sheet: string, fields: GeneralField[], target: Record<string, unknown>, ctx: ReadContext, prefix: string[] = []) {
   const byLabel = new Map<string, number>();
-  const maxRow = Math.min(ws.rowCount, SHEET_ROW_CAPS[S.general]!);
+  const maxRow = Math.min(ws.rowCount, SHEET_ROW_CAPS[sheet]!);
   for (let r = 1; r <= maxRow; r++) {
     const label = readText(toRawCell(ws.getRow(r).getCell(1).value));
     if (label && !byLabel.has(fold(label))) byLabel.set(fold(label), r);
   }
-  for (const field of GENERAL_FIELDS) {
+  let typed = 0;
+  for (const field of fields) {
     const r = byLabel.get(fold(field.label));
     if (r === undefined) {
-      ctx.problem({ sheet: S.general }, 'WB_MISSING_ROW', `Thiếu dòng "${field.label}" ở cột A: đừng đổi tên hay xóa các mục của tệp mẫu.`);
+      ctx.problem({ sheet }, 'WB_MISSING_ROW', `Thiếu dòng "${field.label}" ở cột A: đừng đổi tên hay xóa các mục của tệp mẫu.`);
       continue;
     }
-    const loc: Loc = { sheet: S.general, row: r, column: 'B', header: field.label };
-    ctx.at(field.path, loc);
+    const loc: Loc = { sheet, row: r, column: 'B', header: field.label };
+    ctx.at([...prefix, ...field.path], loc);
     const raw = toRawCell(ws.getRow(r).getCell(2).value);
     if (raw.kind === 'blank') continue;
+    typed++;
     if (raw.kind === 'error' || raw.kind === 'formula-no-value') {
       ctx.problem(loc, 'WB_CELL_ERROR', 'Ô chứa lỗi công thức hoặc công thức chưa tính: hãy nhập giá trị.');
       continue;
@@ -771,9 +904,22 @@ function readGeneral(ws: Worksheet | undefined, def: Record<string, unknown>, ct
         value = out;
         break;
       }
+      case 'lines':
+        // Line breaks only: a "nơi nhận" may itself hold a comma or a semicolon.
+        value = text
+          .split(/\r?\n/)
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        break;
     }
-    if (value !== undefined) setPath(def, field.path, value);
+    if (value !== undefined) setPath(target, field.path, value);
   }
+  return { byLabel, typed };
+}
+
+function readGeneral(ws: Worksheet | undefined, def: Record<string, unknown>, ctx: ReadContext) {
+  if (!ws) return;
+  const { byLabel } = readFieldRows(ws, S.general, GENERAL_FIELDS, def, ctx);
   // Deadlines by unit type: the block under its title.
   const titleRow = byLabel.get(fold(BY_TYPE_TITLE));
   if (titleRow === undefined) return;
@@ -1065,6 +1211,156 @@ function readHeader(wb: ExcelJS.Workbook, def: Record<string, unknown>, ctx: Rea
   if (header.length > 0) def.header = header;
 }
 
+/**
+ * "24.hoan_thanh = Hoàn thành", one per line: the figures of a chart; undefined (and a problem)
+ * when one has no "=". On one line, ";" separates figures only when every part has its "=", so
+ * a single figure whose name holds a ";" stays whole.
+ */
+function readFigures(ctx: ReadContext, reader: SheetReader, r: number, key: string): Array<{ key: string; label: string }> | undefined {
+  const text = reader.text(r, key);
+  if (text === undefined) return undefined;
+  const bySemicolon = text.split(';').filter((s) => s.trim() !== '');
+  const items = /\r?\n/.test(text) ? text.split(/\r?\n/) : bySemicolon.every((s) => s.includes('=')) ? bySemicolon : [text];
+  const out: Array<{ key: string; label: string }> = [];
+  for (const item of items) {
+    if (item.trim() === '') continue;
+    const eq = item.indexOf('=');
+    const figure = { key: normalizeText(eq < 0 ? item : item.slice(0, eq)), label: eq < 0 ? '' : item.slice(eq + 1).trim() };
+    if (figure.key === '' || figure.label === '') {
+      ctx.problem(reader.loc(r, key), 'WB_BAD_FIGURE', `Mỗi số liệu ghi một dòng dạng <trường> = <cách gọi>, ví dụ "24.hoan_thanh = Hoàn thành"; "${quoteText(item.trim(), 40)}" thiếu ${figure.key === '' ? 'trường' : 'cách gọi'}.`);
+      return undefined;
+    }
+    out.push(figure);
+  }
+  return out;
+}
+
+const percentText = (n: number) => `${(n * 100).toLocaleString('vi-VN', { maximumFractionDigits: 2 })}%`;
+
+/**
+ * The leadership briefing: settings on "Báo cáo lãnh đạo", lists on the four sheets after it.
+ * Nothing typed on any of them (or the sheets missing, in an older workbook): no `briefing`.
+ */
+function readBriefing(wb: ExcelJS.Workbook, def: Record<string, unknown>, ctx: ReadContext) {
+  const briefing: Record<string, unknown> = {};
+  const settingsSheet = wb.getWorksheet(S.briefing);
+  let typed = 0;
+  let chartsFlag: Loc | undefined;
+  if (settingsSheet) {
+    const read = readFieldRows(settingsSheet, S.briefing, BRIEFING_FIELDS, briefing, ctx, ['briefing']);
+    typed += read.typed;
+    const flagRow = read.byLabel.get(fold(BRIEFING_FIELDS[0]!.label));
+    if (flagRow !== undefined) chartsFlag = { sheet: S.briefing, row: flagRow, column: 'B', header: BRIEFING_FIELDS[0]!.label };
+  }
+  const useDefaultCharts = briefing[DEFAULT_CHARTS] as boolean | undefined;
+  delete briefing[DEFAULT_CHARTS];
+  const attention = () => (briefing.attention ??= {}) as Record<string, unknown>;
+
+  const highlightsReader = new SheetReader(S.highlights, wb.getWorksheet(S.highlights), HIGHLIGHT_COLUMNS, ctx);
+  const highlights: unknown[] = [];
+  for (const r of highlightsReader.dataRows()) {
+    const item: Record<string, unknown> = {};
+    const segs: Segment[] = ['briefing', 'highlights', highlights.length];
+    ctx.at(segs, rowLoc(highlightsReader, r, ['key']));
+    put(ctx, highlightsReader, item, segs, r, 'key', highlightsReader.text(r, 'key'));
+    put(ctx, highlightsReader, item, segs, r, 'label', highlightsReader.text(r, 'label'));
+    highlights.push(item);
+  }
+  if (highlights.length > 0) briefing.highlights = highlights;
+
+  const chartsReader = new SheetReader(S.charts, wb.getWorksheet(S.charts), CHART_COLUMNS, ctx);
+  const charts: unknown[] = [];
+  const chartRows = chartsReader.dataRows();
+  for (const r of chartRows) {
+    const kind = chartsReader.choose(r, 'kind', CHART_KIND_LABELS);
+    if (kind === undefined) {
+      if (chartsReader.text(r, 'kind') === undefined) ctx.problem(chartsReader.loc(r, 'kind'), 'WB_REQUIRED', `Chọn loại biểu đồ: ${Object.values(CHART_KIND_LABELS).join(', ')}.`);
+      continue;
+    }
+    const chart: Record<string, unknown> = { kind };
+    const segs: Segment[] = ['briefing', 'charts', charts.length];
+    const figures = kind === 'trend' || kind === 'breakdown' ? readFigures(ctx, chartsReader, r, 'figures') : undefined;
+    const loc = rowLoc(chartsReader, r, ['ratios']);
+    const figuresLoc = chartsReader.loc(r, 'figures');
+    loc.tokens!.push({ column: figuresLoc.column ?? '', header: figuresLoc.header ?? '', values: new Set((figures ?? []).map((f) => f.key)) });
+    ctx.at(segs, loc);
+    ctx.at([...segs, 'kind'], chartsReader.loc(r, 'kind'));
+    put(ctx, chartsReader, chart, segs, r, 'title', chartsReader.text(r, 'title'));
+    const label = CHART_KIND_LABELS[kind];
+    if (kind === 'targets' || kind === 'trend') put(ctx, chartsReader, chart, segs, r, 'ratios', chartsReader.list(r, 'ratios'));
+    else mustBeBlank(ctx, chartsReader, r, ['ratios'], `Biểu đồ ${label} không dùng Tỷ lệ: để trống ô này.`);
+    if (kind === 'trend' || kind === 'breakdown') put(ctx, chartsReader, chart, segs, r, 'figures', figures, kind === 'trend' ? 'fields' : 'parts');
+    else mustBeBlank(ctx, chartsReader, r, ['figures'], `Biểu đồ ${label} không dùng Số liệu: để trống ô này.`);
+    if (kind === 'trend') {
+      const periods = chartsReader.number(r, 'periods', true);
+      const ok = periods === undefined || (periods >= 2 && periods <= 8);
+      if (!ok) ctx.problem(chartsReader.loc(r, 'periods'), 'WB_OUT_OF_RANGE', `Số kỳ của biểu đồ Xu hướng từ 2 đến 8, đang ghi ${periods.toLocaleString('vi-VN')}.`);
+      put(ctx, chartsReader, chart, segs, r, 'periods', ok ? periods : undefined);
+    } else mustBeBlank(ctx, chartsReader, r, ['periods'], `Chỉ biểu đồ Xu hướng mới ghi Số kỳ.`);
+    charts.push(chart);
+  }
+  ctx.at(['briefing', 'charts'], chartsFlag ?? { sheet: S.charts });
+  if (useDefaultCharts === true && chartRows.length > 0 && chartsFlag) {
+    ctx.problem(chartsFlag, 'WB_NOT_APPLICABLE', `Đã chọn "Dùng biểu đồ mặc định: ${YES}" nhưng trang ${S.charts} có ${chartRows.length} biểu đồ: chọn ${NO} để dùng các biểu đồ đó, hoặc xóa chúng.`);
+  } else if (useDefaultCharts === false || (useDefaultCharts === undefined && chartRows.length > 0)) {
+    briefing.charts = charts;
+  }
+
+  const sharesReader = new SheetReader(S.shares, wb.getWorksheet(S.shares), SHARE_COLUMNS, ctx);
+  const shares: unknown[] = [];
+  for (const r of sharesReader.dataRows()) {
+    const rule: Record<string, unknown> = {};
+    const segs: Segment[] = ['briefing', 'attention', 'shares', shares.length];
+    ctx.at(segs, rowLoc(sharesReader, r, ['numerator', 'denominator']));
+    put(ctx, sharesReader, rule, segs, r, 'label', sharesReader.text(r, 'label'));
+    put(ctx, sharesReader, rule, segs, r, 'numerator', sharesReader.list(r, 'numerator') ?? []);
+    put(ctx, sharesReader, rule, segs, r, 'denominator', sharesReader.list(r, 'denominator') ?? []);
+    const above = sharesReader.number(r, 'above');
+    const ok = above === undefined || (above >= 0 && above <= 1);
+    if (!ok) ctx.problem(sharesReader.loc(r, 'above'), 'WB_OUT_OF_RANGE', `Tỷ trọng phải từ 0% đến 100% (ví dụ gõ 50% hoặc 0,5), đang ghi ${percentText(above)}.`);
+    put(ctx, sharesReader, rule, segs, r, 'above', ok ? above : undefined);
+    shares.push(rule);
+  }
+  if (shares.length > 0) attention().shares = shares;
+
+  const changesReader = new SheetReader(S.changes, wb.getWorksheet(S.changes), CHANGE_COLUMNS, ctx);
+  const changes: unknown[] = [];
+  for (const r of changesReader.dataRows()) {
+    const rule: Record<string, unknown> = {};
+    const segs: Segment[] = ['briefing', 'attention', 'changes', changes.length];
+    ctx.at(segs, rowLoc(changesReader, r, ['key']));
+    put(ctx, changesReader, rule, segs, r, 'key', changesReader.text(r, 'key'));
+    put(ctx, changesReader, rule, segs, r, 'label', changesReader.text(r, 'label'));
+    const above = changesReader.number(r, 'above');
+    const ok = above === undefined || above > 0;
+    if (!ok) ctx.problem(changesReader.loc(r, 'above'), 'WB_OUT_OF_RANGE', `Mức biến động phải lớn hơn 0% (ví dụ gõ 30% hoặc 0,3), đang ghi ${percentText(above)}.`);
+    put(ctx, changesReader, rule, segs, r, 'above', ok ? above : undefined);
+    put(ctx, changesReader, rule, segs, r, 'minPrevious', changesReader.number(r, 'minPrevious'));
+    changes.push(rule);
+  }
+  if (changes.length > 0) attention().changes = changes;
+
+  if (typed > 0 || highlights.length + chartRows.length + shares.length + changes.length > 0) def.briefing = briefing;
+  if (settingsSheet) {
+    for (const name of [S.highlights, S.charts, S.shares, S.changes]) {
+      if (!wb.getWorksheet(name)) ctx.problem({ sheet: name }, 'WB_MISSING_SHEET', `Thiếu trang "${name}": đừng đổi tên hay xóa các trang của tệp mẫu (để trống nếu không dùng).`);
+    }
+  }
+}
+
+/** The sheet a definition path belongs on, when no cell of it was recorded. */
+function sheetOfPath(path: string): string {
+  if (path.startsWith('briefing')) {
+    if (path.startsWith('briefing.highlights')) return S.highlights;
+    if (path.startsWith('briefing.charts')) return S.charts;
+    if (path.startsWith('briefing.attention.shares')) return S.shares;
+    if (path.startsWith('briefing.attention.changes')) return S.changes;
+    return S.briefing;
+  }
+  const top: Record<string, string> = { sections: S.rows, tables: S.tables, rules: S.rules, ratios: S.ratios, header: S.header };
+  return top[path.split(/[.[]/)[0] ?? ''] ?? (path.startsWith('(') ? WHOLE_FILE : S.general);
+}
+
 /** Where a problem of `checkFormDefinition` lies in the workbook: the longest recorded path it starts with. */
 function locate(problem: { path: string; code: string; message: string }, table: Map<string, Loc>): Loc {
   const sub = problem.code === 'DEF_DUPLICATE_CODE' ? ['.code'] : problem.code === 'DEF_DUPLICATE_KEY' ? ['.key', '.id'] : [];
@@ -1079,8 +1375,7 @@ function locate(problem: { path: string; code: string; message: string }, table:
     if (next !== undefined && next !== '.' && next !== '[') continue;
     if (!best || key.length > best.key.length) best = { key, loc };
   }
-  const top: Record<string, string> = { sections: S.rows, tables: S.tables, rules: S.rules, ratios: S.ratios, header: S.header };
-  const loc = best?.loc ?? { sheet: top[problem.path.split(/[.[]/)[0] ?? ''] ?? (problem.path.startsWith('(') ? WHOLE_FILE : S.general) };
+  const loc = best?.loc ?? { sheet: sheetOfPath(problem.path) };
   if (loc.tokens && problem.code === 'DEF_UNKNOWN_KEY') {
     const named = /"([^"]*)"/.exec(problem.message)?.[1];
     const cell = named === undefined ? undefined : loc.tokens.find((t) => t.values.has(named));
@@ -1137,6 +1432,7 @@ export async function readDefinitionWorkbook(bytes: Buffer): Promise<ReadDefinit
     readRules(wb, def, ctx, tableIndex);
     readRatios(wb, def, ctx);
     readHeader(wb, def, ctx);
+    readBriefing(wb, def, ctx);
   } catch {
     // A workbook shaped in a way nobody foresaw still gets an answer, not an exception.
     return fileProblem('WB_UNREADABLE', 'Không đọc được tệp thiết kế biểu mẫu. Hãy bắt đầu lại từ tệp mẫu templates/thiet-ke-bieu-mau.xlsx, chép nội dung vào và lưu dưới dạng .xlsx.');
@@ -1175,7 +1471,7 @@ export async function readDefinitionWorkbook(bytes: Buffer): Promise<ReadDefinit
       p.code === 'DEF_BAD_PERIOD_TYPE' ? `Chọn kỳ báo cáo: ${Object.values(PERIOD_LABELS).join(', ')}.` : p.message === 'Thiếu trường bắt buộc.' && loc.column !== undefined ? 'Ô bắt buộc còn trống.' : p.message;
     problems.push({ sheet: loc.sheet, row: loc.row, column: loc.column, header: loc.header, code: p.code, message });
   }
-  const order: string[] = [WHOLE_FILE, S.general, S.rows, S.columns, S.tables, S.rules, S.ratios, S.header];
+  const order: string[] = [WHOLE_FILE, S.general, S.rows, S.columns, S.tables, S.rules, S.ratios, S.header, S.briefing, S.highlights, S.charts, S.shares, S.changes];
   problems.sort((a, b) => order.indexOf(a.sheet) - order.indexOf(b.sheet) || (a.row ?? 0) - (b.row ?? 0));
   const capped = problems.slice(0, L.maxProblems);
   if (problems.length > capped.length) capped.push({ sheet: WHOLE_FILE, code: 'DEF_TOO_MANY_PROBLEMS', message: `Còn ${problems.length - capped.length} lỗi khác không liệt kê.` });

@@ -12,6 +12,7 @@ import { checkFormDefinition } from '../../../functions/core/forms/check-definit
 import { FormDefinitionSchema, parseFormDefinition, type FormDefinition } from '../../../functions/core/forms/definition';
 import { generateForm } from '../../../functions/core/forms/generate-form';
 import { canonicalJson } from '../../../functions/core/consolidation/report';
+import { canonicalDefinitionJson } from '../../../functions/core/forms/canonical';
 import { buildAuthoringTemplates } from '../../../infra/cli/write-authoring-templates';
 import { EVERY_FEATURE_DEFINITION } from '../../support/definition-fixtures';
 
@@ -96,7 +97,7 @@ describe('definition workbook', () => {
   describe('the blank workbook', () => {
     it('has one sheet per part with Vietnamese headings, drop-down lists and input messages', async () => {
       const wb = await load(await writeDefinitionWorkbook());
-      expect(wb.worksheets.map((w) => w.name)).toEqual([S.guide, S.general, S.rows, S.columns, S.tables, S.rules, S.ratios, S.header]);
+      expect(wb.worksheets.map((w) => w.name)).toEqual([S.guide, S.general, S.rows, S.columns, S.tables, S.rules, S.ratios, S.header, S.briefing, S.highlights, S.charts, S.shares, S.changes]);
       const columns = wb.getWorksheet(S.columns)!;
       expect((columns.getRow(1).values as unknown[]).slice(1, 5)).toEqual(['Phần', 'Khóa cột', 'Tên cột', 'Kiểu']);
       const kieu = columns.getCell('D2').dataValidation;
@@ -107,6 +108,18 @@ describe('definition workbook', () => {
       expect(wb.getWorksheet(S.rules)!.getCell('F2').dataValidation.formulae).toEqual(['"bằng,không lớn hơn,không nhỏ hơn,nhỏ hơn,lớn hơn"']);
       expect(wb.getWorksheet(S.general)!.getCell('B7').dataValidation.formulae).toEqual(['"Tháng,Quý,6 tháng,Năm"']);
       expect(wb.getWorksheet(S.guide)!.getCell('B2').text).toContain('npx tonghop forms check');
+
+      const charts = wb.getWorksheet(S.charts)!;
+      expect((charts.getRow(1).values as unknown[]).slice(1)).toEqual(['Loại biểu đồ', 'Tiêu đề', 'Tỷ lệ', 'Số liệu (trường = cách gọi)', 'Số kỳ']);
+      expect(charts.getCell('A2').dataValidation.formulae).toEqual(['"Tình hình báo cáo,So với mục tiêu,Xu hướng,Cơ cấu"']);
+      expect(charts.getCell('A51').dataValidation.type).toBe('list');
+      expect(charts.getCell('E2').dataValidation).toMatchObject({ type: 'whole', operator: 'between', formulae: [2, 8] });
+      expect(charts.getCell('D2').dataValidation.prompt).toContain('24.hoan_thanh = Hoàn thành');
+      const briefing = wb.getWorksheet(S.briefing)!;
+      const flag = rowWith(briefing, 1, 'Dùng biểu đồ mặc định');
+      expect(briefing.getCell(`B${flag}`).dataValidation.formulae).toEqual(['"Có,Không"']);
+      expect(briefing.getCell(`C${flag}`).text).toContain('Không: chỉ các biểu đồ kê ở trang Biểu đồ');
+      expect(wb.getWorksheet(S.shares)!.getCell('D2').dataValidation).toMatchObject({ type: 'decimal', formulae: [0, 1], error: 'Nhập một tỷ lệ từ 0% đến 100%, ví dụ 50%.' });
     });
 
     it('reads as empty, each missing part at its own cell in Vietnamese, without crashing', async () => {
@@ -171,6 +184,119 @@ describe('definition workbook', () => {
       const { form, problems } = await readDefinitionWorkbook(await save(wb));
       expect(problems).toEqual([]);
       expect(canonicalJson(form)).toBe(canonicalJson(parsed(templateJson('bien-che-thang.v1.json'))));
+    });
+  });
+
+  describe('the leadership briefing (briefing)', () => {
+    const withBriefing = (briefing: unknown): FormDefinition => parsed({ ...templateJson('sap-xep-bo-may.v1.json'), briefing });
+    const roundTrip = async (form: FormDefinition) => readDefinitionWorkbook(await writeDefinitionWorkbook(form));
+
+    it('reads back a full briefing (every field, every chart kind) as the same canonical definition', async () => {
+      const form = parsed(EVERY_FEATURE_DEFINITION);
+      expect(form.briefing?.charts?.map((c) => c.kind)).toEqual(['completeness', 'targets', 'trend', 'trend', 'breakdown']);
+
+      const { form: read, problems } = await roundTrip(form);
+      expect(problems).toEqual([]);
+      expect(canonicalDefinitionJson(read!)).toBe(canonicalDefinitionJson(form));
+      expect(read!.briefing!.document.recipients).toEqual(['Như trên,', 'Đồng chí Bí thư Tỉnh ủy (b/c),', 'Lưu Văn phòng – Ban Tổ chức.']);
+    });
+
+    it('leaves a definition without a briefing byte-identical, also from a workbook written before the briefing sheets', async () => {
+      const form = parsed(templateJson('sap-xep-bo-may.v1.json'));
+      expect(form.briefing).toBeUndefined();
+      const bytes = await writeDefinitionWorkbook(form);
+      const { form: read, problems } = await readDefinitionWorkbook(bytes);
+      expect(problems).toEqual([]);
+      expect(read!.briefing).toBeUndefined();
+      expect(canonicalDefinitionJson(read!)).toBe(canonicalDefinitionJson(form));
+
+      const older = await load(bytes);
+      for (const name of [S.briefing, S.highlights, S.charts, S.shares, S.changes]) older.removeWorksheet(older.getWorksheet(name)!.id);
+      const fromOlder = await readDefinitionWorkbook(await save(older));
+      expect(fromOlder.problems).toEqual([]);
+      expect(canonicalDefinitionJson(fromOlder.form!)).toBe(canonicalDefinitionJson(form));
+    });
+
+    it('tells the default charts (charts absent) from no charts at all (an empty list) by "Dùng biểu đồ mặc định"', async () => {
+      const defaults = withBriefing({});
+      const none = withBriefing({ charts: [] });
+      for (const form of [defaults, none]) {
+        const bytes = await writeDefinitionWorkbook(form);
+        const settings = (await load(bytes)).getWorksheet(S.briefing)!;
+        expect(settings.getCell(`B${rowWith(settings, 1, 'Dùng biểu đồ mặc định')}`).text).toBe(form === defaults ? 'Có' : 'Không');
+        const { form: read, problems } = await readDefinitionWorkbook(bytes);
+        expect(problems).toEqual([]);
+        expect(canonicalDefinitionJson(read!)).toBe(canonicalDefinitionJson(form));
+      }
+      expect(defaults.briefing!.charts).toBeUndefined();
+      expect(none.briefing!.charts).toEqual([]);
+    });
+
+    it('filled in the blank sheets as an author would gives the same briefing as its JSON (a cell left blank takes the default)', async () => {
+      const wb = await load(await writeDefinitionWorkbook(parsed(templateJson('sap-xep-bo-may.v1.json'))));
+      const settings = wb.getWorksheet(S.briefing)!;
+      const set = (label: string, value: ExcelJS.CellValue) => (settings.getCell(`B${rowWith(settings, 1, label)}`).value = value);
+      set('Đôn đốc: nộp muộn hoặc không nộp liên tiếp (số kỳ)', 3);
+      set('Đôn đốc: báo cáo bị trả lại', 'không');
+      set('Dự thảo báo cáo: kính gửi', 'Ban Thường vụ Tỉnh ủy');
+      set('Dự thảo báo cáo: nơi nhận', 'Như trên,\r\nLưu Văn phòng.\n');
+      wb.getWorksheet(S.highlights)!.addRow(['01.hien_tai', 'Tổng số đầu mối hiện có']);
+      const charts = wb.getWorksheet(S.charts)!;
+      charts.addRow(['Tình hình báo cáo']);
+      charts.addRow(['xu hướng', 'Đầu mối qua các kỳ', null, '01.truoc = Trước sắp xếp; 01.hien_tai = Hiện có', '4']);
+      wb.getWorksheet(S.shares)!.addRow(['Đầu mối chưa sắp xếp', '01.hien_tai', '01.truoc', '50%']);
+      wb.getWorksheet(S.changes)!.addRow(['01.hien_tai', 'Tổng số đầu mối', 0.3]);
+
+      const { form, problems } = await readDefinitionWorkbook(await save(wb));
+      expect(problems).toEqual([]);
+      const expected = withBriefing({
+        highlights: [{ key: '01.hien_tai', label: 'Tổng số đầu mối hiện có' }],
+        charts: [
+          { kind: 'completeness' },
+          { kind: 'trend', title: 'Đầu mối qua các kỳ', fields: [{ key: '01.truoc', label: 'Trước sắp xếp' }, { key: '01.hien_tai', label: 'Hiện có' }], periods: 4 },
+        ],
+        attention: {
+          lateInARow: 3,
+          returned: false,
+          shares: [{ label: 'Đầu mối chưa sắp xếp', numerator: ['01.hien_tai'], denominator: ['01.truoc'], above: 0.5 }],
+          changes: [{ key: '01.hien_tai', label: 'Tổng số đầu mối', above: 0.3 }],
+        },
+        document: { addressee: 'Ban Thường vụ Tỉnh ủy', recipients: ['Như trên,', 'Lưu Văn phòng.'] },
+      });
+      expect(canonicalDefinitionJson(form!)).toBe(canonicalDefinitionJson(expected));
+      expect(form!.briefing!.attention).toMatchObject({ belowTarget: true, emailLimit: 10 });
+      expect(form!.briefing!.attention.changes[0]!.minPrevious).toBe(10);
+    });
+
+    it('reports an unknown chart kind, a share above 100%, 9 periods and a figure without "=" at their sheet, row and column', async () => {
+      const wb = await load(await writeDefinitionWorkbook(parsed(EVERY_FEATURE_DEFINITION)));
+      const charts = wb.getWorksheet(S.charts)!;
+      charts.getCell('A3').value = 'Biểu đồ tròn';
+      charts.getCell('E4').value = 9;
+      charts.getCell('D6').value = '1a.so_nguoi Nữ';
+      wb.getWorksheet(S.shares)!.getCell('D2').value = 62.5; // meant 62.5%
+      const { form, problems } = await readDefinitionWorkbook(await save(wb));
+      expect(form).toBeUndefined();
+      expect(problems).toEqual([
+        { sheet: S.charts, row: 3, column: 'A', header: 'Loại biểu đồ', code: 'WB_NOT_IN_LIST', message: 'Giá trị "Biểu đồ tròn" không có trong danh sách; chọn một trong: Tình hình báo cáo, So với mục tiêu, Xu hướng, Cơ cấu.' },
+        { sheet: S.charts, row: 4, column: 'E', header: 'Số kỳ', code: 'WB_OUT_OF_RANGE', message: 'Số kỳ của biểu đồ Xu hướng từ 2 đến 8, đang ghi 9.' },
+        { sheet: S.charts, row: 6, column: 'D', header: 'Số liệu (trường = cách gọi)', code: 'WB_BAD_FIGURE', message: 'Mỗi số liệu ghi một dòng dạng <trường> = <cách gọi>, ví dụ "24.hoan_thanh = Hoàn thành"; "1a.so_nguoi Nữ" thiếu cách gọi.' },
+        { sheet: S.shares, row: 2, column: 'D', header: 'Nêu tên khi phần trên tổng vượt', code: 'WB_OUT_OF_RANGE', message: 'Tỷ trọng phải từ 0% đến 100% (ví dụ gõ 50% hoặc 0,5), đang ghi 6.250%.' },
+      ]);
+    });
+
+    it('refuses charts listed while "Dùng biểu đồ mặc định" says Có, and a change rule of 0%, each at its cell', async () => {
+      const wb = await load(await writeDefinitionWorkbook(parsed(EVERY_FEATURE_DEFINITION)));
+      const settings = wb.getWorksheet(S.briefing)!;
+      const flag = rowWith(settings, 1, 'Dùng biểu đồ mặc định');
+      settings.getCell(`B${flag}`).value = 'Có';
+      wb.getWorksheet(S.changes)!.getCell('C3').value = 0;
+      const problems = (await readDefinitionWorkbook(await save(wb))).problems;
+      expect(problems.map(pick)).toEqual([
+        { sheet: S.briefing, row: flag, column: 'B', code: 'WB_NOT_APPLICABLE' },
+        { sheet: S.changes, row: 3, column: 'C', code: 'WB_OUT_OF_RANGE' },
+      ]);
+      expect(problems[0]!.message).toBe('Đã chọn "Dùng biểu đồ mặc định: Có" nhưng trang Biểu đồ có 5 biểu đồ: chọn Không để dùng các biểu đồ đó, hoặc xóa chúng.');
     });
   });
 
