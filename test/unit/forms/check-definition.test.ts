@@ -168,3 +168,15 @@ describe('checkFormDefinition: the briefing names what the form has', () => {
     expect(problems.map((p) => [p.code, p.path])).toEqual([['DEF_BRIEFING_UNKNOWN_FIELD', 'briefing.highlights[1] (don_vi.ten_don_vi)']]);
   });
 });
+
+describe('templates/README.md: the briefing example', () => {
+  it('is a briefing sap-xep-bo-may accepts as written', () => {
+    const doc = readFileSync(path.join(TEMPLATES, 'README.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Leadership briefing'));
+    const example = /```json\n"briefing": ([\s\S]*?)\n```/.exec(section)![1]!;
+    const def = { ...template('sap-xep-bo-may.v1.json'), briefing: JSON.parse(example) as unknown };
+    const { form, problems } = checkFormDefinition(def);
+    expect(problems).toEqual([]);
+    expect(form!.briefing!.charts!.map((c) => c.kind)).toEqual(['completeness', 'targets', 'trend', 'trend', 'breakdown']);
+  });
+});
