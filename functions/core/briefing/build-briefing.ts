@@ -110,7 +110,10 @@ function reasonsFor(report: ConsolidatedReport, line: UnitLine, byPeriod: Readon
   const reasons: AttentionReason[] = [];
   const code = line.unit.code;
   // Past the deadline with no accepted version (`late` means exactly that for a unit without one).
-  if (!line.received && line.late) reasons.push({ code: 'not-reported', text: `Chưa báo cáo (hạn nộp ${formatViDate(line.deadline)})` });
+  if (!line.received && line.late) {
+    const why = line.status === 'rejected' ? 'bản nộp bị từ chối, ' : line.status === 'pending' ? 'đang xử lý bản nộp, ' : '';
+    reasons.push({ code: 'not-reported', text: `Chưa báo cáo (${why}hạn nộp ${formatViDate(line.deadline)})` });
+  }
   if (rules.returned && line.excluded === 'returned') reasons.push({ code: 'returned', text: 'Báo cáo bị trả lại, chưa được tính vào số liệu tổng hợp' });
 
   if (rules.lateInARow > 0 && (line.late || line.excluded === 'returned')) {

@@ -41,10 +41,12 @@ export function resolveBriefing(form: FormDefinition): ResolvedBriefing {
   };
 }
 
+/** The first summed figures, named as the workbook names them: a table's figure by its own label, a Mã số by row and column. */
 function defaultHighlights(form: FormDefinition): BriefingFigure[] {
+  const tables = new Set(form.tables.map((t) => t.key));
   return figureKeys(form)
     .slice(0, DEFAULT_HIGHLIGHTS)
-    .map((f) => ({ key: f.key, label: f.code === f.rowLabel || form.tables.some((t) => t.key === f.code) ? f.columnLabel : `${f.rowLabel} — ${f.columnLabel.toLocaleLowerCase('vi')}` }));
+    .map((f) => ({ key: f.key, label: tables.has(f.code) ? f.columnLabel : `${f.rowLabel} — ${f.columnLabel.toLocaleLowerCase('vi')}` }));
 }
 
 function defaultCharts(form: FormDefinition, highlights: readonly BriefingFigure[]): BriefingChart[] {

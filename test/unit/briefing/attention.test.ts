@@ -3,7 +3,8 @@
  * reported past its deadline, late or missing periods in a row, returned, a ratio below target,
  * unfinished tasks above a share, a figure that jumped against its own previous period.
  */
-import { late, province, unit } from './fixtures';
+import { submit } from '../consolidation/fixtures';
+import { FORM, late, province, unit } from './fixtures';
 
 const Q = '2019-Q1';
 const PREV = '2018-Q4';
@@ -30,6 +31,14 @@ describe('briefing attention list', () => {
       expect(briefing.attention[0]!.reasons[0]!.code).toBe('not-reported');
       expect(briefing.attention[1]!.reasons.map((r) => r.code)).toEqual(['below-target', 'below-target']);
       expect(briefing.emailLimit).toBe(10);
+    });
+
+    it('says when the only upload of a unit not reported was refused', async () => {
+      const a = unit('DV001', 'so-nganh', 'Sở Tài nguyên và Môi trường');
+      const p = province([a]);
+      await submit(p.deps.submissions, { unitCode: a.code, formId: FORM, period: Q, receivedAt: '2019-03-15T02:00:00.000Z', status: 'rejected' });
+      const { briefing } = await p.briefing();
+      expect(briefing.attention[0]!.reasons).toEqual([{ code: 'not-reported', text: 'Chưa báo cáo (bản nộp bị từ chối, hạn nộp 18/03/2019)' }]);
     });
 
     it('does not list a unit whose deadline has not passed yet', async () => {

@@ -106,3 +106,15 @@ describe('briefing charts', () => {
     expect(briefing.summary[1]).toBe('Tỷ lệ có mặt so với biên chế được giao đạt 93,3%.');
   });
 });
+
+describe('resolveBriefing', () => {
+  it('defaults a form without a briefing to its first figures, completeness, targets and trends, and the schema’s attention rules', () => {
+    const form = { ...loadForm('sap-xep-bo-may'), briefing: undefined };
+    const resolved = resolveBriefing(form);
+    expect(resolved.highlights.map((h) => h.key)).toEqual(['01.truoc', '01.hien_tai', '02.truoc']);
+    expect(resolved.highlights[0]!.label).toMatch(/^Tổng số đầu mối trực thuộc — /);
+    expect(resolved.charts.map((c) => c.kind)).toEqual(['completeness', 'targets', 'trend', 'trend']);
+    expect(resolved.attention).toEqual({ lateInARow: 2, returned: true, belowTarget: true, shares: [], changes: [], emailLimit: 10 });
+    expect(resolved.document.addressee).toBe('Thường trực Tỉnh ủy');
+  });
+});
