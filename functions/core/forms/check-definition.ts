@@ -10,6 +10,7 @@ import { FormDefinitionSchema, type FormDefinition } from './definition';
 import { estimateFormSize, uploadLimitExcesses, type UploadLimitExcess } from './form-size';
 import { DEFAULT_LIMITS } from './inspect-file';
 import { expandRule } from './rules';
+import { figureKeys } from '../consolidation/report';
 import type { UnitTypeRegistry } from '../units/unit-types';
 
 export interface DefinitionProblem {
@@ -364,6 +365,7 @@ export function checkFormDefinition(raw: unknown, options: CheckDefinitionOption
     form = result.data;
     structure = form;
     problems.push(...referenceProblems(form));
+    problems.push(...briefingProblems(form));
     problems.push(...sizeProblems(form, problems));
   } else {
     problems.push(...result.error.issues.map((issue) => schemaProblem(raw, issue as unknown as ZodLikeIssue)));
@@ -384,8 +386,43 @@ export function checkFormDefinition(raw: unknown, options: CheckDefinitionOption
 
 /** Checks an already-parsed definition (limits, duplicates, references); the problems, empty when fine. */
 export function checkParsedDefinition(form: FormDefinition, options: CheckDefinitionOptions = {}): DefinitionProblem[] {
-  const problems = [...limitProblems(form), ...referenceProblems(form), ...ownDaysProblems(form), ...(options.unitTypes ? unitTypeProblems(form, form, options.unitTypes) : [])];
+  const problems = [...limitProblems(form), ...referenceProblems(form), ...briefingProblems(form), ...ownDaysProblems(form), ...(options.unitTypes ? unitTypeProblems(form, form, options.unitTypes) : [])];
   return [...problems, ...sizeProblems(form, problems)];
+}
+
+/**
+ * The briefing's references: ratios by key (DEF_BRIEFING_UNKNOWN_RATIO), figures by a summed
+ * figure key — `<mã số>.<cột>`, `<bảng>.<cột>` or `<bảng>.__rows` (DEF_BRIEFING_UNKNOWN_FIELD).
+ * A text or choice field has no total, so a chart or rule naming one would show nothing.
+ */
+function briefingProblems(form: FormDefinition): DefinitionProblem[] {
+  const briefing = form.briefing;
+  if (!briefing) return [];
+  const out: DefinitionProblem[] = [];
+  const at = (path: Segment[]) => describePath(form, ['briefing', ...path]);
+  const ratios = new Set(form.ratios.map((r) => r.key));
+  const figures = new Set(figureKeys(form).map((f) => f.key));
+  const ratio = (key: string, path: Segment[]) => {
+    if (!ratios.has(key)) out.push({ path: at(path), code: 'DEF_BRIEFING_UNKNOWN_RATIO', message: `Phần tóm tắt nêu tỷ lệ không có trong biểu mẫu: ${quote(key)}.` });
+  };
+  const field = (key: string, path: Segment[]) => {
+    if (!figures.has(key)) out.push({ path: at(path), code: 'DEF_BRIEFING_UNKNOWN_FIELD', message: `Phần tóm tắt nêu số liệu không có tổng trong biểu mẫu: ${quote(key)} (cần khóa dạng <mã số>.<cột> hoặc <bảng>.<cột> của cột số được cộng, hoặc <bảng>.__rows).` });
+  };
+  briefing.highlights.forEach((h, i) => field(h.key, ['highlights', i]));
+  (briefing.charts ?? []).forEach((chart, c) => {
+    if (chart.kind === 'targets') (chart.ratios ?? []).forEach((k, i) => ratio(k, ['charts', c, 'ratios', i]));
+    if (chart.kind === 'trend') {
+      chart.ratios.forEach((k, i) => ratio(k, ['charts', c, 'ratios', i]));
+      chart.fields.forEach((f, i) => field(f.key, ['charts', c, 'fields', i]));
+    }
+    if (chart.kind === 'breakdown') chart.parts.forEach((f, i) => field(f.key, ['charts', c, 'parts', i]));
+  });
+  briefing.attention.shares.forEach((rule, r) => {
+    rule.numerator.forEach((k, i) => field(k, ['attention', 'shares', r, 'numerator', i]));
+    rule.denominator.forEach((k, i) => field(k, ['attention', 'shares', r, 'denominator', i]));
+  });
+  briefing.attention.changes.forEach((rule, r) => field(rule.key, ['attention', 'changes', r]));
+  return out;
 }
 
 /** The form's own extra days: real dates, and a compensatory working day only on a Saturday or Sunday. */

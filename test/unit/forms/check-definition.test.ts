@@ -80,6 +80,8 @@ describe('checkFormDefinition: the generated form must fit the upload validator�
     def.tables[0].totals = [];
     def.tables[0].rules = [];
     def.ratios = [];
+    // The briefing names the columns replaced above.
+    delete def.briefing;
     def.tables[0].maxRows = 3000;
     const { problems } = checkFormDefinition(def);
     expect(problems).toEqual([
@@ -133,5 +135,48 @@ describe('checkFormDefinition: the generated form must fit the upload validator�
       ['tables[0] (don_vi).columns[6] (b)', 'DEF_CHOICES_INVALID'],
       ['tables[0] (don_vi).columns[7] (c)', 'DEF_CHOICES_INVALID'],
     ]);
+  });
+});
+
+describe('checkFormDefinition: the briefing names what the form has', () => {
+  it('finds no problem in the shipped briefings', () => {
+    for (const file of ['sap-xep-bo-may.v1.json', 'bien-che-thang.v1.json']) {
+      const def = template(file);
+      expect(def.briefing).toBeDefined();
+      expect(checkFormDefinition(def).problems).toEqual([]);
+    }
+  });
+
+  it('names an unknown ratio and a figure that has no total, with where they are', () => {
+    const def = template('sap-xep-bo-may.v1.json');
+    def.briefing.charts[2].ratios = ['tinh_gian_2015', 'ty_le_khong_co'];
+    // Mã số 26 is a text field: it has no total to chart.
+    def.briefing.highlights[1].key = '26.noi_dung';
+    def.briefing.attention.changes[0].key = '99.co_mat';
+    const { problems } = checkFormDefinition(def);
+    expect(problems).toEqual([
+      { path: 'briefing.highlights[1] (26.noi_dung)', code: 'DEF_BRIEFING_UNKNOWN_FIELD', message: expect.stringContaining('Phần tóm tắt nêu số liệu không có tổng trong biểu mẫu: "26.noi_dung"') },
+      { path: 'briefing.charts[2].ratios[1]', code: 'DEF_BRIEFING_UNKNOWN_RATIO', message: 'Phần tóm tắt nêu tỷ lệ không có trong biểu mẫu: "ty_le_khong_co".' },
+      { path: 'briefing.attention.changes[0] (99.co_mat)', code: 'DEF_BRIEFING_UNKNOWN_FIELD', message: expect.stringContaining('"99.co_mat"') },
+    ]);
+  });
+
+  it('accepts a table’s row count and summed columns, and refuses its text columns', () => {
+    const def = template('bien-che-thang.v1.json');
+    def.briefing.highlights = [{ key: 'don_vi.__rows', label: 'Số đơn vị trực thuộc' }, { key: 'don_vi.ten_don_vi', label: 'Tên' }];
+    const { problems } = checkFormDefinition(def);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([['DEF_BRIEFING_UNKNOWN_FIELD', 'briefing.highlights[1] (don_vi.ten_don_vi)']]);
+  });
+});
+
+describe('templates/README.md: the briefing example', () => {
+  it('is a briefing sap-xep-bo-may accepts as written', () => {
+    const doc = readFileSync(path.join(TEMPLATES, 'README.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Leadership briefing'));
+    const example = /```json\n"briefing": ([\s\S]*?)\n```/.exec(section)![1]!;
+    const def = { ...template('sap-xep-bo-may.v1.json'), briefing: JSON.parse(example) as unknown };
+    const { form, problems } = checkFormDefinition(def);
+    expect(problems).toEqual([]);
+    expect(form!.briefing!.charts!.map((c) => c.kind)).toEqual(['completeness', 'targets', 'trend', 'trend', 'breakdown']);
   });
 });
