@@ -213,7 +213,9 @@ function rowSentence(report: ConsolidatedReport, section: Section, row: Section[
     if (value === undefined) continue;
     // A computed column (giảm = trước − hiện tại) is compared through its operands, not on its own.
     const previous = c.kind === 'field' ? sectionValue(row.code, row.columns, c, report.previousTotals) : undefined;
-    const label = cols.length === 1 && c.kind === 'field' && /^(số|số lượng|nội dung)$/iu.test(c.column.label.trim()) ? '' : `${lowerFirst(c.column.label)} `;
+    const name = c.column.label.trim();
+    // "biên chế giao năm 2015 là 954": a label ending in a number must not run into the figure.
+    const label = cols.length === 1 && c.kind === 'field' && /^(số|số lượng|nội dung)$/iu.test(name) ? '' : `${lowerFirst(name)}${/\d$/.test(name) ? ' là' : ''} `;
     parts.push(`${label}${formatNumber(value)}${againstPrevious(value, previous)}`);
   }
   return `- ${row.label}: ${parts.length > 0 ? parts.join('; ') : 'chưa có số liệu'}.`;

@@ -6,7 +6,10 @@
  */
 import { DOCX_CONTENT_TYPE, draftReportFileName, writeDraftReport } from '../../../functions/core/briefing/draft-report';
 import type { ChartRenderer, ChartSpec } from '../../../functions/core/briefing/model';
+import { formatNumber } from '../../../functions/core/consolidation/email';
+import { buildReportFor } from '../../../functions/core/usecases/consolidate-report';
 import { draftReportFor } from '../../../functions/core/usecases/draft-report';
+import { loadForm, makeUnits, memoryDeps, randomValues, rng, submit } from '../consolidation/fixtures';
 import { DRAFT_FORM, DRAFT_PERIOD, draftScenario, sampleChart, unzip } from '../../support/draft-report';
 
 /** The document's text, paragraph by paragraph (runs joined). */
@@ -96,6 +99,14 @@ describe('draft report document', () => {
       expect(text).toContain('4/6 đơn vị đã báo cáo. Có 2 đơn vị cần đôn đốc.');
     });
 
+    it('writes each row of figures as one sentence, a label ending in a year kept apart from its figure', async () => {
+      const { report } = await draftScenario();
+      const cbcc = text.find((t) => t.startsWith('- Cán bộ, công chức: '))!;
+      expect(cbcc).toMatch(new RegExp(`^- Cán bộ, công chức: biên chế giao năm 2015 là ${formatNumber(report.totals['09.giao_2015']).replace('.', '\\.')}[ ;]`));
+      expect(cbcc).toContain(`có mặt ${formatNumber(report.totals['09.co_mat'])}`);
+      expect(cbcc.endsWith('.')).toBe(true);
+    });
+
     it('justifies body paragraphs with a first-line indent', () => {
       const p = /<w:p>(?:(?!<\/w:p>)[\s\S])*I\. KẾT QUẢ THỰC HIỆN/.exec(xml)![0];
       expect(p).toContain('<w:jc w:val="both"/>');
@@ -125,6 +136,27 @@ describe('draft report document', () => {
       expect(Number(extent[1])).toBeLessThanOrEqual(5_940_000);
       expect(text).toContain('Biểu đồ 1. Tình hình nộp báo cáo theo loại đơn vị');
     });
+  });
+});
+
+describe('draft report of a form with a repeating table and no narrative fields', () => {
+  it('states the table\'s figures as sentences and says part III has no texts to compile', async () => {
+    // Arrange: form 2 (bien-che-thang), one unit with subordinate bodies.
+    const form = loadForm('bien-che-thang');
+    const units = makeUnits(2);
+    const deps = memoryDeps(units, '2019-03-18T00:30:00Z');
+    await submit(deps.submissions, { unitCode: units[0]!.code, formId: form.id, period: '2019-03', receivedAt: '2019-03-12T02:00:00Z', values: randomValues(form, units[0]!, rng(5)) });
+
+    // Act
+    const result = await draftReportFor(deps, { formId: form.id, period: '2019-03' });
+
+    // Assert
+    const report = await buildReportFor(deps, { formId: form.id, period: '2019-03' });
+    const own = paragraphs((await unzip(result.docx)).get('word/document.xml')!.toString('utf8')).map(unescape);
+    expect(own).toContain(`- Số đơn vị trực thuộc: ${formatNumber(report.totals['don_vi.__rows'])}.`);
+    expect(own).toContain(`- Biên chế được giao: ${formatNumber(report.totals['don_vi.duoc_giao'])}.`);
+    expect(own).toContain('NHANH TÌNH HÌNH BIÊN CHẾ VÀ TINH GIẢN BIÊN CHẾ THÁNG 3 NĂM 2019');
+    expect(own[own.indexOf('III. ĐỀ XUẤT, KIẾN NGHỊ') + 1]).toBe('Biểu mẫu không có nội dung đề xuất, kiến nghị của các đơn vị; bổ sung khi hoàn thiện dự thảo.');
   });
 });
 
