@@ -144,7 +144,7 @@ export function parseCliArgs<O extends NonNullable<ParseArgsConfig['options']>>(
 }
 
 /**
- * A command made of subcommands (`units list|import`, `reports list|get`, …): dispatches on the
+ * A command made of subcommands (`units list|import`, `reports list|get|draft`, …): dispatches on the
  * first argument, answers an unknown or missing one with a usage error (exit 2), and maps every
  * error to its exit code.
  */

@@ -4,7 +4,7 @@
  * emulators, reached through the SDK's standard endpoint variables (AWS_ENDPOINT_URL_DYNAMODB),
  * so the test runs the real wire protocol with no AWS account.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDynamoDocumentClient } from '../../functions/adapters/aws-clients';
@@ -77,6 +77,17 @@ describe('tonghop CLI', () => {
         expect(link.url).toBe(`https://baocao.tinhuy.example.vn/u/${link.token}`);
         expect(verifyLinkToken({ current: { id: LEGACY_LINK_KEY_ID, secret: SECRET } }, link.token, new Date('2019-03-01T00:00:00Z')).u).toBe(link.unit);
       }
+    });
+
+    it('writes the draft report from the stack\'s records with no sender configured (a draft sends nothing)', async () => {
+      const out = join(work, 'du-thao.docx');
+
+      const result = await tonghop(['reports', 'draft', '--form', 'sap-xep-bo-may', '--period', '2019-Q1', '--out', out], env);
+
+      expect(result.stderr).not.toContain('TONGHOP_MAIL_FROM');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('(0/2 đơn vị đã báo cáo)');
+      expect(readFileSync(out).subarray(0, 2).toString('latin1')).toBe('PK');
     });
 
     it('adds the stack\'s first admin and prints a sign-in link on the stack\'s portal, audited with the AWS profile', async () => {

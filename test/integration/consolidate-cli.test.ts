@@ -1,7 +1,7 @@
 /**
- * `tonghop consolidate`, `reports list|get` and `remind` on a data dir the embedded stack
- * persisted: exit codes, what they print (where the workbook went, who was emailed) and the
- * `.eml` files they leave in the outbox.
+ * `tonghop consolidate`, `reports list|get|draft` and `remind` on a data dir the embedded stack
+ * persisted: exit codes, what they print (where the workbook or draft report went, who was
+ * emailed) and the `.eml` files they leave in the outbox.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { command as consolidate } from '../../infra/cli/commands/consolidate';
 import { command as remind } from '../../infra/cli/commands/remind';
 import { command as reports } from '../../infra/cli/commands/reports';
 import { runCli as run, seedDataDir, tempDataDir } from '../support/cli';
+import { unzip } from '../support/draft-report';
 import { FORM_ID, unitOf, uploadFor, workbookFor } from '../unit/ingest/support';
 
 const PERIOD = '2019-Q1';
@@ -63,6 +64,28 @@ describe('tonghop consolidate / reports / remind', () => {
     const got = await run(reports, ['get', 'latest', '--form', FORM_ID, '--out', file]);
     expect(got.code).toBe(0);
     expect(readFileSync(file).equals(readFileSync(join(dataDir, 'tong-hop.xlsx')))).toBe(true);
+  });
+
+  it('writes the draft report of the period as .docx, with the reporting unit\'s figures and the unit not reported', async () => {
+    const file = join(dataDir, 'du-thao.docx');
+    const result = await run(reports, ['draft', '--form', FORM_ID, '--period', PERIOD, '--out', file]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Đã ghi dự thảo báo cáo "Dự thảo báo cáo - Sắp xếp tổ chức bộ máy, tinh giản biên chế - Quý I năm 2019.docx" (1/2 đơn vị đã báo cáo)');
+    const xml = (await unzip(readFileSync(file))).get('word/document.xml')!.toString('utf8');
+    expect(xml).toContain('DỰ THẢO');
+    expect(xml).toContain('Trên cơ sở báo cáo của 1/2 đơn vị');
+    expect(xml).toContain('Sở Tài chính');
+  });
+
+  it('refuses a draft report without --out or to a file that is not .docx (exit 2), and an unknown form (exit 1)', async () => {
+    const noOut = await run(reports, ['draft', '--form', FORM_ID, '--period', PERIOD]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.err).toContain('Cần --out <tệp.docx>.');
+    const xlsx = await run(reports, ['draft', '--form', FORM_ID, '--period', PERIOD, '--out', join(dataDir, 'du-thao.xlsx')]);
+    expect(xlsx.code).toBe(2);
+    expect(xlsx.err).toContain('Tệp ra phải có đuôi .docx');
+    expect(existsSync(join(dataDir, 'du-thao.xlsx'))).toBe(false);
+    expect((await run(reports, ['draft', '--form', 'khong-co', '--period', PERIOD, '--out', join(dataDir, 'x.docx')])).code).toBe(1);
   });
 
   it('reminds the unit that has not reported on 13/03/2019', async () => {

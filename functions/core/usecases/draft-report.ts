@@ -15,10 +15,12 @@ export interface DraftReportResult {
   unitsExpected: number;
 }
 
-/** Builds the draft report of a form and period. */
+/** Builds the draft report of a form and period (with the briefing's charts when `deps.charts` is given). */
 export async function draftReportFor(deps: DraftReportDeps, input: { formId: string; period: string }): Promise<DraftReportResult> {
   const report = await buildReportFor(deps, input);
   const briefing = await briefingFor(deps, report);
-  const docx = await writeDraftReport({ report, briefing });
+  // The briefing's charts, drawn when a renderer is at hand (the appendix "Biểu đồ").
+  const charts = deps.charts && briefing.charts.length > 0 ? await deps.charts.render(briefing.charts) : undefined;
+  const docx = await writeDraftReport({ report, briefing, ...(charts ? { charts } : {}) });
   return { fileName: draftReportFileName(report), docx, unitsReported: report.unitsReported, unitsExpected: report.unitsExpected };
 }

@@ -1,27 +1,35 @@
 /**
  * `npx tonghop reports list [--form <id>] [--period <kỳ>] [--json]` and
  * `npx tonghop reports get <key|latest> [--form <id>] [--period <kỳ>] --out <file.xlsx>`:
- * the consolidated workbooks stored under `reports/<form>/<period>/`.
+ * the consolidated workbooks stored under `reports/<form>/<period>/`;
+ * `npx tonghop reports draft --form <id> --period <kỳ> --out <file.docx>`: the draft report
+ * document of a (form, period), built from the current figures like the consolidation builds it.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { createChartRenderer } from '../../../functions/adapters/echarts-chart-renderer';
 import { NotFoundError } from '../../../functions/core/errors';
 import { formatLocalDateTime } from '../../../functions/core/consolidation/email';
 import { parseReportKey, reportPrefix } from '../../../functions/core/consolidation/report-key';
 import { periodLabel } from '../../../functions/core/periods';
+import { draftReportFor } from '../../../functions/core/usecases/draft-report';
 import type { FileStore } from '../../../functions/core/ports';
 import { UsageError, type CliCommand } from '../command';
 import { parseCliArgs, subcommands, withLocalDeps } from '../context';
 
-const help = `Các bảng tổng hợp đã tạo (lưu trong S3 reports/<biểu mẫu>/<kỳ>/).
+const help = `Các bảng tổng hợp đã tạo (lưu trong S3 reports/<biểu mẫu>/<kỳ>/) và dự thảo báo cáo của một kỳ.
 
 Cách dùng:
   npx tonghop reports list [--form <mã biểu mẫu>] [--period <kỳ>] [--json]
   npx tonghop reports get <khóa | latest> [--form <mã>] [--period <kỳ>] --out <tệp.xlsx>
+  npx tonghop reports draft --form <mã biểu mẫu> --period <kỳ> --out <tệp.docx>
 
   list      mới nhất trước: thời điểm tạo, biểu mẫu, kỳ, dung lượng, khóa
   get       tải một bảng về tệp; "latest" = bảng mới nhất (lọc theo --form/--period)
-Exit: 0 thành công, 1 không tìm thấy, 2 sai cú pháp hoặc lỗi ghi tệp.`;
+  draft     dự thảo báo cáo (.docx, mở bằng Word hoặc LibreOffice) từ số liệu hiện tại của kỳ:
+            kết quả thực hiện, hạn chế, khó khăn, đề xuất, kiến nghị của các đơn vị và phụ lục
+  Kỳ: 2019-03 (tháng), 2019-Q1 (quý), 2019-H1 (6 tháng), 2019 (năm)
+Exit: 0 thành công, 1 không tìm thấy (bảng, biểu mẫu) hoặc kỳ không hợp lệ, 2 sai cú pháp hoặc lỗi ghi tệp.`;
 
 export interface StoredReport {
   key: string;
@@ -78,4 +86,23 @@ async function get(args: string[]): Promise<number> {
   return 0;
 }
 
-export const command: CliCommand = subcommands('reports', help, { list, get });
+async function draft(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { form: { type: 'string' }, period: { type: 'string' }, out: { type: 'string', short: 'o' } });
+  if (positionals.length > 0) throw new UsageError(`Thừa tham số: ${positionals.join(' ')}`);
+  if (!values.form || !values.period) throw new UsageError('Cần --form <mã biểu mẫu> và --period <kỳ>.');
+  if (!values.out) throw new UsageError('Cần --out <tệp.docx>.');
+  if (!/\.docx$/i.test(values.out)) throw new UsageError(`Tệp ra phải có đuôi .docx: ${values.out}`);
+  // The records the consolidation reads, not its handler's deps: a draft sends nothing, so it needs no sender (TONGHOP_MAIL_FROM) on AWS.
+  const result = await withLocalDeps(async (deps) =>
+    draftReportFor(
+      { forms: await deps.catalog, units: deps.units, submissions: deps.submissions, reviews: deps.reviews, clock: deps.clock, charts: createChartRenderer() },
+      { formId: values.form!, period: values.period! },
+    ),
+  );
+  const out = resolve(values.out);
+  await writeFile(out, result.docx);
+  process.stdout.write(`Đã ghi dự thảo báo cáo "${result.fileName}" (${result.unitsReported}/${result.unitsExpected} đơn vị đã báo cáo) → ${out} (${(result.docx.length / 1024).toFixed(0)} KB)\n`);
+  return 0;
+}
+
+export const command: CliCommand = subcommands('reports', help, { list, get, draft });
