@@ -154,8 +154,8 @@ class SheetWriter {
   }
 
   /** A title line across `width` columns (merged, no border). */
-  title(text: string, width: number, font: Partial<Font> = { bold: true, size: 14 }): void {
-    const n = this.add([{ value: text, font, align: 'center', wrap: true }], { border: false, height: font.size && font.size > 12 ? 36 : undefined });
+  title(text: string, width: number, font: Partial<Font> = { bold: true, size: 14 }, height: number | undefined = font.size && font.size > 12 ? 36 : undefined): void {
+    const n = this.add([{ value: text, font, align: 'center', wrap: true }], { border: false, height });
     if (width > 1) this.ws.mergeCells(n, 1, n, width);
   }
 
@@ -386,7 +386,11 @@ function writeChartsSheet(wb: WB, name: string, report: ConsolidatedReport, char
   const ws = wb.addWorksheet(name, { ...options, views: [], pageSetup: { ...options.pageSetup, orientation: 'portrait' } });
   ws.columns = Array.from({ length: CHART_COLUMNS }, () => ({ width: 10 }));
   const s = new SheetWriter(ws);
-  headerLines(s, report, CHART_COLUMNS, 'Biểu đồ');
+  // Portrait is narrower than the other sheets: the form's long title takes three lines or more.
+  const title = `BÁO CÁO TỔNG HỢP — ${report.form.title}`;
+  s.title(title, CHART_COLUMNS, { bold: true, size: 14 }, 20 * Math.ceil(title.length / 60) + 6);
+  s.title(`${CHARTS_SHEET} — ${report.periodLabel}`, CHART_COLUMNS, { bold: true, size: 12 });
+  s.title(`Số đơn vị đã báo cáo: ${report.unitsReported}/${report.unitsExpected}. Số liệu tổng hợp lúc ${formatLocalDateTime(report.generatedAt)} (giờ Việt Nam).`, CHART_COLUMNS, { italic: true, size: 11 }, 30);
   const pictures: SheetPicture[] = [];
   for (const chart of charts) {
     s.blank();
@@ -402,19 +406,22 @@ function writeChartsSheet(wb: WB, name: string, report: ConsolidatedReport, char
   s.finish();
 }
 
-/** Every unit needing attention, most serious first, one line per reason. */
+/**
+ * Every unit needing attention, most serious first, its reasons in one cell ("…; …"): a line
+ * break inside a streamed cell is not kept by every reader, a semicolon is.
+ */
 function writeAttentionSheet(wb: WB, name: string, report: ConsolidatedReport, briefing: Briefing): void {
   const ws = wb.addWorksheet(name, sheetOptions(5, 3, 'FFC00000'));
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, { width: 80 }];
+  ws.columns = [{ width: 6 }, { width: 15 }, { width: 36 }, { width: 22 }, { width: 80 }];
   const s = new SheetWriter(ws);
   headerLines(s, report, 5, `Đơn vị cần đôn đốc (${briefing.attention.length})`);
   s.add(['STT', 'Mã đơn vị', 'Đơn vị', 'Loại đơn vị', 'Lý do'], { header: true, height: 32 });
   briefing.attention.forEach((a, i) => {
-    const lines = a.reasons.map((r) => `• ${r.text}`);
-    const wrapped = lines.reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 84)), 0);
+    const reasons = `${a.reasons.map((r) => r.text.replace(/[.;]\s*$/, '')).join('; ')}.`;
+    const lines = Math.max(Math.ceil(reasons.length / 84), Math.ceil(a.unit.name.length / 36), 1);
     s.add(
-      [{ value: i + 1, numFmt: '0', align: 'center' }, a.unit.code, { value: a.unit.name, wrap: true }, report.unitTypes.label(a.unit.type), { value: lines.join('\n'), wrap: true }],
-      { height: Math.max(18, 16 * Math.max(wrapped, Math.ceil(a.unit.name.length / 36)) + 2) },
+      [{ value: i + 1, numFmt: '0', align: 'center' }, a.unit.code, { value: a.unit.name, wrap: true }, report.unitTypes.label(a.unit.type), { value: reasons, wrap: true }],
+      { height: lines > 1 ? 16 * lines + 2 : undefined },
     );
   });
   if (briefing.attention.length === 0) s.add(['', '', { value: 'Không có đơn vị nào cần đôn đốc.', italic: true }], { border: false });

@@ -204,7 +204,7 @@ describe('consolidation email with the briefing', () => {
       });
       expect(listed).toEqual(result.briefing.attention.map((a) => a.unit.name));
       expect([...listed].sort()).toEqual(units.slice(2).map((u) => u.name).sort());
-      expect(attention.getRow(5).getCell(5).value).toBe('• Chưa báo cáo (quá hạn).\n• Nộp muộn hai kỳ liên tiếp.');
+      expect(attention.getRow(5).getCell(5).value).toBe('Chưa báo cáo (quá hạn); Nộp muộn hai kỳ liên tiếp.');
     });
   });
 
