@@ -59,7 +59,7 @@ describe('briefing, looked at', () => {
     const outbox = join(work, 'outbox');
     mkdirSync(outbox);
     const result = await consolidateReport({ ...deps, mailer: new OutboxMailer({ dir: outbox, clock: deps.clock }) }, { formId: form.id, period: '2019-Q1', send: true });
-    summary = result.briefing.summary;
+    summary = result.summary;
     workbook = result.workbook;
     const mail = await simpleParser(readFileSync(join(outbox, readdirSync(outbox)[0]!)), { keepCidLinks: true });
     // Each picture from the part its Content-ID names: a cid with no part stays broken (and fails below).

@@ -108,7 +108,7 @@ describe('briefing email (embedded stack, 50-unit province)', () => {
       'Dự thảo báo cáo - Sắp xếp tổ chức bộ máy, tinh giản biên chế - Quý I năm 2019.docx',
     ]);
     expect(mail.subject).toBe('Tổng hợp Sắp xếp tổ chức bộ máy, tinh giản biên chế — Quý I năm 2019 — 49/50 đơn vị đã báo cáo');
-    expect(mail.text).toContain(result.briefing.summary[0]);
+    expect(mail.text).toContain(result.summary[0]);
     expect(mail.text).toContain(SAMPLE_PROVINCE[49]!.name);
   });
 });

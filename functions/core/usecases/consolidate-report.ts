@@ -102,8 +102,10 @@ export interface ConsolidateResult {
   periodLabel: string;
   /** S3 key of the workbook. */
   key: string;
-  /** The leadership briefing the workbook and the email show. */
-  briefing: Briefing;
+  /** The briefing's summary sentences, as the workbook and the email open with them. */
+  summary: string[];
+  /** How many units need attention (all listed on the workbook's "Đơn vị cần đôn đốc"). */
+  attentionUnits: number;
   /** The same figures (this period's and the earlier periods' the briefing compares with) were already stored: the earlier workbook was reused. */
   reused: boolean;
   fileName: string;
@@ -177,7 +179,8 @@ export async function consolidateReport(deps: ConsolidateDeps, input: Consolidat
     period: input.period,
     periodLabel: report.periodLabel,
     key,
-    briefing,
+    summary: briefing.summary,
+    attentionUnits: briefing.attention.length,
     reused,
     fileName,
     workbook,
