@@ -84,6 +84,10 @@ describe('briefing, looked at', () => {
         await page.setContent(html, { waitUntil: 'load' });
         await page.screenshot({ path: join(EMAIL_ARTIFACTS, `${name}-first-screen.png`) });
         await page.screenshot({ path: join(EMAIL_ARTIFACTS, `${name}-full.png`), fullPage: true });
+        // The attention list and the first table, as a screen of their own.
+        await page.evaluate("document.evaluate(\"//h3[starts-with(., 'Đơn vị cần đôn đốc')]\", document, null, 9, null).singleNodeValue.scrollIntoView()");
+        await page.screenshot({ path: join(EMAIL_ARTIFACTS, `${name}-attention.png`) });
+        await page.evaluate('window.scrollTo(0, 0)');
 
         expect(summary.length).toBeGreaterThanOrEqual(3);
         for (const sentence of summary) {
