@@ -2,8 +2,11 @@
  * One full consolidation in a fresh process (so its peak RSS is its own, not the seeding's):
  * the real use case with the real adapters on the parent's emulators and the local outbox
  * mailer — query every unit's latest values, build and store the workbook, email it to the
- * outbox. Prints the time, the peak RSS and where the workbook went.
+ * outbox. Prints the time, the peak RSS, where the workbook went and the size of the email
+ * (charts inline, workbook and draft attached or linked).
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { consolidateReport } from '../../functions/core/usecases/consolidate-report';
 import { childInput, childOutput, peakRssMb } from '../lib/child';
@@ -42,7 +45,16 @@ async function main(): Promise<void> {
     unitsExpected: result.unitsExpected,
     email: result.email.status,
     delivery: result.email.status === 'sent' ? result.email.delivery : undefined,
+    charts: result.email.status === 'sent' ? result.email.charts : undefined,
+    draftAttached: result.email.status === 'sent' ? result.email.draftAttached : undefined,
+    emailBytes: newestEmailBytes(join(input.dataDir, 'outbox')),
   });
+}
+
+/** The size of the message the outbox mailer wrote last (the raw MIME, as SES would send it). */
+function newestEmailBytes(dir: string): number | undefined {
+  const files = readdirSync(dir, { withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.eml')).map((f) => statSync(join(dir, f.name)));
+  return files.sort((a, b) => b.mtimeMs - a.mtimeMs)[0]?.size;
 }
 
 main().catch((err: unknown) => {

@@ -17,6 +17,8 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   concurrent_60_s: { budget: { kind: 'max', limit: 15, unit: 's' } },
   /** Issue 12: the console's status grid for 1,000 units. */
   status_1000_ms_p50: { budget: { kind: 'max', limit: 300, unit: 'ms' } },
+  /** Issue 15: the consolidation email with its charts, as sent (raw MIME). */
+  email_with_charts_bytes: { budget: { kind: 'max', limit: 2 * 1024 * 1024, unit: 'B' } },
 };
 
 export interface MetricRow {

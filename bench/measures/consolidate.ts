@@ -2,6 +2,8 @@
  * `consolidate_1000_ms` / `consolidate_1000_rss_mb`: one full consolidation of 1,000 synthetic
  * units (query every latest accepted submission, build and store the workbook, email it to the
  * `.eml` outbox), in a fresh child process so the peak RSS is the consolidation's own.
+ * `email_with_charts_bytes`: the raw size of the email that run sent (charts inline, the workbook
+ * and the draft report attached or linked).
  * `stream_write_ms`: the bare exceljs streaming writer writing as many cells (numbers and
  * strings) as that workbook holds, in a fresh child process too.
  *
@@ -45,6 +47,9 @@ interface ConsolidateOutput {
   unitsExpected: number;
   email: string;
   delivery?: string;
+  charts?: number;
+  draftAttached?: boolean;
+  emailBytes?: number;
 }
 
 interface StreamOutput {
@@ -55,7 +60,7 @@ interface StreamOutput {
 
 export const consolidateGroup: MeasureGroup = {
   name: 'consolidate',
-  metrics: ['consolidate_1000_ms', 'consolidate_1000_rss_mb', 'stream_write_ms'],
+  metrics: ['consolidate_1000_ms', 'consolidate_1000_rss_mb', 'stream_write_ms', 'email_with_charts_bytes'],
   async run(ctx: BenchContext): Promise<MetricRow[]> {
     const kit = await loadFormKit('sap-xep-bo-may');
     const form = kit.form;
@@ -116,6 +121,12 @@ export const consolidateGroup: MeasureGroup = {
           note: `peak RSS of the child (process at start: ${Math.round(first.rssBeforeMb)} MB)`,
         },
         { metric: 'stream_write_ms', value: round(median(floorTimes)), unit: 'ms', note: `${cells.numbers + cells.strings} cells, median of ${RUNS} fresh processes (${floorTimes.map(Math.round).join(', ')} ms)` },
+        {
+          metric: 'email_with_charts_bytes',
+          value: first.emailBytes,
+          unit: 'B',
+          note: `the .eml of the first run: ${first.charts ?? 0} charts inline, workbook ${first.delivery === 'attachment' ? `attached (${Math.round(first.workbookBytes / 1024)} KB)` : 'linked'}, draft ${first.draftAttached ? 'attached' : 'not attached'}`,
+        },
       ];
     } finally {
       deps.close();

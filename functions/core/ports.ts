@@ -164,6 +164,11 @@ export interface EmailAttachment {
   filename: string;
   content: Buffer;
   contentType: string;
+  /**
+   * Content-ID (without angle brackets) of a picture shown in the HTML body as `<img src="cid:…">`:
+   * such a part is sent inline, inside multipart/related, not listed as a file to open.
+   */
+  cid?: string;
 }
 
 export interface OutgoingEmail {

@@ -16,7 +16,7 @@ import { effectiveReviewState, type ReviewRecord, type ReviewState } from '../re
 import { computeRatio, computeTotals, decimalPlaces, isSummed, rowCountKey } from './totals';
 
 /** Bumped when the workbook or email layout changes, so stored workbooks of an older layout are not reused. */
-export const REPORT_LAYOUT_VERSION = 3;
+export const REPORT_LAYOUT_VERSION = 4;
 
 /** Where a unit stands for the period. */
 export type UnitReportStatus = 'accepted' | 'rejected' | 'pending' | 'missing';

@@ -3,8 +3,10 @@
  * writer: each row is committed as soon as it is built, so memory stays flat whether 50 or
  * 1,000 units reported (the whole model is never held as an exceljs Workbook).
  *
- * Sheets: "Tổng hợp" (province totals, previous period beside them, ratios vs target),
- * "Theo loại đơn vị", "Chi tiết đơn vị", one sheet per repeating table (every row with its
+ * Sheets: "Tổng hợp" (the briefing's summary sentences, province totals, previous period beside
+ * them, ratios vs target), then what leadership looks at next when a briefing is given: "Biểu đồ"
+ * (the charts as pictures, one under another, printed on A4 portrait) and "Đơn vị cần đôn đốc"
+ * (every unit needing attention with its reasons); then "Theo loại đơn vị", "Chi tiết đơn vị", one sheet per repeating table (every row with its
  * parent unit), "Tình hình nộp", "Ý kiến" (narrative fields), "Cảnh báo", "Dữ liệu" (long
  * format for PivotTables). Layout comes from the form definition only.
  */
@@ -12,6 +14,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Border, Fill, Font, Worksheet } from 'exceljs';
 import { foldVietnamese, formatLocalDateTime } from '../format-vi';
+import type { Briefing, RenderedChart } from '../briefing/model';
 import { toLocalWallClock } from '../periods';
 import { REVIEW_STATE_LABELS, type ReviewState } from '../review/model';
 import { textStyle, type TextStyle } from '../spreadsheet-text';
@@ -19,6 +22,8 @@ import {
   LATE, NOT_REPORTED, UNIT_STATUS_LABELS, figureFormat, figureKeys, listedFields, numericSections, sectionColumnApplies, sectionColumnFormat, sectionColumns, sectionValue, tableFigures, textFields,
   type ConsolidatedReport, type UnitLine,
 } from './report';
+import { ATTENTION_SHEET, CHARTS_SHEET } from './sheet-names';
+import { placePictures, type SheetPicture } from './stream-pictures';
 import { computeRatio } from './totals';
 
 const NUM = '#,##0';
@@ -149,8 +154,8 @@ class SheetWriter {
   }
 
   /** A title line across `width` columns (merged, no border). */
-  title(text: string, width: number, font: Partial<Font> = { bold: true, size: 14 }): void {
-    const n = this.add([{ value: text, font, align: 'center', wrap: true }], { border: false, height: font.size && font.size > 12 ? 36 : undefined });
+  title(text: string, width: number, font: Partial<Font> = { bold: true, size: 14 }, height: number | undefined = font.size && font.size > 12 ? 36 : undefined): void {
+    const n = this.add([{ value: text, font, align: 'center', wrap: true }], { border: false, height });
     if (width > 1) this.ws.mergeCells(n, 1, n, width);
   }
 
@@ -208,8 +213,14 @@ function sheetName(wanted: string, used: Set<string>): string {
   return name;
 }
 
-/** Writes the consolidated workbook; resolves to the .xlsx bytes. */
-export async function writeConsolidatedWorkbook(report: ConsolidatedReport): Promise<Buffer> {
+export { ATTENTION_SHEET, CHARTS_SHEET } from './sheet-names';
+
+/**
+ * Writes the consolidated workbook; resolves to the .xlsx bytes. With a `briefing`, the summary
+ * sheet opens with its sentences and the attention sheet lists every unit; with `charts`
+ * (rendered from the briefing), the charts sheet shows them.
+ */
+export async function writeConsolidatedWorkbook(report: ConsolidatedReport, briefing?: Briefing, charts: readonly RenderedChart[] = []): Promise<Buffer> {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
@@ -223,7 +234,9 @@ export async function writeConsolidatedWorkbook(report: ConsolidatedReport): Pro
   wb.modified = report.generatedAt;
   const used = new Set<string>();
 
-  writeSummarySheet(wb, sheetName('Tổng hợp', used), report);
+  writeSummarySheet(wb, sheetName('Tổng hợp', used), report, briefing?.summary ?? []);
+  if (charts.length > 0) writeChartsSheet(wb, sheetName(CHARTS_SHEET, used), report, charts);
+  if (briefing) writeAttentionSheet(wb, sheetName(ATTENTION_SHEET, used), report, briefing);
   writeByTypeSheet(wb, sheetName('Theo loại đơn vị', used), report);
   writeUnitDetailSheet(wb, sheetName('Chi tiết đơn vị', used), report);
   for (const table of report.form.tables) writeTableRowsSheet(wb, sheetName(table.label, used), report, table.key);
@@ -250,7 +263,7 @@ function headerLines(s: SheetWriter, report: ConsolidatedReport, width: number, 
   );
 }
 
-function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): void {
+function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport, summary: readonly string[]): void {
   const sections = numericSections(report.form);
   const maxCols = Math.max(1, ...sections.map((sec) => sectionColumns(sec).length));
   const width = 2 + 3 * maxCols;
@@ -259,6 +272,18 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
   const s = new SheetWriter(ws);
   headerLines(s, report, width, 'Toàn tỉnh');
   s.blank();
+  // "Are we on target?" in sentences, above the tables (below the frozen title lines).
+  if (summary.length > 0) {
+    const chars = 48 + 14 * (width - 2);
+    for (const sentence of summary) {
+      const n = s.add([{ value: '•', align: 'right', bold: true }, { value: sentence, wrap: true, font: { size: 12, color: { argb: 'FF1F4E79' } } }], {
+        border: false,
+        height: 17 * Math.max(1, Math.ceil(sentence.length / chars)) + 3,
+      });
+      s.merge(n, 2, width);
+    }
+    s.blank();
+  }
 
   // Who reported, this period and the previous one.
   const prevLabel = `Kỳ trước (${report.previousPeriodLabel})`;
@@ -347,6 +372,59 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport): vo
       s.merge(n, 3, span);
     }
   }
+  s.finish();
+}
+
+/** Columns of the charts sheet: nine of width 10 (about 75 px each), wider than a 640 px chart. */
+const CHART_COLUMNS = 9;
+/** A default row (15 pt) is 20 px high. */
+const ROW_PX = 20;
+
+/** The charts as pictures, each under its title, at 640 px wide: one column of charts, printed on A4 portrait. */
+function writeChartsSheet(wb: WB, name: string, report: ConsolidatedReport, charts: readonly RenderedChart[]): void {
+  const options = sheetOptions(0, 0, 'FF1F4E79');
+  const ws = wb.addWorksheet(name, { ...options, views: [], pageSetup: { ...options.pageSetup, orientation: 'portrait' } });
+  ws.columns = Array.from({ length: CHART_COLUMNS }, () => ({ width: 10 }));
+  const s = new SheetWriter(ws);
+  // Portrait is narrower than the other sheets: the form's long title takes three lines or more.
+  const title = `BÁO CÁO TỔNG HỢP — ${report.form.title}`;
+  s.title(title, CHART_COLUMNS, { bold: true, size: 14 }, 20 * Math.ceil(title.length / 60) + 6);
+  s.title(`${CHARTS_SHEET} — ${report.periodLabel}`, CHART_COLUMNS, { bold: true, size: 12 });
+  s.title(`Số đơn vị đã báo cáo: ${report.unitsReported}/${report.unitsExpected}. Số liệu tổng hợp lúc ${formatLocalDateTime(report.generatedAt)} (giờ Việt Nam).`, CHART_COLUMNS, { italic: true, size: 11 }, 30);
+  const pictures: SheetPicture[] = [];
+  for (const chart of charts) {
+    s.blank();
+    const t = s.add([{ value: chart.title, bold: true, font: { size: 13, color: { argb: 'FF1F4E79' } }, wrap: true }], { border: false, height: 22 });
+    s.merge(t, 1, CHART_COLUMNS);
+    const width = Math.min(640, Math.round(chart.width / 2));
+    const height = Math.round((width * chart.height) / Math.max(1, chart.width));
+    // The picture's rows, so the next title starts below it (anchors are row-based).
+    pictures.push({ png: chart.png, row: s.lastRow, col: 0, width, height, descr: chart.alt });
+    for (let i = 0; i < Math.ceil(height / ROW_PX); i++) s.add([], { border: false, height: 15 });
+  }
+  placePictures(wb, ws, pictures);
+  s.finish();
+}
+
+/**
+ * Every unit needing attention, most serious first, its reasons in one cell ("…; …"): a line
+ * break inside a streamed cell is not kept by every reader, a semicolon is.
+ */
+function writeAttentionSheet(wb: WB, name: string, report: ConsolidatedReport, briefing: Briefing): void {
+  const ws = wb.addWorksheet(name, sheetOptions(5, 3, 'FFC00000'));
+  ws.columns = [{ width: 6 }, { width: 15 }, { width: 36 }, { width: 22 }, { width: 80 }];
+  const s = new SheetWriter(ws);
+  headerLines(s, report, 5, `Đơn vị cần đôn đốc (${briefing.attention.length})`);
+  s.add(['STT', 'Mã đơn vị', 'Đơn vị', 'Loại đơn vị', 'Lý do'], { header: true, height: 32 });
+  briefing.attention.forEach((a, i) => {
+    const reasons = `${a.reasons.map((r) => r.text.replace(/[.;]\s*$/, '')).join('; ')}.`;
+    const lines = Math.max(Math.ceil(reasons.length / 84), Math.ceil(a.unit.name.length / 36), 1);
+    s.add(
+      [{ value: i + 1, numFmt: '0', align: 'center' }, a.unit.code, { value: a.unit.name, wrap: true }, report.unitTypes.label(a.unit.type), { value: reasons, wrap: true }],
+      { height: lines > 1 ? 16 * lines + 2 : undefined },
+    );
+  });
+  if (briefing.attention.length === 0) s.add(['', '', { value: 'Không có đơn vị nào cần đôn đốc.', italic: true }], { border: false });
   s.finish();
 }
 

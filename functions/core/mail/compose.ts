@@ -2,7 +2,8 @@
  * MIME composition, shared by every mailer (SESv2 raw in AWS, the `.eml` outbox locally), so
  * what lands in the outbox is byte-for-byte the kind of message SES sends. nodemailer's
  * MailComposer does the hard parts: RFC 2047 subjects, RFC 2231 UTF-8 attachment names,
- * quoted-printable/base64 bodies, multipart/alternative + mixed.
+ * quoted-printable/base64 bodies, multipart/alternative + mixed, and multipart/related for the
+ * pictures the HTML shows by Content-ID (an attachment with a `cid` goes inline).
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { OutgoingEmail } from '../ports';
@@ -25,7 +26,11 @@ export async function composeMime(message: OutgoingEmail, options: ComposeOption
     headers: message.headers,
     messageId: options.messageId,
     date: options.date,
-    attachments: (message.attachments ?? []).map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+    attachments: (message.attachments ?? []).map((a) =>
+      a.cid === undefined
+        ? { filename: a.filename, content: a.content, contentType: a.contentType }
+        : { filename: a.filename, content: a.content, contentType: a.contentType, cid: a.cid, contentDisposition: 'inline' as const },
+    ),
   });
   return composer.compile().build();
 }

@@ -3,28 +3,45 @@
  * submission of every unit, store it under `reports/…`, and (when asked) email it to the
  * form's leadership recipients exactly once per content.
  *
+ * The email and the workbook carry the leadership briefing: summary sentences, the charts (drawn
+ * once per run, only when a workbook is written or an email sent), the units needing attention;
+ * the email also carries the draft report (.docx). Too big for `maxMessageBytes`: the workbook
+ * becomes a link first, the draft goes next; the charts stay inline (the email reads without
+ * them otherwise).
+ *
+ * The content hash covers what the briefing reads too: the report's own figures
+ * (`report.contentHash`) and the earlier periods it compares them with (their totals and each
+ * unit's standing), so a late correction of an earlier period is a new workbook and email.
+ *
  * Exactly once: the OnceLedger key is `consolidation#<form>#<period>#<content hash>`. It is
  * claimed before sending and released if sending fails, so a retried or repeated run with the
  * same figures sends nothing, and a crash before the send leaves nothing claimed. When late
  * reports change the figures the hash changes and the next run sends a clearly marked update
  * ("[Bản cập nhật]") naming the units that reported or changed since the previous email.
  */
+import { createHash } from 'node:crypto';
 import { buildBriefing } from '../briefing/build-briefing';
+import { DOCX_CONTENT_TYPE, draftReportFileName, writeDraftReport } from '../briefing/draft-report';
 import { loadEarlierPeriods } from '../briefing/history';
-import type { Briefing, ChartRenderer } from '../briefing/model';
+import type { Briefing, ChartRenderer, RenderedChart } from '../briefing/model';
 import { ConfigError } from '../errors';
 import type { FormCatalog } from '../forms/catalog';
-import { composeConsolidationEmail, consolidationSubject, workbookFileName, type UpdateInfo } from '../consolidation/email';
-import { buildConsolidatedReport, type ConsolidatedReport } from '../consolidation/report';
+import { chartContentId, chartFileName, composeConsolidationEmail, consolidationSubject, workbookFileName, type UpdateInfo } from '../consolidation/email';
+import { buildConsolidatedReport, canonicalJson, type ConsolidatedReport } from '../consolidation/report';
 import { XLSX_CONTENT_TYPE, parseReportKey, reportDownloadPath, reportKey, reportPrefix } from '../consolidation/report-key';
 import { writeConsolidatedWorkbook } from '../consolidation/workbook';
 import { base64MimeSize } from '../mail/compose';
 import { parsePeriod, periodConsolidatedOn, shiftPeriod } from '../periods';
-import type { Clock, FileStore, Mailer, OnceLedger, ReviewStore, SubmissionRepository, UnitRepository } from '../ports';
+import type { Clock, EmailAttachment, FileStore, Mailer, OnceLedger, ReviewStore, SubmissionRepository, UnitRepository } from '../ports';
 import { consolidationLedgerPrefix, consolidationRecipients } from './list-consolidations';
 
 /** SES refuses raw messages over 40 MB; keep a margin for headers and bodies. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+
+/** Room kept for the headers and the text and HTML bodies (well under 1 MB even with 1,000 units listed). */
+const BODY_ALLOWANCE_BYTES = 1024 * 1024;
+/** A MIME part's own headers (type, disposition with the UTF-8 name, Content-ID, boundary). */
+const PART_HEADER_BYTES = 512;
 
 export interface ConsolidateDeps {
   /** The forms catalog (only `require`: unknown forms throw FORM_NOT_FOUND). */
@@ -62,7 +79,19 @@ export interface ConsolidateInput {
 
 export type EmailOutcome =
   | { status: 'not-requested' }
-  | { status: 'sent'; to: string[]; cc: string[]; subject: string; messageId: string; updated: boolean; delivery: 'attachment' | 'link' }
+  | {
+      status: 'sent';
+      to: string[];
+      cc: string[];
+      subject: string;
+      messageId: string;
+      updated: boolean;
+      delivery: 'attachment' | 'link';
+      /** Charts shown inline. */
+      charts: number;
+      /** The draft report (.docx) went with it (it is left out only when even it would not fit). */
+      draftAttached: boolean;
+    }
   | { status: 'already-sent'; sentAt: string; subject: string }
   /** The registry has no units: an empty report is not sent to leadership. */
   | { status: 'no-units' };
@@ -73,10 +102,15 @@ export interface ConsolidateResult {
   periodLabel: string;
   /** S3 key of the workbook. */
   key: string;
-  /** The same figures were already stored: the earlier workbook was reused. */
+  /** The briefing's summary sentences, as the workbook and the email open with them. */
+  summary: string[];
+  /** How many units need attention (all listed on the workbook's "Đơn vị cần đôn đốc"). */
+  attentionUnits: number;
+  /** The same figures (this period's and the earlier periods' the briefing compares with) were already stored: the earlier workbook was reused. */
   reused: boolean;
   fileName: string;
   workbook: Buffer;
+  /** The hash of the workbook's content (the report's figures and the briefing's earlier periods). */
   contentHash: string;
   unitsReported: number;
   unitsExpected: number;
@@ -113,19 +147,40 @@ export async function briefingFor(deps: Pick<ConsolidateDeps, 'forms' | 'units' 
   return buildBriefing({ report, earlier });
 }
 
+/**
+ * The hash that decides reuse and "sent once": the report's own figures and the earlier periods
+ * the briefing compares them with (province totals, units expected and reported, each unit's
+ * standing; and each unit's totals in the period just before, which "changed since" reads).
+ */
+export function consolidationHash(report: Pick<ConsolidatedReport, 'contentHash' | 'period'>, briefing: Pick<Briefing, 'history'>): string {
+  const earlier = briefing.history.filter((h) => h.period !== report.period);
+  const last = earlier[earlier.length - 1];
+  const inputs = {
+    periods: earlier.map((h) => [h.period, h.unitsExpected, h.unitsReported, h.totals, h.unitStatus]),
+    previousUnits: last?.unitTotals ?? {},
+  };
+  return createHash('sha256').update(report.contentHash).update('\n').update(canonicalJson(inputs)).digest('hex');
+}
+
 /** Builds (or reuses), stores and optionally emails the consolidated workbook. */
 export async function consolidateReport(deps: ConsolidateDeps, input: ConsolidateInput): Promise<ConsolidateResult> {
   const report = await buildReportFor(deps, input);
   const { form } = report;
-  const hash = report.contentHash;
+  const briefing = await briefingFor(deps, report);
+  const hash = consolidationHash(report, briefing);
+  // Drawn at most once, and only when a workbook is written or an email goes out.
+  let rendered: Promise<RenderedChart[]> | undefined;
+  const charts = () => (rendered ??= deps.charts.render(briefing.charts));
 
-  const { key, workbook, reused } = await storeWorkbook(deps, report, hash);
+  const { key, workbook, reused } = await storeWorkbook(deps, report, hash, async () => writeConsolidatedWorkbook(report, briefing, await charts()));
   const fileName = workbookFileName(report);
   const base = {
     formId: form.id,
     period: input.period,
     periodLabel: report.periodLabel,
     key,
+    summary: briefing.summary,
+    attentionUnits: briefing.attention.length,
     reused,
     fileName,
     workbook,
@@ -136,17 +191,17 @@ export async function consolidateReport(deps: ConsolidateDeps, input: Consolidat
   };
   if (!input.send) return { ...base, email: { status: 'not-requested' } };
   if (report.unitsExpected === 0) return { ...base, email: { status: 'no-units' } };
-  return { ...base, email: await sendOnce(deps, report, hash, key, workbook, fileName) };
+  return { ...base, email: await sendOnce(deps, { report, briefing, charts }, hash, key, workbook, fileName) };
 }
 
-async function storeWorkbook(deps: ConsolidateDeps, report: ConsolidatedReport, hash: string): Promise<{ key: string; workbook: Buffer; reused: boolean }> {
+async function storeWorkbook(deps: ConsolidateDeps, report: ConsolidatedReport, hash: string, write: () => Promise<Buffer>): Promise<{ key: string; workbook: Buffer; reused: boolean }> {
   const prefix = reportPrefix(report.form.id, report.period);
   const existing = (await deps.files.list(prefix)).filter((o) => parseReportKey(o.key)?.hash8 === hash.slice(0, 8)).sort((a, b) => b.key.localeCompare(a.key))[0];
   if (existing) {
     const body = await deps.files.get(existing.key);
     if (body) return { key: existing.key, workbook: body, reused: true };
   }
-  const workbook = await writeConsolidatedWorkbook(report);
+  const workbook = await write();
   const key = reportKey(report.form.id, report.period, report.generatedAt, hash);
   await deps.files.put(key, workbook, {
     contentType: XLSX_CONTENT_TYPE,
@@ -159,7 +214,29 @@ async function storeWorkbook(deps: ConsolidateDeps, report: ConsolidatedReport, 
   return { key, workbook, reused: false };
 }
 
-async function sendOnce(deps: ConsolidateDeps, report: ConsolidatedReport, hash: string, key: string, workbook: Buffer, fileName: string): Promise<EmailOutcome> {
+/** What goes with the email within `maxBytes`: the charts first, then the draft, then the workbook (else linked). */
+export function planAttachments(maxBytes: number, sizes: { charts: readonly number[]; draft: number; workbook: number }): { charts: number; draft: boolean; workbook: boolean } {
+  const part = (bytes: number) => base64MimeSize(bytes) + PART_HEADER_BYTES;
+  let room = maxBytes - BODY_ALLOWANCE_BYTES;
+  let charts = 0;
+  for (const size of sizes.charts) {
+    if (part(size) > room) break;
+    room -= part(size);
+    charts += 1;
+  }
+  const draft = part(sizes.draft) <= room;
+  if (draft) room -= part(sizes.draft);
+  return { charts, draft, workbook: part(sizes.workbook) <= room };
+}
+
+interface BriefingParts {
+  report: ConsolidatedReport;
+  briefing: Briefing;
+  charts: () => Promise<RenderedChart[]>;
+}
+
+async function sendOnce(deps: ConsolidateDeps, parts: BriefingParts, hash: string, key: string, workbook: Buffer, fileName: string): Promise<EmailOutcome> {
+  const { report, briefing } = parts;
   const { form } = report;
   const { to, cc } = consolidationRecipients(form);
   if (to.length === 0) throw new ConfigError(`Form ${form.id} has no leadership recipients (recipients.leadership is empty)`);
@@ -183,11 +260,17 @@ async function sendOnce(deps: ConsolidateDeps, report: ConsolidatedReport, hash:
   if (!claimed) return { status: 'already-sent', sentAt: deps.clock.now().toISOString(), subject };
 
   try {
-    const maxBytes = deps.mail.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    // Bodies and headers stay well under 1 MB even with 1,000 units listed.
-    const attach = base64MimeSize(workbook.length) + 1024 * 1024 <= maxBytes;
-    const delivery = attach ? ({ kind: 'attachment', fileName } as const) : ({ kind: 'link', url: `${deps.mail.portalUrl.replace(/\/+$/, '')}${reportDownloadPath(key)}` } as const);
-    const body = composeConsolidationEmail({ report, update, delivery });
+    const [charts, draft] = await Promise.all([parts.charts(), writeDraftReport({ report, briefing })]);
+    const draftName = draftReportFileName(report);
+    const plan = planAttachments(deps.mail.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, { charts: charts.map((c) => c.png.length), draft: draft.length, workbook: workbook.length });
+    const inline = charts.slice(0, plan.charts);
+    const delivery = plan.workbook ? ({ kind: 'attachment', fileName } as const) : ({ kind: 'link', url: `${deps.mail.portalUrl.replace(/\/+$/, '')}${reportDownloadPath(key)}` } as const);
+    const body = composeConsolidationEmail({ report, update, delivery, briefing, charts: inline, draftFileName: plan.draft ? draftName : undefined });
+    const attachments: EmailAttachment[] = [
+      ...inline.map((c) => ({ filename: chartFileName(c), content: c.png, contentType: 'image/png', cid: chartContentId(c) })),
+      ...(plan.workbook ? [{ filename: fileName, content: workbook, contentType: XLSX_CONTENT_TYPE }] : []),
+      ...(plan.draft ? [{ filename: draftName, content: draft, contentType: DOCX_CONTENT_TYPE }] : []),
+    ];
     const { messageId } = await deps.mailer.send({
       from: deps.mail.from,
       to,
@@ -195,10 +278,20 @@ async function sendOnce(deps: ConsolidateDeps, report: ConsolidatedReport, hash:
       subject: body.subject,
       text: body.text,
       html: body.html,
-      attachments: attach ? [{ filename: fileName, content: workbook, contentType: XLSX_CONTENT_TYPE }] : [],
+      attachments,
       headers: { 'X-Tonghop-Idempotency-Key': idempotencyKey, 'X-Tonghop-Report-Key': key },
     });
-    return { status: 'sent', to, cc, subject: body.subject, messageId, updated: update !== undefined, delivery: attach ? 'attachment' : 'link' };
+    return {
+      status: 'sent',
+      to,
+      cc,
+      subject: body.subject,
+      messageId,
+      updated: update !== undefined,
+      delivery: plan.workbook ? 'attachment' : 'link',
+      charts: inline.length,
+      draftAttached: plan.draft,
+    };
   } catch (err) {
     await deps.ledger.release(idempotencyKey);
     throw err;

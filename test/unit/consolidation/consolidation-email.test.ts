@@ -143,13 +143,16 @@ describe('consolidation email', () => {
       expect(parsed.subject).toBe('Tổng hợp Sắp xếp tổ chức bộ máy, tinh giản biên chế — Quý I năm 2019 — 2/3 đơn vị đã báo cáo');
       expect(parsed.text).toContain('2/3 đơn vị đã báo cáo');
       expect(parsed.html).toContain('<h3');
-      expect(parsed.attachments).toHaveLength(1);
-      const att = parsed.attachments[0]!;
+      // The workbook, then the draft report (charts, when drawn, go inline).
+      const parts = parsed.attachments.filter((a) => a.contentDisposition === 'attachment');
+      expect(parts.map((a) => a.contentType)).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']);
+      const att = parts[0]!;
       expect(att.filename).toBe('Tổng hợp - Sắp xếp tổ chức bộ máy, tinh giản biên chế - Quý I năm 2019.xlsx');
       expect(att.content.equals(result.workbook)).toBe(true);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(att.content as unknown as ExcelJS.Buffer);
-      expect(wb.worksheets.map((w) => w.name)).toEqual(['Tổng hợp', 'Theo loại đơn vị', 'Chi tiết đơn vị', 'Tình hình nộp', 'Ý kiến', 'Cảnh báo', 'Dữ liệu']);
+      // "Biểu đồ" comes second when the briefing has charts (their tests: briefing-email.test.ts).
+      expect(wb.worksheets.map((w) => w.name).filter((n) => n !== 'Biểu đồ')).toEqual(['Tổng hợp', 'Đơn vị cần đôn đốc', 'Theo loại đơn vị', 'Chi tiết đơn vị', 'Tình hình nộp', 'Ý kiến', 'Cảnh báo', 'Dữ liệu']);
       const summary = wb.getWorksheet('Tổng hợp')!;
       expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 4, xSplit: 2 });
       expect(summary.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToWidth: 1, fitToHeight: 0 });
