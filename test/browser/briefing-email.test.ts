@@ -11,22 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Browser } from 'playwright-core';
-import type { Briefing } from '../../functions/core/briefing/model';
-import type { ConsolidatedReport } from '../../functions/core/consolidation/report';
 import { consolidateReport } from '../../functions/core/usecases/consolidate-report';
 import { OutboxMailer } from '../../infra/local/outbox-mailer';
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
-import { rendererOrFake } from '../support/briefing';
 import { launchChromium, requireChromium } from '../support/browser';
 import { testChartRenderer } from '../support/charts';
 import { loadForm, memoryDeps, randomValues, rng, submit } from '../unit/consolidation/fixtures';
-
-// The real briefing once it draws charts; the hand-made one of the same report until then.
-jest.mock('../../functions/core/briefing/build-briefing', () => {
-  const actual = jest.requireActual('../../functions/core/briefing/build-briefing') as typeof import('../../functions/core/briefing/build-briefing');
-  const support = jest.requireActual('../support/briefing') as typeof import('../support/briefing');
-  return { ...actual, buildBriefing: (input: { report: ConsolidatedReport }): Briefing => support.briefingOrHand(actual.buildBriefing(input as Parameters<typeof actual.buildBriefing>[0]), input.report) };
-});
 
 requireChromium();
 function tool(name: string, install: string): string {
@@ -52,7 +42,7 @@ describe('briefing, looked at', () => {
     mkdirSync(WORKBOOK_ARTIFACTS, { recursive: true });
     // The sample province: 36 of its 50 units reported, so more units need attention than the email lists.
     const units = [...SAMPLE_PROVINCE];
-    const deps = { ...memoryDeps(units, '2019-03-19T00:30:00Z'), charts: rendererOrFake(testChartRenderer()) };
+    const deps = { ...memoryDeps(units, '2019-03-19T00:30:00Z'), charts: testChartRenderer() };
     for (const [i, unit] of units.slice(0, 36).entries()) {
       await submit(deps.submissions, { unitCode: unit.code, formId: form.id, period: '2019-Q1', receivedAt: '2019-03-12T02:00:00Z', values: randomValues(form, unit, rng(i + 1)) });
     }

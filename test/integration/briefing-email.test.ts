@@ -14,24 +14,14 @@ import { DynamoReviewStore } from '../../functions/adapters/dynamo-review-store'
 import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
 import { DynamoUnitRepository } from '../../functions/adapters/dynamo-unit-repository';
 import { S3FileStore } from '../../functions/adapters/s3-file-store';
-import type { ConsolidatedReport } from '../../functions/core/consolidation/report';
-import type { Briefing } from '../../functions/core/briefing/model';
 import type { Submission } from '../../functions/core/model';
 import { consolidateReport, type ConsolidateDeps } from '../../functions/core/usecases/consolidate-report';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { OutboxMailer } from '../../infra/local/outbox-mailer';
 import { SAMPLE_PROVINCE } from '../../infra/local/sample-province';
-import { rendererOrFake } from '../support/briefing';
 import { testChartRenderer } from '../support/charts';
 import { FakeClock } from '../support/in-memory';
 import { loadForm, randomValues, rng } from '../unit/consolidation/fixtures';
-
-// The real briefing once it draws charts; the hand-made one of the same report until then.
-jest.mock('../../functions/core/briefing/build-briefing', () => {
-  const actual = jest.requireActual('../../functions/core/briefing/build-briefing') as typeof import('../../functions/core/briefing/build-briefing');
-  const support = jest.requireActual('../support/briefing') as typeof import('../support/briefing');
-  return { ...actual, buildBriefing: (input: { report: ConsolidatedReport }): Briefing => support.briefingOrHand(actual.buildBriefing(input as Parameters<typeof actual.buildBriefing>[0]), input.report) };
-});
 
 const PERIOD = '2019-Q1';
 const MB = 1024 * 1024;
@@ -60,7 +50,7 @@ describe('briefing email (embedded stack, 50-unit province)', () => {
       ledger: new DynamoOnceLedger({ client: dynamo, tableName: emulators.tableName, clock }),
       reviews: new DynamoReviewStore({ client: dynamo, tableName: emulators.tableName }),
       mailer: new OutboxMailer({ dir: outbox, clock }),
-      charts: rendererOrFake(testChartRenderer()),
+      charts: testChartRenderer(),
       clock,
       mail: { from: 'Ban Tổ chức Tỉnh ủy <tonghop@tinhuy.example.vn>', portalUrl: 'http://localhost:3000' },
     };

@@ -121,23 +121,3 @@ export function handBriefing(report: ConsolidatedReport, emailLimit = 10): Brief
     history: [],
   };
 }
-
-/**
- * The real renderer while it draws; a fake one for the charts it leaves undrawn (until the
- * ECharts renderer lands, its stub draws nothing): tests of the email and the workbook then run
- * against real PNGs as soon as there are some, and against small real PNGs before.
- */
-export function rendererOrFake(real: ChartRenderer): ChartRenderer {
-  const fake = fakeChartRenderer();
-  return {
-    async render(charts) {
-      const drawn = await real.render(charts);
-      return drawn.length === charts.length ? drawn : fake.render(charts);
-    },
-  };
-}
-
-/** The real briefing when it has charts; until the briefing core lands, the hand-made one of the same report. */
-export function briefingOrHand(real: Briefing, report: ConsolidatedReport): Briefing {
-  return real.charts.length > 0 ? real : handBriefing(report);
-}
