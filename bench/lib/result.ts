@@ -17,6 +17,9 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   concurrent_60_s: { budget: { kind: 'max', limit: 15, unit: 's' } },
   /** Issue 12: the console's status grid for 1,000 units. */
   status_1000_ms_p50: { budget: { kind: 'max', limit: 300, unit: 'ms' } },
+  /** Issue 15: every chart of one consolidation, in a cold process. */
+  charts_ms: { budget: { kind: 'max', limit: 1500, unit: 'ms' } },
+  charts_peak_extra_mb: { budget: { kind: 'max', limit: 100, unit: 'MB' } },
 };
 
 export interface MetricRow {
