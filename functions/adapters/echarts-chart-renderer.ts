@@ -24,7 +24,6 @@ import type { ChartRenderer, ChartSpec, RenderedChart } from '../core/briefing/m
 import { locateChartAssets, type ChartAssetPaths } from './chart-assets';
 import { readFontMetrics, type FontMetrics } from './ttf-metrics';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, LabelLayout, SVGRenderer]);
 
 export interface ChartRendererOptions {
   /** Where `index_bg.wasm` and the fonts are (the Lambda bundle's copy); default: beside the bundle, else node_modules. */
@@ -56,9 +55,9 @@ export const ROLE_COLOURS: Record<Role, string> = {
   target: '#222222',
 };
 /** Series without a role (or `neutral`) in the same chart take these, in order, so lines stay apart. */
-const NEUTRAL_SEQUENCE = [ROLE_COLOURS.neutral, '#009e73', '#cc79a7', '#56b4e9', '#8c6d31', '#7b5ea7', '#6b6b6b', '#000000', '#d55e00', '#0072b2'];
+const NEUTRAL_SEQUENCE = ['#3e5c76', '#009e73', '#cc79a7', '#56b4e9', '#8c6d31', '#7b5ea7', '#6b6b6b', '#000000', '#d55e00', '#0072b2'];
 /** Text on a coloured bar: dark on the light colours, white on the dark ones. */
-const LABEL_ON: Record<string, string> = { [ROLE_COLOURS.late]: '#1a1a1a', [ROLE_COLOURS.progress]: '#1a1a1a' };
+const LABEL_ON: Record<string, string> = { '#e8a317': '#1a1a1a', '#8fbde6': '#1a1a1a' };
 
 const FONT_FAMILY = 'DejaVu Sans';
 const TEXT = '#1f2933';
@@ -75,8 +74,8 @@ const MAX_LABEL_LINES = 3;
 const TEXT_CAPS = { title: 140, subtitle: 220, category: 90, series: 60 } as const;
 
 /** Vietnamese number formats: "1.234", "12,5"; percentages from fractions: "10,2%". */
-const integerFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
-const decimalFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
+const integerFormat = /* @__PURE__ */ new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+const decimalFormat = /* @__PURE__ */ new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 export function formatChartValue(value: number, format: ChartSpec['format']): string {
   if (format === 'percent') return `${decimalFormat.format(value * 100)}%`;
   return Number.isInteger(value) ? integerFormat.format(value) : decimalFormat.format(value);
@@ -107,6 +106,9 @@ function initResvgOnce(wasmPath: string): Promise<void> {
  */
 function loadFontsOnce(assets: Pick<ChartAssetPaths, 'regular' | 'bold'>): Fonts {
   if (fonts) return fonts;
+  // Registered here, not at module scope: a module without side effects is left out of the
+  // bundles of the functions that compose no chart renderer (esbuild drops it unused).
+  echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, LabelLayout, SVGRenderer]);
   const regular = fs.readFileSync(assets.regular);
   const bold = fs.readFileSync(assets.bold);
   const loaded: Fonts = { buffers: [regular, bold], regular: readFontMetrics(regular), bold: readFontMetrics(bold) };
