@@ -41,8 +41,8 @@ describe('Lambda bundles', () => {
     it.each([
       ['ingest', ['s3', 'loggerMiddleware']],
       // The console's sign-in link is emailed by the api function; its "Tổng hợp ngay" consolidates, so it draws charts.
-      ['api', ['presignedPost', 'presigner', 'ses', 's3', 'secretsManager', 'charts', 'loggerMiddleware']],
-      ['consolidate', ['presignedPost', 'presigner', 'ses', 's3', 'charts', 'loggerMiddleware']],
+      ['api', ['presignedPost', 'presigner', 'ses', 's3', 'secretsManager', 'loggerMiddleware', 'charts']],
+      ['consolidate', ['presignedPost', 'presigner', 'ses', 's3', 'loggerMiddleware', 'charts']],
       // The daily run only queues reminders; the worker signs each unit's link and sends it.
       // Every function reads the run-time form catalog, whose bodies are in S3 (plain GetObject: no presigner).
       ['remind', ['ses', 's3', 'loggerMiddleware']],
