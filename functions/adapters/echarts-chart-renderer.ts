@@ -14,6 +14,7 @@
  * category), {@link MAX_SERIES} series, and capped text lengths.
  */
 import * as fs from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, type GridComponentOption, type LegendComponentOption, type TitleComponentOption } from 'echarts/components';
@@ -92,8 +93,17 @@ interface Fonts {
 let wasmReady: Promise<void> | undefined;
 let fonts: Fonts | undefined;
 
-/** resvg's `initWasm` throws when called twice in a process: every renderer shares one promise. */
+/**
+ * resvg's `initWasm` throws when called twice in a process: every renderer shares one promise.
+ *
+ * WebAssembly is compiled by V8's baseline compiler only (`--liftoff-only`, read when a module is
+ * compiled): V8 otherwise also recompiles resvg's 2.5 MB module with its optimising compiler in
+ * the background, which for the five charts of a consolidation cost ≈ 70 MB more peak memory and
+ * ≈ 0.35 s more on a cold start than it saved in drawing (BENCHMARKS.md, issue 15). The Lambdas
+ * that draw charts compile no other WebAssembly on their hot path.
+ */
 function initResvgOnce(wasmPath: string): Promise<void> {
+  if (!wasmReady) setFlagsFromString('--liftoff-only');
   wasmReady ??= fs.promises.readFile(wasmPath).then((wasm) => initWasm(wasm));
   // A failed start (unreadable file) may be retried by the next render.
   wasmReady.catch(() => (wasmReady = undefined));
