@@ -411,7 +411,8 @@ function horizontalBarOption(spec: ChartSpec, metrics: Fonts): { option: Option;
     return values.length === 0 ? null : stacked ? values.reduce((a, b) => a + b, 0) : Math.max(...values);
   });
   const highest = Math.max(0, ...totals.filter((v): v is number => v !== null), ...targets.filter((v): v is number => v !== null));
-  const scale = niceScale(highest, spec.format === 'number' && looks.every((s) => s.data.every((v) => v === null || Number.isInteger(v))));
+  // A target's marker and its label need room inside the plot, not on its edge.
+  const scale = niceScale(targets.some((t) => t === highest) ? highest * 1.1 : highest, spec.format === 'number' && looks.every((s) => s.data.every((v) => v === null || Number.isInteger(v))));
 
   const endLabelWidth = Math.max(0, ...totals.filter((v): v is number => v !== null).map((v) => metrics.bold.measure(format(v), LABEL_SIZE)));
   const left = PAD + labelWidth + 10;
@@ -468,8 +469,13 @@ function horizontalBarOption(spec: ChartSpec, metrics: Fonts): { option: Option;
         data: main.data.map((v, i) => {
           if (v === null) return null;
           const colour = below[i] ? ROLE_COLOURS.late : main.colour;
-          // The figure inside the bar's end where it fits, so it never sits on the target marker.
-          const inside = (v / scale.max) * plotWidth >= metrics.bold.measure(format(v), LABEL_SIZE) + 14;
+          // The figure inside the bar's end where it fits, outside where the target marker would cross it.
+          const px = (x: number) => (x / scale.max) * plotWidth;
+          const textWidth = metrics.bold.measure(format(v), LABEL_SIZE);
+          const target = targets[i];
+          const markerIn = (from: number, to: number) => target !== null && target !== undefined && px(target) >= from - 3 && px(target) <= to + 3;
+          const fits = px(v) >= textWidth + 14;
+          const inside = fits && (!markerIn(px(v) - textWidth - 8, px(v)) || markerIn(px(v), px(v) + textWidth + 8));
           return { value: v, itemStyle: { color: colour }, label: inside ? { position: 'insideRight' as const, color: LABEL_ON[colour] ?? '#ffffff' } : {} };
         }),
         itemStyle: { color: main.colour },
