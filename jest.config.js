@@ -6,8 +6,8 @@
 const transform = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
 };
-// @middy/* ships ESM only; jest's module system needs it transpiled to CommonJS like our own code.
-const base = { transform, transformIgnorePatterns: ['/node_modules/(?!@middy/)'], testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+// @middy/*, echarts and zrender ship ESM only; jest's module system needs them transpiled to CommonJS like our own code.
+const base = { transform, transformIgnorePatterns: ['/node_modules/(?!(@middy|echarts|zrender)/)'], testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /** @type {import('jest').Config} */
 module.exports = {

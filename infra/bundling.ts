@@ -16,11 +16,15 @@
  * - `charset: utf8` keeps the Vietnamese messages as UTF-8 instead of `\uXXXX` escapes (smaller).
  * - Form definitions (`templates/*.json`) are copied beside the bundle; the code reads them from
  *   `TONGHOP_TEMPLATES_DIR=/var/task/templates` ({@link LAMBDA_TEMPLATES_DIR}).
+ * - The functions that draw the briefing's charts also get `briefing-assets/` (resvg's
+ *   WebAssembly module and the DejaVu Sans fonts, ≈ 3.9 MB unzipped): esbuild cannot inline a
+ *   .wasm or a font, and only the functions that consolidate need them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
 import { Charset, OutputFormat, SourceMapMode, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { CHART_ASSETS_DIR_NAME, installedChartAssets } from '../functions/adapters/chart-assets';
 
 /** Repository root (this file lives in `<root>/infra`). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -59,18 +63,39 @@ export function copyTemplatesCommand(outputDir: string, sourceDir: string = TEMP
   return `node -e "${script}" "${sourceDir}" "${path.join(outputDir, 'templates')}"`;
 }
 
-/** CDK command hooks: after esbuild, copy the form definitions into the asset. */
-export const COMMAND_HOOKS: ICommandHooks = {
-  beforeBundling: () => [],
-  beforeInstall: () => [],
-  afterBundling: (_inputDir: string, outputDir: string) => [copyTemplatesCommand(outputDir)],
-};
+/**
+ * A shell-neutral command that copies files (absolute paths) into `<outputDir>/<dirName>`.
+ */
+export function copyFilesCommand(files: readonly string[], outputDir: string, dirName: string): string {
+  const script = "const fs=require('fs'),p=require('path');const [d,...f]=process.argv.slice(1);fs.mkdirSync(d,{recursive:true});for(const s of f)fs.copyFileSync(s,p.join(d,p.basename(s)));";
+  return `node -e "${script}" "${path.join(outputDir, dirName)}" ${files.map((f) => `"${f}"`).join(' ')}`;
+}
+
+/** The chart renderer's files (resvg's .wasm, DejaVu Sans regular and bold) as installed. */
+export function chartAssetFiles(): string[] {
+  return Object.values(installedChartAssets());
+}
+
+/** CDK command hooks: after esbuild, copy the form definitions (and, when asked, the chart assets) into the asset. */
+export function commandHooks(options: { chartAssets?: boolean } = {}): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) => [
+      copyTemplatesCommand(outputDir),
+      ...(options.chartAssets ? [copyFilesCommand(chartAssetFiles(), outputDir, CHART_ASSETS_DIR_NAME)] : []),
+    ],
+  };
+}
+
+/** The hooks of a function that draws no chart. */
+export const COMMAND_HOOKS: ICommandHooks = commandHooks();
 
 /**
  * `NodejsFunction` bundling options: the same esbuild settings, always local esbuild (no Docker),
- * plus the templates copy.
+ * plus the templates copy, and the chart assets for a function that draws charts.
  */
-export function cdkBundlingOptions(): BundlingOptions {
+export function cdkBundlingOptions(options: { chartAssets?: boolean } = {}): BundlingOptions {
   return {
     forceDockerBundling: false,
     minify: ESBUILD_OPTIONS.minify,
@@ -83,7 +108,7 @@ export function cdkBundlingOptions(): BundlingOptions {
     mainFields: [...ESBUILD_OPTIONS.mainFields],
     externalModules: [...ESBUILD_OPTIONS.external],
     esbuildArgs: { '--legal-comments': ESBUILD_OPTIONS.legalComments },
-    commandHooks: COMMAND_HOOKS,
+    commandHooks: commandHooks(options),
   };
 }
 
@@ -99,9 +124,10 @@ export interface BundleResult {
 /**
  * Builds one Lambda entry with the deployed settings, outside CDK (for the benchmark and for
  * checking what a bundle contains). Writes `<outdir>/<entry basename>.js` and its `.js.map`, and
- * copies the form definitions to `<outdir>/templates`, like the deployed asset.
+ * copies the form definitions to `<outdir>/templates` (and with `chartAssets` the chart
+ * renderer's files to `<outdir>/briefing-assets`), like the deployed asset.
  */
-export async function bundleEntry(entry: string, outdir: string): Promise<BundleResult> {
+export async function bundleEntry(entry: string, outdir: string, options: { chartAssets?: boolean } = {}): Promise<BundleResult> {
   const { build } = await import('esbuild');
   const absoluteEntry = path.resolve(PROJECT_ROOT, entry);
   const outfile = path.join(path.resolve(outdir), `${path.basename(absoluteEntry).replace(/\.[cm]?[jt]s$/, '')}.js`);
@@ -116,7 +142,13 @@ export async function bundleEntry(entry: string, outdir: string): Promise<Bundle
     logLevel: 'silent',
   });
   copyTemplates(TEMPLATES_SOURCE_DIR, path.join(path.dirname(outfile), 'templates'));
+  if (options.chartAssets) copyChartAssets(path.join(path.dirname(outfile), CHART_ASSETS_DIR_NAME));
   return { outfile, bytes: fs.statSync(outfile).size, metafile: result.metafile };
+}
+
+function copyChartAssets(targetDir: string): void {
+  fs.mkdirSync(targetDir, { recursive: true });
+  for (const file of chartAssetFiles()) fs.copyFileSync(file, path.join(targetDir, path.basename(file)));
 }
 
 function copyTemplates(sourceDir: string, targetDir: string): void {

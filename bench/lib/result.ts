@@ -19,6 +19,9 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   status_1000_ms_p50: { budget: { kind: 'max', limit: 300, unit: 'ms' } },
   /** Issue 15: the consolidation email with its charts, as sent (raw MIME). */
   email_with_charts_bytes: { budget: { kind: 'max', limit: 2 * 1024 * 1024, unit: 'B' } },
+  /** Issue 15: every chart of one consolidation, in a cold process. */
+  charts_ms: { budget: { kind: 'max', limit: 1500, unit: 'ms' } },
+  charts_peak_extra_mb: { budget: { kind: 'max', limit: 100, unit: 'MB' } },
 };
 
 export interface MetricRow {

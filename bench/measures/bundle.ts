@@ -14,7 +14,7 @@ import { median, round, spread } from '../lib/stats';
 const RUNS = 10;
 
 /** What the ingest entry needs to parse its config at module scope; every endpoint points at nothing. */
-const LAMBDA_ENV: Record<string, string> = {
+export const LAMBDA_ENV: Record<string, string> = {
   TONGHOP_TABLE: 'bench-table',
   TONGHOP_BUCKET: 'bench-bucket',
   TONGHOP_PORTAL_URL: 'http://127.0.0.1:9',

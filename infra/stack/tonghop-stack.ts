@@ -46,6 +46,11 @@ import { UploadSweeper } from './upload-sweeper';
 export const FUNCTION_NAMES = ['ingest', 'api', 'consolidate', 'remind', 'sweep'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 export const LAMBDA_ENTRY_DIR = path.join(PROJECT_ROOT, 'functions', 'lambda');
+/**
+ * The functions that consolidate, and so draw the briefing's charts: the schedule's and the
+ * console's "Tổng hợp ngay" (api). Only their bundles carry the chart assets.
+ */
+export const CHART_FUNCTIONS: readonly FunctionName[] = ['consolidate', 'api'];
 /** The exported name every entry must have (checked by test/infra). */
 export const HANDLER_EXPORT = 'handler';
 
@@ -647,7 +652,7 @@ export class TonghopStack extends Stack {
       applicationLogLevelV2: lambda.ApplicationLogLevel[config.logLevel],
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: { ...options.env, POWERTOOLS_SERVICE_NAME: `tonghop-${name}` },
-      bundling: cdkBundlingOptions(),
+      bundling: cdkBundlingOptions({ chartAssets: CHART_FUNCTIONS.includes(name) }),
     });
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',

@@ -11,7 +11,7 @@ import { build, stop } from 'esbuild';
 import { TABLE_KEYS } from '../../functions/adapters/table-schema';
 import { LAMBDA_TEMPLATES_DIR, PROJECT_ROOT, TEMPLATES_SOURCE_DIR } from '../../infra/bundling';
 import { INGEST_MAX_RECEIVE_COUNT } from '../../functions/core/storage-layout';
-import { DURATION_ALARMED, DURATION_ALARM_SHARE, FUNCTION_NAMES, HANDLER_EXPORT, INGEST_TIMEOUT, NONCURRENT_VERSION_DAYS, type FunctionName } from '../../infra/stack/tonghop-stack';
+import { CHART_FUNCTIONS, DURATION_ALARMED, DURATION_ALARM_SHARE, FUNCTION_NAMES, HANDLER_EXPORT, INGEST_TIMEOUT, NONCURRENT_VERSION_DAYS, type FunctionName } from '../../infra/stack/tonghop-stack';
 import { DEPLOY_CONTEXT, asList, logicalId, roleStatements, statementsOn, synthesize, type Statement, type Synthesized } from './support';
 
 // Jest's testTimeout is a global option (the project-level value does not apply): set it here.
@@ -260,6 +260,22 @@ describe('TonghopStack', () => {
       expect(fs.existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
       const wanted = fs.readdirSync(TEMPLATES_SOURCE_DIR).filter((f) => f.endsWith('.json')).sort();
       expect(fs.readdirSync(path.join(assetDir, 'templates')).sort()).toEqual(wanted);
+    });
+  });
+
+  describe('chart assets', () => {
+    it.each(FUNCTION_NAMES)('%s: carries resvg\'s WebAssembly and the DejaVu Sans fonts beside its bundle exactly when it consolidates', (name) => {
+      const code = s.template.toJSON().Resources[fnId(name)].Properties.Code as { S3Key: string };
+      const assetsDir = path.join(s.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'briefing-assets');
+
+      if (CHART_FUNCTIONS.includes(name)) {
+        expect(fs.readdirSync(assetsDir).sort()).toEqual(['DejaVuSans-Bold.ttf', 'DejaVuSans.ttf', 'index_bg.wasm']);
+        // The real files, not empty copies: a .wasm starts with "\0asm", a TrueType font with 0x00010000.
+        expect(fs.readFileSync(path.join(assetsDir, 'index_bg.wasm')).subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d]));
+        expect(fs.readFileSync(path.join(assetsDir, 'DejaVuSans.ttf')).readUInt32BE(0)).toBe(0x00010000);
+      } else {
+        expect(fs.existsSync(assetsDir)).toBe(false);
+      }
     });
   });
 

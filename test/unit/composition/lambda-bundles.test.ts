@@ -1,7 +1,7 @@
 /**
  * Each Lambda entry calls the shared composition module, yet bundles only the adapters its
  * capability uses (esbuild metafile, the deployed build settings): ingest no S3 presigner and no
- * SES, reminders no S3 presigner, the daily reminder run no link secret, and no entry anything local-only. Each also wires the Powertools logger
+ * SES, only the consolidating functions (consolidate, api) ECharts, reminders no S3 presigner, the daily reminder run no link secret, and no entry anything local-only. Each also wires the Powertools logger
  * middleware that puts the invocation's context on every log line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,7 @@ const PACKAGES = {
   s3: '@aws-sdk/client-s3',
   secretsManager: '@aws-sdk/client-secrets-manager',
   loggerMiddleware: '@aws-lambda-powertools/logger/lib/esm/middleware',
+  charts: 'node_modules/echarts/',
   localOnly: '/infra/',
   tests: '/test/',
 } as const;
@@ -39,9 +40,9 @@ describe('Lambda bundles', () => {
   describe('what each entry bundles', () => {
     it.each([
       ['ingest', ['s3', 'loggerMiddleware']],
-      // The console's sign-in link is emailed by the api function.
-      ['api', ['presignedPost', 'presigner', 'ses', 's3', 'secretsManager', 'loggerMiddleware']],
-      ['consolidate', ['presignedPost', 'presigner', 'ses', 's3', 'loggerMiddleware']],
+      // The console's sign-in link is emailed by the api function; its "Tổng hợp ngay" consolidates, so it draws charts.
+      ['api', ['presignedPost', 'presigner', 'ses', 's3', 'secretsManager', 'loggerMiddleware', 'charts']],
+      ['consolidate', ['presignedPost', 'presigner', 'ses', 's3', 'loggerMiddleware', 'charts']],
       // The daily run only queues reminders; the worker signs each unit's link and sends it.
       // Every function reads the run-time form catalog, whose bodies are in S3 (plain GetObject: no presigner).
       ['remind', ['ses', 's3', 'loggerMiddleware']],
