@@ -99,8 +99,10 @@ export function solidPng(width: number, height: number, rgb: [number, number, nu
 }
 
 /** A chart as the renderer hands it over: drawn at 2× (1200 × 700 px). */
-export function sampleChart(): RenderedChart {
-  return { id: 'hoan-thanh', title: 'Tình hình nộp báo cáo theo loại đơn vị', alt: 'Biểu đồ thanh: số đơn vị đã nộp, nộp muộn, chưa nộp.', png: solidPng(1200, 700), width: 1200, height: 700 };
+export function sampleChart(index = 0): RenderedChart {
+  // A different height per index: the same picture twice would be stored once in the package.
+  const height = 700 + index;
+  return { id: `hoan-thanh-${index}`, title: 'Tình hình nộp báo cáo theo loại đơn vị', alt: 'Biểu đồ thanh: số đơn vị đã nộp, nộp muộn, chưa nộp.', png: solidPng(1200, height), width: 1200, height };
 }
 
 /** Every entry of a zip (the .docx package) by name. */

@@ -168,7 +168,7 @@ describe('draftReportFor', () => {
     const charts: ChartRenderer = {
       render: (specs) => {
         asked.push([...specs]);
-        return Promise.resolve(specs.map(() => sampleChart()));
+        return Promise.resolve(specs.map((_s, i) => sampleChart(i)));
       },
     };
 
