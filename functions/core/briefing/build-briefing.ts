@@ -178,6 +178,8 @@ function chartSpecs(report: ConsolidatedReport, history: readonly PeriodSnapshot
       }
       case 'trend': {
         const window = history.slice(-chart.periods);
+        // A trend needs two periods with figures: one point is not a trend (the summary compares with the previous period).
+        if (window.filter((s) => s.unitsReported > 0).length < 2) break;
         const ratios = chart.ratios.map((k) => report.form.ratios.find((r) => r.key === k)).filter((r): r is Ratio => r !== undefined);
         const both = ratios.length > 0 && chart.fields.length > 0;
         if (ratios.length > 0) specs.push(ratioTrendChart(window, ratios, both ? `${chart.title} — các tỷ lệ` : chart.title));

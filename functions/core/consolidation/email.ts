@@ -199,7 +199,8 @@ export function composeConsolidationEmail(input: ConsolidationEmailInput): { sub
     `<p style="margin:0 0 8px;color:#444;font-size:14px">${esc(context)}</p>`,
     ...charts.map(
       (c) =>
-        `<h3 ${h3}>${esc(c.title)}</h3><img src="cid:${esc(chartContentId(c))}" width="${chartDisplayWidth(c)}" style="display:block;width:100%;max-width:${chartDisplayWidth(c)}px;height:auto;border:0" alt="${esc(c.alt)}">`,
+        // The picture carries its own title (the same picture is on the workbook's "Biểu đồ" sheet).
+        `<div style="margin:18px 0 0"><img src="cid:${esc(chartContentId(c))}" width="${chartDisplayWidth(c)}" style="display:block;width:100%;max-width:${chartDisplayWidth(c)}px;height:auto;border:0" alt="${esc(c.alt)}"></div>`,
     ),
     attention.length > 0
       ? `<h3 ${h3}>${esc(attentionHeading)}</h3><ol style="margin:0;padding-left:22px">${listed

@@ -380,7 +380,7 @@ const CHART_COLUMNS = 9;
 /** A default row (15 pt) is 20 px high. */
 const ROW_PX = 20;
 
-/** The charts as pictures, each under its title, at 640 px wide: one column of charts, printed on A4 portrait. */
+/** The charts as pictures (each drawn with its title), at 640 px wide: one column of charts, printed on A4 portrait. */
 function writeChartsSheet(wb: WB, name: string, report: ConsolidatedReport, charts: readonly RenderedChart[]): void {
   const options = sheetOptions(0, 0, 'FF1F4E79');
   const ws = wb.addWorksheet(name, { ...options, views: [], pageSetup: { ...options.pageSetup, orientation: 'portrait' } });
@@ -393,9 +393,8 @@ function writeChartsSheet(wb: WB, name: string, report: ConsolidatedReport, char
   s.title(`Số đơn vị đã báo cáo: ${report.unitsReported}/${report.unitsExpected}. Số liệu tổng hợp lúc ${formatLocalDateTime(report.generatedAt)} (giờ Việt Nam).`, CHART_COLUMNS, { italic: true, size: 11 }, 30);
   const pictures: SheetPicture[] = [];
   for (const chart of charts) {
+    // The picture carries its own title and legend.
     s.blank();
-    const t = s.add([{ value: chart.title, bold: true, font: { size: 13, color: { argb: 'FF1F4E79' } }, wrap: true }], { border: false, height: 22 });
-    s.merge(t, 1, CHART_COLUMNS);
     const width = Math.min(640, Math.round(chart.width / 2));
     const height = Math.round((width * chart.height) / Math.max(1, chart.width));
     // The picture's rows, so the next title starts below it (anchors are row-based).

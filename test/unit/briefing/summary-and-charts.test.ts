@@ -54,6 +54,8 @@ describe('briefing charts', () => {
     const b = unit('DV002', 'so-nganh');
     const c = unit('DV003', 'huyen');
     const p = province([a, b, c]);
+    // A trend needs two periods with figures.
+    await p.report(a, PREV, { '09.giao_2015': 100, '09.duoc_giao': 90 });
     await p.report(a, Q, { '09.giao_2015': 100, '09.duoc_giao': 88, '24.tong': 10, '24.hoan_thanh': 6, '24.dang_thuc_hien': 3, '24.chua_thuc_hien': 1 });
     await p.report(c, Q, { '09.giao_2015': 100, '09.duoc_giao': 95, '24.tong': 5, '24.hoan_thanh': 1, '24.dang_thuc_hien': 2, '24.chua_thuc_hien': 2 }, late(Q));
 
@@ -80,6 +82,8 @@ describe('briefing charts', () => {
     expect(targets.targets).toEqual([0.1, 0.1, 0.1]);
     expect(targets.alt).toContain('Tỷ lệ tinh giản biên chế so với năm 2015 8,5% (mục tiêu ≥ 10%)');
     expect(briefing.charts[2]!.series.map((s) => s.name)).toEqual(['Tỷ lệ tinh giản biên chế so với năm 2015', 'Tỷ lệ giảm đầu mối trực thuộc']);
+    expect(briefing.charts[2]!.categories).toEqual(['Năm 2018', 'Quý I năm 2019']);
+    expect(briefing.charts[2]!.series[0]!.data).toEqual([10 / 100, 17 / 200]);
     const breakdown = briefing.charts[4]!;
     expect(breakdown.title).toBe('Tiến độ thực hiện nhiệm vụ (Mã số 24)');
     expect(breakdown.series.map((s) => [s.name, s.data])).toEqual([['Hoàn thành', [6, 1]], ['Đang thực hiện', [3, 2]], ['Chưa thực hiện', [1, 2]]]);
@@ -96,13 +100,18 @@ describe('briefing charts', () => {
       latest: [{ unitCode: 'DV001', uploadId: 'u1', receivedAt: '2019-03-10T02:00:00.000Z', late: false, values, warnings: [] }],
     });
 
-    const briefing = buildBriefing({ report, earlier: [] });
+    const february = { period: '2019-02', label: 'Tháng 2 năm 2019', totals: { 'don_vi.__rows': 2, 'don_vi.duoc_giao': 30, 'don_vi.co_mat': 27 }, unitsExpected: 2, unitsReported: 1, unitStatus: {}, unitTotals: {} };
+
+    const alone = buildBriefing({ report, earlier: [] });
+    const briefing = buildBriefing({ report, earlier: [february] });
 
     expect(resolveBriefing(form).highlights.map((h) => h.label)).toEqual(['Số đơn vị trực thuộc', 'Biên chế được giao', 'Có mặt']);
+    // One period is not a trend: only completeness until a second month has figures.
+    expect(alone.charts.map((c) => c.id)).toEqual(['completeness']);
     expect(briefing.charts.map((c) => c.id)).toEqual(['completeness', 'trend-ratios', 'trend-fields']);
-    expect(briefing.charts[1]!.series).toEqual([{ name: 'Tỷ lệ có mặt so với biên chế được giao', data: [28 / 30] }]);
-    expect(briefing.charts[2]!.categories).toEqual(['Tháng 3 năm 2019']);
-    expect(briefing.charts[2]!.series.map((s) => s.data)).toEqual([[2], [30], [28]]);
+    expect(briefing.charts[1]!.series).toEqual([{ name: 'Tỷ lệ có mặt so với biên chế được giao', data: [27 / 30, 28 / 30] }]);
+    expect(briefing.charts[2]!.categories).toEqual(['Tháng 2 năm 2019', 'Tháng 3 năm 2019']);
+    expect(briefing.charts[2]!.series.map((s) => s.data)).toEqual([[2, 2], [30, 30], [27, 28]]);
     expect(briefing.summary[1]).toBe('Tỷ lệ có mặt so với biên chế được giao đạt 93,3%.');
   });
 });
