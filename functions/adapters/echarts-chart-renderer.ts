@@ -412,7 +412,16 @@ function horizontalBarOption(spec: ChartSpec, metrics: Fonts): { option: Option;
   });
   const highest = Math.max(0, ...totals.filter((v): v is number => v !== null), ...targets.filter((v): v is number => v !== null));
   // A target's marker and its label need room inside the plot, not on its edge.
-  const scale = niceScale(targets.some((t) => t === highest) ? highest * 1.1 : highest, spec.format === 'number' && looks.every((s) => s.data.every((v) => v === null || Number.isInteger(v))));
+  const integers = spec.format === 'number' && looks.every((s) => s.data.every((v) => v === null || Number.isInteger(v)));
+  let scale = niceScale(targets.some((t) => t === highest) ? highest * 1.1 : highest, integers);
+  // A negative figure (a ratio that went the wrong way: staff grew since 2015) gets its bar to the left of 0, not a bar hidden at 0.
+  const lowest = stacked ? 0 : Math.min(0, ...looks.flatMap((s) => s.data.filter((v): v is number => v !== null)));
+  let axisMin = 0;
+  if (lowest < 0) {
+    const { interval } = niceScale((scale.max - lowest) / 1.2, integers);
+    axisMin = Math.floor(lowest / interval) * interval;
+    scale = { max: Math.max(interval, Math.ceil(scale.max / interval) * interval), interval };
+  }
 
   const endLabelWidth = Math.max(0, ...totals.filter((v): v is number => v !== null).map((v) => metrics.bold.measure(format(v), LABEL_SIZE)));
   const left = PAD + labelWidth + 10;
@@ -441,7 +450,7 @@ function horizontalBarOption(spec: ChartSpec, metrics: Fonts): { option: Option;
             const v = typeof p.value === 'number' ? p.value : null;
             if (v === null || v === 0) return '';
             const text = format(v);
-            return (v / scale.max) * plotWidth >= metrics.regular.measure(text, LABEL_SIZE) + 8 ? text : '';
+            return (Math.abs(v) / (scale.max - axisMin)) * plotWidth >= metrics.regular.measure(text, LABEL_SIZE) + 8 ? text : '';
           },
         },
       });
@@ -470,11 +479,13 @@ function horizontalBarOption(spec: ChartSpec, metrics: Fonts): { option: Option;
           if (v === null) return null;
           const colour = below[i] ? ROLE_COLOURS.late : main.colour;
           // The figure inside the bar's end where it fits, outside where the target marker would cross it.
-          const px = (x: number) => (x / scale.max) * plotWidth;
+          const px = (x: number) => ((x - axisMin) / (scale.max - axisMin)) * plotWidth;
           const textWidth = metrics.bold.measure(format(v), LABEL_SIZE);
           const target = targets[i];
           const markerIn = (from: number, to: number) => target !== null && target !== undefined && px(target) >= from - 3 && px(target) <= to + 3;
-          const fits = px(v) >= textWidth + 14;
+          // A negative figure's bar runs left of 0: its number sits beyond the bar's end, on the left.
+          if (v < 0) return { value: v, itemStyle: { color: colour }, label: { position: 'left' as const } };
+          const fits = px(v) - px(0) >= textWidth + 14;
           const inside = fits && (!markerIn(px(v) - textWidth - 8, px(v)) || markerIn(px(v), px(v) + textWidth + 8));
           return { value: v, itemStyle: { color: colour }, label: inside ? { position: 'insideRight' as const, color: LABEL_ON[colour] ?? '#ffffff' } : {} };
         }),
@@ -544,7 +555,7 @@ function horizontalBarOption(spec: ChartSpec, metrics: Fonts): { option: Option;
     },
     xAxis: {
       type: 'value',
-      min: 0,
+      min: axisMin,
       max: scale.max,
       interval: scale.interval,
       axisLabel: { ...textStyle, color: MUTED, formatter: (v: number) => format(v) },
@@ -640,14 +651,20 @@ function lineOption(spec: ChartSpec, metrics: Fonts): { option: Option; height: 
 }
 
 /**
- * The value axis of a trend. Ratios start at 0. Totals that stay far from 0 (a staff count of
+ * The value axis of a trend. Ratios start at 0 (or below, to reach a negative one). Totals that stay far from 0 (a staff count of
  * 12,000 falling by 500) start at a round number below the lowest figure, or the change would be
  * a flat line; a line, unlike a bar, does not claim its length from 0.
  */
 function lineAxis(values: number[], format: ChartSpec['format'], integers: boolean): { min: number; max: number; interval: number } {
   const high = Math.max(0, ...values);
   const low = Math.min(high, ...values);
-  if (format === 'percent' || low < 0 || low <= high * 0.5) {
+  if (low < 0) {
+    // Below 0 (a ratio that went the wrong way): the axis reaches the lowest figure instead of cutting it off.
+    const { interval } = niceScale((high - low) * 1.1, integers);
+    const min = Math.floor(low / interval) * interval;
+    return { min, max: Math.max(min + interval, Math.ceil(high / interval) * interval), interval };
+  }
+  if (format === 'percent' || low <= high * 0.5) {
     const scale = niceScale(high * 1.08, integers);
     return { min: 0, ...scale };
   }

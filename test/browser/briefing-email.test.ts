@@ -43,6 +43,12 @@ describe('briefing, looked at', () => {
     // The sample province: 36 of its 50 units reported, so more units need attention than the email lists.
     const units = [...SAMPLE_PROVINCE];
     const deps = { ...memoryDeps(units, '2019-03-19T00:30:00Z'), charts: testChartRenderer() };
+    // Two earlier quarters, so the trends have something to show.
+    for (const [period, count, day] of [['2018-Q3', 44, '2018-09-12'], ['2018-Q4', 47, '2018-12-12']] as const) {
+      for (const [i, unit] of units.slice(0, count).entries()) {
+        await submit(deps.submissions, { unitCode: unit.code, formId: form.id, period, receivedAt: `${day}T02:00:00Z`, values: randomValues(form, unit, rng(1000 * count + i)) });
+      }
+    }
     for (const [i, unit] of units.slice(0, 36).entries()) {
       await submit(deps.submissions, { unitCode: unit.code, formId: form.id, period: '2019-Q1', receivedAt: '2019-03-12T02:00:00Z', values: randomValues(form, unit, rng(i + 1)) });
     }

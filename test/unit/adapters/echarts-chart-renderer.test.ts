@@ -177,6 +177,17 @@ describe('echarts chart renderer', () => {
     });
   });
 
+  describe('figures below zero', () => {
+    it('extends the value axis below 0 for a ratio that went the wrong way, on bars and lines, instead of hiding it at 0', () => {
+      const negativeBar = texts(chartSvg({ ...targets, series: [{ ...targets.series[0]!, data: [0.064, 0.147, -0.023] }] }));
+      const negativeLine = texts(chartSvg({ id: 'am', kind: 'line', title: 'Diễn biến', categories: ['Quý III năm 2018', 'Năm 2018', 'Quý I năm 2019'], series: [{ name: 'Tỷ lệ', data: [0.04, -0.05, 0.064] }], format: 'percent', alt: '' }));
+
+      expect(negativeBar).toContain('-2,3%');
+      expect(negativeBar.some((t) => /^-\d/.test(t) && t !== '-2,3%')).toBe(true);
+      expect(negativeLine).toContain('-5%');
+    });
+  });
+
   describe('colours', () => {
     it('gives the same role the same colour in every chart', () => {
       const bars = fills(chartSvg(completeness));

@@ -191,7 +191,7 @@ describe('consolidation email with the briefing', () => {
       const rows = images.map((img) => img.range.tl.nativeRow);
       expect(rows[0]).toBeGreaterThanOrEqual(3);
       for (let i = 1; i < rows.length; i++) expect(rows[i]! - rows[i - 1]!).toBeGreaterThanOrEqual(320 / 20);
-      images.forEach((img, i) => {
+      images.forEach((img) => {
         expect((img.range as unknown as { ext: unknown }).ext).toMatchObject({ width: 640, height: 320 });
         const media = (wb as unknown as { model: { media: Array<{ buffer: Buffer }> } }).model.media[Number(img.imageId)]!;
         expect(media.buffer.subarray(1, 4).toString('ascii')).toBe('PNG');
