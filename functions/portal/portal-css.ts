@@ -209,7 +209,6 @@ footer p { margin: .2rem 0; }
 .briefing .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); gap: 1rem; margin: .75rem 0; }
 .briefing .chart { margin: 0; }
 .briefing .chart img { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-.briefing .chart figcaption { font-size: .85rem; color: var(--muted); margin-top: .25rem; }
 .briefing .actions { margin-bottom: 0; }
 .briefing .actions .hint { margin: 0; flex: 1 1 16rem; }
 .attention .reasons { margin: 0; padding-left: 1.1rem; }

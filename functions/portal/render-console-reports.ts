@@ -103,7 +103,7 @@ export function renderBriefingPanel(formId: string, period: string, input: Brief
     ? `<div class="summary">${b.summary.map((s) => `<p>${e(s)}</p>`).join('')}</div>`
     : '<p class="empty">Chưa có số liệu để tóm tắt cho kỳ này.</p>';
   const charts = input.charts && b.charts.length
-    ? `<div class="charts">${b.charts.map((c) => `<figure class="chart" data-chart="${e(c.id)}"><img src="${e(briefingChartPath(c.id, formId, period))}" alt="${e(c.alt)}" loading="lazy"><figcaption>${e(c.title)}</figcaption></figure>`).join('')}</div>`
+    ? `<div class="charts">${b.charts.map((c) => `<figure class="chart" data-chart="${e(c.id)}"><img src="${e(briefingChartPath(c.id, formId, period))}" alt="${e(c.alt)}" loading="lazy" title="${e(c.title)}"></figure>`).join('')}</div>`
     : '';
   const attention = b.attention.length
     ? `<table class="grid attention" aria-labelledby="attention-heading">

@@ -14,6 +14,7 @@ import { seededRandom } from '../../support/forms';
 import { createFormCatalog } from '../../../functions/core/forms/catalog';
 import type { Submission, ValidationIssue } from '../../../functions/core/model';
 import { testChartRenderer } from '../../support/charts';
+import type { SubmissionRepository } from '../../../functions/core/ports';
 import {
   FakeClock, InMemoryFileStore, InMemoryOnceLedger, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository, RecordingMailer, fixedSecret,
 } from '../../support/in-memory';
@@ -87,7 +88,7 @@ export function memoryDeps(units: Unit[], now: string) {
 let uploadSeq = 0;
 /** Stores an upload the way ingest does: the record, and for an accepted one its values and the latest pointer. */
 export async function submit(
-  repo: InMemorySubmissionRepository,
+  repo: Pick<SubmissionRepository, 'createIfAbsent' | 'putValues' | 'advanceLatestAccepted'>,
   input: { unitCode: string; formId: string; period: string; receivedAt: string; values?: FormValues; status?: Submission['status']; late?: boolean; warnings?: ValidationIssue[] },
 ): Promise<Submission> {
   uploadSeq += 1;
