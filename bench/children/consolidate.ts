@@ -8,7 +8,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { consolidateReport } from '../../functions/core/usecases/consolidate-report';
+import { writeDraftReport } from '../../functions/core/briefing/draft-report';
+import { briefingFor, buildReportFor, consolidateReport } from '../../functions/core/usecases/consolidate-report';
 import { childInput, childOutput, peakRssMb } from '../lib/child';
 import type { LocalEndpoints } from '../../infra/local/compose';
 import { composeBench } from '../lib/stack';
@@ -32,6 +33,16 @@ async function main(): Promise<void> {
   const result = await consolidateReport(deps, { formId: input.formId, period: input.period, send: true });
   const ms = performance.now() - start;
   const rssMb = peakRssMb();
+  // The briefing's share of that run, measured again on its own (warm: the renderer is loaded):
+  // the earlier periods and the briefing, the charts, the draft document.
+  const report = await buildReportFor(deps, { formId: input.formId, period: input.period });
+  const t0 = performance.now();
+  const briefing = await briefingFor(deps, report);
+  const t1 = performance.now();
+  const charts = await deps.charts.render(briefing.charts);
+  const t2 = performance.now();
+  await writeDraftReport({ report, briefing, charts });
+  const t3 = performance.now();
   local.close();
   childOutput({
     ms,
@@ -48,6 +59,9 @@ async function main(): Promise<void> {
     charts: result.email.status === 'sent' ? result.email.charts : undefined,
     draftAttached: result.email.status === 'sent' ? result.email.draftAttached : undefined,
     emailBytes: newestEmailBytes(join(input.dataDir, 'outbox')),
+    briefingMs: t1 - t0,
+    chartsMs: t2 - t1,
+    draftMs: t3 - t2,
   });
 }
 
