@@ -47,7 +47,9 @@ describe('tonghop consolidate / reports / remind', () => {
     const outbox = readdirSync(join(dataDir, 'outbox'));
     expect(outbox).toHaveLength(1);
     const mail = await simpleParser(readFileSync(join(dataDir, 'outbox', outbox[0]!)));
-    expect(mail.attachments[0]!.content.equals(readFileSync(out))).toBe(true);
+    // The workbook is the attachment named .xlsx (the charts are inline parts, the draft a .docx).
+    const workbook = mail.attachments.find((a) => a.filename?.endsWith('.xlsx'));
+    expect(workbook?.content.equals(readFileSync(out))).toBe(true);
 
     const second = await run(consolidate, ['--form', FORM_ID, '--period', PERIOD, '--send']);
     expect(second.code).toBe(0);

@@ -98,7 +98,8 @@ describe('consolidation (embedded stack)', () => {
       expect(mail.subject).toBe('Tổng hợp Sắp xếp tổ chức bộ máy, tinh giản biên chế — Quý I năm 2019 — 2/3 đơn vị đã báo cáo');
       expect(mail.text).toContain('Ban Tuyên giáo Tỉnh ủy (BTG) — quá hạn, nộp muộn');
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(mail.attachments[0]!.content as unknown as ExcelJS.Buffer);
+      // The workbook is the attachment named .xlsx (the charts are inline parts, the draft a .docx).
+      await wb.xlsx.load(mail.attachments.find((a) => a.filename?.endsWith('.xlsx'))!.content as unknown as ExcelJS.Buffer);
       // The province totals in "Chi tiết đơn vị" equal the sums of what the units typed.
       const form = catalog.require(FORM_ID);
       const expected = computeTotals(form, [...accepted.values()]);
