@@ -787,7 +787,7 @@ export const DATA_SHEET_HEADER = ['Mã đơn vị', 'Tên đơn vị', 'Loại �
 
 /**
  * "Dữ liệu", then "Dữ liệu (2)", "Dữ liệu (3)", … each with the header and at most
- * `dataRowsPerSheet` rows (one million; 10,000 units of a 140-figure form make 1.4 million): the
+ * `dataRowsPerSheet` rows (one million; 10,000 units of a 150-figure form make 1.5 million): the
  * same columns on every sheet, so a PivotTable or a script reads them one after another.
  */
 function writeDataSheets(wb: WB, used: Set<string>, report: ConsolidatedReport, limits: SheetLimits): void {
