@@ -146,7 +146,8 @@ class SheetWriter {
       this.flush();
       const n = this.dropped;
       this.closing = true;
-      this.add([{ value: `…(đã rút gọn) Sheet dừng ở giới hạn ${this.limits.maxRows.toLocaleString('vi-VN')} dòng của Excel: ${n.toLocaleString('vi-VN')} dòng sau không hiển thị; số liệu đầy đủ ở sheet "Dữ liệu".`, italic: true, font: MISSING_FONT }], { border: false });
+      // Not wrapped: the note runs on across the empty cells to its right, on one line.
+      this.add([{ value: `…(đã rút gọn) Sheet dừng ở giới hạn ${this.limits.maxRows.toLocaleString('vi-VN')} dòng của Excel: ${n.toLocaleString('vi-VN')} dòng sau không hiển thị; số liệu đầy đủ ở sheet "Dữ liệu".`, italic: true, font: MISSING_FONT, wrap: false }], { border: false });
     }
     this.flush();
     this.ws.commit();
