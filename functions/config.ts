@@ -33,8 +33,9 @@ export const RuntimeConfigSchema = z.object({
   TONGHOP_MAX_UPLOAD_BYTES: z._default(PositiveInt, 5 * 1024 * 1024),
   /** Where form definitions live (default: `templates/` beside the code or bundle). */
   TONGHOP_TEMPLATES_DIR: z.optional(NonEmpty),
-  /** Largest raw email (bytes) sent with the workbook attached; above it a download link (default 40 MB, SES's limit). */
-  TONGHOP_MAIL_MAX_BYTES: z._default(PositiveInt, 40 * 1024 * 1024),
+  /** Largest raw email (bytes) sent with the workbook attached; above it a download link (default 10 MB, what ordinary receiving servers accept). */
+  // The same number as the use case's DEFAULT_MAX_MESSAGE_BYTES (not imported: it would load the consolidation with the config).
+  TONGHOP_MAIL_MAX_BYTES: z._default(PositiveInt, 10_000_000),
   /** The reminders queue (SQS URL) the daily reminder run sends each unit's reminder to (remind function). */
   TONGHOP_REMINDER_QUEUE_URL: z.optional(NonEmpty),
   /** SES configuration set for bounce/complaint events (optional). */

@@ -22,6 +22,9 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   /** Issue 15: every chart of one consolidation, in a cold process. */
   charts_ms: { budget: { kind: 'max', limit: 1500, unit: 'ms' } },
   charts_peak_extra_mb: { budget: { kind: 'max', limit: 100, unit: 'MB' } },
+  /** Issue 16: consolidation at 10,000 units (the national design point). */
+  consolidate_10000_ms: { budget: { kind: 'ratio', limit: 2 }, floor: 'stream_write_10000_ms' },
+  consolidate_10000_rss_mb: { budget: { kind: 'max', limit: 512, unit: 'MB' } },
 };
 
 export interface MetricRow {

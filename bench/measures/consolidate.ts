@@ -1,5 +1,7 @@
 /**
- * `consolidate_1000_ms` / `consolidate_1000_rss_mb`: one full consolidation of 1,000 synthetic
+ * `consolidate_1000_ms` / `consolidate_1000_rss_mb` (and `consolidate_10000_ms` /
+ * `consolidate_10000_rss_mb` / `stream_write_10000_ms`, the same at 10,000 units of a synthetic
+ * province, one run, its own cached data set): one full consolidation of 1,000 synthetic
  * units (query every latest accepted submission, build and store the workbook, email it to the
  * `.eml` outbox), in a fresh child process so the peak RSS is the consolidation's own.
  * `email_with_charts_bytes`: the raw size of the email that run sent (charts inline, the workbook
@@ -20,7 +22,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { reportPrefix } from '../../functions/core/consolidation/report-key';
-import type { Submission } from '../../functions/core/model';
+import type { Submission, Unit } from '../../functions/core/model';
+import { generateSyntheticProvince } from '../../functions/core/units/synthetic-province';
+import { UNIT_TYPES_2019 } from '../../functions/core/units/unit-types';
 import { openPeriod } from '../../functions/core/periods';
 import { newUploadId, uploadKey } from '../../functions/core/upload-id';
 import { countCells } from '../lib/cells';
@@ -32,7 +36,6 @@ import type { LocalDeps } from '../../infra/local/compose';
 import { inParallel, startStack, syntheticUnits } from '../lib/stack';
 import { median, round } from '../lib/stats';
 
-const UNITS = 1000;
 const RUNS = 3;
 
 interface ConsolidateOutput {
@@ -61,54 +64,91 @@ interface StreamOutput {
   cells: number;
 }
 
+interface Scenario {
+  units: number;
+  runs: number;
+  /** Cache directory prefix (each scenario cleans only its own stale data sets). */
+  cache: string;
+  /** Unit codes and names: the 1,000 keep their data set's identity; 10,000 are a synthetic province. */
+  makeUnits: (count: number) => Unit[];
+}
+
+interface ScenarioResult {
+  runs: Array<ConsolidateOutput & { cells?: Awaited<ReturnType<typeof countCells>> }>;
+  floorTimes: number[];
+  cells: Awaited<ReturnType<typeof countCells>>;
+}
+
+const SCENARIO_1000: Scenario = { units: 1000, runs: RUNS, cache: 'consolidate-', makeUnits: (n) => syntheticUnits(n, 'CON') };
+/**
+ * 10,000 units (the national design point), one run: seeding takes many minutes the first time
+ * and a run about a minute; the bench reports one fresh process's time and peak RSS.
+ */
+const SCENARIO_10000: Scenario = {
+  units: 10_000,
+  runs: 1,
+  cache: 'consolidate10000-',
+  makeUnits: (n) => generateSyntheticProvince(UNIT_TYPES_2019, n).map((u) => ({ ...u, keyVersion: 1 })),
+};
+
+async function runScenario(ctx: BenchContext, scenario: Scenario): Promise<ScenarioResult> {
+  const kit = await loadFormKit('sap-xep-bo-may');
+  const form = kit.form;
+  const period = openPeriod(form, new Date());
+  const [consolidateChild, streamChild] = await Promise.all([buildChild('consolidate', ctx.outDir), buildChild('stream-write', ctx.outDir)]);
+
+  const cacheDir = rootPath('bench', 'out', 'cache');
+  const persistDir = join(cacheDir, `${scenario.cache}${seedKey(period, scenario.units)}`);
+  const seededMarker = join(persistDir, 'seeded.json');
+  // Older data sets are stale, and a half-seeded one (a run stopped while seeding) is not trusted.
+  if (existsSync(cacheDir)) {
+    for (const name of readdirSync(cacheDir)) if (name.startsWith(scenario.cache) && join(cacheDir, name) !== persistDir) rmSync(join(cacheDir, name), { recursive: true, force: true });
+  }
+  if (!existsSync(seededMarker)) rmSync(persistDir, { recursive: true, force: true });
+  const { emulators, address, deps, dataDir } = await startStack(ctx.outDir, persistDir);
+  try {
+    if (existsSync(seededMarker)) {
+      ctx.log(`consolidate: reusing the seeded data set ${persistDir}`);
+      await undoConsolidations(deps, address.bucketName, form.id, period);
+    } else {
+      await seed(deps, kit, period, scenario, ctx.log);
+      writeFileSync(seededMarker, JSON.stringify({ units: scenario.units, period, seededAt: new Date().toISOString() }));
+    }
+    const input = { address, dataDir, templatesDir: rootPath('templates'), formId: form.id, period };
+    const runs: ScenarioResult['runs'] = [];
+    for (let i = 0; i < scenario.runs; i++) {
+      const { output } = await runNode<ConsolidateOutput>(consolidateChild, input);
+      if (output.reused || output.email !== 'sent') throw new Error(`run ${i + 1} did not do the full work (reused=${output.reused}, email=${output.email})`);
+      if (output.unitsReported !== scenario.units) throw new Error(`consolidation saw ${output.unitsReported} of ${scenario.units} units`);
+      runs.push(output);
+      if (i === 0) {
+        const workbook = await deps.files.get(output.key);
+        if (!workbook) throw new Error(`workbook ${output.key} not stored`);
+        Object.assign(output, { cells: await countCells(workbook) });
+      }
+      // Undo the run's idempotent effects (stored workbook, email claim) so the next run does all the work again.
+      await undoConsolidations(deps, address.bucketName, form.id, period);
+      ctx.log(`consolidate ${scenario.units}: run ${i + 1}: ${Math.round(output.ms)} ms, peak RSS ${Math.round(output.rssMb)} MB`);
+    }
+    const cells = runs[0]!.cells!;
+    const floorTimes: number[] = [];
+    for (let i = 0; i < scenario.runs; i++) {
+      const { output } = await runNode<StreamOutput>(streamChild, { numbers: cells.numbers, strings: cells.strings, columns: cells.columns });
+      floorTimes.push(output.ms);
+    }
+    return { runs, floorTimes, cells };
+  } finally {
+    deps.close();
+    await emulators.stop();
+  }
+}
+
 export const consolidateGroup: MeasureGroup = {
   name: 'consolidate',
   metrics: ['consolidate_1000_ms', 'consolidate_1000_rss_mb', 'stream_write_ms', 'email_with_charts_bytes', 'consolidate_1000_briefing_ms', 'consolidate_1000_briefing_ratio'],
   async run(ctx: BenchContext): Promise<MetricRow[]> {
-    const kit = await loadFormKit('sap-xep-bo-may');
-    const form = kit.form;
-    const period = openPeriod(form, new Date());
-    const [consolidateChild, streamChild] = await Promise.all([buildChild('consolidate', ctx.outDir), buildChild('stream-write', ctx.outDir)]);
-
-    const cacheDir = rootPath('bench', 'out', 'cache');
-    const persistDir = join(cacheDir, `consolidate-${seedKey(period)}`);
-    const seededMarker = join(persistDir, 'seeded.json');
-    // Older data sets are stale, and a half-seeded one (a run stopped while seeding) is not trusted.
-    if (existsSync(cacheDir)) {
-      for (const name of readdirSync(cacheDir)) if (name.startsWith('consolidate-') && join(cacheDir, name) !== persistDir) rmSync(join(cacheDir, name), { recursive: true, force: true });
-    }
-    if (!existsSync(seededMarker)) rmSync(persistDir, { recursive: true, force: true });
-    const { emulators, address, deps, dataDir } = await startStack(ctx.outDir, persistDir);
-    try {
-      if (existsSync(seededMarker)) {
-        ctx.log(`consolidate: reusing the seeded data set ${persistDir}`);
-        await undoConsolidations(deps, address.bucketName, form.id, period);
-      } else {
-        await seed(deps, kit, period, ctx.log);
-        writeFileSync(seededMarker, JSON.stringify({ units: UNITS, period, seededAt: new Date().toISOString() }));
-      }
-      const input = { address, dataDir, templatesDir: rootPath('templates'), formId: form.id, period };
-      const runs: ConsolidateOutput[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const { output } = await runNode<ConsolidateOutput>(consolidateChild, input);
-        if (output.reused || output.email !== 'sent') throw new Error(`run ${i + 1} did not do the full work (reused=${output.reused}, email=${output.email})`);
-        if (output.unitsReported !== UNITS) throw new Error(`consolidation saw ${output.unitsReported} of ${UNITS} units`);
-        runs.push(output);
-        if (i === 0) {
-          const workbook = await deps.files.get(output.key);
-          if (!workbook) throw new Error(`workbook ${output.key} not stored`);
-          Object.assign(output, { cells: await countCells(workbook) });
-        }
-        // Undo the run's idempotent effects (stored workbook, email claim) so the next run does all the work again.
-        await undoConsolidations(deps, address.bucketName, form.id, period);
-        ctx.log(`consolidate: run ${i + 1}: ${Math.round(output.ms)} ms, peak RSS ${Math.round(output.rssMb)} MB`);
-      }
-      const cells = (runs[0] as ConsolidateOutput & { cells: Awaited<ReturnType<typeof countCells>> }).cells;
-      const floorTimes: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const { output } = await runNode<StreamOutput>(streamChild, { numbers: cells.numbers, strings: cells.strings, columns: cells.columns });
-        floorTimes.push(output.ms);
-      }
+    const { runs, floorTimes, cells } = await runScenario(ctx, SCENARIO_1000);
+    {
       const first = runs[0]!;
       return [
         {
@@ -143,16 +183,33 @@ export const consolidateGroup: MeasureGroup = {
           note: 'a run with the charts and the draft document ÷ the same run without them (its time less their warm time)',
         },
       ];
-    } finally {
-      deps.close();
-      await emulators.stop();
     }
   },
 };
 
+/** `consolidate_10000_ms` ÷ `stream_write_10000_ms` and `consolidate_10000_rss_mb`: the same run at 10,000 units. */
+export const consolidate10000Group: MeasureGroup = {
+  name: 'consolidate10000',
+  metrics: ['consolidate_10000_ms', 'consolidate_10000_rss_mb', 'stream_write_10000_ms'],
+  async run(ctx: BenchContext): Promise<MetricRow[]> {
+    const { runs, floorTimes, cells } = await runScenario(ctx, SCENARIO_10000);
+    const first = runs[0]!;
+    return [
+      {
+        metric: 'consolidate_10000_ms',
+        value: round(first.ms),
+        unit: 'ms',
+        note: `one fresh process; workbook ${Math.round(first.workbookBytes / 1024)} KB, ${cells.sheets} sheets, ${cells.numbers + cells.strings} cells (${cells.strings} strings); email ${first.delivery} (${first.emailBytes ?? 0} B); briefing + charts + draft ${Math.round(first.briefingMs + first.chartsMs + first.draftMs)} ms warm`,
+      },
+      { metric: 'consolidate_10000_rss_mb', value: round(first.rssMb), unit: 'MB', note: `peak RSS of the child (process at start: ${Math.round(first.rssBeforeMb)} MB)` },
+      { metric: 'stream_write_10000_ms', value: round(median(floorTimes)), unit: 'ms', note: `${cells.numbers + cells.strings} cells, one fresh process` },
+    ];
+  },
+};
+
 /** The seeded data set's identity: whatever shapes the stored items, and the period. */
-function seedKey(period: string): string {
-  const hash = createHash('sha256').update(`${UNITS} ${period}\n`);
+function seedKey(period: string, units: number): string {
+  const hash = createHash('sha256').update(`${units} ${period}\n`);
   for (const file of SEED_INPUTS) hash.update(readFileSync(rootPath(file)));
   return hash.digest('hex').slice(0, 12);
 }
@@ -165,15 +222,17 @@ const SEED_INPUTS = [
   'test/support/forms.ts',
   'bench/measures/consolidate.ts',
   'bench/lib/stack.ts',
+  'functions/core/units/synthetic-province.ts',
 ];
 
-/** 1,000 units, each with one accepted submission, its values and the latest-accepted pointer, through the real repositories. */
-async function seed(deps: LocalDeps, kit: FormKit, period: string, log: (m: string) => void): Promise<void> {
+/** The scenario's units, each with one accepted submission, its values and the latest-accepted pointer, through the real repositories. */
+async function seed(deps: LocalDeps, kit: FormKit, period: string, scenario: Scenario, log: (m: string) => void): Promise<void> {
   const { form } = kit;
-  const units = syntheticUnits(UNITS, 'CON');
+  const units = scenario.makeUnits(scenario.units);
   const seedStart = Date.now();
   await deps.units.putMany(units);
   const receivedAt = new Date().toISOString();
+  let done = 0;
   await inParallel(units, 8, async (unit, index) => {
     const uploadId = newUploadId();
     const submission: Submission = {
@@ -193,8 +252,9 @@ async function seed(deps: LocalDeps, kit: FormKit, period: string, log: (m: stri
     await deps.submissions.createIfAbsent(submission);
     await deps.submissions.putValues(uploadId, kit.sampleValues(unit, index + 1));
     await deps.submissions.advanceLatestAccepted(submission);
+    if (++done % 1000 === 0) log(`consolidate: seeded ${done}/${units.length} units (${((Date.now() - seedStart) / 1000).toFixed(0)} s)`);
   });
-  log(`consolidate: seeded ${UNITS} units with accepted values in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+  log(`consolidate: seeded ${scenario.units} units with accepted values in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 }
 
 /** Deletes stored consolidated workbooks and releases email claims for (form, period). */

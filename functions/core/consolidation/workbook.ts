@@ -37,6 +37,33 @@ const SECTION_FILL: Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb:
 const TOTAL_FILL: Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
 const MISSING_FONT: Partial<Font> = { italic: true, color: { argb: 'FF9C0006' } };
 
+/**
+ * What one worksheet may hold. Excel refuses a file past these (LibreOffice truncates it), so the
+ * writer never passes them: long-format sheets continue on numbered sheets, other sheets stop
+ * with a note, wide sheets are capped with a note, and a longer text is cut with a visible marker.
+ * A parameter so tests can prove the behaviour with small numbers.
+ */
+export interface SheetLimits {
+  /** Rows per worksheet, headers included (Excel: 1,048,576). */
+  maxRows: number;
+  /** Columns per worksheet (Excel: 16,384, column XFD). */
+  maxColumns: number;
+  /** Characters per cell (Excel: 32,767). */
+  maxCellChars: number;
+  /** Data rows per "Dữ liệu" sheet before "Dữ liệu (2)" starts (1,000,000: a round number under Excel's rows). */
+  dataRowsPerSheet: number;
+}
+
+export const EXCEL_LIMITS: SheetLimits = { maxRows: 1_048_576, maxColumns: 16_384, maxCellChars: 32_767, dataRowsPerSheet: 1_000_000 };
+
+/** Appended to a text cut at the cell limit, so a reader sees that the cell is not the whole text. */
+export const TRUNCATED_MARKER = '…(đã rút gọn)';
+
+/** `text` within `max` characters, ending with the marker when it was cut. */
+export function capCellText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - TRUNCATED_MARKER.length))}${TRUNCATED_MARKER}`;
+}
+
 type CellValue = string | number | Date | null | undefined;
 interface CellSpec {
   value: CellValue;
@@ -68,7 +95,34 @@ class SheetWriter {
   private pending: ExcelJS.Row[] = [];
   private holding = false;
   private readonly styles = new Map<string, TextStyle>();
-  constructor(readonly ws: Worksheet) {}
+  /** Rows refused because the sheet is full (the caller's note says how many). */
+  dropped = 0;
+  /** Set while the closing note is written on the row kept for it. */
+  private closing = false;
+  constructor(
+    readonly ws: Worksheet,
+    readonly limits: SheetLimits = EXCEL_LIMITS,
+  ) {}
+
+  /** Column widths, within the column limit. */
+  columns(defs: Array<Partial<ExcelJS.Column>>): void {
+    this.ws.columns = defs.slice(0, this.limits.maxColumns);
+  }
+
+  /** Rows this sheet can still take (the last row is kept for the note saying the sheet stopped). */
+  get room(): number {
+    return this.limits.maxRows - 1 - this.rowNumber;
+  }
+
+  /** Cells within the column limit, texts within the character limit. */
+  private fit<T>(cells: readonly T[], value: (c: T) => unknown, setText: (c: T, text: string) => T): T[] {
+    const out = cells.length > this.limits.maxColumns ? cells.slice(0, this.limits.maxColumns) : [...cells];
+    for (let i = 0; i < out.length; i++) {
+      const v = value(out[i]!);
+      if (typeof v === 'string' && v.length > this.limits.maxCellChars) out[i] = setText(out[i]!, capCellText(v, this.limits.maxCellChars));
+    }
+    return out;
+  }
 
   /** Keeps every row added by `fn` open until it returns (for merges spanning rows). */
   group<T>(fn: () => T): T {
@@ -86,8 +140,15 @@ class SheetWriter {
     this.pending = [];
   }
 
-  /** Commits what is left and the worksheet. */
+  /** Commits what is left and the worksheet; says on its last row how many rows did not fit. */
   finish(): void {
+    if (this.dropped > 0) {
+      this.flush();
+      const n = this.dropped;
+      this.closing = true;
+      // Not wrapped: the note runs on across the empty cells to its right, on one line.
+      this.add([{ value: `…(đã rút gọn) Sheet dừng ở giới hạn ${this.limits.maxRows.toLocaleString('vi-VN')} dòng của Excel: ${n.toLocaleString('vi-VN')} dòng sau không hiển thị; số liệu đầy đủ ở sheet "Dữ liệu".`, italic: true, font: MISSING_FONT, wrap: false }], { border: false });
+    }
     this.flush();
     this.ws.commit();
   }
@@ -96,7 +157,16 @@ class SheetWriter {
     return this.rowNumber;
   }
 
-  add(cells: Cell[], style: RowStyle = {}): number {
+  /**
+   * Adds a row; past the sheet's row limit the row is counted in `dropped` and not written (the
+   * caller leaves room for its note with `room`).
+   */
+  add(input: Cell[], style: RowStyle = {}): number {
+    if (this.room <= 0 && !this.closing) {
+      this.dropped += 1;
+      return 0;
+    }
+    const cells = this.fit(input, (c) => (isSpec(c) ? c.value : c), (c, text) => (isSpec(c) ? { ...c, value: text } : text));
     if (!this.holding) this.flush();
     const row = this.ws.addRow(cells.map((c) => (isSpec(c) ? toValue(c.value) : toValue(c))));
     this.rowNumber = row.number;
@@ -146,9 +216,15 @@ class SheetWriter {
   }
 
   /** The fast path for long uniform sheets: values with one precomputed style per column. */
-  addStyled(values: Array<string | number | null>, styles: readonly TextStyle[]): void {
+  addStyled(input: Array<string | number | null>, styles: readonly TextStyle[]): void {
+    if (this.room <= 0) {
+      this.dropped += 1;
+      return;
+    }
+    const values = this.fit(input, (v) => v, (_, text) => text);
     if (!this.holding) this.flush();
     const row = this.ws.addRow(values);
+    this.rowNumber = row.number;
     for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = textStyle(values[i], styles[i]);
     this.pending.push(row);
   }
@@ -156,15 +232,21 @@ class SheetWriter {
   /** A title line across `width` columns (merged, no border). */
   title(text: string, width: number, font: Partial<Font> = { bold: true, size: 14 }, height: number | undefined = font.size && font.size > 12 ? 36 : undefined): void {
     const n = this.add([{ value: text, font, align: 'center', wrap: true }], { border: false, height });
-    if (width > 1) this.ws.mergeCells(n, 1, n, width);
+    this.merge(n, 1, width);
   }
 
   blank(): void {
     this.add([], { border: false });
   }
 
+  /** Merges column `col` from row `top` to `bottom` (nothing when a row was not written). */
+  mergeDown(top: number, bottom: number, col: number): void {
+    if (top > 0 && bottom > top && col <= this.limits.maxColumns) this.ws.mergeCells(top, col, bottom, col);
+  }
+
   merge(row: number, from: number, to: number): void {
-    if (to > from) this.ws.mergeCells(row, from, row, to);
+    const last = Math.min(to, this.limits.maxColumns);
+    if (row > 0 && last > from) this.ws.mergeCells(row, from, row, last);
   }
 }
 
@@ -220,7 +302,13 @@ export { ATTENTION_SHEET, CHARTS_SHEET } from './sheet-names';
  * sheet opens with its sentences and the attention sheet lists every unit; with `charts`
  * (rendered from the briefing), the charts sheet shows them.
  */
-export async function writeConsolidatedWorkbook(report: ConsolidatedReport, briefing?: Briefing, charts: readonly RenderedChart[] = []): Promise<Buffer> {
+export async function writeConsolidatedWorkbook(
+  report: ConsolidatedReport,
+  briefing?: Briefing,
+  charts: readonly RenderedChart[] = [],
+  sheetLimits: Partial<SheetLimits> = {},
+): Promise<Buffer> {
+  const limits: SheetLimits = { ...EXCEL_LIMITS, ...sheetLimits };
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
@@ -234,17 +322,17 @@ export async function writeConsolidatedWorkbook(report: ConsolidatedReport, brie
   wb.modified = report.generatedAt;
   const used = new Set<string>();
 
-  writeSummarySheet(wb, sheetName('Tổng hợp', used), report, briefing?.summary ?? []);
-  if (charts.length > 0) writeChartsSheet(wb, sheetName(CHARTS_SHEET, used), report, charts);
-  if (briefing) writeAttentionSheet(wb, sheetName(ATTENTION_SHEET, used), report, briefing);
-  writeByTypeSheet(wb, sheetName('Theo loại đơn vị', used), report);
-  writeUnitDetailSheet(wb, sheetName('Chi tiết đơn vị', used), report);
-  for (const table of report.form.tables) writeTableRowsSheet(wb, sheetName(table.label, used), report, table.key);
-  writeStatusSheet(wb, sheetName('Tình hình nộp', used), report);
-  if (listedFields(report.form).length > 0) writeListedSheet(wb, sheetName('Thông tin theo đơn vị', used), report);
-  if (textFields(report.form).length > 0) writeOpinionsSheet(wb, sheetName('Ý kiến', used), report);
-  writeWarningsSheet(wb, sheetName('Cảnh báo', used), report);
-  writeDataSheet(wb, sheetName('Dữ liệu', used), report);
+  writeSummarySheet(wb, sheetName('Tổng hợp', used), report, briefing?.summary ?? [], limits);
+  if (charts.length > 0) writeChartsSheet(wb, sheetName(CHARTS_SHEET, used), report, charts, limits);
+  if (briefing) writeAttentionSheet(wb, sheetName(ATTENTION_SHEET, used), report, briefing, limits);
+  writeByTypeSheet(wb, sheetName('Theo loại đơn vị', used), report, limits);
+  writeUnitDetailSheet(wb, sheetName('Chi tiết đơn vị', used), report, limits);
+  for (const table of report.form.tables) writeTableRowsSheets(wb, used, report, table.key, limits);
+  writeStatusSheet(wb, sheetName('Tình hình nộp', used), report, limits);
+  if (listedFields(report.form).length > 0) writeListedSheet(wb, sheetName('Thông tin theo đơn vị', used), report, limits);
+  if (textFields(report.form).length > 0) writeOpinionsSheet(wb, sheetName('Ý kiến', used), report, limits);
+  writeWarningsSheet(wb, sheetName('Cảnh báo', used), report, limits);
+  writeDataSheets(wb, used, report, limits);
 
   await wb.commit();
   await done;
@@ -263,13 +351,13 @@ function headerLines(s: SheetWriter, report: ConsolidatedReport, width: number, 
   );
 }
 
-function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport, summary: readonly string[]): void {
+function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport, summary: readonly string[], limits: SheetLimits): void {
   const sections = numericSections(report.form);
   const maxCols = Math.max(1, ...sections.map((sec) => sectionColumns(sec).length));
   const width = 2 + 3 * maxCols;
   const ws = wb.addWorksheet(name, sheetOptions(4, 2, 'FF1F4E79'));
-  ws.columns = [{ width: 8 }, { width: 48 }, ...Array.from({ length: 3 * maxCols }, () => ({ width: 14 }))];
-  const s = new SheetWriter(ws);
+  const s = new SheetWriter(ws, limits);
+  s.columns([{ width: 8 }, { width: 48 }, ...Array.from({ length: 3 * maxCols }, () => ({ width: 14 }))]);
   headerLines(s, report, width, 'Toàn tỉnh');
   s.blank();
   // "Are we on target?" in sentences, above the tables (below the frozen title lines).
@@ -324,8 +412,8 @@ function writeSummarySheet(wb: WB, name: string, report: ConsolidatedReport, sum
       s.merge(h1, 3, 2 + cols.length);
       s.merge(h1, 3 + cols.length, 2 + 2 * cols.length);
       s.merge(h1, 3 + 2 * cols.length, 2 + 3 * cols.length);
-      ws.mergeCells(h1, 1, h2, 1);
-      ws.mergeCells(h1, 2, h2, 2);
+      s.mergeDown(h1, h2, 1);
+      s.mergeDown(h1, h2, 2);
     });
     const sectionLabel = sectionHeading(section.label, (section.unitTypes ?? []).map((t) => report.unitTypes.label(t)));
     s.add(['', sectionLabel, ...pad(3 * cols.length)], {
@@ -381,11 +469,11 @@ const CHART_COLUMNS = 9;
 const ROW_PX = 20;
 
 /** The charts as pictures (each drawn with its title), at 640 px wide: one column of charts, printed on A4 portrait. */
-function writeChartsSheet(wb: WB, name: string, report: ConsolidatedReport, charts: readonly RenderedChart[]): void {
+function writeChartsSheet(wb: WB, name: string, report: ConsolidatedReport, charts: readonly RenderedChart[], limits: SheetLimits): void {
   const options = sheetOptions(0, 0, 'FF1F4E79');
   const ws = wb.addWorksheet(name, { ...options, views: [], pageSetup: { ...options.pageSetup, orientation: 'portrait' } });
-  ws.columns = Array.from({ length: CHART_COLUMNS }, () => ({ width: 10 }));
-  const s = new SheetWriter(ws);
+  const s = new SheetWriter(ws, limits);
+  s.columns(Array.from({ length: CHART_COLUMNS }, () => ({ width: 10 })));
   // Portrait is narrower than the other sheets: the form's long title takes three lines or more.
   const title = `BÁO CÁO TỔNG HỢP — ${report.form.title}`;
   s.title(title, CHART_COLUMNS, { bold: true, size: 14 }, 20 * Math.ceil(title.length / 60) + 6);
@@ -409,10 +497,10 @@ function writeChartsSheet(wb: WB, name: string, report: ConsolidatedReport, char
  * Every unit needing attention, most serious first, its reasons in one cell ("…; …"): a line
  * break inside a streamed cell is not kept by every reader, a semicolon is.
  */
-function writeAttentionSheet(wb: WB, name: string, report: ConsolidatedReport, briefing: Briefing): void {
+function writeAttentionSheet(wb: WB, name: string, report: ConsolidatedReport, briefing: Briefing, limits: SheetLimits): void {
   const ws = wb.addWorksheet(name, sheetOptions(5, 3, 'FFC00000'));
-  ws.columns = [{ width: 6 }, { width: 15 }, { width: 36 }, { width: 22 }, { width: 80 }];
-  const s = new SheetWriter(ws);
+  const s = new SheetWriter(ws, limits);
+  s.columns([{ width: 6 }, { width: 15 }, { width: 36 }, { width: 22 }, { width: 80 }]);
   headerLines(s, report, 5, `Đơn vị cần đôn đốc (${briefing.attention.length})`);
   s.add(['STT', 'Mã đơn vị', 'Đơn vị', 'Loại đơn vị', 'Lý do'], { header: true, height: 32 });
   briefing.attention.forEach((a, i) => {
@@ -440,12 +528,12 @@ function pad(n: number): string[] {
   return Array.from({ length: Math.max(0, n) }, () => '');
 }
 
-function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+function writeByTypeSheet(wb: WB, name: string, report: ConsolidatedReport, limits: SheetLimits): void {
   const types = report.byType;
   const width = 3 + types.length + 1;
   const ws = wb.addWorksheet(name, sheetOptions(5, 3));
-  ws.columns = [{ width: 8 }, { width: 40 }, { width: 22 }, ...types.map(() => ({ width: 16 })), { width: 16 }];
-  const s = new SheetWriter(ws);
+  const s = new SheetWriter(ws, limits);
+  s.columns([{ width: 8 }, { width: 40 }, { width: 22 }, ...types.map(() => ({ width: 16 })), { width: 16 }]);
   headerLines(s, report, width, 'Theo loại đơn vị');
   s.add(['Mã số', 'Chỉ tiêu', 'Cột', ...types.map((t) => t.label), 'Toàn tỉnh'], { header: true, height: 48 });
   s.add(['', 'Số đơn vị đã báo cáo', '', ...types.map((t) => `${t.unitsReported}/${t.unitsExpected}`), `${report.unitsReported}/${report.unitsExpected}`], {
@@ -496,13 +584,23 @@ function unitCells(i: number, l: UnitLine, report: Pick<ConsolidatedReport, 'uni
   return [{ value: i + 1, numFmt: '0', align: 'center' }, l.unit.code, l.unit.name, report.unitTypes.label(l.unit.type)];
 }
 
-function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport): void {
-  const figures = figureKeys(report.form);
+/**
+ * One row per unit, one column per figure. A form with more figures than Excel has columns (none
+ * shipped comes near: the largest has a few hundred) shows the first ones and says so in its
+ * title; every figure is on "Dữ liệu".
+ */
+function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport, limits: SheetLimits): void {
+  const all = figureKeys(report.form);
+  const figures = all.slice(0, Math.max(0, limits.maxColumns - 5));
   const formats = figures.map((f) => figureFormat(report.form, f.key));
   const ws = wb.addWorksheet(name, sheetOptions(5, 3));
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, { width: 16 }, ...figures.map(() => ({ width: 12 }))];
-  const s = new SheetWriter(ws);
-  headerLines(s, report, Math.min(5 + figures.length, 12), 'Chi tiết từng đơn vị');
+  const s = new SheetWriter(ws, limits);
+  s.columns([{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, { width: 16 }, ...figures.map(() => ({ width: 12 }))]);
+  const capped =
+    figures.length < all.length
+      ? ` — chỉ hiện ${figures.length.toLocaleString('vi-VN')}/${all.length.toLocaleString('vi-VN')} chỉ tiêu đầu (giới hạn ${limits.maxColumns.toLocaleString('vi-VN')} cột của Excel), đủ số liệu ở sheet "Dữ liệu"`
+      : '';
+  headerLines(s, report, Math.min(5 + figures.length, 12), `Chi tiết từng đơn vị${capped}`);
   // Header row 1: one merged cell per row code; row 2: the column labels.
   const groups: Array<{ code: string; label: string; from: number; to: number }> = [];
   figures.forEach((f, i) => {
@@ -515,7 +613,7 @@ function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport):
   s.group(() => {
     const h1 = s.add(top, { header: true, height: 60 });
     const h2 = s.add(['', '', '', '', '', ...figures.map((f) => f.columnLabel)], { header: true, height: 45 });
-    for (let c = 1; c <= 5; c++) ws.mergeCells(h1, c, h2, c);
+    for (let c = 1; c <= 5; c++) s.mergeDown(h1, h2, c);
     for (const g of groups) s.merge(h1, g.from, g.to);
   });
 
@@ -534,17 +632,33 @@ function writeUnitDetailSheet(wb: WB, name: string, report: ConsolidatedReport):
   s.finish();
 }
 
-function writeTableRowsSheet(wb: WB, name: string, report: ConsolidatedReport, tableKey: string): void {
+/**
+ * Every row of one repeating table with its unit. Past a sheet's rows (10,000 units × hundreds of
+ * rows could be) the rows continue on "<table> (2)", "<table> (3)", … each with the same header;
+ * the total is on the last one.
+ */
+function writeTableRowsSheets(wb: WB, used: Set<string>, report: ConsolidatedReport, tableKey: string, limits: SheetLimits): void {
   const table = report.form.tables.find((t) => t.key === tableKey)!;
   const formats = table.columns.map((c) => figureFormat(report.form, `${table.key}.${c.key}`));
-  const ws = wb.addWorksheet(name, sheetOptions(4, 0));
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 32 }, { width: 22 }, ...table.columns.map((c) => ({ width: c.width ?? (c.type === 'text' ? 30 : c.type === 'money' ? 18 : 14) }))];
-  const s = new SheetWriter(ws);
-  headerLines(s, report, 4 + table.columns.length, table.label);
-  s.add(['STT', 'Mã đơn vị', 'Đơn vị báo cáo', 'Loại đơn vị', ...table.columns.map((c) => c.label)], { header: true, height: 45 });
+  let part = 1;
+  const open = (): SheetWriter => {
+    const ws = wb.addWorksheet(sheetName(part === 1 ? table.label : `${table.label.slice(0, 24)} (${part})`, used), sheetOptions(4, 0));
+    const s = new SheetWriter(ws, limits);
+    s.columns([{ width: 6 }, { width: 12 }, { width: 32 }, { width: 22 }, ...table.columns.map((c) => ({ width: c.width ?? (c.type === 'text' ? 30 : c.type === 'money' ? 18 : 14) }))]);
+    headerLines(s, report, 4 + table.columns.length, part === 1 ? table.label : `${table.label} (tiếp theo, phần ${part})`);
+    s.add(['STT', 'Mã đơn vị', 'Đơn vị báo cáo', 'Loại đơn vị', ...table.columns.map((c) => c.label)], { header: true, height: 45 });
+    return s;
+  };
+  let s = open();
   let n = 0;
   for (const l of report.units) {
     for (const row of l.accepted?.values.tables[tableKey] ?? []) {
+      // One row kept for the total.
+      if (s.room <= 1) {
+        s.finish();
+        part += 1;
+        s = open();
+      }
       n += 1;
       s.add([
         { value: n, numFmt: '0', align: 'center' },
@@ -573,10 +687,10 @@ export function reviewSummaryLine(report: ConsolidatedReport): string {
   return `Duyệt báo cáo: ${c['da-duyet']} đã duyệt, ${c['cho-duyet']} chờ duyệt, ${c['tra-lai']} trả lại (${policy}; báo cáo bị trả lại không được tính).`;
 }
 
-function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport, limits: SheetLimits): void {
   const ws = wb.addWorksheet(name, sheetOptions(6, 3));
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 24 }, { width: 18 }, { width: 26 }, { width: 12 }, { width: 18 }, { width: 9 }, { width: 18 }, { width: 10 }, { width: 10 }];
-  const s = new SheetWriter(ws);
+  const s = new SheetWriter(ws, limits);
+  s.columns([{ width: 6 }, { width: 12 }, { width: 36 }, { width: 24 }, { width: 18 }, { width: 26 }, { width: 12 }, { width: 18 }, { width: 9 }, { width: 18 }, { width: 10 }, { width: 10 }]);
   headerLines(s, report, 12, 'Tình hình nộp báo cáo');
   s.title(reviewSummaryLine(report), 12, { italic: true, size: 11 });
   s.add(
@@ -607,11 +721,11 @@ function writeStatusSheet(wb: WB, name: string, report: ConsolidatedReport): voi
 }
 
 /** Choices, dates and other listed (not summed) fields: one row per unit, one column per field. */
-function writeListedSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+function writeListedSheet(wb: WB, name: string, report: ConsolidatedReport, limits: SheetLimits): void {
   const fields = listedFields(report.form);
   const ws = wb.addWorksheet(name, sheetOptions(5, 3));
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, ...fields.map((f) => ({ width: Math.max(14, f.column.width ?? 0, f.column.type === 'choice' ? 18 : 0) }))];
-  const s = new SheetWriter(ws);
+  const s = new SheetWriter(ws, limits);
+  s.columns([{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, ...fields.map((f) => ({ width: Math.max(14, f.column.width ?? 0, f.column.type === 'choice' ? 18 : 0) }))]);
   headerLines(s, report, 4 + fields.length, 'Thông tin theo đơn vị');
   s.add(['STT', 'Mã đơn vị', 'Tên đơn vị', 'Loại đơn vị', ...fields.map((f) => `${f.code}. ${f.label}`)], { header: true, height: 60 });
   report.units.forEach((l, i) => {
@@ -625,11 +739,11 @@ function writeListedSheet(wb: WB, name: string, report: ConsolidatedReport): voi
   s.finish();
 }
 
-function writeOpinionsSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+function writeOpinionsSheet(wb: WB, name: string, report: ConsolidatedReport, limits: SheetLimits): void {
   const fields = textFields(report.form);
   const ws = wb.addWorksheet(name, { ...sheetOptions(4, 0), pageSetup: { ...sheetOptions(4, 0).pageSetup, orientation: 'portrait' } });
-  ws.columns = [{ width: 34 }, { width: 100 }];
-  const s = new SheetWriter(ws);
+  const s = new SheetWriter(ws, limits);
+  s.columns([{ width: 34 }, { width: 100 }]);
   headerLines(s, report, 2, 'Ý kiến của các đơn vị');
   s.add(['Nội dung', 'Ý kiến'], { header: true });
   for (const l of report.units) {
@@ -651,10 +765,10 @@ function writeOpinionsSheet(wb: WB, name: string, report: ConsolidatedReport): v
   s.finish();
 }
 
-function writeWarningsSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+function writeWarningsSheet(wb: WB, name: string, report: ConsolidatedReport, limits: SheetLimits): void {
   const ws = wb.addWorksheet(name, sheetOptions(5, 0));
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, { width: 10 }, { width: 90 }];
-  const s = new SheetWriter(ws);
+  const s = new SheetWriter(ws, limits);
+  s.columns([{ width: 6 }, { width: 12 }, { width: 36 }, { width: 22 }, { width: 10 }, { width: 90 }]);
   headerLines(s, report, 6, 'Cảnh báo kèm theo báo cáo đã tiếp nhận');
   s.add(['STT', 'Mã đơn vị', 'Tên đơn vị', 'Mã cảnh báo', 'Ô', 'Nội dung'], { header: true });
   let n = 0;
@@ -669,29 +783,55 @@ function writeWarningsSheet(wb: WB, name: string, report: ConsolidatedReport): v
 }
 
 /** Long format, one row per (unit, figure): the header is fixed for PivotTables and scripts. */
+export const DATA_SHEET = 'Dữ liệu';
 export const DATA_SHEET_HEADER = ['Mã đơn vị', 'Tên đơn vị', 'Loại đơn vị', 'Mã chỉ tiêu', 'Giá trị'] as const;
 
-function writeDataSheet(wb: WB, name: string, report: ConsolidatedReport): void {
+/**
+ * "Dữ liệu", then "Dữ liệu (2)", "Dữ liệu (3)", … each with the header and at most
+ * `dataRowsPerSheet` rows (one million; 10,000 units of a 150-figure form make 1.5 million): the
+ * same columns on every sheet, so a PivotTable or a script reads them one after another.
+ */
+function writeDataSheets(wb: WB, used: Set<string>, report: ConsolidatedReport, limits: SheetLimits): void {
   const figures = figureKeys(report.form);
+  const perSheet = Math.max(1, Math.min(limits.dataRowsPerSheet, limits.maxRows - 2));
   const options = sheetOptions(1, 0);
-  const ws = wb.addWorksheet(name, { ...options, pageSetup: { ...options.pageSetup, orientation: 'portrait' }, autoFilter: 'A1:E1' } as Partial<ExcelJS.AddWorksheetOptions>);
-  ws.columns = [{ width: 12 }, { width: 36 }, { width: 24 }, { width: 16 }, { width: 16 }];
-  const s = new SheetWriter(ws);
-  s.add([...DATA_SHEET_HEADER], { header: true });
-  const text = s.style({ value: '', wrap: false }, { border: false });
-  const styleOf = new Map<string, ReturnType<SheetWriter['style']>[]>();
-  const stylesFor = (numFmt: string) => {
-    let st = styleOf.get(numFmt);
-    if (!st) styleOf.set(numFmt, (st = [text, text, text, text, s.style({ value: 0, numFmt }, { border: false })]));
-    return st;
+  let part = 0;
+  let s!: SheetWriter;
+  let rows = perSheet;
+  let formats: TextStyle[][] = [];
+  const open = () => {
+    part += 1;
+    const ws = wb.addWorksheet(sheetName(part === 1 ? DATA_SHEET : `${DATA_SHEET} (${part})`, used), {
+      ...options,
+      pageSetup: { ...options.pageSetup, orientation: 'portrait' },
+      autoFilter: 'A1:E1',
+    } as Partial<ExcelJS.AddWorksheetOptions>);
+    s = new SheetWriter(ws, limits);
+    s.columns([{ width: 12 }, { width: 36 }, { width: 24 }, { width: 16 }, { width: 16 }]);
+    s.add([...DATA_SHEET_HEADER], { header: true });
+    const text = s.style({ value: '', wrap: false }, { border: false });
+    const styleOf = new Map<string, TextStyle[]>();
+    const stylesFor = (numFmt: string) => {
+      let st = styleOf.get(numFmt);
+      if (!st) styleOf.set(numFmt, (st = [text, text, text, text, s.style({ value: 0, numFmt }, { border: false })]));
+      return st;
+    };
+    formats = figures.map((f) => stylesFor(figureFormat(report.form, f.key)));
+    rows = 0;
   };
-  const formats = figures.map((f) => stylesFor(figureFormat(report.form, f.key)));
+  open();
   for (const l of report.units) {
     if (!l.accepted) continue;
     const type = report.unitTypes.label(l.unit.type);
     figures.forEach((f, j) => {
       const v = l.totals[f.key];
-      if (v !== undefined) s.addStyled([l.unit.code, l.unit.name, type, f.key, v], formats[j]!);
+      if (v === undefined) return;
+      if (rows >= perSheet) {
+        s.finish();
+        open();
+      }
+      s.addStyled([l.unit.code, l.unit.name, type, f.key, v], formats[j]!);
+      rows += 1;
     });
   }
   s.finish();

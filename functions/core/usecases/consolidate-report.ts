@@ -35,8 +35,13 @@ import { parsePeriod, periodConsolidatedOn, shiftPeriod } from '../periods';
 import type { Clock, EmailAttachment, FileStore, Mailer, OnceLedger, ReviewStore, SubmissionRepository, UnitRepository } from '../ports';
 import { consolidationLedgerPrefix, consolidationRecipients } from './list-consolidations';
 
-/** SES refuses raw messages over 40 MB; keep a margin for headers and bodies. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/**
+ * The largest raw message sent with the workbook attached (10 MB): what ordinary receiving servers
+ * accept — Postfix's default `message_size_limit` is 10,240,000 bytes and many Exchange and
+ * hosted mailboxes stop at 10 MB — not what SES can send (40 MB). A larger message is delivered
+ * by SES and then bounced by the leader's server; above this the workbook becomes a link.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 10_000_000;
 
 /** Room kept for the headers and the text and HTML bodies (well under 1 MB even with 1,000 units listed). */
 const BODY_ALLOWANCE_BYTES = 1024 * 1024;

@@ -1,7 +1,8 @@
 /**
- * `tonghop units list [--json] [--all]` and `tonghop units import <file.csv|file.xlsx>`.
+ * `tonghop units list [--json] [--all]`, `tonghop units import <file.csv|file.xlsx>`,
+ * `tonghop units revoke <code>` and `tonghop units generate --count <n> --out <file>`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { UNIT_CODE_PATTERN, type Unit } from '../../../functions/core/model';
 import type { UnitTypeRegistry } from '../../../functions/core/units/unit-types';
 import { SAMPLE_PROVINCE } from '../../local/sample-province';
@@ -13,6 +14,7 @@ const help = `Cách dùng:
   npx tonghop units list [--json] [--all]
   npx tonghop units import <tệp.csv|tệp.xlsx> [--json]
   npx tonghop units revoke <mã đơn vị>
+  npx tonghop units generate --count <số> --out <tệp.xlsx|tệp.csv>
 
 Danh sách đơn vị báo cáo (list) và nhập danh sách đơn vị từ tệp CSV hoặc Excel (import).
 
@@ -23,6 +25,11 @@ Danh sách đơn vị báo cáo (list) và nhập danh sách đơn vị từ t�
                   đơn vị nào và in từng dòng lỗi. Đơn vị đã có giữ nguyên khóa đường dẫn.
   revoke <mã>     Thu hồi mọi đường dẫn nộp báo cáo đã cấp cho đơn vị (đổi khóa của đơn vị);
                   cấp đường dẫn mới: npx tonghop links --period <kỳ> --unit <mã>.
+  generate        Tạo danh sách đơn vị giả lập để thử tải (không ghi vào hệ thống): --count đơn vị
+                  (1–20.000), tên tiếng Việt theo từng loại đơn vị đang dùng của hệ thống (các
+                  ban, sở, đoàn thể của tỉnh, còn lại là cấp ủy địa phương; khoảng 300 đơn vị một
+                  tỉnh), mã và email không trùng (email đuôi .example, không gửi tới ai). Tệp
+                  --out đúng định dạng của import: npx tonghop units import <tệp>.
 
 Không cần chạy npm start: lệnh tự khởi động DynamoDB/S3 nhúng trên thư mục dữ liệu
 (TONGHOP_DATA_DIR, mặc định .local); nếu npm start đang chạy trên thư mục đó, lệnh dùng chính
@@ -115,4 +122,23 @@ async function revoke(args: string[]): Promise<number> {
   return 0;
 }
 
-export const command: CliCommand = subcommands('units', help, { list, import: importFile, revoke });
+async function generate(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { count: { type: 'string' }, out: { type: 'string' } });
+  if (positionals.length > 0) throw new UsageError(`Thừa tham số: ${positionals.join(' ')}`);
+  const { MAX_SYNTHETIC_UNITS, generateSyntheticProvince, writeUnitsCsv, writeUnitsWorkbook } = await import('../../../functions/core/units/synthetic-province');
+  const count = Number(values.count);
+  if (!values.count || !/^\d+$/.test(values.count.trim()) || count < 1 || count > MAX_SYNTHETIC_UNITS) {
+    throw new UsageError(`--count phải là số nguyên từ 1 đến ${MAX_SYNTHETIC_UNITS.toLocaleString('vi-VN')} (ví dụ --count 10000).`);
+  }
+  const out = values.out;
+  if (!out || !/\.(xlsx|csv)$/i.test(out)) throw new UsageError('Cần --out <tệp.xlsx|tệp.csv>, ví dụ --out units.xlsx.');
+  const types = await withLocalDeps(async (deps) => (await deps.catalog).unitTypes.offered());
+  const units = generateSyntheticProvince(types, count);
+  await writeFile(out, /\.csv$/i.test(out) ? writeUnitsCsv(units) : await writeUnitsWorkbook(units));
+  const byType = new Map<string, number>();
+  for (const u of units) byType.set(u.type, (byType.get(u.type) ?? 0) + 1);
+  process.stdout.write(`Đã ghi ${units.length.toLocaleString('vi-VN')} đơn vị giả lập vào ${out}: ${[...byType].map(([t, n]) => `${n.toLocaleString('vi-VN')} ${t}`).join('; ')}.\nNhập vào hệ thống: npx tonghop units import ${out}\n`);
+  return 0;
+}
+
+export const command: CliCommand = subcommands('units', help, { list, import: importFile, revoke, generate });
