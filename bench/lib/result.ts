@@ -22,6 +22,8 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   /** Issue 15: every chart of one consolidation, in a cold process. */
   charts_ms: { budget: { kind: 'max', limit: 1500, unit: 'ms' } },
   charts_peak_extra_mb: { budget: { kind: 'max', limit: 100, unit: 'MB' } },
+  /** Issue 16: SDK calls (DynamoDB and S3) per accepted upload, none proportional to the number of units. */
+  ingest_storage_calls: { budget: { kind: 'max', limit: 6, unit: 'calls' } },
 };
 
 export interface MetricRow {
