@@ -24,6 +24,8 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   charts_peak_extra_mb: { budget: { kind: 'max', limit: 100, unit: 'MB' } },
   /** Issue 16: SDK calls (DynamoDB and S3) per accepted upload, none proportional to the number of units. */
   ingest_storage_calls: { budget: { kind: 'max', limit: 6, unit: 'calls' } },
+  /** Issue 16: ingest_ms_p50 with 10,000 units reported in the period ÷ with 50. */
+  ingest_scale_ratio: { budget: { kind: 'max', limit: 1.2, unit: '×' } },
 };
 
 export interface MetricRow {
