@@ -25,6 +25,10 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   /** Issue 16: consolidation at 10,000 units (the national design point). */
   consolidate_10000_ms: { budget: { kind: 'ratio', limit: 2 }, floor: 'stream_write_10000_ms' },
   consolidate_10000_rss_mb: { budget: { kind: 'max', limit: 512, unit: 'MB' } },
+  /** Issue 16: SDK calls (DynamoDB and S3) per accepted upload, none proportional to the number of units. */
+  ingest_storage_calls: { budget: { kind: 'max', limit: 6, unit: 'calls' } },
+  /** Issue 16: ingest_ms_p50 with 10,000 units reported in the period ÷ with 50. */
+  ingest_scale_ratio: { budget: { kind: 'max', limit: 1.2, unit: '×' } },
 };
 
 export interface MetricRow {

@@ -8,38 +8,34 @@
  * | submission | `SUB#<uploadId>` | `SUB` | `FP#<formId>#<period>` / `<unitCode>#<receivedAt>#<uploadId>` | `UNIT#<unitCode>` / `<receivedAt>#<uploadId>` |
  * | values | `SUB#<uploadId>` | `VALUES` | | |
  * | latest pointer | `LATEST#<formId>#<period>` | `UNIT#<unitCode>` | | |
- * | pointer-set revision | `LATEST#<formId>#<period>` | `#META` | | |
- * | aggregate | `AGG#<formId>#<period>` | `AGG` | | |
+ * | (retired, never read) pointer-set revision | `LATEST#<formId>#<period>` | `#META` | | |
+ * | (retired, never read) aggregate | `AGG#<formId>#<period>` | `AGG` | | |
  *
- * Why the aggregate stays equal to the sum of the latest accepted values under concurrent
- * ingests (without transactions):
- * 1. Moving a pointer is a conditional put (`attribute_not_exists(pk) OR orderKey < :new`),
- *    FOLLOWED by an atomic `ADD rev 1` on the partition's `#META` item. So every move whose
- *    increment is visible has its pointer already written.
- * 2. `refreshAggregate` reads `rev` (R) first, then Queries the pointers (strongly consistent),
- *    computes, and writes the aggregate with `attribute_not_exists(rev) OR rev < :R`. The
- *    snapshot therefore contains every move counted in R. A move that happens after the read
- *    bumps the revision past R, and its own refresh (which runs after its bump) writes a newer
- *    snapshot; a refresher that loses the condition knows a snapshot at least as new is stored.
- * 3. A crash between the pointer put and the increment is repaired by the retry: when the
- *    pointer already holds this very upload, `advanceLatestAccepted` bumps the revision again
- *    (revisions only need to grow), and the retry's refresh then writes a complete snapshot.
+ * No aggregate is stored (issue 16): province totals are computed where they are read, from the
+ * pointers (`readPeriodAggregate` in functions/core/usecases/period-aggregate.ts, and
+ * consolidation), so an accepted upload costs a constant number of writes whatever the number of
+ * units. They are exact because each pointer only moves forward: the conditional put
+ * `attribute_not_exists(pk) OR orderKey < :new` lets neither an older upload processed later, nor
+ * a redelivered message, nor a concurrent upload of the same unit replace a later one, and the
+ * pointer carries its own copy of the values (one item, one write: nothing to keep in step).
+ * Items of the retired types left by earlier versions are never read.
  *
  * Versions are not stored: they are numbered on read by upload order (receivedAt, uploadId)
  * within (unit, form, period), so two workers can never hand out the same number. GSI reads
  * are eventually consistent on real DynamoDB: a listing taken milliseconds after an upload may
  * not show it yet; `get` numbers the record itself correctly even then.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { FormValues, Submission, ValidationIssue } from '../core/model';
-import type { AcceptedValues, Aggregate, Clock, SubmissionRepository, SubmissionSummary } from '../core/ports';
-import { SUBMISSION_SUMMARY_FIELDS, systemClock } from '../core/ports';
+import type { AcceptedValues, Clock, SubmissionRepository, SubmissionSummary } from '../core/ports';
+import { SUBMISSION_SUMMARY_FIELDS } from '../core/ports';
 import { TABLE_KEYS } from './table-schema';
 import { isConditionalCheckFailed } from './dynamo-conditions';
 
 export interface DynamoSubmissionRepositoryOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
+  /** Unused since no aggregate (with its `updatedAt`) is stored; accepted so callers need not change. */
   clock?: Clock;
 }
 
@@ -49,11 +45,15 @@ const submissionKeys = {
   values: (uploadId: string) => ({ pk: `SUB#${uploadId}`, sk: 'VALUES' }),
   latestPartition: (formId: string, period: string) => `LATEST#${formId}#${period}`,
   latest: (formId: string, period: string, unitCode: string) => ({ pk: `LATEST#${formId}#${period}`, sk: `UNIT#${unitCode}` }),
-  latestMeta: (formId: string, period: string) => ({ pk: `LATEST#${formId}#${period}`, sk: '#META' }),
-  aggregate: (formId: string, period: string) => ({ pk: `AGG#${formId}#${period}`, sk: 'AGG' }),
   formPeriod: (formId: string, period: string) => `FP#${formId}#${period}`,
   unit: (unitCode: string) => `UNIT#${unitCode}`,
 };
+
+/**
+ * The latest pointer's write condition: absent, or holding an earlier upload (`:new` is the
+ * upload's `orderKey`). Exported for the test that pins it.
+ */
+export const LATEST_POINTER_GUARD = 'attribute_not_exists(pk) OR orderKey < :new';
 
 /** Upload order: the greatest (receivedAt, uploadId) is the latest. ISO times sort as strings. */
 export const orderKey = (s: Pick<Submission, 'receivedAt' | 'uploadId'>): string => `${s.receivedAt}#${s.uploadId}`;
@@ -73,6 +73,18 @@ function toSubmission(item: Record<string, unknown>): Submission {
   return sub;
 }
 
+/** A pointer item as consolidation and the baseline read it. */
+function toAcceptedValues(i: Record<string, unknown>): AcceptedValues {
+  return {
+    unitCode: String(i.unitCode),
+    uploadId: String(i.uploadId),
+    receivedAt: String(i.receivedAt),
+    late: Boolean(i.late),
+    values: (i.values as FormValues | undefined) ?? { fields: {}, tables: {} },
+    warnings: (i.warnings as ValidationIssue[] | undefined) ?? [],
+  };
+}
+
 /** Numbers versions 1, 2, … per (unit, form, period) by upload order; input in any order. */
 function numberVersions<T extends Pick<Submission, 'unitCode' | 'formId' | 'period' | 'receivedAt' | 'uploadId'>>(all: T[]): Array<T & { version: number }> {
   const counters = new Map<string, number>();
@@ -90,12 +102,10 @@ function numberVersions<T extends Pick<Submission, 'unitCode' | 'formId' | 'peri
 export class DynamoSubmissionRepository implements SubmissionRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
-  private readonly clock: Clock;
 
   constructor(options: DynamoSubmissionRepositoryOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
-    this.clock = options.clock ?? systemClock;
   }
 
   private submissionItem(submission: Submission): Record<string, unknown> {
@@ -211,22 +221,22 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 
   /**
-   * Points (unit, form, period) at `submission` unless a later upload holds the pointer. The
-   * pointer carries a copy of the values (stored first with `putValues`), so consolidation
-   * reads every unit in one paginated Query. Returns whether this call moved the pointer.
+   * Points (unit, form, period) at `submission` unless a later upload holds the pointer: one
+   * conditional put, the only write that changes what the province's totals are made of. The
+   * pointer carries a copy of the values (stored first with `putValues`), so consolidation reads
+   * every unit in one paginated Query and the totals need no other item. Returns whether this
+   * call moved the pointer (false too for a redelivery whose own earlier call already moved it).
    */
   async advanceLatestAccepted(submission: Submission, storedValues?: FormValues): Promise<boolean> {
     const values = storedValues ?? (await this.getValues(submission.uploadId));
     if (!values) throw new Error(`advanceLatestAccepted: no values stored for upload ${submission.uploadId}; call putValues first`);
-    const key = submissionKeys.latest(submission.formId, submission.period, submission.unitCode);
     const newOrder = orderKey(submission);
-    let moved: boolean;
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...key,
+            ...submissionKeys.latest(submission.formId, submission.period, submission.unitCode),
             type: 'latest',
             orderKey: newOrder,
             uploadId: submission.uploadId,
@@ -239,28 +249,22 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
             warnings: submission.warnings,
             values,
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR orderKey < :new',
+          // The guard every total relies on: the pointer only ever moves to a later upload.
+          ConditionExpression: LATEST_POINTER_GUARD,
           ExpressionAttributeValues: { ':new': newOrder },
         }),
       );
-      moved = true;
+      return true;
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
-      const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: 'uploadId' }));
-      // A retry of our own earlier move: the increment may not have happened before the crash.
-      if (current.Item?.uploadId !== submission.uploadId) return false;
-      moved = false;
+      return false;
     }
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: submissionKeys.latestMeta(submission.formId, submission.period),
-        UpdateExpression: 'ADD rev :one SET #type = :type',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':type': 'latest-meta' },
-      }),
-    );
-    return moved;
+  }
+
+  /** The unit's latest accepted upload of the period, with its values: one consistent GetItem of its pointer. */
+  async getLatestAccepted(formId: string, period: string, unitCode: string): Promise<AcceptedValues | undefined> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tableName, Key: submissionKeys.latest(formId, period, unitCode), ConsistentRead: true }));
+    return res.Item ? toAcceptedValues(res.Item) : undefined;
   }
 
   async listLatestAccepted(formId: string, period: string): Promise<AcceptedValues[]> {
@@ -287,48 +291,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       ExpressionAttributeValues: { ':pk': submissionKeys.latestPartition(formId, period), ':unit': 'UNIT#' },
       ConsistentRead: true,
     });
-    return items.map((i) => ({
-      unitCode: String(i.unitCode),
-      uploadId: String(i.uploadId),
-      receivedAt: String(i.receivedAt),
-      late: Boolean(i.late),
-      values: (i.values as FormValues | undefined) ?? { fields: {}, tables: {} },
-      warnings: (i.warnings as ValidationIssue[] | undefined) ?? [],
-    }));
-  }
-
-  /**
-   * Recomputes the aggregate from a consistent snapshot of the pointers and stores it unless a
-   * snapshot at least as recent is already stored (see the module comment); returns the stored one.
-   */
-  async refreshAggregate(formId: string, period: string, compute: (latest: AcceptedValues[]) => Record<string, number>): Promise<Aggregate> {
-    const meta = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: submissionKeys.latestMeta(formId, period), ConsistentRead: true }),
-    );
-    const rev = typeof meta.Item?.rev === 'number' ? meta.Item.rev : 0;
-    const latest = await this.queryPointers(formId, period);
-    const aggregate: Aggregate = { formId, period, unitsReported: latest.length, totals: compute(latest), updatedAt: this.clock.now().toISOString() };
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...submissionKeys.aggregate(formId, period), type: 'aggregate', rev, ...aggregate },
-          ConditionExpression: 'attribute_not_exists(rev) OR rev < :rev',
-          ExpressionAttributeValues: { ':rev': rev },
-        }),
-      );
-      return aggregate;
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
-      return (await this.getAggregate(formId, period)) ?? aggregate;
-    }
-  }
-
-  async getAggregate(formId: string, period: string): Promise<Aggregate | undefined> {
-    const res = await this.client.send(new GetCommand({ TableName: this.tableName, Key: submissionKeys.aggregate(formId, period), ConsistentRead: true }));
-    if (!res.Item) return undefined;
-    const { formId: f, period: p, unitsReported, totals, updatedAt } = res.Item as unknown as Aggregate;
-    return { formId: f, period: p, unitsReported, totals, updatedAt };
+    return items.map(toAcceptedValues);
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {

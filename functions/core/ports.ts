@@ -100,22 +100,17 @@ export interface AcceptedValues {
   warnings: ValidationIssue[];
 }
 
-/** Province totals for one (form, period), recomputed from the latest accepted values. */
-export interface Aggregate {
-  formId: string;
-  period: string;
-  unitsReported: number;
-  totals: Record<string, number>;
-  updatedAt: string;
-}
-
 /** A submission as the status overview of a period reads it, versions numbered. */
 export type SubmissionSummary = Pick<Submission, 'uploadId' | 'unitCode' | 'formId' | 'period' | 'version' | 'status' | 'receivedAt' | 'late' | 'warnings'>;
 
 /** The attributes of a `SubmissionSummary` as stored (everything but the version, which is numbered on read). */
 export const SUBMISSION_SUMMARY_FIELDS = ['uploadId', 'unitCode', 'formId', 'period', 'status', 'receivedAt', 'late', 'warnings'] as const satisfies ReadonlyArray<keyof SubmissionSummary>;
 
-/** Submissions, their values, the latest-accepted pointers and the (form, period) aggregate. */
+/**
+ * Submissions, their values and the latest-accepted pointers. No aggregate is stored: totals are
+ * computed from the pointers where they are read (`readPeriodAggregate`, consolidation), so an
+ * accepted upload costs the same few writes however many units report.
+ */
 export interface SubmissionRepository {
   /**
    * Creates the submission record if `uploadId` is new; returns the stored record and whether
@@ -143,11 +138,10 @@ export interface SubmissionRepository {
    * `values`: the ones just stored with `putValues`, to spare the adapter reading them back.
    */
   advanceLatestAccepted(submission: Submission, values?: FormValues): Promise<boolean>;
+  /** The unit's latest accepted submission of the period, with its values (no version), or undefined. */
+  getLatestAccepted(formId: string, period: string, unitCode: string): Promise<AcceptedValues | undefined>;
   /** The latest accepted submission of every unit that has one, with its values. */
   listLatestAccepted(formId: string, period: string): Promise<AcceptedValues[]>;
-  /** Recomputes and stores the aggregate from the latest accepted values. */
-  refreshAggregate(formId: string, period: string, compute: (latest: AcceptedValues[]) => Record<string, number>): Promise<Aggregate>;
-  getAggregate(formId: string, period: string): Promise<Aggregate | undefined>;
 }
 
 /** Remembers that something was done once (emails sent, reminders), by key. */

@@ -69,7 +69,6 @@ export const ITEM_KEY_PREFIX = {
   unit: 'UNIT',
   submission: 'SUB#',
   latest: 'LATEST#',
-  aggregate: 'AGG#',
   once: 'ONCE#',
   operator: 'OPERATOR',
   signIn: 'SIGNIN#',
@@ -154,8 +153,9 @@ const READ_FORMS: { prefix: string; actions: ObjectAction[] } = { prefix: KEY_PR
  */
 export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   ingest: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
-    writeKeys: [ITEM_KEY_PREFIX.submission, ITEM_KEY_PREFIX.latest, ITEM_KEY_PREFIX.aggregate],
+    // Conditional puts only (the record, its values, the latest pointer); no aggregate is stored (issue 16).
+    table: ['GetItem', 'PutItem', 'Query'],
+    writeKeys: [ITEM_KEY_PREFIX.submission, ITEM_KEY_PREFIX.latest],
     objects: [
       { prefix: KEY_PREFIX.uploads, actions: ['s3:GetObject', 's3:GetObjectVersion'] },
       // The upload intent the portal issued: ingest refuses an object no intent binds.

@@ -405,7 +405,7 @@ describe('TonghopStack', () => {
     });
 
     it.each([
-      ['ingest', ['SUB#*', 'LATEST#*', 'AGG#*']],
+      ['ingest', ['SUB#*', 'LATEST#*']],
       // Their own once-ledger keys only: the emails they send and the schedule walk's markers.
       ['consolidate', ['ONCE#consolidation#*', 'ONCE#schedule#consolidation#*']],
       ['remind', ['ONCE#late-digest#*', 'ONCE#schedule#reminders#*']],

@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { computeTotals } from '../../functions/core/consolidation/totals';
+import { readPeriodAggregate } from '../../functions/core/usecases/period-aggregate';
 import { generateForm, loadFormCatalog, type FormDefinition } from '../../functions/core/forms';
 import { signLinkToken } from '../../functions/core/links';
 import type { FormValues } from '../../functions/core/model';
@@ -152,7 +153,7 @@ describe('npm start stopped during a 40-unit rush', () => {
     const finalAfterMs = Date.now() - restartedAt;
     const live = readLiveRuntime(dataDir)!;
     const deps = composeLocal({ dataDir, portalUrl: second.url, log: silentLog, emulators: { ...live, credentials: LOCAL_CREDENTIALS } });
-    const aggregate = await deps.submissions.getAggregate(FORM_ID, period).finally(() => deps.close());
+    const aggregate = await readPeriodAggregate(deps.submissions, form, period).finally(() => deps.close());
     killGroup(second.child, 'SIGTERM');
     await second.exited;
 
@@ -160,8 +161,8 @@ describe('npm start stopped during a 40-unit rush', () => {
     expect(atStop.filter((s) => s === 'pending').length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s !== 'accepted')).toEqual([]);
     expect(finalAfterMs).toBeLessThanOrEqual(FINAL_WITHIN_MS);
-    expect(aggregate?.unitsReported).toBe(UNITS);
-    expect(aggregate?.totals).toEqual(computeTotals(form, uploads.map((u) => u.values)));
+    expect(aggregate.unitsReported).toBe(UNITS);
+    expect(aggregate.totals).toEqual(computeTotals(form, uploads.map((u) => u.values)));
     expect(listDeadLetters(dataDir)).toEqual([]);
     // The operator is told: the restart says it sent unfinished uploads to ingest again.
     expect(second.output()).toContain('uploads without a final status were sent to ingest again');

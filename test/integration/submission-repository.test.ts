@@ -1,7 +1,8 @@
 /**
  * DynamoSubmissionRepository against dynalite (real DynamoDB wire protocol): idempotent create,
- * numbered versions, the ordered latest pointer, and an aggregate that equals the sum of the
- * latest accepted values even when many units are accepted at the same time.
+ * numbered versions, the ordered latest pointer, and province totals (computed from the
+ * pointers) that equal the sum of the latest accepted values even when hundreds of units are
+ * accepted at once, with resubmissions and redelivered messages.
  */
 import { createDynamoDocumentClient } from '../../functions/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../functions/adapters/dynamo-submission-repository';
@@ -25,6 +26,14 @@ const sumField = (latest: AcceptedValues[]) => ({
   '01.truoc': latest.reduce((s, l) => s + Number(l.values.fields['01.truoc'] ?? 0), 0),
   '17.so_tien': latest.reduce((s, l) => s + Number(l.values.fields['17.so_tien'] ?? 0), 0),
 });
+
+/** Runs the tasks with at most `limit` in flight (the emulator is one process on a shared machine). */
+async function inPool(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  }));
+}
 
 // The project-level testTimeout is not applied by jest 30 (a global option); a loaded 2-core machine needs more than 5 s.
 jest.setTimeout(120_000);
@@ -119,7 +128,13 @@ describe('DynamoSubmissionRepository', () => {
     });
   });
 
-  describe('aggregate', () => {
+  describe('province totals (computed from the pointers, nothing stored)', () => {
+    /** The read-time total every reader computes: the sum over the pointers. */
+    const totalsNow = async (period: string) => {
+      const latest = await repo.listLatestAccepted(FORM, period);
+      return { unitsReported: latest.length, totals: sumField(latest) };
+    };
+
     it('equals the sum of the latest accepted values after 50 concurrent acceptances', async () => {
       const period = '2026-Q3';
       const subs = Array.from({ length: 50 }, (_, i) => submission(`DV-${String(i).padStart(2, '0')}`, `2026-09-15T0${i % 10}:00:00.000Z`, period));
@@ -128,13 +143,64 @@ describe('DynamoSubmissionRepository', () => {
           await repo.createIfAbsent(s);
           await repo.putValues(s.uploadId, values(i + 1));
           await repo.advanceLatestAccepted(s);
-          await repo.refreshAggregate(FORM, period, sumField);
         }),
       );
 
-      const agg = await repo.getAggregate(FORM, period);
       const expectedCount = (50 * 51) / 2;
-      expect(agg).toMatchObject({ unitsReported: 50, totals: { '01.truoc': expectedCount, '17.so_tien': expectedCount * 1_000_000_007 } });
+      expect(await totalsNow(period)).toEqual({ unitsReported: 50, totals: { '01.truoc': expectedCount, '17.so_tien': expectedCount * 1_000_000_007 } });
+    });
+
+    it('equals the sum of each unit’s latest upload after 500 units upload at once, with resubmissions, redeliveries and late processing', async () => {
+      const period = '2027-Q1';
+      // Each unit uploads 1–3 versions a minute apart; the last one (by upload order) must count.
+      const units = Array.from({ length: 500 }, (_, u) => {
+        const code = `R5-${String(u).padStart(3, '0')}`;
+        return Array.from({ length: 1 + (u % 3) }, (_, v) => ({
+          s: submission(code, `2027-03-${String(1 + (u % 28)).padStart(2, '0')}T0${v}:00:00.000Z`, period),
+          n: u * 10 + v + 1,
+        }));
+      });
+      const accept = async ({ s, n }: { s: Submission; n: number }) => {
+        await repo.createIfAbsent(s);
+        await repo.putValues(s.uploadId, values(n));
+        await repo.advanceLatestAccepted(s);
+      };
+      // Every version of every unit processed concurrently, each message delivered twice (the
+      // second delivery racing the first); every third unit's versions also arrive newest first,
+      // so an older upload is processed after the newer one has moved the pointer.
+      const deliveries = units.flatMap((versions, u) => {
+        const ordered = u % 3 === 2 ? [...versions].reverse() : versions;
+        return [
+          async () => {
+            for (const v of ordered) await accept(v);
+          },
+          ...versions.map((v) => () => accept(v)),
+        ];
+      });
+      await inPool(deliveries, 40);
+
+      const latestOf = units.map((versions) => versions[versions.length - 1]!);
+      const expected = latestOf.reduce((sum, { n }) => sum + n, 0);
+      const now = await totalsNow(period);
+      expect(now).toEqual({ unitsReported: 500, totals: { '01.truoc': expected, '17.so_tien': expected * 1_000_000_007 } });
+      const pointers = await repo.listLatestAccepted(FORM, period);
+      expect(pointers.map((p) => p.uploadId).sort()).toEqual(latestOf.map(({ s }) => s.uploadId).sort());
+    }, 300_000);
+
+    it('refuses a stale pointer write: an older upload, or the same upload again, never replaces the values that count', async () => {
+      const period = '2027-Q2';
+      const older = submission('ST-01', '2027-04-01T01:00:00.000Z', period);
+      const newer = submission('ST-01', '2027-04-01T02:00:00.000Z', period);
+      await repo.putValues(older.uploadId, values(1));
+      await repo.putValues(newer.uploadId, values(2));
+
+      await expect(repo.advanceLatestAccepted(newer)).resolves.toBe(true);
+      await expect(repo.advanceLatestAccepted(older)).resolves.toBe(false);
+      await expect(repo.advanceLatestAccepted(newer, values(99))).resolves.toBe(false);
+
+      expect(await totalsNow(period)).toEqual({ unitsReported: 1, totals: { '01.truoc': 2, '17.so_tien': 2 * 1_000_000_007 } });
+      expect(await repo.getLatestAccepted(FORM, period, 'ST-01')).toMatchObject({ uploadId: newer.uploadId, values: values(2) });
+      expect(await repo.getLatestAccepted(FORM, period, 'ST-02')).toBeUndefined();
     });
 
     it('keeps whole-đồng amounts in the billions exact', async () => {
@@ -142,9 +208,7 @@ describe('DynamoSubmissionRepository', () => {
       await repo.createIfAbsent(s);
       await repo.putValues(s.uploadId, { fields: { '17.so_tien': 9_007_199_254_740_991 }, tables: {} });
       await repo.advanceLatestAccepted(s);
-      const agg = await repo.refreshAggregate(FORM, '2026-Q4', sumField);
-      expect(agg.totals['17.so_tien']).toBe(9_007_199_254_740_991);
-      expect((await repo.getAggregate(FORM, '2026-Q4'))?.totals['17.so_tien']).toBe(9_007_199_254_740_991);
+      expect((await totalsNow('2026-Q4')).totals['17.so_tien']).toBe(9_007_199_254_740_991);
     });
   });
 });

@@ -4,7 +4,7 @@
  * use case tested here behaves the same on DynamoDB and S3.
  */
 import type {
-  AcceptedValues, Aggregate, AuditLog, Clock, Timer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
+  AcceptedValues, AuditLog, Clock, Timer, OperatorRegistry, RateLimiter, SessionRecord, SessionStore, SignInTokenRecord, SignInTokenStore, FileStore, Mailer, OnceLedger, OutgoingEmail, SecretSource, LinkKeyRing, LinkKeyStore,
   StoredObjectInfo, SubmissionRepository, SubmissionSummary, UnitDetails, UnitRepository, ReviewStore, PeriodLockStore, ReviewExpectation, SavedUnitTypes, UnitTypeStore,
   FormDefinitionStore, FormRetirement, PublishedFormVersion,
 } from '../../functions/core/ports';
@@ -80,8 +80,8 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
   readonly submissions = new Map<string, Submission>();
   readonly values = new Map<string, FormValues>();
   readonly latest = new Map<string, Submission>();
-  readonly aggregates = new Map<string, Aggregate>();
-  constructor(private readonly clock: Clock = { now: () => new Date() }) {}
+  /** The clock is accepted for symmetry with the DynamoDB repository (which no longer needs one either). */
+  constructor(_clock: Clock = { now: () => new Date() }) {}
 
   async createIfAbsent(submission: Submission) {
     const existing = this.submissions.get(submission.uploadId);
@@ -135,6 +135,10 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
     this.latest.set(k, { ...submission });
     return true;
   }
+  async getLatestAccepted(formId: string, period: string, unitCode: string): Promise<AcceptedValues | undefined> {
+    const s = this.latest.get(`${formId}#${period}#${unitCode}`);
+    return s && { unitCode, uploadId: s.uploadId, receivedAt: s.receivedAt, late: s.late ?? false, values: this.values.get(s.uploadId) ?? { fields: {}, tables: {} }, warnings: s.warnings };
+  }
   async listLatestAccepted(formId: string, period: string): Promise<AcceptedValues[]> {
     const out: AcceptedValues[] = [];
     for (const s of this.latest.values()) {
@@ -146,15 +150,6 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
       });
     }
     return out.sort((a, b) => a.unitCode.localeCompare(b.unitCode));
-  }
-  async refreshAggregate(formId: string, period: string, compute: (latest: AcceptedValues[]) => Record<string, number>) {
-    const latest = await this.listLatestAccepted(formId, period);
-    const agg: Aggregate = { formId, period, unitsReported: latest.length, totals: compute(latest), updatedAt: this.clock.now().toISOString() };
-    this.aggregates.set(`${formId}#${period}`, agg);
-    return agg;
-  }
-  async getAggregate(formId: string, period: string) {
-    return this.aggregates.get(`${formId}#${period}`);
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * Ingest one uploaded object: from an S3 "object created" notification to a submission record
- * with its outcome, the unit's values, the latest-accepted pointer, the (form, period)
- * aggregate and the annotated feedback workbook.
+ * with its outcome, the unit's values, the latest-accepted pointer and the annotated feedback
+ * workbook. No (form, period) aggregate is stored: totals are computed where they are read, from
+ * the pointers (`readPeriodAggregate`), so an upload's storage work does not grow with the
+ * number of units.
  *
  * Every upload is accounted for: an object outside the key layout, one no upload intent issued
  * (or posted under another key or link), a missing or oversized object, an unknown unit or form
@@ -11,11 +13,9 @@
  * Every step is idempotent, and the submission's final status is written LAST: a crash
  * part-way leaves it `pending`, the queue redelivers the event, and the retry redoes the
  * remaining steps (the record is created once per upload id; values are overwritten with the
- * same values; the pointer only moves forward by upload order; the aggregate is recomputed from
- * the pointers; the feedback object is overwritten with the same bytes).
+ * same values; the pointer only moves forward by upload order; the feedback object is overwritten with the same bytes).
  */
 import { createHash } from 'node:crypto';
-import { computeTotals } from '../consolidation/totals';
 import { TooLargeError } from '../errors';
 import type { FormCatalog } from '../forms/catalog';
 import { buildFeedbackWorkbook } from '../forms/feedback-workbook';
@@ -144,15 +144,12 @@ export async function ingestUpload(deps: IngestUploadDeps, input: IngestUploadIn
   const needsFeedback = !result.accepted || result.warnings.length > 0;
 
   if (result.accepted) {
-    // Values and the pointer (which carries its own copy of them), then the aggregate (it sums the pointers).
+    // Values, the pointer (which carries its own copy of them) and the feedback file do not
+    // depend on each other; all precede the final status.
     const accepted = { ...submission, status: 'accepted' as const, warnings: capIssues(result.warnings) };
-    await Promise.all([
+    const [, , feedback] = await Promise.all([
       deps.submissions.putValues(submission.uploadId, result.values),
       deps.submissions.advanceLatestAccepted(accepted, result.values),
-    ]);
-    // The aggregate and the feedback file do not depend on each other; both precede the final status.
-    const [, feedback] = await Promise.all([
-      refreshAggregate(deps, form, parts.formId, parts.period),
       needsFeedback ? storeFeedback(deps, submission, bytes, result) : undefined,
     ]);
     submission.feedbackKey = feedback;
@@ -218,7 +215,10 @@ export async function recordIngestFailure(deps: Pick<IngestUploadDeps, 'submissi
   });
 }
 
-/** The unit's latest accepted values for the period before `period` (the baseline rule). */
+/**
+ * The unit's latest accepted values for the period before `period` (the baseline rule): its
+ * latest-accepted pointer for that period, which carries the values (one consistent read).
+ */
 async function previousAcceptedValues(
   submissions: SubmissionRepository, formId: string, unitCode: string, period: string,
 ): Promise<FormValues | undefined> {
@@ -228,9 +228,7 @@ async function previousAcceptedValues(
   } catch {
     return undefined; // a workbook with a garbled period: refused on its own, no baseline to compare
   }
-  const history = await submissions.listByUnit(unitCode, { formId, period: previous });
-  const latest = history.find((s) => s.status === 'accepted');
-  return latest && submissions.getValues(latest.uploadId);
+  return (await submissions.getLatestAccepted(formId, previous, unitCode))?.values;
 }
 
 /**
@@ -265,10 +263,6 @@ async function lockRefusal(deps: IngestUploadDeps, form: FormDefinition, period:
   const status = periodLockStatus(form, period, state, now);
   if (!status.locked || liveException(state, unitCode, now)) return undefined;
   return issue('PERIOD_LOCKED', periodLocked(form, period, status.since, 'upload').message);
-}
-
-async function refreshAggregate(deps: IngestUploadDeps, form: FormDefinition, formId: string, period: string): Promise<void> {
-  await deps.submissions.refreshAggregate(formId, period, (latest) => computeTotals(form, latest.map((l) => l.values)));
 }
 
 async function storeFeedback(deps: IngestUploadDeps, submission: Submission, bytes: Buffer, result: ValidationResult): Promise<string | undefined> {

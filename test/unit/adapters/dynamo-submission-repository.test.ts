@@ -6,7 +6,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { DynamoSubmissionRepository } from '../../../functions/adapters/dynamo-submission-repository';
+import { DynamoSubmissionRepository, LATEST_POINTER_GUARD } from '../../../functions/adapters/dynamo-submission-repository';
 import type { Submission } from '../../../functions/core/model';
 import { FakeClock } from '../../support/in-memory';
 
@@ -60,81 +60,56 @@ describe('DynamoSubmissionRepository', () => {
   });
 
   describe('advanceLatestAccepted', () => {
-    it('moves the pointer only when it is absent or older, copying the values, then bumps the pointer-set revision', async () => {
+    it('moves the pointer only when it is absent or holds an earlier upload, copying the values, in one write', async () => {
       ddb.on(GetCommand, { Key: { pk: `SUB#${sub.uploadId}`, sk: 'VALUES' } }).resolves({ Item: { values } });
       ddb.on(PutCommand).resolves({});
-      ddb.on(UpdateCommand).resolves({});
 
       await expect(repo.advanceLatestAccepted(sub)).resolves.toBe(true);
 
+      // The guard every province total relies on (the totals are summed from these pointers):
+      // without it an older upload processed late, or a redelivered one, would replace the values that count.
+      expect(LATEST_POINTER_GUARD).toBe('attribute_not_exists(pk) OR orderKey < :new');
       expect(ddb).toHaveReceivedCommandWith(PutCommand, {
         ConditionExpression: 'attribute_not_exists(pk) OR orderKey < :new',
         ExpressionAttributeValues: { ':new': '2026-03-16T02:00:00.000Z#mf1a2b3c4-abcdefghij' },
-        Item: expect.objectContaining({ pk: 'LATEST#sap-xep-bo-may#2026-Q1', sk: 'UNIT#HU-01', uploadId: sub.uploadId, values, late: true }),
+        Item: expect.objectContaining({ pk: 'LATEST#sap-xep-bo-may#2026-Q1', sk: 'UNIT#HU-01', orderKey: '2026-03-16T02:00:00.000Z#mf1a2b3c4-abcdefghij', uploadId: sub.uploadId, values, late: true }),
       });
-      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-        Key: { pk: 'LATEST#sap-xep-bo-may#2026-Q1', sk: '#META' },
-        UpdateExpression: expect.stringContaining('ADD rev :one'),
-      });
-    });
-
-    it('does not read the values back when the caller passes the ones it just stored', async () => {
-      ddb.on(PutCommand).resolves({});
-      ddb.on(UpdateCommand).resolves({});
-
-      await repo.advanceLatestAccepted(sub, values);
-
-      expect(ddb).not.toHaveReceivedCommand(GetCommand);
-      expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ sk: 'UNIT#HU-01', values }) });
-    });
-
-    it('leaves the revision alone when a later upload holds the pointer', async () => {
-      ddb.on(GetCommand, { Key: { pk: `SUB#${sub.uploadId}`, sk: 'VALUES' } }).resolves({ Item: { values } });
-      ddb.on(PutCommand).rejects(conditionFailed());
-      ddb.on(GetCommand, { Key: { pk: 'LATEST#sap-xep-bo-may#2026-Q1', sk: 'UNIT#HU-01' } }).resolves({ Item: { uploadId: 'zzzzzzzzz-later00000' } });
-
-      await expect(repo.advanceLatestAccepted(sub)).resolves.toBe(false);
-
+      expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
       expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     });
 
-    it('bumps the revision again when a retry finds its own upload already in the pointer', async () => {
-      ddb.on(GetCommand, { Key: { pk: `SUB#${sub.uploadId}`, sk: 'VALUES' } }).resolves({ Item: { values } });
+    it('makes no other call when the caller passes the values it just stored', async () => {
+      ddb.on(PutCommand).resolves({});
+
+      await repo.advanceLatestAccepted(sub, values);
+
+      expect(ddb.calls()).toHaveLength(1);
+      expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ sk: 'UNIT#HU-01', values }) });
+    });
+
+    it('reports no move, and writes nothing else, when the guard refuses (a later upload, or this one redelivered)', async () => {
       ddb.on(PutCommand).rejects(conditionFailed());
-      ddb.on(GetCommand, { Key: { pk: 'LATEST#sap-xep-bo-may#2026-Q1', sk: 'UNIT#HU-01' } }).resolves({ Item: { uploadId: sub.uploadId } });
-      ddb.on(UpdateCommand).resolves({});
 
-      await repo.advanceLatestAccepted(sub);
+      await expect(repo.advanceLatestAccepted(sub, values)).resolves.toBe(false);
 
-      expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+      expect(ddb.calls()).toHaveLength(1);
+    });
+
+    it('passes any other failure on, so the queue retries the upload', async () => {
+      ddb.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+
+      await expect(repo.advanceLatestAccepted(sub, values)).rejects.toThrow('ProvisionedThroughputExceeded');
     });
   });
 
-  describe('refreshAggregate', () => {
-    it('writes totals computed from the pointers, guarded by the revision read before the query', async () => {
-      ddb.on(GetCommand, { Key: { pk: 'LATEST#sap-xep-bo-may#2026-Q1', sk: '#META' } }).resolves({ Item: { rev: 41 } });
-      ddb.on(QueryCommand).resolves({ Items: [{ unitCode: 'HU-01', uploadId: sub.uploadId, receivedAt: sub.receivedAt, late: true, values, warnings: [] }] });
-      ddb.on(PutCommand).resolves({});
+  describe('getLatestAccepted', () => {
+    it('reads the unit’s pointer, with its values, in one consistent GetItem', async () => {
+      ddb.on(GetCommand).resolves({ Item: { pk: 'LATEST#sap-xep-bo-may#2026-Q1', sk: 'UNIT#HU-01', unitCode: 'HU-01', uploadId: sub.uploadId, receivedAt: sub.receivedAt, late: true, values, warnings: [] } });
 
-      const agg = await repo.refreshAggregate('sap-xep-bo-may', '2026-Q1', (latest) => ({ units: latest.length, money: Number(latest[0]!.values.fields['17.so_tien']) }));
+      await expect(repo.getLatestAccepted('sap-xep-bo-may', '2026-Q1', 'HU-01')).resolves.toEqual({ unitCode: 'HU-01', uploadId: sub.uploadId, receivedAt: sub.receivedAt, late: true, values, warnings: [] });
 
-      expect(agg).toEqual({ formId: 'sap-xep-bo-may', period: '2026-Q1', unitsReported: 1, totals: { units: 1, money: 4_500_000_000 }, updatedAt: '2026-03-16T03:00:00.000Z' });
-      expect(ddb).toHaveReceivedCommandWith(QueryCommand, { ConsistentRead: true, ExpressionAttributeValues: { ':pk': 'LATEST#sap-xep-bo-may#2026-Q1', ':unit': 'UNIT#' } });
-      expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-        ConditionExpression: 'attribute_not_exists(rev) OR rev < :rev',
-        ExpressionAttributeValues: { ':rev': 41 },
-        Item: expect.objectContaining({ pk: 'AGG#sap-xep-bo-may#2026-Q1', sk: 'AGG', rev: 41 }),
-      });
-    });
-
-    it('returns the stored aggregate when a snapshot at least as recent won the write', async () => {
-      const stored = { formId: 'sap-xep-bo-may', period: '2026-Q1', unitsReported: 2, totals: { units: 2 }, updatedAt: '2026-03-16T02:59:59.000Z' };
-      ddb.on(GetCommand, { Key: { pk: 'LATEST#sap-xep-bo-may#2026-Q1', sk: '#META' } }).resolves({ Item: { rev: 5 } });
-      ddb.on(QueryCommand).resolves({ Items: [] });
-      ddb.on(PutCommand).rejects(conditionFailed());
-      ddb.on(GetCommand, { Key: { pk: 'AGG#sap-xep-bo-may#2026-Q1', sk: 'AGG' } }).resolves({ Item: { pk: 'AGG#…', sk: 'AGG', rev: 6, ...stored } });
-
-      await expect(repo.refreshAggregate('sap-xep-bo-may', '2026-Q1', () => ({}))).resolves.toEqual(stored);
+      expect(ddb.calls()).toHaveLength(1);
+      expect(ddb).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true, Key: { pk: 'LATEST#sap-xep-bo-may#2026-Q1', sk: 'UNIT#HU-01' } });
     });
   });
 

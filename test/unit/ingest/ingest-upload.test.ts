@@ -10,6 +10,7 @@ import { feedbackKey, uploadKey } from '../../../functions/core/upload-id';
 import { uploadMetadata } from '../../../functions/core/usecases/upload-intent';
 import { capIssues, ingestUpload, type IngestUploadDeps } from '../../../functions/core/usecases/ingest-upload';
 import { listUnitReports } from '../../../functions/core/usecases/list-unit-reports';
+import { readPeriodAggregate } from '../../../functions/core/usecases/period-aggregate';
 import { longTextInNumberCells } from '../../fixtures/forms/bad-files';
 import { issueIntent } from '../../support/uploads';
 import { FakeClock, InMemoryFileStore, InMemoryReviewStore, InMemorySubmissionRepository, InMemoryUnitRepository } from '../../support/in-memory';
@@ -24,6 +25,8 @@ let catalog: FormCatalog;
 beforeAll(async () => {
   catalog = await testCatalog();
 });
+/** The province totals as every reader computes them (nothing stored). */
+const aggregateOf = (submissions: InMemorySubmissionRepository, period: string) => readPeriodAggregate(submissions, catalog.require(FORM_ID), period);
 
 function setup(overrides: { files?: InMemoryFileStore; submissions?: InMemorySubmissionRepository; maxUploadBytes?: number; locks?: InMemoryReviewStore } = {}) {
   const clock = new FakeClock(new Date('2026-03-10T03:00:00Z'));
@@ -66,7 +69,7 @@ describe('ingestUpload', () => {
       expect(s.deadline).toBe('2026-03-17T10:00:00.000Z');
       const latest = await deps.submissions.listLatestAccepted(FORM_ID, PERIOD);
       expect(latest.map((l) => l.uploadId)).toEqual([uploadId]);
-      const agg = await deps.submissions.getAggregate(FORM_ID, PERIOD);
+      const agg = await aggregateOf(deps.submissions, PERIOD);
       expect(agg).toMatchObject({ unitsReported: 1, totals: computeTotals(catalog.require(FORM_ID), [values]) });
       expect(agg?.totals['01.truoc']).toBe(values.fields['01.truoc']);
     });
@@ -111,7 +114,7 @@ describe('ingestUpload', () => {
       expect(s).toMatchObject({ uploadId, status: 'rejected', errors: [expect.objectContaining({ code: 'PERIOD_LOCKED', message: expect.stringContaining('liên hệ Ban Tổ chức Tỉnh ủy') })] });
       expect(deps.files.objects.has(key)).toBe(true);
       expect(await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).toEqual([]);
-      expect(await deps.submissions.getAggregate(FORM_ID, PERIOD)).toBeUndefined();
+      expect((await aggregateOf(deps.submissions, PERIOD)).unitsReported).toBe(0);
       expect(await deps.submissions.getValues(uploadId)).toBeUndefined();
     });
 
@@ -139,7 +142,7 @@ describe('ingestUpload', () => {
 
       expect(new Set([a.uploadId, b.uploadId, c.uploadId]).size).toBe(1);
       expect(await deps.submissions.listByFormPeriod(FORM_ID, PERIOD)).toHaveLength(1);
-      expect((await deps.submissions.getAggregate(FORM_ID, PERIOD))?.unitsReported).toBe(1);
+      expect((await aggregateOf(deps.submissions, PERIOD)).unitsReported).toBe(1);
       expect(stored).toMatchObject({ status: 'accepted', version: 1 });
     });
   });
@@ -159,7 +162,7 @@ describe('ingestUpload', () => {
       expect((await deps.submissions.get(up2.uploadId))?.version).toBe(2);
       const latest = await deps.submissions.listLatestAccepted(FORM_ID, PERIOD);
       expect(latest).toEqual([expect.objectContaining({ uploadId: up2.uploadId, version: 2 })]);
-      expect((await deps.submissions.getAggregate(FORM_ID, PERIOD))?.totals['01.truoc']).toBe(second.values.fields['01.truoc']);
+      expect((await aggregateOf(deps.submissions, PERIOD)).totals['01.truoc']).toBe(second.values.fields['01.truoc']);
     });
 
     it('keeps the earlier accepted values when a later upload is refused', async () => {
@@ -178,7 +181,7 @@ describe('ingestUpload', () => {
       expect(deps.files.objects.has(feedbackKey(up2.uploadId))).toBe(true);
       expect(deps.files.objects.has(up2.key)).toBe(true);
       expect((await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).map((l) => l.uploadId)).toEqual([up1.uploadId]);
-      expect((await deps.submissions.getAggregate(FORM_ID, PERIOD))?.totals['01.truoc']).toBe(good.values.fields['01.truoc']);
+      expect((await aggregateOf(deps.submissions, PERIOD)).totals['01.truoc']).toBe(good.values.fields['01.truoc']);
     });
   });
 
@@ -285,7 +288,7 @@ describe('ingestUpload', () => {
       expect(s).toMatchObject({ uploadId, status: 'rejected', unitCode: '-', errors: [expect.objectContaining({ code: 'UPLOAD_NOT_ISSUED', message: expect.stringContaining('không được tiếp nhận') })] });
       expect(page.history).toEqual([]);
       expect(await deps.submissions.listLatestAccepted(FORM_ID, PERIOD)).toEqual([]);
-      expect(await deps.submissions.getAggregate(FORM_ID, PERIOD)).toBeUndefined();
+      expect((await aggregateOf(deps.submissions, PERIOD)).unitsReported).toBe(0);
       expect(deps.files.objects.has(key)).toBe(true);
     });
 
@@ -302,7 +305,7 @@ describe('ingestUpload', () => {
       expect(s).toMatchObject({ status: 'rejected', unitCode: 'SO-YTE', s3Key: key, errors: [expect.objectContaining({ code: 'UPLOAD_NOT_BOUND' })] });
       expect(yte.history.map((h) => [h.uploadId, h.status])).toEqual([[intent.uploadId, 'rejected']]);
       expect(tc.history).toEqual([]);
-      expect(await deps.submissions.getAggregate(FORM_ID, PERIOD)).toBeUndefined();
+      expect((await aggregateOf(deps.submissions, PERIOD)).unitsReported).toBe(0);
     });
 
     it('refuses a file under an issued key that arrived without the link’s id, against no unit', async () => {
@@ -340,18 +343,18 @@ describe('ingestUpload', () => {
       const deps = setup({ submissions });
       const up1 = await upload(deps, 'SO-YTE', earlier.bytes, '2026-03-10T02:00:00.000Z');
       await ingestUpload(deps, up1.input);
-      const before = await submissions.getAggregate(FORM_ID, PERIOD);
+      const before = await aggregateOf(submissions, PERIOD);
       const advance = jest.spyOn(submissions, 'advanceLatestAccepted').mockRejectedValueOnce(new Error('DynamoDB: ServiceUnavailable'));
       const up2 = await upload(deps, 'SO-YTE', later.bytes, '2026-03-11T02:00:00.000Z');
 
       await expect(ingestUpload(deps, up2.input)).rejects.toThrow('ServiceUnavailable');
       expect((await submissions.get(up2.uploadId))?.status).toBe('pending');
-      expect(await submissions.getAggregate(FORM_ID, PERIOD)).toEqual(before);
+      expect(await aggregateOf(submissions, PERIOD)).toEqual(before);
 
       await ingestUpload(deps, up2.input);
       expect(await submissions.get(up2.uploadId)).toMatchObject({ status: 'accepted', version: 2 });
       expect(advance).toHaveBeenCalledTimes(2);
-      expect((await submissions.getAggregate(FORM_ID, PERIOD))?.totals['01.truoc']).toBe(later.values.fields['01.truoc']);
+      expect((await aggregateOf(submissions, PERIOD)).totals['01.truoc']).toBe(later.values.fields['01.truoc']);
     });
   });
 
