@@ -22,6 +22,8 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   /** Issue 15: every chart of one consolidation, in a cold process. */
   charts_ms: { budget: { kind: 'max', limit: 1500, unit: 'ms' } },
   charts_peak_extra_mb: { budget: { kind: 'max', limit: 100, unit: 'MB' } },
+  /** Issue 16: `node bin/tonghop.cjs units list` against a running local stack, a new process each. */
+  cli_units_list_ms: { budget: { kind: 'max', limit: 500, unit: 'ms' } },
 };
 
 export interface MetricRow {
