@@ -25,7 +25,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BuildOptions, Plugin } from 'esbuild';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 
 /** Repository root (this file lives in `<root>/infra/cli`). */
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -35,6 +35,22 @@ export const CLI_DIST_DIR = path.join(ROOT, 'dist', 'cli');
 export const BUILD_INFO_FILE = 'build-info.json';
 /** The packages left out of the bundle (required at run time from node_modules). */
 export const CLI_EXTERNAL = ['dynalite', 's3rver', 'esbuild', 'tsx'];
+
+/** Which npm packages each output file bundles (the whitespace-minified chunks keep no module comments). */
+export const PACKAGES_FILE = 'packages.json';
+
+function packagesByChunk(outputs: Metafile['outputs'], outDir: string): Record<string, string[]> {
+  const byChunk: Record<string, string[]> = {};
+  for (const [file, output] of Object.entries(outputs)) {
+    const names = new Set<string>();
+    for (const input of Object.keys(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      if (match) names.add(match[1]!);
+    }
+    byChunk[path.relative(outDir, path.resolve(ROOT, file))] = [...names].sort();
+  }
+  return byChunk;
+}
 
 /** What `build-info.json` holds: source path (relative to the root) → [size, mtimeMs]. */
 export interface CliBuildInfo {
@@ -108,6 +124,7 @@ export async function buildCli(outDir: string = CLI_DIST_DIR): Promise<CliBuildI
   }
   const info: CliBuildInfo = { version: 1, entry: 'main.mjs', sources };
   fs.writeFileSync(path.join(outDir, BUILD_INFO_FILE), JSON.stringify(info) + '\n');
+  fs.writeFileSync(path.join(outDir, PACKAGES_FILE), JSON.stringify(packagesByChunk(result.metafile?.outputs ?? {}, outDir), null, 1) + '\n');
   return info;
 }
 

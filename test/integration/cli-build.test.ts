@@ -31,9 +31,11 @@ function runBin(root: string, args: string[], dataDir: string): Run {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, loaded };
 }
 
-/** The AWS SDK was loaded: from node_modules, or a compiled chunk that bundles it (esbuild names each module it inlines). */
+/** The AWS SDK was loaded: from node_modules, or a compiled chunk that bundles it (dist/cli/packages.json, from esbuild's metafile). */
 function loadedAwsSdk(loaded: string[]): string[] {
-  return loaded.filter((p) => p.includes(`node_modules/@aws-sdk/`) || (p.endsWith('.mjs') && p.includes('/dist/cli/') && readFileSync(p, 'utf8').includes('// node_modules/@aws-sdk/')));
+  const packages = JSON.parse(readFileSync(join(ROOT, 'dist', 'cli', 'packages.json'), 'utf8')) as Record<string, string[]>;
+  const dist = join(ROOT, 'dist', 'cli') + '/';
+  return loaded.filter((p) => p.includes('node_modules/@aws-sdk/') || (p.startsWith(dist) && (packages[p.slice(dist.length)] ?? []).some((name) => name.startsWith('@aws-sdk/'))));
 }
 
 /** The build's record matches the sources on disk (what bin/tonghop.cjs checks). */
