@@ -18,7 +18,7 @@ const nodeGlobals = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '.local/**', '.local-*/**', 'test-artifacts/**', 'bench/out/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', '.local/**', '.local-*/**', 'test-artifacts/**', 'bench/out/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

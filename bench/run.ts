@@ -21,13 +21,14 @@ import { BUDGETS, NotAvailableError } from './lib/result';
 import { ROOT, rootPath } from './lib/paths';
 import { bundleGroup } from './measures/bundle';
 import { chartsGroup } from './measures/charts';
+import { cliGroup } from './measures/cli';
 import { concurrentGroup } from './measures/concurrent';
 import { consolidate10000Group, consolidateGroup } from './measures/consolidate';
 import { generateGroup } from './measures/generate';
 import { ingestGroup } from './measures/ingest';
 import { statusGroup } from './measures/status';
 
-const GROUPS: MeasureGroup[] = [ingestGroup, consolidateGroup, consolidate10000Group, generateGroup, bundleGroup, concurrentGroup, statusGroup, chartsGroup];
+const GROUPS: MeasureGroup[] = [ingestGroup, consolidateGroup, consolidate10000Group, generateGroup, bundleGroup, concurrentGroup, statusGroup, chartsGroup, cliGroup];
 
 /** A bad command line: printed as one line, exit code 2. */
 class UsageError extends Error {}

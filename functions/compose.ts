@@ -50,7 +50,6 @@ import type { IngestHandlerDeps } from './handlers/ingest';
 import type { RemindHandlerDeps } from './handlers/remind';
 import type { RemindUnitHandlerDeps } from './handlers/remind-unit';
 import type { SweepHandlerDeps } from './handlers/sweep';
-import { createChartRenderer } from './adapters/echarts-chart-renderer';
 import type { ChartRenderer } from './core/briefing/model';
 import type { PeriodLockDeps } from './core/usecases/period-locks';
 import type { ReviewSubmissionDeps } from './core/usecases/review-submission';
@@ -170,9 +169,16 @@ function catalogOf(input: CompositionInput<Pick<Clients, 'dynamo' | 's3'>>): Pro
  * the first invocation or request that needs the catalog loads it.
  */
 let sharedChartRenderer: ChartRenderer | undefined;
-/** One chart renderer per process: its WebAssembly module and fonts load once, at the first chart. */
+/**
+ * One chart renderer per process: its WebAssembly module and fonts load once, at the first chart.
+ * ECharts itself (≈ 1.3 MB of JavaScript) is imported then too, not with the composition: a CLI
+ * command that never draws (`units list`) does not compile it (the CLI build puts it in its own chunk).
+ */
 function chartRenderer(): ChartRenderer {
-  sharedChartRenderer ??= createChartRenderer();
+  let renderer: Promise<ChartRenderer> | undefined;
+  sharedChartRenderer ??= {
+    render: async (charts) => (await (renderer ??= import('./adapters/echarts-chart-renderer').then((m) => m.createChartRenderer()))).render(charts),
+  };
   return sharedChartRenderer;
 }
 

@@ -29,6 +29,8 @@ export const BUDGETS: Record<string, { budget: Budget; floor?: string }> = {
   ingest_storage_calls: { budget: { kind: 'max', limit: 6, unit: 'calls' } },
   /** Issue 16: ingest_ms_p50 with 10,000 units reported in the period ÷ with 50. */
   ingest_scale_ratio: { budget: { kind: 'max', limit: 1.2, unit: '×' } },
+  /** Issue 16: `node bin/tonghop.cjs units list` against a running local stack, a new process each. */
+  cli_units_list_ms: { budget: { kind: 'max', limit: 500, unit: 'ms' } },
 };
 
 export interface MetricRow {
